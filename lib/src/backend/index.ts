@@ -1,0 +1,3 @@
+export { initBackend, getBackendName } from './initBackend';
+export type { BackendName } from './initBackend';
+export { installWasmTrainingKernels } from './kernels';

@@ -1,0 +1,37 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * Write a file so that readers see either the old content or the complete new content, never a
+ * half-written file: write to a temporary file in the same directory, fsync it, then rename over the
+ * target (rename is atomic within one filesystem), then fsync the directory so the rename survives a
+ * crash. Used for checkpoints, configs and every table memgeo writes.
+ */
+export function atomicWriteFileSync(file: string, data: string | Uint8Array): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeFileSync(fd, data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+  try {
+    const dfd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(dfd);
+    } finally {
+      fs.closeSync(dfd);
+    }
+  } catch {
+    // Some filesystems refuse fsync on directories; the rename itself is still atomic.
+  }
+}
+
+/** Write JSON atomically, pretty-printed. */
+export function atomicWriteJsonSync(file: string, value: unknown): void {
+  atomicWriteFileSync(file, JSON.stringify(value, null, 2) + '\n');
+}

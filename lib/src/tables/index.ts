@@ -1,0 +1,2 @@
+export { readCsv, toCsv, writeCsv, upsertCsv } from './csv';
+export type { Row } from './csv';
