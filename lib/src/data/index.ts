@@ -1,2 +1,2 @@
 // Public surface of lib/src/data: filled in by its issue.
-export {};
+export type { ImageDataset, ImageSplit } from "./types";

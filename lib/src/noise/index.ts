@@ -1,2 +1,2 @@
 // Public surface of lib/src/noise: filled in by its issue.
-export {};
+export type { NoisyLabels, ManifoldKind, GroupView } from "./types";

@@ -1,2 +1,2 @@
-// Public surface of lib/src/parallel: filled in by its issue.
-export {};
+export { parallelMap, defaultConcurrency } from './workerPool';
+export type { TaskFunction, ParallelMapOptions } from './workerPool';
