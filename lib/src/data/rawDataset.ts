@@ -1,3 +1,4 @@
+import { InputError } from '../errors';
 import type { ImageDataset, ImageSplit } from './types';
 
 /**
@@ -58,13 +59,13 @@ export function toImageDataset(raw: RawDataset): ImageDataset {
  */
 export function validateRawDataset(raw: RawDataset, where: string): void {
   const [h, w, c] = raw.imageShape;
-  if (raw.classNames.length !== raw.numClasses) throw new Error(`${where}: ${raw.classNames.length} class names for ${raw.numClasses} classes`);
+  if (raw.classNames.length !== raw.numClasses) throw new InputError(`${where}: ${raw.classNames.length} class names for ${raw.numClasses} classes`);
   for (const [splitName, s] of [['train', raw.train], ['test', raw.test]] as const) {
-    if (s.pixels.length !== s.count * h * w * c) throw new Error(`${where}: ${splitName} has ${s.pixels.length} pixel bytes, expected ${s.count}x${h}x${w}x${c}`);
-    if (s.labels.length !== s.count) throw new Error(`${where}: ${splitName} has ${s.labels.length} labels for ${s.count} images`);
+    if (s.pixels.length !== s.count * h * w * c) throw new InputError(`${where}: ${splitName} has ${s.pixels.length} pixel bytes, expected ${s.count}x${h}x${w}x${c}`);
+    if (s.labels.length !== s.count) throw new InputError(`${where}: ${splitName} has ${s.labels.length} labels for ${s.count} images`);
     checkLabelRange(s.labels, raw.numClasses, `${where} (${splitName} labels)`);
     if (s.coarseLabels) {
-      if (s.coarseLabels.length !== s.count) throw new Error(`${where}: ${splitName} has ${s.coarseLabels.length} coarse labels for ${s.count} images`);
+      if (s.coarseLabels.length !== s.count) throw new InputError(`${where}: ${splitName} has ${s.coarseLabels.length} coarse labels for ${s.count} images`);
       checkLabelRange(s.coarseLabels, raw.coarseClassNames?.length ?? 0, `${where} (${splitName} coarse labels)`);
     }
   }
@@ -73,6 +74,6 @@ export function validateRawDataset(raw: RawDataset, where: string): void {
 function checkLabelRange(labels: Int32Array, numClasses: number, where: string): void {
   for (let i = 0; i < labels.length; i++) {
     const y = labels[i];
-    if (!(y >= 0 && y < numClasses)) throw new Error(`${where}: label ${y} at index ${i} is outside [0, ${numClasses}); the file is corrupt or not this dataset`);
+    if (!(y >= 0 && y < numClasses)) throw new InputError(`${where}: label ${y} at index ${i} is outside [0, ${numClasses}); the file is corrupt or not this dataset`);
   }
 }
