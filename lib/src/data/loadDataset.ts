@@ -184,7 +184,7 @@ function prepare(name: DatasetName, opts: LoadDatasetOptions): Prepared {
   requireAvailable(loc);
   const fingerprint = `${cacheKey(name, opts)}|${loc.dir}|${fingerprintFiles(loc.files)}`;
   if (opts.cache === false) return { loc, fingerprint, missReason: 'cache disabled' };
-  if (!SPECS[name].cache(loc.files)) return { loc, fingerprint, missReason: 'not cached: the source files are uncompressed bytes already' };
+  if (!SPECS[name].cache(loc.files)) return { loc, fingerprint, missReason: 'the source files are uncompressed bytes already' };
   const file = datasetCacheFile(name, opts);
   const r = readDatasetCache(file, fingerprint);
   if (r.raw) return { loc, file, fingerprint, hit: withCache(toImageDataset(r.raw), { status: 'hit', file }) };
