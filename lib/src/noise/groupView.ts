@@ -35,7 +35,12 @@ export function groupView(noisy: NoisyLabels, kind: ManifoldKind): GroupView {
 
 /** Examples per class in a group view, indexed by grouping label. */
 export function groupClassCounts(view: GroupView): number[] {
-  const c = new Array<number>(view.numClasses).fill(0);
+  const c = new Array<number>(viewNumClasses(view)).fill(0);
   for (let k = 0; k < view.labels.length; k++) c[view.labels[k]]++;
   return c;
+}
+
+/** The view's class count: `numClasses` when set, else the largest label + 1. */
+export function viewNumClasses(view: GroupView): number {
+  return view.numClasses ?? view.labels.reduce((m, y) => Math.max(m, y + 1), 0);
 }

@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
 import { Rng } from '../random';
-import { groupClassCounts, groupView, MANIFOLD_KINDS } from './groupView';
+import { groupClassCounts, groupView, MANIFOLD_KINDS, viewNumClasses } from './groupView';
 import type { GroupView, ManifoldKind, ManifoldSample, NoisyLabels } from './types';
 
 export interface SampleManifoldsOptions {
@@ -46,7 +46,7 @@ export function sampleManifolds(view: GroupView, opts: SampleManifoldsOptions): 
   const { M, seed } = opts;
   if (!Number.isInteger(M) || M < 1) throw new InputError(`sampleManifolds: M (examples per manifold) must be a positive integer, got ${M}`);
   if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new InputError(`sampleManifolds: seed must be a finite number, got ${seed}`);
-  const classes = chooseClasses(view.numClasses, opts);
+  const classes = chooseClasses(viewNumClasses(view), opts);
   const counts = groupClassCounts(view);
   const short = Array.from(classes).filter((c) => counts[c] < M);
   if (short.length > 0) {

@@ -36,8 +36,9 @@ export interface GroupView {
   indices: Int32Array;
   /** Grouping label per index: true label (unpermuted, restored) or training label (permuted). */
   labels: Int32Array;
-  /** Number of classes of the dataset (labels lie in [0, numClasses)). */
-  numClasses: number;
+  /** Number of classes of the dataset (labels lie in [0, numClasses)); set by `groupView`. When
+   * absent, `sampleManifolds` uses the largest label + 1. */
+  numClasses?: number;
 }
 
 /** P manifolds of M examples each drawn from one group (see `sampleManifolds`). */
