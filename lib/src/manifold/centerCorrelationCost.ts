@@ -23,65 +23,100 @@ export function centerCorrelationCost(coords: Float64Array, P: number, d: number
     }
   }
   const c = new Float64Array(P * K);
-  const r = new Float64Array(P);
+  const ir = new Float64Array(P); // 1 / r_m
   const bc = new Float64Array(P * K);
   const A = new Float64Array(P * P);
+  const wRow = new Float64Array(P);
 
   const residuals = (v: Float64Array): void => {
+    c.fill(0);
     for (let m = 0; m < P; m++) {
-      for (let k = 0; k < K; k++) {
-        let s = 0;
-        for (let i = 0; i < d; i++) s += coords[m * d + i] * v[i * K + k];
-        c[m * K + k] = s;
+      const om = m * d;
+      const cm = m * K;
+      for (let i = 0; i < d; i++) {
+        const x = coords[om + i];
+        const vi = i * K;
+        for (let k = 0; k < K; k++) c[cm + k] += x * v[vi + k];
       }
     }
     for (let m = 0; m < P; m++) {
+      const cm = m * K;
       for (let n = 0; n <= m; n++) {
+        const cn = n * K;
         let s = 0;
-        for (let k = 0; k < K; k++) s += c[m * K + k] * c[n * K + k];
+        for (let k = 0; k < K; k++) s += c[cm + k] * c[cn + k];
         const a = G[m * P + n] - s;
         A[m * P + n] = a;
         A[n * P + m] = a;
       }
-      r[m] = A[m * P + m];
+      ir[m] = 1 / A[m * P + m];
     }
   };
 
+  // Line-search evaluations dominate the calls: one pass over n ≤ m, without storing A.
   const cost = (v: Float64Array): number => {
-    residuals(v);
-    let f = 0;
+    c.fill(0);
     for (let m = 0; m < P; m++) {
-      for (let n = 0; n < P; n++) {
-        const a = A[m * P + n];
-        f += (a * a) / (r[m] * r[n]);
+      const om = m * d;
+      const cm = m * K;
+      for (let i = 0; i < d; i++) {
+        const x = coords[om + i];
+        const vi = i * K;
+        for (let k = 0; k < K; k++) c[cm + k] += x * v[vi + k];
       }
+      let s = 0;
+      for (let k = 0; k < K; k++) s += c[cm + k] * c[cm + k];
+      ir[m] = 1 / (G[m * P + m] - s);
     }
-    return f / 2;
+    let off = 0;
+    for (let m = 0; m < P; m++) {
+      const cm = m * K;
+      const om = m * P;
+      let row = 0;
+      for (let n = 0; n < m; n++) {
+        const cn = n * K;
+        let s = 0;
+        for (let k = 0; k < K; k++) s += c[cm + k] * c[cn + k];
+        const a = G[om + n] - s;
+        row += a * a * ir[n];
+      }
+      off += row * ir[m];
+    }
+    // Diagonal terms are A_mm²/r_m² = 1 each.
+    return (P + 2 * off) / 2;
   };
 
   const costAndGrad = (v: Float64Array, egrad: Float64Array): number => {
     residuals(v);
     let f = 0;
-    // B = W − diag(b) overwrites A row by row after its contribution to F and b is taken.
+    bc.fill(0);
     for (let m = 0; m < P; m++) {
+      const om = m * P;
+      const irm = ir[m];
       let bm = 0;
       for (let n = 0; n < P; n++) {
-        const a = A[m * P + n];
-        const q = (a * a) / (r[m] * r[n]);
-        f += q;
-        bm += q / r[m];
+        const w = A[om + n] * irm * ir[n]; // W_mn
+        wRow[n] = w;
+        bm += w * A[om + n];
       }
-      for (let k = 0; k < K; k++) {
-        let s = 0;
-        for (let n = 0; n < P; n++) s += (A[m * P + n] / (r[m] * r[n])) * c[n * K + k];
-        bc[m * K + k] = s - bm * c[m * K + k];
+      f += bm;
+      bm *= irm; // b_m = Σ_n A_mn² / (r_m² r_n)
+      const cm = m * K;
+      for (let n = 0; n < P; n++) {
+        const w = wRow[n];
+        const cn = n * K;
+        for (let k = 0; k < K; k++) bc[cm + k] += w * c[cn + k];
       }
+      for (let k = 0; k < K; k++) bc[cm + k] -= bm * c[cm + k];
     }
-    for (let i = 0; i < d; i++) {
-      for (let k = 0; k < K; k++) {
-        let s = 0;
-        for (let m = 0; m < P; m++) s += coords[m * d + i] * bc[m * K + k];
-        egrad[i * K + k] = -2 * s;
+    egrad.fill(0);
+    for (let m = 0; m < P; m++) {
+      const om = m * d;
+      const cm = m * K;
+      for (let i = 0; i < d; i++) {
+        const x = -2 * coords[om + i];
+        const gi = i * K;
+        for (let k = 0; k < K; k++) egrad[gi + k] += x * bc[cm + k];
       }
     }
     return f / 2;

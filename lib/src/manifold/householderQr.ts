@@ -40,8 +40,29 @@ export function householderQrInPlace(a: Float64Array, rows: number, cols: number
     for (let i = j + 1; i < rows; i++) a[cj + i] *= scale;
     a[cj + j] = beta;
     tau[j] = t;
-    // Apply H_j = I − τ v vᵀ to the trailing columns.
-    for (let c = j + 1; c < cols; c++) {
+    // Apply H_j = I − τ v vᵀ to the trailing columns, two at a time (one pass over v for both).
+    let c = j + 1;
+    for (; c + 1 < cols; c += 2) {
+      const c0 = c * rows;
+      const c1 = c0 + rows;
+      let w0 = a[c0 + j];
+      let w1 = a[c1 + j];
+      for (let i = j + 1; i < rows; i++) {
+        const v = a[cj + i];
+        w0 += v * a[c0 + i];
+        w1 += v * a[c1 + i];
+      }
+      w0 *= t;
+      w1 *= t;
+      a[c0 + j] -= w0;
+      a[c1 + j] -= w1;
+      for (let i = j + 1; i < rows; i++) {
+        const v = a[cj + i];
+        a[c0 + i] -= w0 * v;
+        a[c1 + i] -= w1 * v;
+      }
+    }
+    for (; c < cols; c++) {
       const cc = c * rows;
       let w = a[cc + j];
       for (let i = j + 1; i < rows; i++) w += a[cj + i] * a[cc + i];

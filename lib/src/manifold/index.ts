@@ -20,3 +20,4 @@ export type { ManifoldTask, ManifoldTaskResult, PreparedManifold } from './analy
 export { randomProjection } from './randomProjection';
 export { manifoldAnalysis, STABLE_DEFAULTS } from './manifoldAnalysis';
 export type { ManifoldAnalysisOptions, ManifoldAnalysisResult, ManifoldAnalysisDiagnostics, PerManifold, StableOptions } from './manifoldAnalysis';
+export { normalQuantile } from './normalQuantile';

@@ -207,6 +207,7 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     kappa: opt.kappa,
     nT: opt.nT,
     seed: opt.seed,
+    balancedTVectors: opt.mode === 'stable',
     tVectors: options.tVectors?.[index],
   }));
   options.tVectors?.forEach((t, i) => {

@@ -8,10 +8,11 @@
  *
  * Implementation: the passive-set least-squares problems use a Cholesky factor of the Gram matrix
  * AᵀA restricted to the passive set, grown by one column per added variable (O(k²)) and rebuilt when
- * variables leave. Each passive solve gets one step of iterative refinement with residuals formed
- * from A itself (corrected semi-normal equations), and the dual vector w = Aᵀ(t − Ax) is always
- * computed from the residual, so the optimality test does not suffer the cancellation of b − AᵀAx.
- * One solver object is reused across calls to avoid allocation in the per-t-vector loop.
+ * variables leave, so an iteration costs O(cols·k) instead of O(rows·cols·k). When the Gram-form
+ * dual w = Aᵀt − AᵀAx says "optimal", the passive solution gets one step of iterative refinement
+ * with residuals formed from A itself (corrected semi-normal equations) and optimality is confirmed
+ * with w = Aᵀ(t − Ax) from that residual, which has no cancellation; if the check fails the
+ * iteration continues. One solver object is reused across calls (no allocation per t-vector).
  */
 export interface NnlsResult {
   /** Outer Lawson–Hanson iterations (variables added). */
@@ -36,6 +37,7 @@ export class NnlsSolver {
   private readonly rhs: Float64Array;
   private readonly w: Float64Array;
   private readonly r: Float64Array;
+  private readonly b: Float64Array;
 
   constructor(maxRows: number, maxCols: number) {
     this.maxRows = maxRows;
@@ -49,6 +51,7 @@ export class NnlsSolver {
     this.rhs = new Float64Array(maxCols);
     this.w = new Float64Array(maxCols);
     this.r = new Float64Array(maxRows);
+    this.b = new Float64Array(maxCols);
   }
 
   /**
@@ -60,23 +63,27 @@ export class NnlsSolver {
    */
   solve(a: Float64Array, rows: number, cols: number, gram: Float64Array, t: Float64Array, x: Float64Array): NnlsResult {
     if (rows > this.maxRows || cols > this.maxCols) throw new Error(`NnlsSolver: problem ${rows}x${cols} exceeds workspace ${this.maxRows}x${this.maxCols}`);
-    const { inP, excluded, pidx, w, z, r } = this;
+    const { inP, excluded, pidx, w, z, r, b } = this;
+    let tNorm2 = 0;
+    for (let i = 0; i < rows; i++) tNorm2 += t[i] * t[i];
+    let colMax2 = 0;
     for (let j = 0; j < cols; j++) {
       x[j] = 0;
       inP[j] = 0;
       excluded[j] = 0;
+      colMax2 = Math.max(colMax2, gram[j * cols + j]);
+      const off = j * rows;
+      let s = 0;
+      for (let i = 0; i < rows; i++) s += a[off + i] * t[i];
+      b[j] = s;
+      w[j] = s;
     }
     let k = 0;
-    let tNorm2 = 0;
-    for (let i = 0; i < rows; i++) tNorm2 += t[i] * t[i];
-    let colMax2 = 0;
-    for (let j = 0; j < cols; j++) colMax2 = Math.max(colMax2, gram[j * cols + j]);
     // A variable enters only if moving it lowers the objective by more than rounding can explain.
     const tol = 1e-13 * Math.sqrt(colMax2 * tNorm2) + 1e-300;
     const maxIter = 3 * cols;
     let iterations = 0;
     let status: NnlsResult['status'] = 'optimal';
-    this.dual(a, rows, cols, t, x, r, w);
     for (;;) {
       let jmax = -1;
       let wmax = tol;
@@ -86,7 +93,16 @@ export class NnlsSolver {
           jmax = j;
         }
       }
-      if (jmax < 0) break;
+      if (jmax < 0) {
+        // Converged on the Gram-form dual; confirm with the residual-based dual, which has no
+        // cancellation, and refine the passive solution once (corrected semi-normal equations).
+        if (k > 0) this.refine(a, rows, k, t, x);
+        this.dual(a, rows, cols, t, x, r, w);
+        let again = false;
+        for (let j = 0; j < cols; j++) if (!inP[j] && !excluded[j] && w[j] > tol) again = true;
+        if (!again || iterations >= maxIter) break;
+        continue;
+      }
       if (iterations >= maxIter) {
         status = 'maxIterations';
         break;
@@ -100,7 +116,8 @@ export class NnlsSolver {
       inP[jmax] = 1;
       let firstInner = true;
       for (;;) {
-        this.passiveSolve(a, rows, cols, k, t);
+        for (let p = 0; p < k; p++) this.rhs[p] = b[pidx[p]];
+        this.cholSolve(k, this.rhs, z);
         if (firstInner && z[k - 1] <= 0) {
           // Rounding made the entering variable non-positive: reject it, as LH's Fortran does.
           k--;
@@ -145,11 +162,38 @@ export class NnlsSolver {
         this.choleskyRebuild(gram, cols, k);
         if (k === 0) break;
       }
-      this.dual(a, rows, cols, t, x, r, w);
+      // w = b − (AᵀA) x over the variables outside the passive set.
+      for (let j = 0; j < cols; j++) {
+        if (inP[j]) continue;
+        const gj = j * cols;
+        let s = b[j];
+        for (let p = 0; p < k; p++) s -= gram[gj + pidx[p]] * x[pidx[p]];
+        w[j] = s;
+      }
     }
     let residualSq = 0;
     for (let i = 0; i < rows; i++) residualSq += r[i] * r[i];
     return { iterations, status, passive: k, residualSq };
+  }
+
+  /** One refinement step of the passive solution with residuals from A; kept only if it stays positive. */
+  private refine(a: Float64Array, rows: number, k: number, t: Float64Array, x: Float64Array): void {
+    const { pidx, r, rhs, y } = this;
+    for (let i = 0; i < rows; i++) r[i] = t[i];
+    for (let p = 0; p < k; p++) {
+      const off = pidx[p] * rows;
+      const xp = x[pidx[p]];
+      for (let i = 0; i < rows; i++) r[i] -= xp * a[off + i];
+    }
+    for (let p = 0; p < k; p++) {
+      const off = pidx[p] * rows;
+      let s = 0;
+      for (let i = 0; i < rows; i++) s += a[off + i] * r[i];
+      rhs[p] = s;
+    }
+    this.cholSolve(k, rhs, y);
+    for (let p = 0; p < k; p++) if (!(x[pidx[p]] + y[p] > 0)) return;
+    for (let p = 0; p < k; p++) x[pidx[p]] += y[p];
   }
 
   /** r = t − A x over the passive set, w = Aᵀ r. */
@@ -197,33 +241,6 @@ export class NnlsSolver {
         else L[p * maxCols + q] = v / L[q * maxCols + q];
       }
     }
-  }
-
-  /** z = argmin ‖A_P z − t‖ via the Cholesky factor plus one refinement step with A's residual. */
-  private passiveSolve(a: Float64Array, rows: number, _cols: number, k: number, t: Float64Array): void {
-    const { z, rhs, pidx, r } = this;
-    for (let p = 0; p < k; p++) {
-      const off = pidx[p] * rows;
-      let s = 0;
-      for (let i = 0; i < rows; i++) s += a[off + i] * t[i];
-      rhs[p] = s;
-    }
-    this.cholSolve(k, rhs, z);
-    for (let i = 0; i < rows; i++) r[i] = t[i];
-    for (let p = 0; p < k; p++) {
-      const off = pidx[p] * rows;
-      const zp = z[p];
-      for (let i = 0; i < rows; i++) r[i] -= zp * a[off + i];
-    }
-    for (let p = 0; p < k; p++) {
-      const off = pidx[p] * rows;
-      let s = 0;
-      for (let i = 0; i < rows; i++) s += a[off + i] * r[i];
-      rhs[p] = s;
-    }
-    const dz = this.y;
-    this.cholSolve(k, rhs, dz);
-    for (let p = 0; p < k; p++) z[p] += dz[p];
   }
 
   /** Solve (L Lᵀ) out = b for the leading k × k factor. `out` may not alias `b`. */
