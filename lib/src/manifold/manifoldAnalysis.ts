@@ -179,17 +179,18 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
   const N = manifolds[0].ambientDim;
 
   const geom = centerGeometry(manifolds);
-  for (let i = 0; i < P; i++) {
-    let s = 0;
-    let scale = 0;
-    for (let f = 0; f < N; f++) {
-      s += (geom.centers[i * N + f] - geom.globalMean[f]) ** 2;
-      scale += geom.globalMean[f] ** 2 + geom.centers[i * N + f] ** 2;
-    }
-    if (!(Math.sqrt(s) > 1e-12 * Math.sqrt(scale)) ) {
+  // A centre at the global mean has no direction to normalise by: compare its offset with the
+  // RMS distance of the manifold's points from the global mean.
+  manifolds.forEach((m, i) => {
+    let off = 0;
+    for (let f = 0; f < N; f++) off += (geom.centers[i * N + f] - geom.globalMean[f]) ** 2;
+    let rms = 0;
+    for (let s = 0; s < m.numPoints; s++) for (let f = 0; f < N; f++) rms += (m.data[s * N + f] - geom.globalMean[f]) ** 2;
+    rms = Math.sqrt(rms / m.numPoints);
+    if (!(Math.sqrt(off) > 1e-10 * rms)) {
       throw new InputError(`manifold ${i}: its centre coincides with the global mean of all points${projected ? ' after the random projection' : ''}, so it has no centre direction to normalise by (the analysis divides by the centre norm)`);
     }
-  }
+  });
 
   const sub = opt.centerCorrelation
     ? sharedCenterSubspace(geom, { mode: opt.mode, nReps: opt.nReps, seed: opt.seed, cg: options.cg, stable: opt.stable })

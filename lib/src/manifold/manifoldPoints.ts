@@ -16,6 +16,11 @@ export interface ManifoldPoints {
   data: Float64Array;
 }
 
+function toNumber(v: unknown, manifold: number, point: number, feature: number): number {
+  if (typeof v !== 'number') throw new InputError(`manifold ${manifold}: value at point ${point}, feature ${feature} is not a number (${JSON.stringify(v)})`);
+  return v;
+}
+
 /**
  * From `[feature][sample]` arrays — P matrices N × M_i, the layout of the reference's `XtotT` and of
  * the golden files' `inputs.manifolds`.
@@ -30,7 +35,7 @@ export function manifoldsFromFeatureMajor(manifolds: number[][][]): ManifoldPoin
     for (let f = 0; f < N; f++) {
       const row = m[f];
       if (!Array.isArray(row) || row.length !== M) throw new InputError(`manifold ${i}: feature row ${f} has ${Array.isArray(row) ? row.length : 'no'} samples, expected ${M} (ragged matrix)`);
-      for (let s = 0; s < M; s++) data[s * N + f] = Number(row[s]);
+      for (let s = 0; s < M; s++) data[s * N + f] = toNumber(row[s], i, s, f);
     }
     return { numPoints: M, ambientDim: N, data };
   });
@@ -45,7 +50,7 @@ export function manifoldsFromPoints(manifolds: number[][][]): ManifoldPoints[] {
     const data = new Float64Array(pts.length * N);
     pts.forEach((p, s) => {
       if (!Array.isArray(p) || p.length !== N) throw new InputError(`manifold ${i}: point ${s} has ${Array.isArray(p) ? p.length : 'no'} features, expected ${N}`);
-      for (let f = 0; f < N; f++) data[s * N + f] = Number(p[f]);
+      for (let f = 0; f < N; f++) data[s * N + f] = toNumber(p[f], i, s, f);
     });
     return { numPoints: pts.length, ambientDim: N, data };
   });

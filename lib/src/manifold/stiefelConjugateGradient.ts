@@ -103,9 +103,9 @@ export function stiefelConjugateGradient(problem: StiefelProblem, x0: Float64Arr
   const { n, k } = problem;
   const size = n * k;
   const t0 = Date.now();
-  let x = Float64Array.from(x0);
+  let x: Float64Array = Float64Array.from(x0);
   const egrad = new Float64Array(size);
-  let grad = new Float64Array(size);
+  let grad: Float64Array = new Float64Array(size);
   let cost = problem.costAndGrad(x, egrad);
   let costEvaluations = 1;
   stiefelProject(x, egrad, n, k, grad);
