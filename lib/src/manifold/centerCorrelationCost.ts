@@ -22,105 +22,162 @@ export function centerCorrelationCost(coords: Float64Array, P: number, d: number
       G[n * P + m] = s;
     }
   }
-  const c = new Float64Array(P * K);
+  // Working layouts are transposed (K × P, K × d) so that every inner loop runs over the long
+  // index (P or d) rather than over K, which is 1–5 in practice.
+  const cT = new Float64Array(K * P); // c = XV, stored cT[k·P + m]
+  const vT = new Float64Array(K * d);
   const ir = new Float64Array(P); // 1 / r_m
-  const bc = new Float64Array(P * K);
   const A = new Float64Array(P * P);
-  const wRow = new Float64Array(P);
+  const row = new Float64Array(P);
+  const bcT = new Float64Array(K * P);
+  const gT = new Float64Array(K * d);
 
-  const residuals = (v: Float64Array): void => {
-    c.fill(0);
-    for (let m = 0; m < P; m++) {
-      const om = m * d;
-      const cm = m * K;
-      for (let i = 0; i < d; i++) {
-        const x = coords[om + i];
-        const vi = i * K;
-        for (let k = 0; k < K; k++) c[cm + k] += x * v[vi + k];
+  // cT (and ir) hold the image of this point, so the CG's next costAndGrad/begin can skip a product.
+  let cachedFor: Float64Array | null = null;
+
+  const project = (v: Float64Array): void => {
+    if (v === cachedFor) return;
+    cachedFor = v;
+    for (let i = 0; i < d; i++) for (let k = 0; k < K; k++) vT[k * d + i] = v[i * K + k];
+    for (let k = 0; k < K; k++) {
+      const vk = k * d;
+      const ck = k * P;
+      for (let m = 0; m < P; m++) {
+        const om = m * d;
+        let s = 0;
+        for (let i = 0; i < d; i++) s += coords[om + i] * vT[vk + i];
+        cT[ck + m] = s;
       }
     }
     for (let m = 0; m < P; m++) {
-      const cm = m * K;
-      for (let n = 0; n <= m; n++) {
-        const cn = n * K;
-        let s = 0;
-        for (let k = 0; k < K; k++) s += c[cm + k] * c[cn + k];
-        const a = G[m * P + n] - s;
-        A[m * P + n] = a;
-        A[n * P + m] = a;
-      }
-      ir[m] = 1 / A[m * P + m];
+      let s = 0;
+      for (let k = 0; k < K; k++) s += cT[k * P + m] * cT[k * P + m];
+      ir[m] = 1 / (G[m * P + m] - s);
     }
   };
 
-  // Line-search evaluations dominate the calls: one pass over n ≤ m, without storing A.
-  const cost = (v: Float64Array): number => {
-    c.fill(0);
-    for (let m = 0; m < P; m++) {
-      const om = m * d;
-      const cm = m * K;
-      for (let i = 0; i < d; i++) {
-        const x = coords[om + i];
-        const vi = i * K;
-        for (let k = 0; k < K; k++) c[cm + k] += x * v[vi + k];
-      }
-      let s = 0;
-      for (let k = 0; k < K; k++) s += c[cm + k] * c[cm + k];
-      ir[m] = 1 / (G[m * P + m] - s);
+  /** row[n] = A_mn = G_mn − c_m·c_n for n < m. */
+  const fillRow = (m: number): void => {
+    const om = m * P;
+    for (let n = 0; n < m; n++) row[n] = G[om + n];
+    for (let k = 0; k < K; k++) {
+      const ck = k * P;
+      const cmk = cT[ck + m];
+      for (let n = 0; n < m; n++) row[n] -= cmk * cT[ck + n];
     }
+  };
+
+  // Line-search evaluations dominate the calls: one pass over n < m, nothing stored.
+  const cost = (v: Float64Array): number => {
+    project(v);
     let off = 0;
-    for (let m = 0; m < P; m++) {
-      const cm = m * K;
-      const om = m * P;
-      let row = 0;
-      for (let n = 0; n < m; n++) {
-        const cn = n * K;
-        let s = 0;
-        for (let k = 0; k < K; k++) s += c[cm + k] * c[cn + k];
-        const a = G[om + n] - s;
-        row += a * a * ir[n];
-      }
-      off += row * ir[m];
+    for (let m = 1; m < P; m++) {
+      fillRow(m);
+      let acc = 0;
+      for (let n = 0; n < m; n++) acc += row[n] * row[n] * ir[n];
+      off += acc * ir[m];
     }
     // Diagonal terms are A_mm²/r_m² = 1 each.
     return (P + 2 * off) / 2;
   };
 
   const costAndGrad = (v: Float64Array, egrad: Float64Array): number => {
-    residuals(v);
+    project(v);
+    for (let m = 0; m < P; m++) {
+      fillRow(m);
+      const om = m * P;
+      for (let n = 0; n < m; n++) {
+        A[om + n] = row[n];
+        A[n * P + m] = row[n];
+      }
+      A[om + m] = 1 / ir[m];
+    }
     let f = 0;
-    bc.fill(0);
+    bcT.fill(0);
     for (let m = 0; m < P; m++) {
       const om = m * P;
       const irm = ir[m];
       let bm = 0;
       for (let n = 0; n < P; n++) {
-        const w = A[om + n] * irm * ir[n]; // W_mn
-        wRow[n] = w;
-        bm += w * A[om + n];
+        const a = A[om + n];
+        const w = a * irm * ir[n]; // W_mn
+        row[n] = w;
+        bm += w * a;
       }
       f += bm;
       bm *= irm; // b_m = Σ_n A_mn² / (r_m² r_n)
-      const cm = m * K;
-      for (let n = 0; n < P; n++) {
-        const w = wRow[n];
-        const cn = n * K;
-        for (let k = 0; k < K; k++) bc[cm + k] += w * c[cn + k];
-      }
-      for (let k = 0; k < K; k++) bc[cm + k] -= bm * c[cm + k];
-    }
-    egrad.fill(0);
-    for (let m = 0; m < P; m++) {
-      const om = m * d;
-      const cm = m * K;
-      for (let i = 0; i < d; i++) {
-        const x = -2 * coords[om + i];
-        const gi = i * K;
-        for (let k = 0; k < K; k++) egrad[gi + k] += x * bc[cm + k];
+      for (let k = 0; k < K; k++) {
+        const ck = k * P;
+        let s = 0;
+        for (let n = 0; n < P; n++) s += row[n] * cT[ck + n];
+        bcT[ck + m] = s - bm * cT[ck + m];
       }
     }
+    // egrad = −2 Xᵀ (B c)
+    gT.fill(0);
+    for (let k = 0; k < K; k++) {
+      const gk = k * d;
+      const ck = k * P;
+      for (let m = 0; m < P; m++) {
+        const b = -2 * bcT[ck + m];
+        const om = m * d;
+        for (let i = 0; i < d; i++) gT[gk + i] += b * coords[om + i];
+      }
+    }
+    for (let i = 0; i < d; i++) for (let k = 0; k < K; k++) egrad[i * K + k] = gT[k * d + i];
     return f / 2;
   };
 
-  return { n: d, k: K, cost, costAndGrad };
+  // Line search: c at (V + αD)R⁻¹ is (XV + αXD)R⁻¹, so trial steps cost P·K² instead of P·d·K.
+  const cxT = new Float64Array(K * P);
+  const cdT = new Float64Array(K * P);
+  const image = (v: Float64Array, out: Float64Array): void => {
+    for (let i = 0; i < d; i++) for (let k = 0; k < K; k++) vT[k * d + i] = v[i * K + k];
+    for (let k = 0; k < K; k++) {
+      for (let m = 0; m < P; m++) {
+        const om = m * d;
+        let s = 0;
+        for (let i = 0; i < d; i++) s += coords[om + i] * vT[k * d + i];
+        out[k * P + m] = s;
+      }
+    }
+  };
+  const line = {
+    begin(v: Float64Array, dir: Float64Array): void {
+      if (v === cachedFor) cxT.set(cT);
+      else image(v, cxT);
+      image(dir, cdT);
+    },
+    accept(v: Float64Array): void {
+      cachedFor = v; // the last costAt was at the accepted step, whose point is v
+    },
+    costAt(alpha: number, rInv: Float64Array): number {
+      cachedFor = null;
+      // cT[c] = Σ_{a ≤ c} (cx[a] + α cd[a]) rInv[a, c]
+      for (let c = 0; c < K; c++) {
+        const out = c * P;
+        for (let m = 0; m < P; m++) cT[out + m] = 0;
+        for (let a = 0; a <= c; a++) {
+          const w = rInv[a * K + c];
+          const ia = a * P;
+          for (let m = 0; m < P; m++) cT[out + m] += (cxT[ia + m] + alpha * cdT[ia + m]) * w;
+        }
+      }
+      for (let m = 0; m < P; m++) {
+        let s = 0;
+        for (let k = 0; k < K; k++) s += cT[k * P + m] * cT[k * P + m];
+        ir[m] = 1 / (G[m * P + m] - s);
+      }
+      let off = 0;
+      for (let m = 1; m < P; m++) {
+        fillRow(m);
+        let acc = 0;
+        for (let n = 0; n < m; n++) acc += row[n] * row[n] * ir[n];
+        off += acc * ir[m];
+      }
+      return (P + 2 * off) / 2;
+    },
+  };
+
+  return { n: d, k: K, cost, costAndGrad, line };
 }

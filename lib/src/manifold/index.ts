@@ -29,3 +29,5 @@ export { simulatedCapacity } from './simulatedCapacity';
 export type { SimulatedCapacityOptions, SimulatedCapacityResult } from './simulatedCapacity';
 export { manifoldAnalysisSeeds, seedStat } from './manifoldAnalysisSeeds';
 export type { ManifoldAnalysisSeedsResult, ManifoldAnalysisSeedsOptions, SeedStat } from './manifoldAnalysisSeeds';
+export { runCenterSubspaceJob } from './centerSubspaceRestart';
+export type { CenterSubspaceJob, CenterSubspaceJobResult } from './centerSubspaceRestart';

@@ -192,8 +192,12 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     }
   });
 
+  const conc = options.concurrency ?? 'auto';
+  // The centre step pays for worker threads once the Stiefel problems are large (cost ∝ P² per
+  // evaluation); the per-manifold step once the QR and NNLS work is.
+  const centerWorkers = conc === 'auto' ? (P >= 40 ? defaultConcurrency() : 1) : Math.max(1, conc);
   const sub = opt.centerCorrelation
-    ? sharedCenterSubspace(geom, { mode: opt.mode, nReps: opt.nReps, seed: opt.seed, cg: options.cg, stable: opt.stable })
+    ? await sharedCenterSubspace(geom, { mode: opt.mode, nReps: opt.nReps, seed: opt.seed, cg: options.cg, stable: opt.stable, concurrency: centerWorkers })
     : { K: 0, Kcap: 0, basis: new Float64Array(0), steps: [] as SubspaceStep[], warnings: [] as string[] };
   warnings.push(...sub.warnings);
 
@@ -216,7 +220,6 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     if (!(t instanceof Float64Array) || t.length !== opt.nT * D1) throw new InputError(`tVectors[${i}]: expected a Float64Array of n_t x (D+1) = ${opt.nT} x ${D1}`);
   });
 
-  const conc = options.concurrency ?? 'auto';
   let workers = conc === 'auto' ? (workEstimate(manifolds, opt.nT) > 3e8 ? Math.min(defaultConcurrency(), P) : 1) : Math.max(1, Math.min(conc, P));
   let results: ManifoldTaskResult[];
   if (workers > 1) {

@@ -1,7 +1,9 @@
+import * as path from 'path';
+import { parallelMap } from '../parallel/workerPool';
 import { Rng } from '../random/rng';
 import { liftToAmbient, meanAbsCosine, type CenterGeometry } from './centerGeometry';
-import { centerCorrelationCost } from './centerCorrelationCost';
-import { qFactorRowMajor, stiefelConjugateGradient, type StiefelCgOptions, type StiefelCgStopReason } from './stiefelConjugateGradient';
+import { runCenterSubspaceJob, type CenterSubspaceJob, type CenterSubspaceJobResult } from './centerSubspaceRestart';
+import { qFactorRowMajor, type StiefelCgOptions, type StiefelCgStopReason } from './stiefelConjugateGradient';
 
 /**
  * Centre-correlation removal — the reference's `fun_FA` (mftma.md §2): for K = 1, 2, … find
@@ -79,7 +81,11 @@ export interface SharedCenterSubspaceOptions {
   seed: number;
   cg?: Partial<StiefelCgOptions>;
   stable?: Partial<StableSubspaceOptions>;
+  /** Worker threads for the restarts (1: in this thread). Results do not depend on it. @default 1 */
+  concurrency?: number;
 }
+
+const RESTART_MODULE = path.join(__dirname, 'centerSubspaceRestart.js');
 
 /** Residual rows X0 = X − XVVᵀ (P × d) for V (d × K). */
 function residualRows(coords: Float64Array, P: number, d: number, v: Float64Array, K: number): Float64Array {
@@ -234,14 +240,11 @@ function orthogonalityError(v: Float64Array, d: number, K: number): number {
   return Math.sqrt(s);
 }
 
-export function sharedCenterSubspace(geom: CenterGeometry, options: SharedCenterSubspaceOptions): SharedCenterSubspace {
+export async function sharedCenterSubspace(geom: CenterGeometry, options: SharedCenterSubspaceOptions): Promise<SharedCenterSubspace> {
   const P = geom.numManifolds;
   const d = geom.basisDim;
   const warnings: string[] = [];
   const Kcap = Math.min(geom.maxK, d - 1);
-  if (Kcap < geom.maxK) {
-    warnings.push(`K capped at ${Kcap} (= basis dimension ${d} − 1; the reference's maxK is ${geom.maxK}): at K = ${d} every residual centre vanishes and the cost is 0/0, where the reference fails`);
-  }
   const steps: SubspaceStep[] = [];
   const kept: Float64Array[] = [];
   if (Kcap < 1) {
@@ -250,9 +253,10 @@ export function sharedCenterSubspace(geom: CenterGeometry, options: SharedCenter
   }
   const stableOpt = { ...STABLE_SUBSPACE_DEFAULTS, ...options.stable };
   const principal = options.mode === 'stable' ? principalAxes(geom.coords, P, d) : new Float64Array(0);
-  let prev: Float64Array | null = null;
-  for (let K = 1; K <= Kcap; K++) {
-    const problem = centerCorrelationCost(geom.coords, P, d, K);
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const runJobs = async (jobs: CenterSubspaceJob[]): Promise<CenterSubspaceJobResult[]> =>
+    concurrency > 1 && jobs.length > 1 ? parallelMap<CenterSubspaceJob, CenterSubspaceJobResult>(jobs, { module: RESTART_MODULE, exportName: 'runCenterSubspaceJob' }, { concurrency }) : jobs.map(runCenterSubspaceJob);
+  const startsFor = (K: number, prev: Float64Array | null): { start: SubspaceRestart['start']; v: Float64Array }[] => {
     const starts: { start: SubspaceRestart['start']; v: Float64Array }[] = [];
     if (options.mode === 'faithful') {
       for (let rep = 0; rep < options.nReps; rep++) starts.push({ start: 'random', v: randomStiefel(Rng.derive(options.seed, 'fun_FA', K, rep), d, K) });
@@ -260,50 +264,72 @@ export function sharedCenterSubspace(geom: CenterGeometry, options: SharedCenter
       starts.push(...deterministicStarts(geom, K, prev, principal));
       for (let rep = 0; rep < stableOpt.randomRestarts; rep++) starts.push({ start: 'random', v: randomStiefel(Rng.derive(STABLE_START_SEED, 'stable-start', K, rep), d, K) });
     }
-    const restarts: SubspaceRestart[] = [];
-    const solutions: Float64Array[] = [];
-    for (const s of starts) {
-      const res = stiefelConjugateGradient(problem, s.v, options.cg);
-      const orthoOk = orthogonalityError(res.x, d, K) < 1e-10;
-      const resid = residualRows(geom.coords, P, d, res.x, K);
-      const ratios = normRatios(resid, geom);
-      const stability = Math.min(...ratios);
-      restarts.push({
-        start: s.start,
-        cost: res.cost,
-        stability: orthoOk ? stability : NaN,
-        resCoeff: meanAbsCosine(resid, P, d),
-        cgIterations: res.iterations,
-        stopReason: orthoOk ? res.stopReason : 'notOrthogonal',
-      });
-      solutions.push(res.x);
-    }
-    // Selection: the reference's stability rule (largest min_m ‖res_m‖/‖x_m‖, strictly above the best
-    // so far, starting from 0). In stable mode the start set is larger and fixed, and exact ties go to
-    // the lower cost, so the choice is a deterministic function of the centres.
-    let chosen = -1;
-    let best = 0;
-    restarts.forEach((r, i) => {
-      if (r.stability > best) {
-        best = r.stability;
-        chosen = i;
-      } else if (options.mode === 'stable' && chosen >= 0 && r.stability === best && r.cost < restarts[chosen].cost) {
-        chosen = i;
+    return starts;
+  };
+  let prev: Float64Array | null = null;
+  let K = 1;
+  outer: while (K <= Kcap) {
+    // Faithful restarts of different K are independent (fresh random starts), and the early stop
+    // cannot fire before K = 5, so K = 1…5 go out as one batch; later K (and every K in stable mode,
+    // whose warm start needs the previous solution) one at a time.
+    const batch: number[] = [];
+    const last = options.mode === 'faithful' && K === 1 ? Math.min(5, Kcap) : K;
+    for (let k = K; k <= last; k++) batch.push(k);
+    const startsByK = batch.map((k) => startsFor(k, prev));
+    const jobs: CenterSubspaceJob[] = [];
+    batch.forEach((k, b) => startsByK[b].forEach((s) => jobs.push({ coords: geom.coords, P, d, K: k, start: s.v, cg: options.cg })));
+    const results = await runJobs(jobs);
+    let j = 0;
+    for (let b = 0; b < batch.length; b++) {
+      const Kb = batch[b];
+      const restarts: SubspaceRestart[] = [];
+      const solutions: Float64Array[] = [];
+      for (const s of startsByK[b]) {
+        const res = results[j++];
+        const orthoOk = orthogonalityError(res.x, d, Kb) < 1e-10;
+        const resid = residualRows(geom.coords, P, d, res.x, Kb);
+        const ratios = normRatios(resid, geom);
+        restarts.push({
+          start: s.start,
+          cost: res.cost,
+          stability: orthoOk ? Math.min(...ratios) : NaN,
+          resCoeff: meanAbsCosine(resid, P, d),
+          cgIterations: res.iterations,
+          stopReason: orthoOk ? res.stopReason : 'notOrthogonal',
+        });
+        solutions.push(res.x);
       }
-    });
-    if (chosen < 0) {
-      warnings.push(`K = ${K}: no restart gave a usable solution (all residual norms zero or NaN); stopping the K loop`);
-      steps.push({ K, resCoeff: NaN, cost: NaN, stability: NaN, normCoeff: [], chosen, restarts });
-      break;
+      // Selection: the reference's stability rule (largest min_m ‖res_m‖/‖x_m‖, strictly above the
+      // best so far, starting from 0). In stable mode the start set is larger and fixed, and exact
+      // ties go to the lower cost, so the choice is a deterministic function of the centres.
+      let chosen = -1;
+      let best = 0;
+      restarts.forEach((r, i) => {
+        if (r.stability > best) {
+          best = r.stability;
+          chosen = i;
+        } else if (options.mode === 'stable' && chosen >= 0 && r.stability === best && r.cost < restarts[chosen].cost) {
+          chosen = i;
+        }
+      });
+      if (chosen < 0) {
+        warnings.push(`K = ${Kb}: no restart gave a usable solution (all residual norms zero or NaN); stopping the K loop`);
+        steps.push({ K: Kb, resCoeff: NaN, cost: NaN, stability: NaN, normCoeff: [], chosen, restarts });
+        break outer;
+      }
+      const v = solutions[chosen];
+      const resid = residualRows(geom.coords, P, d, v, Kb);
+      const normCoeff = normRatios(resid, geom);
+      steps.push({ K: Kb, resCoeff: meanAbsCosine(resid, P, d), cost: restarts[chosen].cost, stability: Math.min(...normCoeff), normCoeff, chosen, restarts });
+      kept.push(v);
+      prev = v;
+      const n = steps.length;
+      if (Kb > 4 && steps[n - 1].resCoeff > steps[n - 2].resCoeff && steps[n - 2].resCoeff > steps[n - 3].resCoeff && steps[n - 3].resCoeff > steps[n - 4].resCoeff) break outer;
     }
-    const v = solutions[chosen];
-    const resid = residualRows(geom.coords, P, d, v, K);
-    const normCoeff = normRatios(resid, geom);
-    steps.push({ K, resCoeff: meanAbsCosine(resid, P, d), cost: restarts[chosen].cost, stability: Math.min(...normCoeff), normCoeff, chosen, restarts });
-    kept.push(v);
-    prev = v;
-    const n = steps.length;
-    if (K > 4 && steps[n - 1].resCoeff > steps[n - 2].resCoeff && steps[n - 2].resCoeff > steps[n - 3].resCoeff && steps[n - 3].resCoeff > steps[n - 4].resCoeff) break;
+    K = last + 1;
+  }
+  if (Kcap < geom.maxK && steps.length > 0 && steps[steps.length - 1].K === Kcap) {
+    warnings.push(`K capped at ${Kcap} (= basis dimension ${d} − 1; the reference's maxK is ${geom.maxK}): at K = ${d} every residual centre vanishes and the cost is 0/0, where the reference fails`);
   }
   if (kept.length === 0) return { K: 0, Kcap, basis: new Float64Array(0), steps, warnings };
   let Kstar = 1;

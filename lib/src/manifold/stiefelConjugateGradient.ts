@@ -8,7 +8,8 @@ import { applyQ, householderQrInPlace } from './householderQr';
  *  - line search: pymanopt's `LineSearchAdaptive` (contraction 0.5, sufficient decrease 0.5, at most
  *    10 backtracks, first trial 1/‖d‖, then the previous α — doubled unless exactly one backtrack
  *    happened), fresh for every solve;
- *  - retraction: QR of X + G with the signs fixed so that diag(R) ≥ 0; vector transport: projection
+ *  - retraction: QR of X + G with the signs fixed so that diag(R) ≥ 0 (computed as Cholesky QR when
+ *    the problem offers a linear-image line search; the same map, see retractionRInv); vector transport: projection
  *    onto the new tangent space; Riemannian gradient: tangent projection of the Euclidean gradient;
  *  - stop: ‖grad‖ < 1e-6, step < 1e-10, 1000 iterations (pymanopt stops when iter + 1 ≥ maxiter), or time.
  *
@@ -44,6 +45,77 @@ export interface StiefelProblem {
   k: number;
   cost(x: Float64Array): number;
   costAndGrad(x: Float64Array, egrad: Float64Array): number;
+  /**
+   * Optional fast path for the line search, for costs that depend on x only through a linear image
+   * c = L x (n → m rows, k columns): `begin(x, d)` stores L x and L d; `costAt(alpha, rInv)` returns
+   * the cost at (x + αd)·R⁻¹, whose image is (Lx + αLd)·R⁻¹.
+   */
+  line?: {
+    begin(x: Float64Array, d: Float64Array): void;
+    costAt(alpha: number, rInv: Float64Array): number;
+    /** Called with the accepted point when the last costAt was evaluated at it (lets the problem reuse its image). */
+    accept?(x: Float64Array): void;
+  };
+}
+
+/**
+ * The QR retraction of a step: qf(x + αd) with diag(R) > 0 equals (x + αd)·R⁻¹ where R is the
+ * Cholesky factor of (x + αd)ᵀ(x + αd) = xᵀx + α(xᵀd + dᵀx) + α²dᵀd (Cholesky QR; the Gram is
+ * ≈ I + α²dᵀd for a tangent d, so it is well conditioned). Returns R⁻¹ (upper triangular,
+ * row-major k × k) or null if the Gram is not positive definite.
+ */
+function retractionRInv(xtx: Float64Array, xtd: Float64Array, dtd: Float64Array, k: number, alpha: number): Float64Array | null {
+  const g = new Float64Array(k * k);
+  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) g[a * k + b] = xtx[a * k + b] + alpha * (xtd[a * k + b] + xtd[b * k + a]) + alpha * alpha * dtd[a * k + b];
+  // Upper-triangular R with RᵀR = g.
+  const r = new Float64Array(k * k);
+  for (let j = 0; j < k; j++) {
+    let v = g[j * k + j];
+    for (let i = 0; i < j; i++) v -= r[i * k + j] * r[i * k + j];
+    if (!(v > 0)) return null;
+    const rjj = Math.sqrt(v);
+    r[j * k + j] = rjj;
+    for (let c = j + 1; c < k; c++) {
+      let w = g[j * k + c];
+      for (let i = 0; i < j; i++) w -= r[i * k + j] * r[i * k + c];
+      r[j * k + c] = w / rjj;
+    }
+  }
+  const inv = new Float64Array(k * k);
+  for (let j = k - 1; j >= 0; j--) {
+    inv[j * k + j] = 1 / r[j * k + j];
+    for (let c = j + 1; c < k; c++) {
+      let w = 0;
+      for (let i = j + 1; i <= c; i++) w += r[j * k + i] * inv[i * k + c];
+      inv[j * k + c] = -w / r[j * k + j];
+    }
+  }
+  return inv;
+}
+
+/** out = (x + αd)·rInv (n × k). */
+function applyStep(x: Float64Array, d: Float64Array, n: number, k: number, alpha: number, rInv: Float64Array): Float64Array {
+  const out = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let a = 0; a <= c; a++) s += (x[i * k + a] + alpha * d[i * k + a]) * rInv[a * k + c];
+      out[i * k + c] = s;
+    }
+  }
+  return out;
+}
+
+function gramOf(a: Float64Array, b: Float64Array, n: number, k: number): Float64Array {
+  const g = new Float64Array(k * k);
+  for (let p = 0; p < k; p++) {
+    for (let q = 0; q < k; q++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += a[i * k + p] * b[i * k + q];
+      g[p * k + q] = s;
+    }
+  }
+  return g;
 }
 
 function inner(a: Float64Array, b: Float64Array): number {
@@ -142,23 +214,47 @@ export function stiefelConjugateGradient(problem: StiefelProblem, x0: Float64Arr
       for (let i = 0; i < size; i++) desc[i] = -grad[i];
       df0 = -gradPgrad;
     }
-    // LineSearchAdaptive.search
+    // LineSearchAdaptive.search. With problem.line, trial points are costed from the linear image
+    // and K × K algebra; the retraction is formed only for the accepted step.
     const normD = Math.sqrt(inner(desc, desc));
     let alpha: number = oldAlpha !== null ? oldAlpha : 1 / normD;
-    let newX = stiefelRetract(x, desc, n, k, alpha);
-    let newF = problem.cost(newX);
+    const fast = problem.line;
+    let xtx: Float64Array | null = null;
+    let xtd: Float64Array | null = null;
+    let dtd: Float64Array | null = null;
+    let rInv: Float64Array | null = null;
+    if (fast) {
+      fast.begin(x, desc);
+      xtx = gramOf(x, x, n, k);
+      xtd = gramOf(x, desc, n, k);
+      dtd = gramOf(desc, desc, n, k);
+    }
+    const trial = (a: number): number => {
+      if (fast) {
+        rInv = retractionRInv(xtx!, xtd!, dtd!, k, a);
+        if (rInv) return fast.costAt(a, rInv);
+      }
+      rInv = null;
+      return problem.cost(stiefelRetract(x, desc, n, k, a));
+    };
+    let newF = trial(alpha);
     costEvaluations++;
     let evals = 1;
     while (newF > cost + 0.5 * alpha * df0 && evals <= 10) {
       alpha *= 0.5;
-      newX = stiefelRetract(x, desc, n, k, alpha);
-      newF = problem.cost(newX);
+      newF = trial(alpha);
       costEvaluations++;
       evals++;
     }
+    let newX: Float64Array;
     if (newF > cost) {
       alpha = 0;
       newX = x;
+    } else {
+      if (rInv) {
+        newX = applyStep(x, desc, n, k, alpha, rInv);
+        fast?.accept?.(newX);
+      } else newX = stiefelRetract(x, desc, n, k, alpha);
     }
     stepSize = alpha * normD;
     oldAlpha = evals === 2 ? alpha : 2 * alpha;
