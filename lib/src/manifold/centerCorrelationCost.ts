@@ -27,7 +27,6 @@ export function centerCorrelationCost(coords: Float64Array, P: number, d: number
   const cT = new Float64Array(K * P); // c = XV, stored cT[k·P + m]
   const vT = new Float64Array(K * d);
   const ir = new Float64Array(P); // 1 / r_m
-  const A = new Float64Array(P * P);
   const row = new Float64Array(P);
   const bcT = new Float64Array(K * P);
   const gT = new Float64Array(K * d);
@@ -83,24 +82,21 @@ export function centerCorrelationCost(coords: Float64Array, P: number, d: number
 
   const costAndGrad = (v: Float64Array, egrad: Float64Array): number => {
     project(v);
-    for (let m = 0; m < P; m++) {
-      fillRow(m);
-      const om = m * P;
-      for (let n = 0; n < m; n++) {
-        A[om + n] = row[n];
-        A[n * P + m] = row[n];
-      }
-      A[om + m] = 1 / ir[m];
-    }
     let f = 0;
-    bcT.fill(0);
     for (let m = 0; m < P; m++) {
+      // Full row m of A = G − ccᵀ, then W_mn = A_mn/(r_m r_n) in place; no P × P matrix is stored.
       const om = m * P;
+      for (let n = 0; n < P; n++) row[n] = G[om + n];
+      for (let k = 0; k < K; k++) {
+        const ck = k * P;
+        const cmk = cT[ck + m];
+        for (let n = 0; n < P; n++) row[n] -= cmk * cT[ck + n];
+      }
       const irm = ir[m];
       let bm = 0;
       for (let n = 0; n < P; n++) {
-        const a = A[om + n];
-        const w = a * irm * ir[n]; // W_mn
+        const a = row[n];
+        const w = a * irm * ir[n];
         row[n] = w;
         bm += w * a;
       }

@@ -40,26 +40,38 @@ export function householderQrInPlace(a: Float64Array, rows: number, cols: number
     for (let i = j + 1; i < rows; i++) a[cj + i] *= scale;
     a[cj + j] = beta;
     tau[j] = t;
-    // Apply H_j = I − τ v vᵀ to the trailing columns, two at a time (one pass over v for both).
+    // Apply H_j = I − τ v vᵀ to the trailing columns, four at a time (one pass over v for all four).
     let c = j + 1;
-    for (; c + 1 < cols; c += 2) {
+    for (; c + 3 < cols; c += 4) {
       const c0 = c * rows;
       const c1 = c0 + rows;
+      const c2 = c1 + rows;
+      const c3 = c2 + rows;
       let w0 = a[c0 + j];
       let w1 = a[c1 + j];
+      let w2 = a[c2 + j];
+      let w3 = a[c3 + j];
       for (let i = j + 1; i < rows; i++) {
         const v = a[cj + i];
         w0 += v * a[c0 + i];
         w1 += v * a[c1 + i];
+        w2 += v * a[c2 + i];
+        w3 += v * a[c3 + i];
       }
       w0 *= t;
       w1 *= t;
+      w2 *= t;
+      w3 *= t;
       a[c0 + j] -= w0;
       a[c1 + j] -= w1;
+      a[c2 + j] -= w2;
+      a[c3 + j] -= w3;
       for (let i = j + 1; i < rows; i++) {
         const v = a[cj + i];
         a[c0 + i] -= w0 * v;
         a[c1 + i] -= w1 * v;
+        a[c2 + i] -= w2 * v;
+        a[c3 + i] -= w3 * v;
       }
     }
     for (; c < cols; c++) {

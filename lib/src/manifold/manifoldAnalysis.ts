@@ -5,7 +5,7 @@ import { analyzeManifold, type ManifoldTask, type ManifoldTaskResult } from './a
 import { centerGeometry } from './centerGeometry';
 import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
 import { randomProjection } from './randomProjection';
-import { sharedCenterSubspace, type AnalysisMode, type StableSubspaceOptions, type SubspaceStep } from './sharedCenterSubspace';
+import { sharedCenterSubspace, STABLE_SUBSPACE_DEFAULTS, type AnalysisMode, type StableSubspaceOptions, type SubspaceStep } from './sharedCenterSubspace';
 import type { StiefelCgOptions } from './stiefelConjugateGradient';
 
 /**
@@ -50,7 +50,7 @@ export interface StableOptions extends StableSubspaceOptions {
   degenerateRatio: number;
 }
 
-export const STABLE_DEFAULTS: StableOptions = { randomRestarts: 8, degenerateRatio: 0.1 };
+export const STABLE_DEFAULTS: StableOptions = { ...STABLE_SUBSPACE_DEFAULTS, degenerateRatio: 0.1 };
 
 export interface PerManifold {
   capacity: number[];
@@ -96,6 +96,8 @@ export interface ManifoldAnalysisDiagnostics {
   degenerateRule: string;
   warnings: string[];
   workers: number;
+  /** Wall seconds per phase. */
+  timing: { projection: number; centerGeometry: number; centerSubspace: number; perManifold: number };
 }
 
 export interface ManifoldAnalysisResult {
@@ -177,6 +179,7 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
   const projected = N0 > opt.projectionDim;
   const manifolds = projected ? randomProjection(manifoldsIn, opt.projectionDim, opt.seed) : manifoldsIn;
   const N = manifolds[0].ambientDim;
+  const t1 = performance.now();
 
   const geom = centerGeometry(manifolds);
   // A centre at the global mean has no direction to normalise by: compare its offset with the
@@ -192,6 +195,7 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     }
   });
 
+  const t2 = performance.now();
   const conc = options.concurrency ?? 'auto';
   // The centre step pays for worker threads once the Stiefel problems are large (cost ∝ P² per
   // evaluation); the per-manifold step once the QR and NNLS work is.
@@ -200,6 +204,7 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     ? await sharedCenterSubspace(geom, { mode: opt.mode, nReps: opt.nReps, seed: opt.seed, cg: options.cg, stable: opt.stable, concurrency: centerWorkers })
     : { K: 0, Kcap: 0, basis: new Float64Array(0), steps: [] as SubspaceStep[], warnings: [] as string[] };
   warnings.push(...sub.warnings);
+  const t3 = performance.now();
 
   const tasks: ManifoldTask[] = manifolds.map((m, index) => ({
     index,
@@ -229,6 +234,7 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     results = tasks.map(analyzeManifold);
   }
 
+  const t4 = performance.now();
   // A centre that vanishes after the shared-subspace removal makes the normalisation divide by ~0.
   // Faithful mode has no rule for that, so it is reported as unusable input rather than as numbers;
   // stable mode flags such a manifold degenerate below and leaves it out of the aggregates.
@@ -302,6 +308,7 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     degenerateRule,
     warnings,
     workers,
+    timing: { projection: (t1 - t0) / 1000, centerGeometry: (t2 - t1) / 1000, centerSubspace: (t3 - t2) / 1000, perManifold: (t4 - t3) / 1000 },
   };
   return {
     mode: opt.mode,

@@ -162,13 +162,13 @@ export class NnlsSolver {
         this.choleskyRebuild(gram, cols, k);
         if (k === 0) break;
       }
-      // w = b − (AᵀA) x over the variables outside the passive set.
-      for (let j = 0; j < cols; j++) {
-        if (inP[j]) continue;
-        const gj = j * cols;
-        let s = b[j];
-        for (let p = 0; p < k; p++) s -= gram[gj + pidx[p]] * x[pidx[p]];
-        w[j] = s;
+      // w = b − (AᵀA) x, accumulated along contiguous rows of the symmetric Gram matrix.
+      w.set(b.subarray(0, cols));
+      for (let p = 0; p < k; p++) {
+        const col = pidx[p];
+        const xp = x[col];
+        const g = col * cols;
+        for (let j = 0; j < cols; j++) w[j] -= gram[g + j] * xp;
       }
     }
     let residualSq = 0;
