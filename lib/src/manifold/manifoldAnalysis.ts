@@ -199,7 +199,7 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
   const conc = options.concurrency ?? 'auto';
   // The centre step pays for worker threads once the Stiefel problems are large (cost ∝ P² per
   // evaluation); the per-manifold step once the QR and NNLS work is.
-  const centerWorkers = conc === 'auto' ? (P >= 40 ? defaultConcurrency() : 1) : Math.max(1, conc);
+  const centerWorkers = conc === 'auto' ? (P >= 64 ? defaultConcurrency() : 1) : Math.max(1, conc);
   const sub = opt.centerCorrelation
     ? await sharedCenterSubspace(geom, { mode: opt.mode, nReps: opt.nReps, seed: opt.seed, cg: options.cg, stable: opt.stable, concurrency: centerWorkers })
     : { K: 0, Kcap: 0, basis: new Float64Array(0), steps: [] as SubspaceStep[], warnings: [] as string[] };

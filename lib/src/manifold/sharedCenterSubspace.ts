@@ -255,7 +255,7 @@ export async function sharedCenterSubspace(geom: CenterGeometry, options: Shared
   const principal = options.mode === 'stable' ? principalAxes(geom.coords, P, d) : new Float64Array(0);
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const runJobs = async (jobs: CenterSubspaceJob[]): Promise<CenterSubspaceJobResult[]> =>
-    concurrency > 1 && jobs.length > 1 ? parallelMap<CenterSubspaceJob, CenterSubspaceJobResult>(jobs, { module: RESTART_MODULE, exportName: 'runCenterSubspaceJob' }, { concurrency }) : jobs.map(runCenterSubspaceJob);
+    concurrency > 1 && jobs.length >= 4 ? parallelMap<CenterSubspaceJob, CenterSubspaceJobResult>(jobs, { module: RESTART_MODULE, exportName: 'runCenterSubspaceJob' }, { concurrency }) : jobs.map(runCenterSubspaceJob);
   const startsFor = (K: number, prev: Float64Array | null): { start: SubspaceRestart['start']; v: Float64Array }[] => {
     const starts: { start: SubspaceRestart['start']; v: Float64Array }[] = [];
     if (options.mode === 'faithful') {
