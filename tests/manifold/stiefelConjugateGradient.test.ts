@@ -87,3 +87,23 @@ test('retraction stays on the manifold; CG lowers the cost and stops on the grad
   assert.equal(r.stopReason, 'gradNorm');
   assert.ok(r.gradNorm < 1e-6);
 });
+
+test('the linear-image line search (Cholesky-QR retraction, cached rows) follows the plain QR-retraction path', () => {
+  const rng = new Rng(8);
+  const P = 15;
+  const d = 14;
+  const X = rng.fillNormal(new Float64Array(P * d));
+  for (const K of [1, 3]) {
+    const fast = centerCorrelationCost(X, P, d, K);
+    const plain = centerCorrelationCost(X, P, d, K);
+    delete (plain as { line?: unknown }).line;
+    const x0 = randomPoint(rng, d, K);
+    for (const maxIterations of [5, 20]) {
+      const a = stiefelConjugateGradient(fast, x0, { maxIterations });
+      const b = stiefelConjugateGradient(plain, x0, { maxIterations });
+      assert.equal(a.iterations, b.iterations);
+      assert.ok(Math.abs(a.cost - b.cost) < 1e-9 * b.cost, `K=${K} after ${maxIterations}: ${a.cost} vs ${b.cost}`);
+      for (let i = 0; i < d * K; i++) assert.ok(Math.abs(a.x[i] - b.x[i]) < 1e-7);
+    }
+  }
+});

@@ -80,33 +80,56 @@ export function centerCorrelationCost(coords: Float64Array, P: number, d: number
     return (P + 2 * off) / 2;
   };
 
+  // Lower triangle of A (row m at aLow[m·P ..], n < m), valid for the point `lowFor`: the line
+  // search leaves it behind for the accepted step, so the gradient need not rebuild it.
+  const aLow = new Float64Array(P * P);
+  let lowFor: Float64Array | null = null;
+  const tAcc = new Float64Array(P);
+
   const costAndGrad = (v: Float64Array, egrad: Float64Array): number => {
+    const haveLow = v === lowFor && v === cachedFor;
     project(v);
+    // One pass over the pairs n < m using the symmetry of A and W:
+    //   t_m = Σ_n A_mn² ir_n (then b_m = ir_m² t_m and F = ½ Σ_m ir_m t_m),
+    //   (Wc)_m = Σ_n A_mn ir_m ir_n c_n; the diagonal terms are added afterwards.
+    tAcc.fill(0);
+    bcT.fill(0);
+    for (let m = 1; m < P; m++) {
+      if (haveLow) row.set(aLow.subarray(m * P, m * P + m));
+      else fillRow(m);
+      const irm = ir[m];
+      let tm = 0;
+      for (let n = 0; n < m; n++) {
+        const a = row[n];
+        const wn = a * ir[n]; // A_mn ir_n
+        tm += a * wn;
+        tAcc[n] += a * a * irm;
+        row[n] = wn;
+      }
+      tAcc[m] += tm;
+      // (Wc)_m += ir_m Σ_{n<m} A_mn ir_n c_n ; (Wc)_n += ir_n A_mn ir_m c_m
+      for (let k = 0; k < K; k++) {
+        const ck = k * P;
+        const cmk = cT[ck + m] * irm;
+        let s = 0;
+        for (let n = 0; n < m; n++) {
+          const wn = row[n];
+          s += wn * cT[ck + n];
+          bcT[ck + n] += wn * cmk;
+        }
+        bcT[ck + m] += s * irm;
+      }
+    }
     let f = 0;
     for (let m = 0; m < P; m++) {
-      // Full row m of A = G − ccᵀ, then W_mn = A_mn/(r_m r_n) in place; no P × P matrix is stored.
-      const om = m * P;
-      for (let n = 0; n < P; n++) row[n] = G[om + n];
-      for (let k = 0; k < K; k++) {
-        const ck = k * P;
-        const cmk = cT[ck + m];
-        for (let n = 0; n < P; n++) row[n] -= cmk * cT[ck + n];
-      }
       const irm = ir[m];
-      let bm = 0;
-      for (let n = 0; n < P; n++) {
-        const a = row[n];
-        const w = a * irm * ir[n];
-        row[n] = w;
-        bm += w * a;
-      }
-      f += bm;
-      bm *= irm; // b_m = Σ_n A_mn² / (r_m² r_n)
+      // Diagonal: A_mm = r_m, so it adds r_m to t_m (A_mm² ir_m) and ir_m c_m to (Wc)_m.
+      const tm = tAcc[m] + 1 / irm;
+      f += tm * irm;
+      const bm = tm * irm * irm; // b_m = Σ_n A_mn² / (r_m² r_n)
       for (let k = 0; k < K; k++) {
         const ck = k * P;
-        let s = 0;
-        for (let n = 0; n < P; n++) s += row[n] * cT[ck + n];
-        bcT[ck + m] = s - bm * cT[ck + m];
+        bcT[ck + m] += cT[ck + m] * irm - bm * cT[ck + m];
       }
     }
     // egrad = −2 Xᵀ (B c)
@@ -146,9 +169,11 @@ export function centerCorrelationCost(coords: Float64Array, P: number, d: number
     },
     accept(v: Float64Array): void {
       cachedFor = v; // the last costAt was at the accepted step, whose point is v
+      lowFor = v;
     },
     costAt(alpha: number, rInv: Float64Array): number {
       cachedFor = null;
+      lowFor = null;
       // cT[c] = Σ_{a ≤ c} (cx[a] + α cd[a]) rInv[a, c]
       for (let c = 0; c < K; c++) {
         const out = c * P;
@@ -167,6 +192,7 @@ export function centerCorrelationCost(coords: Float64Array, P: number, d: number
       let off = 0;
       for (let m = 1; m < P; m++) {
         fillRow(m);
+        aLow.set(row.subarray(0, m), m * P);
         let acc = 0;
         for (let n = 0; n < m; n++) acc += row[n] * row[n] * ir[n];
         off += acc * ir[m];

@@ -18,7 +18,7 @@ export type { AnalysisMode, SharedCenterSubspace, SubspaceStep, SubspaceRestart,
 export { analyzeManifold, prepareManifold, drawTVectors } from './analyzeManifold';
 export type { ManifoldTask, ManifoldTaskResult, PreparedManifold } from './analyzeManifold';
 export { randomProjection } from './randomProjection';
-export { manifoldAnalysis, STABLE_DEFAULTS } from './manifoldAnalysis';
+export { manifoldAnalysis, degenerateManifolds, STABLE_DEFAULTS } from './manifoldAnalysis';
 export type { ManifoldAnalysisOptions, ManifoldAnalysisResult, ManifoldAnalysisDiagnostics, PerManifold, StableOptions } from './manifoldAnalysis';
 export { normalQuantile } from './normalQuantile';
 export { allDataDimension } from './allDataDimension';

@@ -46,11 +46,29 @@ export interface ManifoldAnalysisOptions {
 }
 
 export interface StableOptions extends StableSubspaceOptions {
-  /** A manifold is degenerate when its centre norm after removal is below this fraction of its spread. @default 0.1 */
+  /** Degenerate needs a centre norm after removal below this fraction of the manifold's spread… @default 0.1 */
   degenerateRatio: number;
+  /** …and a centre the centre step shrank (after/before) below this fraction of the median manifold's. @default 0.5 */
+  degenerateShrink: number;
 }
 
-export const STABLE_DEFAULTS: StableOptions = { ...STABLE_SUBSPACE_DEFAULTS, degenerateRatio: 0.1 };
+export const STABLE_DEFAULTS: StableOptions = { ...STABLE_SUBSPACE_DEFAULTS, degenerateRatio: 0.1, degenerateShrink: 0.5 };
+
+/**
+ * Stable mode's rule for degenerate manifolds (issue 11): manifold i is degenerate when
+ *   centerNorm_i < degenerateRatio · spread_i            (its centre is tiny against its spread), and
+ *   kept_i < degenerateShrink · median_j kept_j          (the centre step made it so),
+ * with kept_i = centre norm after / before the shared-subspace removal. The second condition spares
+ * manifolds whose centre is small by nature (an unstructured cloud of M points has centre/spread
+ * ≈ 1/√M) and targets the artefact: a removed direction that cancels one manifold's centre.
+ */
+export function degenerateManifolds(centerNorm: number[], spread: number[], centerNormBefore: number[], opt: Pick<StableOptions, 'degenerateRatio' | 'degenerateShrink'>): boolean[] {
+  const kept = centerNorm.map((c, i) => c / centerNormBefore[i]);
+  const sorted = [...kept].sort((a, b) => a - b);
+  const n = sorted.length;
+  const median = n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  return centerNorm.map((c, i) => !(c >= opt.degenerateRatio * spread[i]) && !(kept[i] >= opt.degenerateShrink * median));
+}
 
 export interface PerManifold {
   capacity: number[];
@@ -63,6 +81,8 @@ export interface ManifoldAnalysisDiagnostics {
    * that centre, their ratio, reduced dimension D_i, interior t-vectors, NNLS iterations, degenerate flag. */
   perManifold: {
     centerNorm: number[];
+    /** ‖c_i − x̄‖: the centre norm before the shared-subspace removal. */
+    centerNormBefore: number[];
     spread: number[];
     centerNormRatio: number[];
     reducedDim: number[];
@@ -248,11 +268,24 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
 
   const perManifold: PerManifold = { capacity: results.map((r) => r.capacity), radius: results.map((r) => r.radius), dimension: results.map((r) => r.dimension) };
   const ratio = results.map((r) => r.centerNorm / r.spread);
-  const degenerate = ratio.map((x) => opt.mode === 'stable' && x < opt.stable.degenerateRatio);
+  const centerNormBefore = manifolds.map((_, i) => {
+    let s = 0;
+    for (let f = 0; f < N; f++) s += (geom.centers[i * N + f] - geom.globalMean[f]) ** 2;
+    return Math.sqrt(s);
+  });
+  const degenerate =
+    opt.mode === 'stable'
+      ? degenerateManifolds(
+          results.map((r) => r.centerNorm),
+          results.map((r) => r.spread),
+          centerNormBefore,
+          opt.stable,
+        )
+      : results.map(() => false);
   let degenerateRule = 'none (faithful mode: every manifold enters the averages, as in the reference)';
   let use = results.map((_, i) => !degenerate[i]);
   if (opt.mode === 'stable') {
-    degenerateRule = `a manifold whose centre norm after centre-subspace removal is below ${opt.stable.degenerateRatio} x the RMS spread of its points is flagged degenerate and left out of the aggregates (its values stay in perManifold)`;
+    degenerateRule = `a manifold whose centre norm after the centre-subspace removal is below ${opt.stable.degenerateRatio} x the RMS spread of its points, and whose centre that removal shrank below ${opt.stable.degenerateShrink} x the median manifold's shrink factor, is flagged degenerate and left out of the aggregates (its values stay in perManifold)`;
     if (use.every((u) => !u)) {
       warnings.push('every manifold is degenerate by the centre-norm rule; aggregates use all of them');
       use = use.map(() => true);
@@ -278,6 +311,7 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
   const diagnostics: ManifoldAnalysisDiagnostics = {
     perManifold: {
       centerNorm: results.map((r) => r.centerNorm),
+      centerNormBefore,
       spread: results.map((r) => r.spread),
       centerNormRatio: ratio,
       reducedDim: results.map((r) => r.reducedDim),

@@ -19,8 +19,9 @@ import { qFactorRowMajor, type StiefelCgOptions, type StiefelCgStopReason } from
  * - `stable`: the same objective and the same stability rule, but over a start set that is a fixed
  *   function of the centres — the top-K principal axes of the centres, the warm start the reference
  *   meant to use (the kept (K−1)-solution plus one data direction), and `randomRestarts` starts from
- *   a fixed pseudo-random stream that ignores the analysis seed. The centre step is then
- *   deterministic, and with ~25 starts the most stable minimum is found reliably (README.md here).
+ *   a fixed pseudo-random stream that ignores the analysis seed — and with a line search that may
+ *   backtrack further, so that restarts end at minima rather than where pymanopt's 10 halvings ran
+ *   out. The centre step is then deterministic (README.md here).
  *
  * Small P: at K = d the residuals vanish and the cost is 0/0, where the reference crashes (P ≤ 7 in
  * practice); here K never exceeds d − 1 (= P − 2 when N ≥ P − 1). If d − 1 < 1 (P = 2) nothing can be
@@ -32,9 +33,13 @@ export interface StableSubspaceOptions {
   /** Pseudo-random restarts per K, from a fixed stream that does not depend on the seed, in addition
    * to the deterministic starts. @default 24 */
   randomRestarts: number;
+  /** Line-search halvings before a step is rejected. pymanopt allows 10, after which CG stops on the
+   * step size wherever it is — on centres that share one dominant direction most restarts then stop
+   * after 2–7 iterations far from any minimum. @default 40 */
+  maxBacktracks: number;
 }
 
-export const STABLE_SUBSPACE_DEFAULTS: StableSubspaceOptions = { randomRestarts: 24 };
+export const STABLE_SUBSPACE_DEFAULTS: StableSubspaceOptions = { randomRestarts: 24, maxBacktracks: 40 };
 
 /** Seed of the fixed start set in stable mode: the centre step must not depend on the analysis seed. */
 const STABLE_START_SEED = 0x5eed;
@@ -45,6 +50,7 @@ export interface SubspaceRestart {
   stability: number;
   resCoeff: number;
   cgIterations: number;
+  /** CG's stop reason, or 'notOrthogonal' when a finite result fails ‖VᵀV − I‖_F < 1e-10 (the reference's assertion). */
   stopReason: StiefelCgStopReason | 'notOrthogonal';
 }
 
@@ -277,7 +283,8 @@ export async function sharedCenterSubspace(geom: CenterGeometry, options: Shared
     for (let k = K; k <= last; k++) batch.push(k);
     const startsByK = batch.map((k) => startsFor(k, prev));
     const jobs: CenterSubspaceJob[] = [];
-    batch.forEach((k, b) => startsByK[b].forEach((s) => jobs.push({ coords: geom.coords, P, d, K: k, start: s.v, cg: options.cg })));
+    const cg = options.mode === 'stable' ? { maxBacktracks: stableOpt.maxBacktracks, ...options.cg } : options.cg;
+    batch.forEach((k, b) => startsByK[b].forEach((s) => jobs.push({ coords: geom.coords, P, d, K: k, start: s.v, cg })));
     const results = await runJobs(jobs);
     let j = 0;
     for (let b = 0; b < batch.length; b++) {
@@ -286,7 +293,8 @@ export async function sharedCenterSubspace(geom: CenterGeometry, options: Shared
       const solutions: Float64Array[] = [];
       for (const s of startsByK[b]) {
         const res = results[j++];
-        const orthoOk = orthogonalityError(res.x, d, Kb) < 1e-10;
+        const finite = res.stopReason !== 'nonFinite';
+        const orthoOk = finite && orthogonalityError(res.x, d, Kb) < 1e-10;
         const resid = residualRows(geom.coords, P, d, res.x, Kb);
         const ratios = normRatios(resid, geom);
         restarts.push({
@@ -295,7 +303,7 @@ export async function sharedCenterSubspace(geom: CenterGeometry, options: Shared
           stability: orthoOk ? Math.min(...ratios) : NaN,
           resCoeff: meanAbsCosine(resid, P, d),
           cgIterations: res.iterations,
-          stopReason: orthoOk ? res.stopReason : 'notOrthogonal',
+          stopReason: !finite ? 'nonFinite' : orthoOk ? res.stopReason : 'notOrthogonal',
         });
         solutions.push(res.x);
       }

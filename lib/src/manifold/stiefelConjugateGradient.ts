@@ -24,11 +24,16 @@ export interface StiefelCgOptions {
   minStepSize: number;
   /** @default 1000 (pymanopt `maxtime`, seconds) */
   maxTimeSeconds: number;
+  /** Halvings the adaptive line search may try before it rejects the step. @default 10 (pymanopt's
+   * LineSearchAdaptive `maxiter`); stable mode allows more, see sharedCenterSubspace. */
+  maxBacktracks: number;
 }
 
-export const PYMANOPT_CG_DEFAULTS: StiefelCgOptions = { maxIterations: 1000, minGradNorm: 1e-6, minStepSize: 1e-10, maxTimeSeconds: 1000 };
+export const PYMANOPT_CG_DEFAULTS: StiefelCgOptions = { maxIterations: 1000, minGradNorm: 1e-6, minStepSize: 1e-10, maxTimeSeconds: 1000, maxBacktracks: 10 };
 
-export type StiefelCgStopReason = 'gradNorm' | 'stepSize' | 'maxIterations' | 'maxTime';
+/** 'nonFinite': the cost became NaN/Inf (e.g. a residual centre vanished: 0/0). pymanopt would keep
+ * iterating on NaN until maxiter; the result is unusable either way, so CG stops at once. */
+export type StiefelCgStopReason = 'gradNorm' | 'stepSize' | 'maxIterations' | 'maxTime' | 'nonFinite';
 
 export interface StiefelCgResult {
   x: Float64Array;
@@ -193,6 +198,10 @@ export function stiefelConjugateGradient(problem: StiefelProblem, x0: Float64Arr
   const descT = new Float64Array(size);
   let stopReason: StiefelCgStopReason;
   for (;;) {
+    if (!Number.isFinite(cost) || !Number.isFinite(gradNorm)) {
+      stopReason = 'nonFinite';
+      break;
+    }
     if ((Date.now() - t0) / 1000 >= opt.maxTimeSeconds) {
       stopReason = 'maxTime';
       break;
@@ -240,7 +249,7 @@ export function stiefelConjugateGradient(problem: StiefelProblem, x0: Float64Arr
     let newF = trial(alpha);
     costEvaluations++;
     let evals = 1;
-    while (newF > cost + 0.5 * alpha * df0 && evals <= 10) {
+    while (newF > cost + 0.5 * alpha * df0 && evals <= opt.maxBacktracks) {
       alpha *= 0.5;
       newF = trial(alpha);
       costEvaluations++;
