@@ -5,7 +5,7 @@ import { analyzeManifold, type ManifoldTask, type ManifoldTaskResult } from './a
 import { centerGeometry } from './centerGeometry';
 import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
 import { randomProjection } from './randomProjection';
-import { sharedCenterSubspace, STABLE_SUBSPACE_DEFAULTS, type AnalysisMode, type StableSubspaceOptions, type SubspaceStep } from './sharedCenterSubspace';
+import { sharedCenterSubspace, STABLE_SUBSPACE_DEFAULTS, type AnalysisMode, type SharedCenterSubspace, type StableSubspaceOptions, type SubspaceStep } from './sharedCenterSubspace';
 import type { StiefelCgOptions } from './stiefelConjugateGradient';
 
 /**
@@ -43,6 +43,9 @@ export interface ManifoldAnalysisOptions {
   cg?: Partial<StiefelCgOptions>;
   /** Stable-mode settings. */
   stable?: Partial<StableOptions>;
+  /** Advanced: a centre step already computed by `sharedCenterSubspace` for these same manifolds and
+   * settings (stable mode's does not depend on the seed; manifoldAnalysisSeeds reuses it). */
+  centerSubspace?: SharedCenterSubspace;
 }
 
 export interface StableOptions extends StableSubspaceOptions {
@@ -220,9 +223,10 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
   // The centre step pays for worker threads once the Stiefel problems are large (cost ∝ P² per
   // evaluation); the per-manifold step once the QR and NNLS work is.
   const centerWorkers = conc === 'auto' ? (P >= 64 ? defaultConcurrency() : 1) : Math.max(1, conc);
-  const sub = opt.centerCorrelation
-    ? await sharedCenterSubspace(geom, { mode: opt.mode, nReps: opt.nReps, seed: opt.seed, cg: options.cg, stable: opt.stable, concurrency: centerWorkers })
-    : { K: 0, Kcap: 0, basis: new Float64Array(0), steps: [] as SubspaceStep[], warnings: [] as string[] };
+  if (options.centerSubspace && options.centerSubspace.basis.length !== options.centerSubspace.K * N) throw new InputError(`centerSubspace: basis does not match ${N} features and K = ${options.centerSubspace.K}`);
+  const sub: SharedCenterSubspace = !opt.centerCorrelation
+    ? { K: 0, Kcap: 0, basis: new Float64Array(0), steps: [] as SubspaceStep[], warnings: [] as string[] }
+    : options.centerSubspace ?? (await sharedCenterSubspace(geom, { mode: opt.mode, nReps: opt.nReps, seed: opt.seed, cg: options.cg, stable: opt.stable, concurrency: centerWorkers }));
   warnings.push(...sub.warnings);
   const t3 = performance.now();
 

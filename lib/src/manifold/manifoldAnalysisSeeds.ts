@@ -1,6 +1,9 @@
 import { InputError } from '../errors';
-import { manifoldAnalysis, type ManifoldAnalysisOptions, type ManifoldAnalysisResult } from './manifoldAnalysis';
-import type { ManifoldPoints } from './manifoldPoints';
+import { defaultConcurrency } from '../parallel/workerPool';
+import { centerGeometry } from './centerGeometry';
+import { manifoldAnalysis, STABLE_DEFAULTS, type ManifoldAnalysisOptions, type ManifoldAnalysisResult } from './manifoldAnalysis';
+import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
+import { sharedCenterSubspace } from './sharedCenterSubspace';
 
 /**
  * The analysis repeated over several seeds, with the mean and spread of each reported quantity —
@@ -54,8 +57,24 @@ export async function manifoldAnalysisSeeds(manifolds: ManifoldPoints[], options
   const seeds = Array.isArray(seedsOpt) ? seedsOpt : Array.from({ length: seedsOpt }, (_, i) => firstSeed + i);
   if (seeds.length === 0 || !seeds.every((s) => Number.isFinite(s))) throw new InputError(`seeds: need at least one finite seed, got ${JSON.stringify(seedsOpt)}`);
   if (!Array.isArray(seedsOpt) && (!Number.isInteger(seedsOpt) || seedsOpt < 1)) throw new InputError(`seeds must be a positive integer or a list, got ${seedsOpt}`);
+  // Stable mode's centre step is a fixed function of the centres (no seed), so unless a seeded random
+  // projection changes the data it is computed once and shared by all seeds.
   const runs: ManifoldAnalysisResult[] = [];
-  for (const seed of seeds) runs.push(await manifoldAnalysis(manifolds, { ...rest, seed }));
+  const stable = (rest.mode ?? 'stable') === 'stable';
+  const projected = manifolds.length > 0 && manifolds[0].ambientDim > (rest.projectionDim ?? 5000);
+  let centerSubspace = rest.centerSubspace;
+  if (stable && !projected && (rest.centerCorrelation ?? true) && !centerSubspace && seeds.length > 1) {
+    validateManifolds(manifolds);
+    centerSubspace = await sharedCenterSubspace(centerGeometry(manifolds), {
+      mode: 'stable',
+      nReps: rest.nReps ?? 1,
+      seed: seeds[0],
+      cg: rest.cg,
+      stable: { ...STABLE_DEFAULTS, ...rest.stable },
+      concurrency: rest.concurrency === undefined || rest.concurrency === 'auto' ? (manifolds.length >= 64 ? defaultConcurrency() : 1) : rest.concurrency,
+    });
+  }
+  for (const seed of seeds) runs.push(await manifoldAnalysis(manifolds, { ...rest, seed, centerSubspace }));
   return {
     seeds,
     capacity: seedStat(runs.map((r) => r.capacity)),
