@@ -15,6 +15,13 @@ export function goldenPath(file: string): string {
   return p;
 }
 
+/** A file under ../shared (e.g. 'real/mlp_e4_relu4_unpermuted.npy'), with a clear error if absent. */
+export function sharedPath(rel: string): string {
+  const p = path.join(sharedDir, rel);
+  if (!fs.existsSync(p)) throw new Error(`shared file not found: ${p} (expected in ../shared next to the repository)`);
+  return p;
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function readGolden(file: string): any {
   return JSON.parse(fs.readFileSync(goldenPath(file), 'utf8'));

@@ -2,12 +2,11 @@
 // the reference's seed dependence.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as path from 'path';
 import { degenerateManifolds, manifoldAnalysis, manifoldAnalysisSeeds, manifoldsFromNpy, readNpy, Rng, STABLE_DEFAULTS, type ManifoldPoints } from 'memgeo';
-import { sharedDir } from './golden';
+import { sharedPath } from './golden';
 
 function realCase(): ManifoldPoints[] {
-  const file = path.join(sharedDir, 'real', 'mlp_e4_relu4_unpermuted.npy');
+  const file = sharedPath('real/mlp_e4_relu4_unpermuted.npy');
   return manifoldsFromNpy(readNpy(file), file);
 }
 
