@@ -56,6 +56,8 @@ export function anchorGeometry(sD1: Float64Array, dim: number, numPoints: number
   const tPrime = new Float64Array(D1);
   const anchors = new Float64Array(nT * D1); // s̃_k, row-major
   const sAlpha = new Float64Array(D1);
+  const proj = new Float64Array(M); // t_{1:D}·u_μ
+  const atb = new Float64Array(M); // Sᵀt′ = proj + t₀ + κ, since every s_μ ends in 1
   let interior = 0;
   let nnlsIterations = 0;
   let nnlsSolved = 0;
@@ -70,6 +72,7 @@ export function anchorGeometry(sD1: Float64Array, dim: number, numPoints: number
       const o = mu * D1;
       let s = 0;
       for (let i = 0; i < dim; i++) s += t[i] * sD1[o + i];
+      proj[mu] = s;
       if (s > best) {
         best = s;
         muStar = mu;
@@ -87,7 +90,8 @@ export function anchorGeometry(sD1: Float64Array, dim: number, numPoints: number
     // Dual of min ‖v − t‖² s.t. s_μ·v ≤ −κ is NNLS(S, t + κ e_{D+1}) (mftma.md §4 port hint).
     tPrime.set(t);
     tPrime[dim] += kappa;
-    const res = solver.solve(sD1, D1, M, gram, tPrime, alpha);
+    for (let mu = 0; mu < M; mu++) atb[mu] = proj[mu] + tPrime[dim] * sD1[mu * D1 + dim];
+    const res = solver.solve(sD1, D1, M, gram, tPrime, alpha, atb);
     nnlsIterations += res.iterations;
     nnlsSolved++;
     if (res.status !== 'optimal') nnlsMaxIterations++;

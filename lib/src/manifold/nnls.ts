@@ -60,8 +60,9 @@ export class NnlsSolver {
    * @param gram  AᵀA, row-major cols × cols (precomputed once per A by the caller).
    * @param t     target, length rows.
    * @param x     output, length ≥ cols.
+   * @param atb   optional Aᵀt if the caller has it already.
    */
-  solve(a: Float64Array, rows: number, cols: number, gram: Float64Array, t: Float64Array, x: Float64Array): NnlsResult {
+  solve(a: Float64Array, rows: number, cols: number, gram: Float64Array, t: Float64Array, x: Float64Array, atb?: Float64Array): NnlsResult {
     if (rows > this.maxRows || cols > this.maxCols) throw new Error(`NnlsSolver: problem ${rows}x${cols} exceeds workspace ${this.maxRows}x${this.maxCols}`);
     const { inP, excluded, pidx, w, z, r, b } = this;
     let tNorm2 = 0;
@@ -72,9 +73,13 @@ export class NnlsSolver {
       inP[j] = 0;
       excluded[j] = 0;
       colMax2 = Math.max(colMax2, gram[j * cols + j]);
-      const off = j * rows;
-      let s = 0;
-      for (let i = 0; i < rows; i++) s += a[off + i] * t[i];
+      let s: number;
+      if (atb) s = atb[j];
+      else {
+        const off = j * rows;
+        s = 0;
+        for (let i = 0; i < rows; i++) s += a[off + i] * t[i];
+      }
       b[j] = s;
       w[j] = s;
     }
