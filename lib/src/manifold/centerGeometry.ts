@@ -1,0 +1,139 @@
+import { applyQ, householderQrInPlace, type HouseholderQr } from './householderQr';
+import type { ManifoldPoints } from './manifoldPoints';
+import { symmetricEigenvalues } from './symmetricEigenvalues';
+
+/**
+ * The deterministic part of the centre analysis (mftma.md §1–2): global origin, raw centres, the
+ * centre SVD fractions and the maxK rule, the (P−1)-dimensional basis of the centred centres, and
+ * the centre correlation ρ_c reported by the reference as `res_coeff0`.
+ */
+export interface CenterGeometry {
+  numManifolds: number;
+  ambientDim: number;
+  /** x̄: mean of all Σ M_i points (length N). */
+  globalMean: Float64Array;
+  /** c_i: mean of each manifold's points, P × N row-major (on the unshifted data). */
+  centers: Float64Array;
+  /** Cumulative fractions τ_j of the squared singular values of C − ĉ1ᵀ (min(N, P) values). */
+  centerSvCumFrac: number[];
+  /** maxK = argmax_j [τ_j if τ_j < 0.95 else 0] + 11 (the reference's rule, 0-based j). */
+  maxK: number;
+  /** ρ_c = mean |cos| between centred centres over ordered pairs m ≠ n. */
+  centerCorrelation: number;
+  /** d = min(N, P − 1): columns kept from the QR basis. */
+  basisDim: number;
+  /** X = Xb·Proj: the centred centres in the basis, P × d row-major (an isometry of them). */
+  coords: Float64Array;
+  /** Norms ‖x_m‖ of the centred centres. */
+  centerNorms: Float64Array;
+  /** Householder QR of Xbᵀ (N × P); its Q lifts basis coordinates back to ℝ^N. */
+  basisQr: HouseholderQr;
+}
+
+/** The reference's maxK rule on cumulative fractions (np.argmax returns the first maximum). */
+export function maxKRule(cumFrac: ArrayLike<number>): number {
+  let best = -Infinity;
+  let arg = 0;
+  for (let j = 0; j < cumFrac.length; j++) {
+    const v = cumFrac[j] < 0.95 ? cumFrac[j] : 0;
+    if (v > best) {
+      best = v;
+      arg = j;
+    }
+  }
+  return arg + 11;
+}
+
+/** Mean |cosine| over ordered off-diagonal pairs of the rows of a P × d matrix, as `(Σ|C| − P)/(P(P−1))`. */
+export function meanAbsCosine(rows: Float64Array, P: number, d: number): number {
+  const norms = new Float64Array(P);
+  for (let m = 0; m < P; m++) {
+    let s = 0;
+    for (let i = 0; i < d; i++) s += rows[m * d + i] * rows[m * d + i];
+    norms[m] = Math.sqrt(s);
+  }
+  let sum = 0;
+  for (let m = 0; m < P; m++) {
+    for (let n = 0; n < P; n++) {
+      let s = 0;
+      for (let i = 0; i < d; i++) s += rows[m * d + i] * rows[n * d + i];
+      sum += Math.abs(s / (norms[m] * norms[n]));
+    }
+  }
+  return (sum - P) / (P * (P - 1));
+}
+
+export function centerGeometry(manifolds: ManifoldPoints[]): CenterGeometry {
+  const P = manifolds.length;
+  const N = manifolds[0].ambientDim;
+  const globalMean = new Float64Array(N);
+  const centers = new Float64Array(P * N);
+  let total = 0;
+  manifolds.forEach((m, i) => {
+    const c = centers.subarray(i * N, i * N + N);
+    for (let s = 0; s < m.numPoints; s++) {
+      const o = s * N;
+      for (let f = 0; f < N; f++) {
+        c[f] += m.data[o + f];
+        globalMean[f] += m.data[o + f];
+      }
+    }
+    for (let f = 0; f < N; f++) c[f] /= m.numPoints;
+    total += m.numPoints;
+  });
+  for (let f = 0; f < N; f++) globalMean[f] /= total;
+  // Centred centres Xb (rows x_m = c_m − ĉ), stored as the columns of the N × P matrix Xbᵀ.
+  const centerMean = new Float64Array(N);
+  for (let i = 0; i < P; i++) for (let f = 0; f < N; f++) centerMean[f] += centers[i * N + f] / P;
+  const xbT = new Float64Array(N * P);
+  for (let i = 0; i < P; i++) for (let f = 0; f < N; f++) xbT[i * N + f] = centers[i * N + f] - centerMean[f];
+  // Singular values of C − ĉ1ᵀ from the eigenvalues of its P × P Gram matrix.
+  const gram = new Float64Array(P * P);
+  for (let a = 0; a < P; a++) {
+    for (let b = 0; b <= a; b++) {
+      let s = 0;
+      for (let f = 0; f < N; f++) s += xbT[a * N + f] * xbT[b * N + f];
+      gram[a * P + b] = s;
+      gram[b * P + a] = s;
+    }
+  }
+  const nSv = Math.min(N, P);
+  const eig = symmetricEigenvalues(gram, P).subarray(0, nSv);
+  let sumSq = 0;
+  for (const v of eig) sumSq += Math.max(v, 0);
+  const centerSvCumFrac: number[] = [];
+  let acc = 0;
+  for (const v of eig) {
+    acc += Math.max(v, 0) / sumSq;
+    centerSvCumFrac.push(acc);
+  }
+  const maxK = maxKRule(centerSvCumFrac);
+  // Basis: economic QR of Xbᵀ; X = Xb·Q[:, :d] = (R[:d, :])ᵀ.
+  const basisQr = householderQrInPlace(Float64Array.from(xbT), N, P);
+  const d = Math.min(N, P - 1);
+  const coords = new Float64Array(P * d);
+  for (let m = 0; m < P; m++) for (let i = 0; i < d && i <= m; i++) coords[m * d + i] = basisQr.qr[m * N + i];
+  const centerNorms = new Float64Array(P);
+  for (let m = 0; m < P; m++) {
+    let s = 0;
+    for (let i = 0; i < d; i++) s += coords[m * d + i] ** 2;
+    centerNorms[m] = Math.sqrt(s);
+  }
+  const centerCorrelation = meanAbsCosine(coords, P, d);
+  return { numManifolds: P, ambientDim: N, globalMean, centers, centerSvCumFrac, maxK, centerCorrelation, basisDim: d, coords, centerNorms, basisQr };
+}
+
+/** Lift basis coordinates V (d × K row-major) to ℝ^N: Proj·V, returned column-major N × K. */
+export function liftToAmbient(geom: CenterGeometry, v: Float64Array, K: number): Float64Array {
+  const N = geom.ambientDim;
+  const d = geom.basisDim;
+  const out = new Float64Array(N * K);
+  const y = new Float64Array(N);
+  for (let k = 0; k < K; k++) {
+    y.fill(0);
+    for (let i = 0; i < d; i++) y[i] = v[i * K + k];
+    applyQ(geom.basisQr, y);
+    out.set(y, k * N);
+  }
+  return out;
+}

@@ -1,0 +1,363 @@
+import * as path from 'path';
+import { InputError } from '../errors';
+import { parallelMap, defaultConcurrency } from '../parallel/workerPool';
+import { analyzeManifold, type ManifoldTask, type ManifoldTaskResult } from './analyzeManifold';
+import { centerGeometry } from './centerGeometry';
+import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
+import { randomProjection } from './randomProjection';
+import { sharedCenterSubspace, STABLE_SUBSPACE_DEFAULTS, type AnalysisMode, type SharedCenterSubspace, type StableSubspaceOptions, type SubspaceStep } from './sharedCenterSubspace';
+import type { StiefelCgOptions } from './stiefelConjugateGradient';
+
+/**
+ * Replica mean-field theoretic manifold analysis (MFTMA; Chung, Lee & Sompolinsky, PRX 2018; Cohen
+ * et al. 2020) of P object manifolds, as the reference `manifold_analysis_corr` computes it
+ * (mftma.md): optional random projection, centre-correlation removal, per-manifold anchor points,
+ * and the aggregates the paper reports.
+ *
+ * @example
+ * const manifolds = manifoldsFromNpy(readNpy('acts.npy'));        // (P, M, N)
+ * const r = await manifoldAnalysis(manifolds, { seed: 0 });        // stable mode, κ = 0, n_t = 200
+ * r.capacity; r.radius; r.dimension; r.centerCorrelation; r.K;
+ */
+export interface ManifoldAnalysisOptions {
+  /** Margin κ. @default 0 */
+  kappa?: number;
+  /** Number of Gaussian t-vectors per manifold, n_t. @default 200 */
+  nT?: number;
+  /** Random restarts per K of the centre-correlation optimiser in faithful mode (the reference's n_reps). @default 1 */
+  nReps?: number;
+  /** Seed for t-vectors, Stiefel starts and the projection. Same seed, same result. @default 0 */
+  seed?: number;
+  /** Remove the shared centre subspace (the reference's fun_FA) before the per-manifold analysis. @default true */
+  centerCorrelation?: boolean;
+  /** Random Gaussian projection to this many features when N is larger. @default 5000 */
+  projectionDim?: number;
+  /** 'faithful' reproduces the reference's procedure; 'stable' makes the centre step seed-independent
+   * and handles degenerate manifolds (README.md in this folder). @default 'stable' */
+  mode?: AnalysisMode;
+  /** Fixed t-vectors per manifold, each n_t × (D_i+1) row-major with D_i = min(N, M_i) (tests). */
+  tVectors?: Float64Array[];
+  /** Worker threads for the per-manifold analysis; 'auto' uses them when the work is large enough. @default 'auto' */
+  concurrency?: number | 'auto';
+  /** Options of the Stiefel conjugate gradient (defaults: pymanopt 0.2.4's). */
+  cg?: Partial<StiefelCgOptions>;
+  /** Stable-mode settings. */
+  stable?: Partial<StableOptions>;
+  /** Advanced: a centre step already computed by `sharedCenterSubspace` for these same manifolds and
+   * settings (stable mode's does not depend on the seed; manifoldAnalysisSeeds reuses it). */
+  centerSubspace?: SharedCenterSubspace;
+}
+
+export interface StableOptions extends StableSubspaceOptions {
+  /** Degenerate needs a centre norm after removal below this fraction of the manifold's spread… @default 0.1 */
+  degenerateRatio: number;
+  /** …and a centre the centre step shrank (after/before) below this fraction of the median manifold's. @default 0.5 */
+  degenerateShrink: number;
+}
+
+export const STABLE_DEFAULTS: StableOptions = { ...STABLE_SUBSPACE_DEFAULTS, degenerateRatio: 0.1, degenerateShrink: 0.5 };
+
+/**
+ * Stable mode's rule for degenerate manifolds (issue 11): manifold i is degenerate when
+ *   centerNorm_i < degenerateRatio · spread_i            (its centre is tiny against its spread), and
+ *   kept_i < degenerateShrink · median_j kept_j          (the centre step made it so),
+ * with kept_i = centre norm after / before the shared-subspace removal. The second condition spares
+ * manifolds whose centre is small by nature (an unstructured cloud of M points has centre/spread
+ * ≈ 1/√M) and targets the artefact: a removed direction that cancels one manifold's centre.
+ */
+export function degenerateManifolds(centerNorm: number[], spread: number[], centerNormBefore: number[], opt: Pick<StableOptions, 'degenerateRatio' | 'degenerateShrink'>): boolean[] {
+  const kept = centerNorm.map((c, i) => c / centerNormBefore[i]);
+  const sorted = [...kept].sort((a, b) => a - b);
+  const n = sorted.length;
+  const median = n % 2 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  return centerNorm.map((c, i) => !(c >= opt.degenerateRatio * spread[i]) && !(kept[i] >= opt.degenerateShrink * median));
+}
+
+export interface PerManifold {
+  capacity: number[];
+  radius: number[];
+  dimension: number[];
+}
+
+export interface ManifoldAnalysisDiagnostics {
+  /** Per manifold: centre norm after removal (before normalisation), RMS spread of its points about
+   * that centre, their ratio, reduced dimension D_i, interior t-vectors, NNLS iterations, degenerate flag. */
+  perManifold: {
+    centerNorm: number[];
+    /** ‖c_i − x̄‖: the centre norm before the shared-subspace removal. */
+    centerNormBefore: number[];
+    spread: number[];
+    centerNormRatio: number[];
+    reducedDim: number[];
+    interior: number[];
+    nnlsIterations: number[];
+    degenerate: boolean[];
+  };
+  /** Centre-correlation removal: per-K results of the kept solution and every restart. */
+  centerSubspace: {
+    maxK: number;
+    Kcap: number;
+    centerSvCumFrac: number[];
+    resCoeffByK: number[];
+    costByK: number[];
+    stabilityByK: number[];
+    chosenRestartByK: number[];
+    restartsPerK: number;
+    steps: SubspaceStep[];
+  };
+  /** Solver status counts. */
+  solver: {
+    nnlsSolved: number;
+    nnlsIterations: number;
+    nnlsMaxIterations: number;
+    cgRuns: number;
+    cgIterations: number;
+    cgStopReasons: Record<string, number>;
+  };
+  projection: { applied: boolean; fromDim: number; toDim: number };
+  /** How degenerate manifolds were handled (stable mode), in words. */
+  degenerateRule: string;
+  warnings: string[];
+  workers: number;
+  /** Wall seconds per phase. */
+  timing: { projection: number; centerGeometry: number; centerSubspace: number; perManifold: number };
+}
+
+export interface ManifoldAnalysisResult {
+  mode: AnalysisMode;
+  /** α = 1 / mean_i(1/α_i) over the manifolds used (all of them in faithful mode). */
+  capacity: number;
+  /** R = mean_i R_i. */
+  radius: number;
+  /** D = mean_i D_i. */
+  dimension: number;
+  /** ρ_c: mean |cos| between centred centres (before any removal). */
+  centerCorrelation: number;
+  /** K: shared centre directions removed. */
+  K: number;
+  /** Per-manifold values in input order (degenerate ones included, and flagged in diagnostics). */
+  perManifold: PerManifold;
+  diagnostics: ManifoldAnalysisDiagnostics;
+  params: { kappa: number; nT: number; nReps: number; seed: number; centerCorrelation: boolean; projectionDim: number; mode: AnalysisMode; numManifolds: number; ambientDim: number; pointsPerManifold: number[] };
+  seconds: number;
+}
+
+interface Resolved {
+  kappa: number;
+  nT: number;
+  nReps: number;
+  seed: number;
+  centerCorrelation: boolean;
+  projectionDim: number;
+  mode: AnalysisMode;
+  stable: StableOptions;
+}
+
+function resolve(options: ManifoldAnalysisOptions): Resolved {
+  const r: Resolved = {
+    kappa: options.kappa ?? 0,
+    nT: options.nT ?? 200,
+    nReps: options.nReps ?? 1,
+    seed: options.seed ?? 0,
+    centerCorrelation: options.centerCorrelation ?? true,
+    projectionDim: options.projectionDim ?? 5000,
+    mode: options.mode ?? 'stable',
+    stable: { ...STABLE_DEFAULTS, ...options.stable },
+  };
+  if (!Number.isFinite(r.kappa)) throw new InputError(`kappa must be a finite number, got ${options.kappa}`);
+  if (!Number.isInteger(r.nT) || r.nT < 1) throw new InputError(`nT must be a positive integer, got ${options.nT}`);
+  if (!Number.isInteger(r.nReps) || r.nReps < 1) throw new InputError(`nReps must be a positive integer, got ${options.nReps}`);
+  if (!Number.isFinite(r.seed)) throw new InputError(`seed must be a finite number, got ${options.seed}`);
+  if (!Number.isInteger(r.projectionDim) || r.projectionDim < 1) throw new InputError(`projectionDim must be a positive integer, got ${options.projectionDim}`);
+  if (r.mode !== 'faithful' && r.mode !== 'stable') throw new InputError(`mode must be 'faithful' or 'stable', got '${String(options.mode)}'`);
+  return r;
+}
+
+const WORKER_MODULE = path.join(__dirname, 'analyzeManifold.js');
+
+/** Rough flop count of the per-manifold work, to decide whether worker threads pay for their start-up. */
+function workEstimate(manifolds: ManifoldPoints[], nT: number): number {
+  let w = 0;
+  for (const m of manifolds) {
+    const D = Math.min(m.ambientDim, m.numPoints);
+    w += 2 * m.ambientDim * m.numPoints * m.numPoints + nT * D * m.numPoints * 8;
+  }
+  return w;
+}
+
+function mean(a: number[]): number {
+  return a.reduce((s, x) => s + x, 0) / a.length;
+}
+
+/** The analysis (see ManifoldAnalysisOptions). Resolves to aggregates, per-manifold values and diagnostics. */
+export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: ManifoldAnalysisOptions = {}): Promise<ManifoldAnalysisResult> {
+  const t0 = performance.now();
+  validateManifolds(manifoldsIn);
+  const opt = resolve(options);
+  const P = manifoldsIn.length;
+  const N0 = manifoldsIn[0].ambientDim;
+  const warnings: string[] = [];
+  if (options.tVectors && options.tVectors.length !== P) throw new InputError(`tVectors: need one array per manifold (${P}), got ${options.tVectors.length}`);
+
+  const projected = N0 > opt.projectionDim;
+  const manifolds = projected ? randomProjection(manifoldsIn, opt.projectionDim, opt.seed) : manifoldsIn;
+  const N = manifolds[0].ambientDim;
+  const t1 = performance.now();
+
+  const geom = centerGeometry(manifolds);
+  // A centre at the global mean has no direction to normalise by: compare its offset with the
+  // RMS distance of the manifold's points from the global mean.
+  manifolds.forEach((m, i) => {
+    let off = 0;
+    for (let f = 0; f < N; f++) off += (geom.centers[i * N + f] - geom.globalMean[f]) ** 2;
+    let rms = 0;
+    for (let s = 0; s < m.numPoints; s++) for (let f = 0; f < N; f++) rms += (m.data[s * N + f] - geom.globalMean[f]) ** 2;
+    rms = Math.sqrt(rms / m.numPoints);
+    if (!(Math.sqrt(off) > 1e-10 * rms)) {
+      throw new InputError(`manifold ${i}: its centre coincides with the global mean of all points${projected ? ' after the random projection' : ''}, so it has no centre direction to normalise by (the analysis divides by the centre norm)`);
+    }
+  });
+
+  const t2 = performance.now();
+  const conc = options.concurrency ?? 'auto';
+  // The centre step pays for worker threads once the Stiefel problems are large (cost ∝ P² per
+  // evaluation); the per-manifold step once the QR and NNLS work is.
+  const centerWorkers = conc === 'auto' ? (P >= 64 ? defaultConcurrency() : 1) : Math.max(1, conc);
+  if (options.centerSubspace && options.centerSubspace.basis.length !== options.centerSubspace.K * N) throw new InputError(`centerSubspace: basis does not match ${N} features and K = ${options.centerSubspace.K}`);
+  const sub: SharedCenterSubspace = !opt.centerCorrelation
+    ? { K: 0, Kcap: 0, basis: new Float64Array(0), steps: [] as SubspaceStep[], warnings: [] as string[] }
+    : options.centerSubspace ?? (await sharedCenterSubspace(geom, { mode: opt.mode, nReps: opt.nReps, seed: opt.seed, cg: options.cg, stable: opt.stable, concurrency: centerWorkers }));
+  warnings.push(...sub.warnings);
+  const t3 = performance.now();
+
+  const tasks: ManifoldTask[] = manifolds.map((m, index) => ({
+    index,
+    numPoints: m.numPoints,
+    ambientDim: N,
+    points: m.data,
+    globalMean: geom.globalMean,
+    sharedBasis: sub.basis,
+    K: sub.K,
+    kappa: opt.kappa,
+    nT: opt.nT,
+    seed: opt.seed,
+    balancedTVectors: opt.mode === 'stable',
+    tVectors: options.tVectors?.[index],
+  }));
+  options.tVectors?.forEach((t, i) => {
+    const D1 = Math.min(N, manifolds[i].numPoints) + 1;
+    if (!(t instanceof Float64Array) || t.length !== opt.nT * D1) throw new InputError(`tVectors[${i}]: expected a Float64Array of n_t x (D+1) = ${opt.nT} x ${D1}`);
+  });
+
+  let workers = conc === 'auto' ? (workEstimate(manifolds, opt.nT) > 3e8 ? Math.min(defaultConcurrency(), P) : 1) : Math.max(1, Math.min(conc, P));
+  let results: ManifoldTaskResult[];
+  if (workers > 1) {
+    results = await parallelMap<ManifoldTask, ManifoldTaskResult>(tasks, { module: WORKER_MODULE, exportName: 'analyzeManifold' }, { concurrency: workers });
+  } else {
+    workers = 1;
+    results = tasks.map(analyzeManifold);
+  }
+
+  const t4 = performance.now();
+  // A centre that vanishes after the shared-subspace removal makes the normalisation divide by ~0.
+  // Faithful mode has no rule for that, so it is reported as unusable input rather than as numbers;
+  // stable mode flags such a manifold degenerate below and leaves it out of the aggregates.
+  if (opt.mode === 'faithful') {
+    results.forEach((r, i) => {
+      if (!(r.centerNorm > 1e-12 * r.spread)) {
+        throw new InputError(`manifold ${i}: its centre vanishes after removing the shared centre subspace (norm ${r.centerNorm.toExponential(3)} vs spread ${r.spread.toExponential(3)}); the analysis is undefined for it (stable mode flags and excludes such manifolds)`);
+      }
+    });
+  }
+
+  const perManifold: PerManifold = { capacity: results.map((r) => r.capacity), radius: results.map((r) => r.radius), dimension: results.map((r) => r.dimension) };
+  const ratio = results.map((r) => r.centerNorm / r.spread);
+  const centerNormBefore = manifolds.map((_, i) => {
+    let s = 0;
+    for (let f = 0; f < N; f++) s += (geom.centers[i * N + f] - geom.globalMean[f]) ** 2;
+    return Math.sqrt(s);
+  });
+  const degenerate =
+    opt.mode === 'stable'
+      ? degenerateManifolds(
+          results.map((r) => r.centerNorm),
+          results.map((r) => r.spread),
+          centerNormBefore,
+          opt.stable,
+        )
+      : results.map(() => false);
+  let degenerateRule = 'none (faithful mode: every manifold enters the averages, as in the reference)';
+  let use = results.map((_, i) => !degenerate[i]);
+  if (opt.mode === 'stable') {
+    degenerateRule = `a manifold whose centre norm after the centre-subspace removal is below ${opt.stable.degenerateRatio} x the RMS spread of its points, and whose centre that removal shrank below ${opt.stable.degenerateShrink} x the median manifold's shrink factor, is flagged degenerate and left out of the aggregates (its values stay in perManifold)`;
+    if (use.every((u) => !u)) {
+      warnings.push('every manifold is degenerate by the centre-norm rule; aggregates use all of them');
+      use = use.map(() => true);
+    }
+    const nDeg = degenerate.filter(Boolean).length;
+    if (nDeg > 0) warnings.push(`${nDeg} degenerate manifold(s) left out of the aggregates: ${degenerate.map((d, i) => (d ? i : -1)).filter((i) => i >= 0).join(', ')}`);
+  }
+  const used = (a: number[]) => a.filter((_, i) => use[i]);
+  const capacity = 1 / mean(used(perManifold.capacity).map((a) => 1 / a));
+  const radius = mean(used(perManifold.radius));
+  const dimension = mean(used(perManifold.dimension));
+
+  const cgStopReasons: Record<string, number> = {};
+  let cgRuns = 0;
+  let cgIterations = 0;
+  for (const s of sub.steps) {
+    for (const r of s.restarts) {
+      cgRuns++;
+      cgIterations += r.cgIterations;
+      cgStopReasons[r.stopReason] = (cgStopReasons[r.stopReason] ?? 0) + 1;
+    }
+  }
+  const diagnostics: ManifoldAnalysisDiagnostics = {
+    perManifold: {
+      centerNorm: results.map((r) => r.centerNorm),
+      centerNormBefore,
+      spread: results.map((r) => r.spread),
+      centerNormRatio: ratio,
+      reducedDim: results.map((r) => r.reducedDim),
+      interior: results.map((r) => r.interior),
+      nnlsIterations: results.map((r) => r.nnlsIterations),
+      degenerate,
+    },
+    centerSubspace: {
+      maxK: geom.maxK,
+      Kcap: sub.Kcap,
+      centerSvCumFrac: geom.centerSvCumFrac,
+      resCoeffByK: sub.steps.map((s) => s.resCoeff),
+      costByK: sub.steps.map((s) => s.cost),
+      stabilityByK: sub.steps.map((s) => s.stability),
+      chosenRestartByK: sub.steps.map((s) => s.chosen),
+      restartsPerK: sub.steps.length ? sub.steps[0].restarts.length : 0,
+      steps: sub.steps,
+    },
+    solver: {
+      nnlsSolved: results.reduce((s, r) => s + r.nnlsSolved, 0),
+      nnlsIterations: results.reduce((s, r) => s + r.nnlsIterations, 0),
+      nnlsMaxIterations: results.reduce((s, r) => s + r.nnlsMaxIterations, 0),
+      cgRuns,
+      cgIterations,
+      cgStopReasons,
+    },
+    projection: { applied: projected, fromDim: N0, toDim: N },
+    degenerateRule,
+    warnings,
+    workers,
+    timing: { projection: (t1 - t0) / 1000, centerGeometry: (t2 - t1) / 1000, centerSubspace: (t3 - t2) / 1000, perManifold: (t4 - t3) / 1000 },
+  };
+  return {
+    mode: opt.mode,
+    capacity,
+    radius,
+    dimension,
+    centerCorrelation: geom.centerCorrelation,
+    K: sub.K,
+    perManifold,
+    diagnostics,
+    params: { kappa: opt.kappa, nT: opt.nT, nReps: opt.nReps, seed: opt.seed, centerCorrelation: opt.centerCorrelation, projectionDim: opt.projectionDim, mode: opt.mode, numManifolds: P, ambientDim: N0, pointsPerManifold: manifoldsIn.map((m) => m.numPoints) },
+    seconds: (performance.now() - t0) / 1000,
+  };
+}

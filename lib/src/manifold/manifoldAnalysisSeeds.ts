@@ -1,0 +1,88 @@
+import { InputError } from '../errors';
+import { defaultConcurrency } from '../parallel/workerPool';
+import { centerGeometry } from './centerGeometry';
+import { manifoldAnalysis, STABLE_DEFAULTS, type ManifoldAnalysisOptions, type ManifoldAnalysisResult } from './manifoldAnalysis';
+import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
+import { sharedCenterSubspace } from './sharedCenterSubspace';
+
+/**
+ * The analysis repeated over several seeds, with the mean and spread of each reported quantity —
+ * what experiments carry into their tables (`capacity_std`, …) and figures (error bars).
+ *
+ * @example
+ * const s = await manifoldAnalysisSeeds(manifolds, { seeds: 3 });   // seeds 0, 1, 2; stable mode
+ * s.capacity.mean; s.capacity.std;                                    // std with n − 1 (0 for one seed)
+ */
+export interface SeedStat {
+  mean: number;
+  /** Sample standard deviation (n − 1 in the denominator); 0 for a single seed. */
+  std: number;
+  min: number;
+  max: number;
+  /** max/min − 1 (the spread measure of issue 11); NaN if min ≤ 0. */
+  relSpread: number;
+  values: number[];
+}
+
+export interface ManifoldAnalysisSeedsResult {
+  seeds: number[];
+  capacity: SeedStat;
+  radius: SeedStat;
+  dimension: SeedStat;
+  centerCorrelation: SeedStat;
+  K: SeedStat;
+  runs: ManifoldAnalysisResult[];
+  seconds: number;
+}
+
+export interface ManifoldAnalysisSeedsOptions extends Omit<ManifoldAnalysisOptions, 'seed'> {
+  /** A count (seeds firstSeed … firstSeed + n − 1) or an explicit list. @default 3 */
+  seeds?: number | number[];
+  /** @default 0 */
+  firstSeed?: number;
+}
+
+export function seedStat(values: number[]): SeedStat {
+  const n = values.length;
+  const mean = values.reduce((s, x) => s + x, 0) / n;
+  const std = n > 1 ? Math.sqrt(values.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1)) : 0;
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  return { mean, std, min, max, relSpread: min > 0 ? max / min - 1 : NaN, values };
+}
+
+export async function manifoldAnalysisSeeds(manifolds: ManifoldPoints[], options: ManifoldAnalysisSeedsOptions = {}): Promise<ManifoldAnalysisSeedsResult> {
+  const t0 = performance.now();
+  const { seeds: seedsOpt = 3, firstSeed = 0, ...rest } = options;
+  const seeds = Array.isArray(seedsOpt) ? seedsOpt : Array.from({ length: seedsOpt }, (_, i) => firstSeed + i);
+  if (seeds.length === 0 || !seeds.every((s) => Number.isFinite(s))) throw new InputError(`seeds: need at least one finite seed, got ${JSON.stringify(seedsOpt)}`);
+  if (!Array.isArray(seedsOpt) && (!Number.isInteger(seedsOpt) || seedsOpt < 1)) throw new InputError(`seeds must be a positive integer or a list, got ${seedsOpt}`);
+  // Stable mode's centre step is a fixed function of the centres (no seed), so unless a seeded random
+  // projection changes the data it is computed once and shared by all seeds.
+  const runs: ManifoldAnalysisResult[] = [];
+  const stable = (rest.mode ?? 'stable') === 'stable';
+  const projected = manifolds.length > 0 && manifolds[0].ambientDim > (rest.projectionDim ?? 5000);
+  let centerSubspace = rest.centerSubspace;
+  if (stable && !projected && (rest.centerCorrelation ?? true) && !centerSubspace && seeds.length > 1) {
+    validateManifolds(manifolds);
+    centerSubspace = await sharedCenterSubspace(centerGeometry(manifolds), {
+      mode: 'stable',
+      nReps: rest.nReps ?? 1,
+      seed: seeds[0],
+      cg: rest.cg,
+      stable: { ...STABLE_DEFAULTS, ...rest.stable },
+      concurrency: rest.concurrency === undefined || rest.concurrency === 'auto' ? (manifolds.length >= 64 ? defaultConcurrency() : 1) : rest.concurrency,
+    });
+  }
+  for (const seed of seeds) runs.push(await manifoldAnalysis(manifolds, { ...rest, seed, centerSubspace }));
+  return {
+    seeds,
+    capacity: seedStat(runs.map((r) => r.capacity)),
+    radius: seedStat(runs.map((r) => r.radius)),
+    dimension: seedStat(runs.map((r) => r.dimension)),
+    centerCorrelation: seedStat(runs.map((r) => r.centerCorrelation)),
+    K: seedStat(runs.map((r) => r.K)),
+    runs,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}

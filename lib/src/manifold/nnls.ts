@@ -1,0 +1,265 @@
+/**
+ * Non-negative least squares, min ‖A x − t‖² subject to x ≥ 0, by the Lawson–Hanson active-set
+ * method (Lawson & Hanson 1974, "Solving Least Squares Problems", ch. 23).
+ *
+ * Why NNLS: the reference solves one quadratic program per t-vector (mftma.md §4 step 4) whose dual
+ * is exactly an NNLS on the manifold's points, and an exact finite active-set method answers it to
+ * rounding error where cvxopt stops at a 1e-12 tolerance (and sometimes reports 'unknown').
+ *
+ * Implementation: the passive-set least-squares problems use a Cholesky factor of the Gram matrix
+ * AᵀA restricted to the passive set, grown by one column per added variable (O(k²)) and rebuilt when
+ * variables leave, so an iteration costs O(cols·k) instead of O(rows·cols·k). When the Gram-form
+ * dual w = Aᵀt − AᵀAx says "optimal", the passive solution gets one step of iterative refinement
+ * with residuals formed from A itself (corrected semi-normal equations) and optimality is confirmed
+ * with w = Aᵀ(t − Ax) from that residual, which has no cancellation; if the check fails the
+ * iteration continues. One solver object is reused across calls (no allocation per t-vector).
+ */
+export interface NnlsResult {
+  /** Outer Lawson–Hanson iterations (variables added). */
+  iterations: number;
+  /** 'optimal': KKT holds to the tolerance; 'maxIterations': stopped after 3·cols outer steps. */
+  status: 'optimal' | 'maxIterations';
+  /** Number of variables in the passive (positive) set at the end. */
+  passive: number;
+  /** ‖A x − t‖² at the end. */
+  residualSq: number;
+}
+
+export class NnlsSolver {
+  private readonly maxCols: number;
+  private readonly maxRows: number;
+  private readonly L: Float64Array; // lower-triangular Cholesky factor of the passive Gram, row-major maxCols²
+  private readonly pidx: Int32Array; // passive variables, in factor order
+  private readonly inP: Uint8Array;
+  private readonly excluded: Uint8Array;
+  private readonly z: Float64Array;
+  private readonly y: Float64Array;
+  private readonly rhs: Float64Array;
+  private readonly w: Float64Array;
+  private readonly r: Float64Array;
+  private readonly b: Float64Array;
+
+  constructor(maxRows: number, maxCols: number) {
+    this.maxRows = maxRows;
+    this.maxCols = maxCols;
+    this.L = new Float64Array(maxCols * maxCols);
+    this.pidx = new Int32Array(maxCols);
+    this.inP = new Uint8Array(maxCols);
+    this.excluded = new Uint8Array(maxCols);
+    this.z = new Float64Array(maxCols);
+    this.y = new Float64Array(maxCols);
+    this.rhs = new Float64Array(maxCols);
+    this.w = new Float64Array(maxCols);
+    this.r = new Float64Array(maxRows);
+    this.b = new Float64Array(maxCols);
+  }
+
+  /**
+   * Solve min ‖A x − t‖², x ≥ 0.
+   * @param a     A, column-major rows × cols (column j = a[j*rows .. j*rows+rows)).
+   * @param gram  AᵀA, row-major cols × cols (precomputed once per A by the caller).
+   * @param t     target, length rows.
+   * @param x     output, length ≥ cols.
+   * @param atb   optional Aᵀt if the caller has it already.
+   */
+  solve(a: Float64Array, rows: number, cols: number, gram: Float64Array, t: Float64Array, x: Float64Array, atb?: Float64Array): NnlsResult {
+    if (rows > this.maxRows || cols > this.maxCols) throw new Error(`NnlsSolver: problem ${rows}x${cols} exceeds workspace ${this.maxRows}x${this.maxCols}`);
+    const { inP, excluded, pidx, w, z, r, b } = this;
+    let tNorm2 = 0;
+    for (let i = 0; i < rows; i++) tNorm2 += t[i] * t[i];
+    let colMax2 = 0;
+    for (let j = 0; j < cols; j++) {
+      x[j] = 0;
+      inP[j] = 0;
+      excluded[j] = 0;
+      colMax2 = Math.max(colMax2, gram[j * cols + j]);
+      let s: number;
+      if (atb) s = atb[j];
+      else {
+        const off = j * rows;
+        s = 0;
+        for (let i = 0; i < rows; i++) s += a[off + i] * t[i];
+      }
+      b[j] = s;
+      w[j] = s;
+    }
+    let k = 0;
+    // A variable enters only if moving it lowers the objective by more than rounding can explain.
+    const tol = 1e-13 * Math.sqrt(colMax2 * tNorm2) + 1e-300;
+    const maxIter = 3 * cols;
+    let iterations = 0;
+    let status: NnlsResult['status'] = 'optimal';
+    for (;;) {
+      let jmax = -1;
+      let wmax = tol;
+      for (let j = 0; j < cols; j++) {
+        if (!inP[j] && !excluded[j] && w[j] > wmax) {
+          wmax = w[j];
+          jmax = j;
+        }
+      }
+      if (jmax < 0) {
+        // Converged on the Gram-form dual; confirm with the residual-based dual, which has no
+        // cancellation, and refine the passive solution once (corrected semi-normal equations).
+        if (k > 0) this.refine(a, rows, k, t, x);
+        this.dual(a, rows, cols, t, x, r, w);
+        let again = false;
+        for (let j = 0; j < cols; j++) if (!inP[j] && !excluded[j] && w[j] > tol) again = true;
+        if (!again || iterations >= maxIter) break;
+        continue;
+      }
+      if (iterations >= maxIter) {
+        status = 'maxIterations';
+        break;
+      }
+      iterations++;
+      if (!this.choleskyAppend(gram, cols, k, jmax)) {
+        excluded[jmax] = 1; // (numerically) in the span of the passive columns
+        continue;
+      }
+      pidx[k++] = jmax;
+      inP[jmax] = 1;
+      let firstInner = true;
+      for (;;) {
+        for (let p = 0; p < k; p++) this.rhs[p] = b[pidx[p]];
+        this.cholSolve(k, this.rhs, z);
+        if (firstInner && z[k - 1] <= 0) {
+          // Rounding made the entering variable non-positive: reject it, as LH's Fortran does.
+          k--;
+          inP[jmax] = 0;
+          excluded[jmax] = 1;
+          break;
+        }
+        firstInner = false;
+        let allPositive = true;
+        for (let p = 0; p < k; p++) if (z[p] <= 0) allPositive = false;
+        if (allPositive) {
+          for (let p = 0; p < k; p++) x[pidx[p]] = z[p];
+          for (let j = 0; j < cols; j++) excluded[j] = 0;
+          break;
+        }
+        // Step from x towards z until the first passive variable hits zero, then drop the zeros.
+        let alpha = Infinity;
+        let hit = -1;
+        for (let p = 0; p < k; p++) {
+          if (z[p] <= 0) {
+            const xp = x[pidx[p]];
+            const s = xp / (xp - z[p]);
+            if (s < alpha) {
+              alpha = s;
+              hit = p;
+            }
+          }
+        }
+        let kk = 0;
+        for (let p = 0; p < k; p++) {
+          const j = pidx[p];
+          const v = x[j] + alpha * (z[p] - x[j]);
+          if (p === hit || v <= 0) {
+            x[j] = 0;
+            inP[j] = 0;
+          } else {
+            x[j] = v;
+            pidx[kk++] = j;
+          }
+        }
+        k = kk;
+        this.choleskyRebuild(gram, cols, k);
+        if (k === 0) break;
+      }
+      // w = b − (AᵀA) x, accumulated along contiguous rows of the symmetric Gram matrix.
+      w.set(b.subarray(0, cols));
+      for (let p = 0; p < k; p++) {
+        const col = pidx[p];
+        const xp = x[col];
+        const g = col * cols;
+        for (let j = 0; j < cols; j++) w[j] -= gram[g + j] * xp;
+      }
+    }
+    let residualSq = 0;
+    for (let i = 0; i < rows; i++) residualSq += r[i] * r[i];
+    return { iterations, status, passive: k, residualSq };
+  }
+
+  /** One refinement step of the passive solution with residuals from A; kept only if it stays positive. */
+  private refine(a: Float64Array, rows: number, k: number, t: Float64Array, x: Float64Array): void {
+    const { pidx, r, rhs, y } = this;
+    for (let i = 0; i < rows; i++) r[i] = t[i];
+    for (let p = 0; p < k; p++) {
+      const off = pidx[p] * rows;
+      const xp = x[pidx[p]];
+      for (let i = 0; i < rows; i++) r[i] -= xp * a[off + i];
+    }
+    for (let p = 0; p < k; p++) {
+      const off = pidx[p] * rows;
+      let s = 0;
+      for (let i = 0; i < rows; i++) s += a[off + i] * r[i];
+      rhs[p] = s;
+    }
+    this.cholSolve(k, rhs, y);
+    for (let p = 0; p < k; p++) if (!(x[pidx[p]] + y[p] > 0)) return;
+    for (let p = 0; p < k; p++) x[pidx[p]] += y[p];
+  }
+
+  /** r = t − A x over the passive set, w = Aᵀ r. */
+  private dual(a: Float64Array, rows: number, cols: number, t: Float64Array, x: Float64Array, r: Float64Array, w: Float64Array): void {
+    for (let i = 0; i < rows; i++) r[i] = t[i];
+    for (let j = 0; j < cols; j++) {
+      const xj = x[j];
+      if (xj === 0) continue;
+      const off = j * rows;
+      for (let i = 0; i < rows; i++) r[i] -= xj * a[off + i];
+    }
+    for (let j = 0; j < cols; j++) {
+      const off = j * rows;
+      let s = 0;
+      for (let i = 0; i < rows; i++) s += a[off + i] * r[i];
+      w[j] = s;
+    }
+  }
+
+  /** Add column j to the factor of the passive Gram (k columns so far). False if dependent. */
+  private choleskyAppend(gram: Float64Array, cols: number, k: number, j: number): boolean {
+    const { L, pidx, maxCols } = this;
+    let s = 0;
+    for (let p = 0; p < k; p++) {
+      let v = gram[pidx[p] * cols + j];
+      for (let q = 0; q < p; q++) v -= L[p * maxCols + q] * L[k * maxCols + q];
+      v /= L[p * maxCols + p];
+      L[k * maxCols + p] = v;
+      s += v * v;
+    }
+    const djj = gram[j * cols + j];
+    const d = djj - s;
+    if (!(d > 1e-13 * djj)) return false;
+    L[k * maxCols + k] = Math.sqrt(d);
+    return true;
+  }
+
+  private choleskyRebuild(gram: Float64Array, cols: number, k: number): void {
+    const { L, pidx, maxCols } = this;
+    for (let p = 0; p < k; p++) {
+      for (let q = 0; q <= p; q++) {
+        let v = gram[pidx[p] * cols + pidx[q]];
+        for (let s = 0; s < q; s++) v -= L[p * maxCols + s] * L[q * maxCols + s];
+        if (p === q) L[p * maxCols + p] = Math.sqrt(Math.max(v, 1e-300));
+        else L[p * maxCols + q] = v / L[q * maxCols + q];
+      }
+    }
+  }
+
+  /** Solve (L Lᵀ) out = b for the leading k × k factor. `out` may not alias `b`. */
+  private cholSolve(k: number, b: Float64Array, out: Float64Array): void {
+    const { L, maxCols } = this;
+    for (let p = 0; p < k; p++) {
+      let v = b[p];
+      for (let q = 0; q < p; q++) v -= L[p * maxCols + q] * out[q];
+      out[p] = v / L[p * maxCols + p];
+    }
+    for (let p = k - 1; p >= 0; p--) {
+      let v = out[p];
+      for (let q = p + 1; q < k; q++) v -= L[q * maxCols + p] * out[q];
+      out[p] = v / L[p * maxCols + p];
+    }
+  }
+}

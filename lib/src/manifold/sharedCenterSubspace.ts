@@ -1,0 +1,346 @@
+import * as path from 'path';
+import { parallelMap } from '../parallel/workerPool';
+import { Rng } from '../random/rng';
+import { liftToAmbient, meanAbsCosine, type CenterGeometry } from './centerGeometry';
+import { runCenterSubspaceJob, type CenterSubspaceJob, type CenterSubspaceJobResult } from './centerSubspaceRestart';
+import { qFactorRowMajor, type StiefelCgOptions, type StiefelCgStopReason } from './stiefelConjugateGradient';
+
+/**
+ * Centre-correlation removal — the reference's `fun_FA` (mftma.md §2): for K = 1, 2, … find
+ * V ∈ St(d, K) minimising the sum of squared residual cosines of the centred centres, keep one
+ * solution per K, stop after three consecutive increases of the mean |residual cosine| (`res_coeff`),
+ * and return K* = argmin_K res_coeff with its subspace lifted to ℝ^N.
+ *
+ * Two ways to produce and choose the per-K solution:
+ * - `faithful`: what the reference runs. Each of n_reps restarts begins at a fresh random point of
+ *   St(d, K) (pymanopt's `Stiefel.rand()`: Q of the QR of a Gaussian d × K matrix; the V0 the reference
+ *   builds is never passed to the solver), and the restart with the largest "stability"
+ *   min_m ‖res_m‖/‖x_m‖ is kept (strictly larger than the best so far, starting from 0).
+ * - `stable`: the same objective and the same stability rule, but over a start set that is a fixed
+ *   function of the centres — the top-K principal axes of the centres, the warm start the reference
+ *   meant to use (the kept (K−1)-solution plus one data direction), and `randomRestarts` starts from
+ *   a fixed pseudo-random stream that ignores the analysis seed — and with a line search that may
+ *   backtrack further, so that restarts end at minima rather than where pymanopt's 10 halvings ran
+ *   out. The centre step is then deterministic (README.md here).
+ *
+ * Small P: at K = d the residuals vanish and the cost is 0/0, where the reference crashes (P ≤ 7 in
+ * practice); here K never exceeds d − 1 (= P − 2 when N ≥ P − 1). If d − 1 < 1 (P = 2) nothing can be
+ * removed and K* = 0.
+ */
+export type AnalysisMode = 'faithful' | 'stable';
+
+export interface StableSubspaceOptions {
+  /** Pseudo-random restarts per K, from a fixed stream that does not depend on the seed, in addition
+   * to the deterministic starts. @default 24 */
+  randomRestarts: number;
+  /** Line-search halvings before a step is rejected. pymanopt allows 10, after which CG stops on the
+   * step size wherever it is — on centres that share one dominant direction most restarts then stop
+   * after 2–7 iterations far from any minimum. @default 40 */
+  maxBacktracks: number;
+}
+
+export const STABLE_SUBSPACE_DEFAULTS: StableSubspaceOptions = { randomRestarts: 24, maxBacktracks: 40 };
+
+/** Seed of the fixed start set in stable mode: the centre step must not depend on the analysis seed. */
+const STABLE_START_SEED = 0x5eed;
+
+export interface SubspaceRestart {
+  start: 'random' | 'warm' | 'principal';
+  cost: number;
+  stability: number;
+  resCoeff: number;
+  cgIterations: number;
+  /** CG's stop reason, or 'notOrthogonal' when a finite result fails ‖VᵀV − I‖_F < 1e-10 (the reference's assertion). */
+  stopReason: StiefelCgStopReason | 'notOrthogonal';
+}
+
+export interface SubspaceStep {
+  K: number;
+  /** Mean |cosine| between residual centres for the kept solution (the selection criterion for K*). */
+  resCoeff: number;
+  /** Cost F (½ Σ cos² incl. the P diagonal terms) at the kept solution. */
+  cost: number;
+  /** min_m ‖res_m‖/‖x_m‖ at the kept solution. */
+  stability: number;
+  /** ‖res_m‖/‖x_m‖ per centre at the kept solution (the reference's norm_coeff). */
+  normCoeff: number[];
+  /** Index into `restarts` of the kept solution, −1 if no restart was usable. */
+  chosen: number;
+  restarts: SubspaceRestart[];
+}
+
+export interface SharedCenterSubspace {
+  /** K*: number of shared centre directions removed (0 when none could be). */
+  K: number;
+  /** Largest K the loop was allowed to reach: min(maxK, d − 1). */
+  Kcap: number;
+  /** Orthonormal basis of the removed subspace in ℝ^N, column-major N × K* (empty when K* = 0). */
+  basis: Float64Array;
+  steps: SubspaceStep[];
+  warnings: string[];
+}
+
+export interface SharedCenterSubspaceOptions {
+  mode: AnalysisMode;
+  /** Restarts per K in faithful mode (the reference's n_reps). */
+  nReps: number;
+  seed: number;
+  cg?: Partial<StiefelCgOptions>;
+  stable?: Partial<StableSubspaceOptions>;
+  /** Worker threads for the restarts (1: in this thread). Results do not depend on it. @default 1 */
+  concurrency?: number;
+}
+
+const RESTART_MODULE = path.join(__dirname, 'centerSubspaceRestart.js');
+
+/** Residual rows X0 = X − XVVᵀ (P × d) for V (d × K). */
+function residualRows(coords: Float64Array, P: number, d: number, v: Float64Array, K: number): Float64Array {
+  const out = Float64Array.from(coords);
+  const c = new Float64Array(K);
+  for (let m = 0; m < P; m++) {
+    for (let k = 0; k < K; k++) {
+      let s = 0;
+      for (let i = 0; i < d; i++) s += coords[m * d + i] * v[i * K + k];
+      c[k] = s;
+    }
+    for (let i = 0; i < d; i++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += c[k] * v[i * K + k];
+      out[m * d + i] -= s;
+    }
+  }
+  return out;
+}
+
+function normRatios(res: Float64Array, geom: CenterGeometry): number[] {
+  const P = geom.numManifolds;
+  const d = geom.basisDim;
+  const out: number[] = [];
+  for (let m = 0; m < P; m++) {
+    let s = 0;
+    for (let i = 0; i < d; i++) s += res[m * d + i] ** 2;
+    out.push(Math.sqrt(s) / geom.centerNorms[m]);
+  }
+  return out;
+}
+
+/** pymanopt Stiefel.rand(): Q (LAPACK signs) of the QR of a Gaussian d × K matrix. */
+function randomStiefel(rng: Rng, d: number, K: number): Float64Array {
+  const a = new Float64Array(d * K);
+  rng.fillNormal(a);
+  return qFactorRowMajor(a, d, K, false);
+}
+
+/** Orthonormalise the columns of a row-major d × K matrix (QR, positive diagonal). */
+function orthonormalize(v: Float64Array, d: number, K: number): Float64Array {
+  const a = new Float64Array(d * K);
+  for (let i = 0; i < d; i++) for (let k = 0; k < K; k++) a[k * d + i] = v[i * K + k];
+  return qFactorRowMajor(a, d, K, true);
+}
+
+/**
+ * Deterministic starts for stable mode at rank K:
+ * - 'warm': the kept (K−1)-solution plus one new column, the data direction the reference meant to
+ *   seed with (sᵀX, here with s = the residual centre of largest norm, which is deterministic);
+ * - 'principal': the top K right singular directions of X (principal axes of the centres).
+ */
+function deterministicStarts(geom: CenterGeometry, K: number, prev: Float64Array | null, principal: Float64Array): { start: SubspaceRestart['start']; v: Float64Array }[] {
+  const P = geom.numManifolds;
+  const d = geom.basisDim;
+  const starts: { start: SubspaceRestart['start']; v: Float64Array }[] = [];
+  {
+    const v = new Float64Array(d * K);
+    for (let i = 0; i < d; i++) for (let k = 0; k < K; k++) v[i * K + k] = principal[i * d + k];
+    starts.push({ start: 'principal', v: orthonormalize(v, d, K) });
+  }
+  if (prev) {
+    const res = residualRows(geom.coords, P, d, prev, K - 1);
+    let best = -1;
+    let bestNorm = -1;
+    for (let m = 0; m < P; m++) {
+      let s = 0;
+      for (let i = 0; i < d; i++) s += res[m * d + i] ** 2;
+      if (s > bestNorm) {
+        bestNorm = s;
+        best = m;
+      }
+    }
+    const v = new Float64Array(d * K);
+    for (let i = 0; i < d; i++) {
+      for (let k = 0; k < K - 1; k++) v[i * K + k] = prev[i * (K - 1) + k];
+      v[i * K + K - 1] = res[best * d + i];
+    }
+    starts.push({ start: 'warm', v: orthonormalize(v, d, K) });
+  }
+  return starts;
+}
+
+/** Right singular vectors of X (P × d) as the columns of a d × d row-major matrix, by Jacobi on XᵀX. */
+function principalAxes(coords: Float64Array, P: number, d: number): Float64Array {
+  const a = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let m = 0; m < P; m++) s += coords[m * d + i] * coords[m * d + j];
+      a[i * d + j] = s;
+      a[j * d + i] = s;
+    }
+  }
+  const v = new Float64Array(d * d);
+  for (let i = 0; i < d; i++) v[i * d + i] = 1;
+  // Cyclic Jacobi: d ≤ P − 1 is small (≤ a few hundred) and this runs once per analysis.
+  for (let sweep = 0; sweep < 60; sweep++) {
+    let off = 0;
+    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += a[p * d + q] ** 2;
+    if (off < 1e-30 * (1 + a.reduce((s, x) => s + x * x, 0))) break;
+    for (let p = 0; p < d; p++) {
+      for (let q = p + 1; q < d; q++) {
+        const apq = a[p * d + q];
+        if (Math.abs(apq) < 1e-300) continue;
+        const theta = (a[q * d + q] - a[p * d + p]) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < d; k++) {
+          const akp = a[k * d + p];
+          const akq = a[k * d + q];
+          a[k * d + p] = c * akp - s * akq;
+          a[k * d + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < d; k++) {
+          const apk = a[p * d + k];
+          const aqk = a[q * d + k];
+          a[p * d + k] = c * apk - s * aqk;
+          a[q * d + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < d; k++) {
+          const vkp = v[k * d + p];
+          const vkq = v[k * d + q];
+          v[k * d + p] = c * vkp - s * vkq;
+          v[k * d + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  // Sort columns by eigenvalue, descending; fix each column's sign (largest entry positive).
+  const order = Array.from({ length: d }, (_, i) => i).sort((x, y) => a[y * d + y] - a[x * d + x] || x - y);
+  const out = new Float64Array(d * d);
+  order.forEach((col, j) => {
+    let big = 0;
+    for (let i = 0; i < d; i++) if (Math.abs(v[i * d + col]) > Math.abs(big)) big = v[i * d + col];
+    const sign = big < 0 ? -1 : 1;
+    for (let i = 0; i < d; i++) out[i * d + j] = sign * v[i * d + col];
+  });
+  return out;
+}
+
+function orthogonalityError(v: Float64Array, d: number, K: number): number {
+  let s = 0;
+  for (let a = 0; a < K; a++) {
+    for (let b = 0; b < K; b++) {
+      let x = 0;
+      for (let i = 0; i < d; i++) x += v[i * K + a] * v[i * K + b];
+      s += (x - (a === b ? 1 : 0)) ** 2;
+    }
+  }
+  return Math.sqrt(s);
+}
+
+export async function sharedCenterSubspace(geom: CenterGeometry, options: SharedCenterSubspaceOptions): Promise<SharedCenterSubspace> {
+  const P = geom.numManifolds;
+  const d = geom.basisDim;
+  const warnings: string[] = [];
+  const Kcap = Math.min(geom.maxK, d - 1);
+  const steps: SubspaceStep[] = [];
+  const kept: Float64Array[] = [];
+  if (Kcap < 1) {
+    warnings.push(`no centre direction can be removed with P = ${P}, N = ${geom.ambientDim} (basis dimension ${d}); K = 0`);
+    return { K: 0, Kcap, basis: new Float64Array(0), steps, warnings };
+  }
+  const stableOpt = { ...STABLE_SUBSPACE_DEFAULTS, ...options.stable };
+  const principal = options.mode === 'stable' ? principalAxes(geom.coords, P, d) : new Float64Array(0);
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const runJobs = async (jobs: CenterSubspaceJob[]): Promise<CenterSubspaceJobResult[]> =>
+    concurrency > 1 && jobs.length >= 4 ? parallelMap<CenterSubspaceJob, CenterSubspaceJobResult>(jobs, { module: RESTART_MODULE, exportName: 'runCenterSubspaceJob' }, { concurrency }) : jobs.map(runCenterSubspaceJob);
+  const startsFor = (K: number, prev: Float64Array | null): { start: SubspaceRestart['start']; v: Float64Array }[] => {
+    const starts: { start: SubspaceRestart['start']; v: Float64Array }[] = [];
+    if (options.mode === 'faithful') {
+      for (let rep = 0; rep < options.nReps; rep++) starts.push({ start: 'random', v: randomStiefel(Rng.derive(options.seed, 'fun_FA', K, rep), d, K) });
+    } else {
+      starts.push(...deterministicStarts(geom, K, prev, principal));
+      for (let rep = 0; rep < stableOpt.randomRestarts; rep++) starts.push({ start: 'random', v: randomStiefel(Rng.derive(STABLE_START_SEED, 'stable-start', K, rep), d, K) });
+    }
+    return starts;
+  };
+  let prev: Float64Array | null = null;
+  let K = 1;
+  outer: while (K <= Kcap) {
+    // Faithful restarts of different K are independent (fresh random starts), and the early stop
+    // cannot fire before K = 5, so K = 1…5 go out as one batch; later K (and every K in stable mode,
+    // whose warm start needs the previous solution) one at a time.
+    const batch: number[] = [];
+    const last = options.mode === 'faithful' && K === 1 ? Math.min(5, Kcap) : K;
+    for (let k = K; k <= last; k++) batch.push(k);
+    const startsByK = batch.map((k) => startsFor(k, prev));
+    const jobs: CenterSubspaceJob[] = [];
+    const cg = options.mode === 'stable' ? { maxBacktracks: stableOpt.maxBacktracks, ...options.cg } : options.cg;
+    batch.forEach((k, b) => startsByK[b].forEach((s) => jobs.push({ coords: geom.coords, P, d, K: k, start: s.v, cg })));
+    const results = await runJobs(jobs);
+    let j = 0;
+    for (let b = 0; b < batch.length; b++) {
+      const Kb = batch[b];
+      const restarts: SubspaceRestart[] = [];
+      const solutions: Float64Array[] = [];
+      for (const s of startsByK[b]) {
+        const res = results[j++];
+        const finite = res.stopReason !== 'nonFinite';
+        const orthoOk = finite && orthogonalityError(res.x, d, Kb) < 1e-10;
+        const resid = residualRows(geom.coords, P, d, res.x, Kb);
+        const ratios = normRatios(resid, geom);
+        restarts.push({
+          start: s.start,
+          cost: res.cost,
+          stability: orthoOk ? Math.min(...ratios) : NaN,
+          resCoeff: meanAbsCosine(resid, P, d),
+          cgIterations: res.iterations,
+          stopReason: !finite ? 'nonFinite' : orthoOk ? res.stopReason : 'notOrthogonal',
+        });
+        solutions.push(res.x);
+      }
+      // Selection: the reference's stability rule (largest min_m ‖res_m‖/‖x_m‖, strictly above the
+      // best so far, starting from 0). In stable mode the start set is larger and fixed, and exact
+      // ties go to the lower cost, so the choice is a deterministic function of the centres.
+      let chosen = -1;
+      let best = 0;
+      restarts.forEach((r, i) => {
+        if (r.stability > best) {
+          best = r.stability;
+          chosen = i;
+        } else if (options.mode === 'stable' && chosen >= 0 && r.stability === best && r.cost < restarts[chosen].cost) {
+          chosen = i;
+        }
+      });
+      if (chosen < 0) {
+        warnings.push(`K = ${Kb}: no restart gave a usable solution (all residual norms zero or NaN); stopping the K loop`);
+        steps.push({ K: Kb, resCoeff: NaN, cost: NaN, stability: NaN, normCoeff: [], chosen, restarts });
+        break outer;
+      }
+      const v = solutions[chosen];
+      const resid = residualRows(geom.coords, P, d, v, Kb);
+      const normCoeff = normRatios(resid, geom);
+      steps.push({ K: Kb, resCoeff: meanAbsCosine(resid, P, d), cost: restarts[chosen].cost, stability: Math.min(...normCoeff), normCoeff, chosen, restarts });
+      kept.push(v);
+      prev = v;
+      const n = steps.length;
+      if (Kb > 4 && steps[n - 1].resCoeff > steps[n - 2].resCoeff && steps[n - 2].resCoeff > steps[n - 3].resCoeff && steps[n - 3].resCoeff > steps[n - 4].resCoeff) break outer;
+    }
+    K = last + 1;
+  }
+  if (Kcap < geom.maxK && steps.length > 0 && steps[steps.length - 1].K === Kcap) {
+    warnings.push(`K capped at ${Kcap} (= basis dimension ${d} − 1; the reference's maxK is ${geom.maxK}): at K = ${d} every residual centre vanishes and the cost is 0/0, where the reference fails`);
+  }
+  if (kept.length === 0) return { K: 0, Kcap, basis: new Float64Array(0), steps, warnings };
+  let Kstar = 1;
+  for (let i = 0; i < kept.length; i++) if (steps[i].resCoeff < steps[Kstar - 1].resCoeff) Kstar = i + 1;
+  return { K: Kstar, Kcap, basis: liftToAmbient(geom, kept[Kstar - 1], Kstar), steps, warnings };
+}

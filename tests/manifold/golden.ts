@@ -1,0 +1,50 @@
+// Access to the reference's golden outputs in ../shared/golden (a sibling of the checkout, here and
+// in CI). Tests that need them fail with a message saying where they looked.
+import * as fs from 'fs';
+import * as path from 'path';
+import { manifoldsFromFeatureMajor, type ManifoldPoints } from 'memgeo';
+
+/** tests/dist/manifold → repository root. */
+export const repoRoot = path.resolve(__dirname, '..', '..', '..');
+export const sharedDir = path.resolve(repoRoot, '..', 'shared');
+export const goldenDir = path.join(sharedDir, 'golden');
+
+export function goldenPath(file: string): string {
+  const p = path.join(goldenDir, file);
+  if (!fs.existsSync(p)) throw new Error(`golden file not found: ${p} (the reference's outputs are expected in ../shared/golden next to the repository)`);
+  return p;
+}
+
+/** A file under ../shared (e.g. 'real/mlp_e4_relu4_unpermuted.npy'), with a clear error if absent. */
+export function sharedPath(rel: string): string {
+  const p = path.join(sharedDir, rel);
+  if (!fs.existsSync(p)) throw new Error(`shared file not found: ${p} (expected in ../shared next to the repository)`);
+  return p;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function readGolden(file: string): any {
+  return JSON.parse(fs.readFileSync(goldenPath(file), 'utf8'));
+}
+
+export function goldenCaseFiles(kind: 'corr' | 'nocorr'): string[] {
+  const index = readGolden('index.json') as { files: { file: string; kind?: string }[] };
+  return index.files.filter((f) => f.kind === kind).map((f) => f.file);
+}
+
+export function goldenManifolds(g: { inputs: { manifolds: number[][][] } }): ManifoldPoints[] {
+  return manifoldsFromFeatureMajor(g.inputs.manifolds);
+}
+
+/** (D+1) × n_t nested arrays → n_t × (D+1) row-major, the layout manifoldAnalysis takes. */
+export function tVectorsRowMajor(t: number[][]): Float64Array {
+  const D1 = t.length;
+  const nT = t[0].length;
+  const out = new Float64Array(D1 * nT);
+  for (let k = 0; k < nT; k++) for (let i = 0; i < D1; i++) out[k * D1 + i] = t[i][k];
+  return out;
+}
+
+export function relErr(a: number, b: number): number {
+  return Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
+}
