@@ -9,6 +9,7 @@ export * from './io';
 export * from './tables';
 export * from './backend';
 export * from './parallel';
+export * from './progress';
 export * from './data';
 export * from './noise';
 export * from './models';

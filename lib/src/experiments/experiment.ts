@@ -1,0 +1,111 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { InputError } from '../errors';
+import { atomicWriteJsonSync } from '../io/atomicWrite';
+import { readCsv, upsertCsv, type Row } from '../tables/csv';
+import { openRun, type Run } from '../train';
+import { resolveProgressMode, type TaskProgressMode } from '../progress';
+import { getPreset, type Preset, type PresetName } from './presets';
+import { STEPS, STEP_ORDER, type StepName } from './steps';
+
+/** Where results go when no `out` is given: `results/<preset>` under the repository root. */
+export function defaultResultsDir(preset: string): string {
+  if (process.env.MEMGEO_RESULTS_DIR) return path.join(process.env.MEMGEO_RESULTS_DIR, preset);
+  let dir = path.resolve(__dirname, '..', '..', '..');
+  if (!fs.existsSync(path.join(dir, 'package.json'))) dir = process.cwd();
+  return path.join(dir, 'results', preset);
+}
+
+export interface ExperimentOptions {
+  /** Results folder (default `results/<preset>`); it is also the main training run's directory. */
+  out?: string;
+  progress?: TaskProgressMode;
+}
+
+/**
+ * One reproduction of the paper at a preset: a results folder that holds the main training run
+ * (config, checkpoints, metrics.csv), every tidy table, the figures and the report. Steps are
+ * resumable and recorded in `.steps/`; a finished step is never redone, and a folder made with a
+ * different preset is refused rather than mixed.
+ *
+ * @example
+ * const exp = openExperiment('smoke');
+ * await exp.ensure('geometry');            // trains first if needed
+ * const rows = exp.table('geometry');
+ */
+export class Experiment {
+  readonly preset: Preset;
+  readonly out: string;
+  readonly progress: Exclude<TaskProgressMode, 'auto'>;
+
+  constructor(preset: Preset, options: ExperimentOptions = {}) {
+    this.preset = preset;
+    this.out = path.resolve(options.out ?? defaultResultsDir(preset.name));
+    this.progress = resolveProgressMode(options.progress);
+    const presetFile = path.join(this.out, 'preset.json');
+    if (fs.existsSync(presetFile)) {
+      const existing = JSON.parse(fs.readFileSync(presetFile, 'utf8')) as Preset;
+      if (JSON.stringify(existing) !== JSON.stringify(preset)) {
+        throw new InputError(`${this.out} holds results of a different preset ('${existing.name}', or changed settings); use another --out folder or delete it`);
+      }
+    } else {
+      atomicWriteJsonSync(presetFile, preset);
+    }
+  }
+
+  /** Path of a file in the results folder. */
+  file(name: string): string {
+    return path.join(this.out, name);
+  }
+
+  /** Rows of a tidy table in the results folder (`geometry` → geometry.csv); [] if absent. */
+  table(name: string): Row[] {
+    return readCsv(this.file(name.endsWith('.csv') ? name : `${name}.csv`));
+  }
+
+  /** The main training run (after the `train` step). */
+  run(): Run {
+    if (!fs.existsSync(path.join(this.out, 'config.json'))) throw new InputError(`${this.out}: the main run has not been trained yet (step 'train')`);
+    return openRun(this.out);
+  }
+
+  isDone(step: StepName): boolean {
+    return fs.existsSync(path.join(this.out, '.steps', `${step}.json`));
+  }
+
+  /** Run `step` (after the steps it needs) unless it has finished before. */
+  async ensure(step: StepName): Promise<void> {
+    const def = STEPS[step];
+    if (!def) throw new InputError(`unknown step '${step}'; steps: ${STEP_ORDER.join(', ')}`);
+    for (const need of def.needs) await this.ensure(need);
+    if (this.isDone(step)) return;
+    this.log(`== ${step}: ${def.title}`);
+    const t0 = performance.now();
+    await def.run(this);
+    const seconds = (performance.now() - t0) / 1000;
+    upsertCsv(this.file('timings.csv'), [{ step, seconds: Math.round(seconds * 10) / 10, finished_at: new Date().toISOString() }], ['step', 'seconds', 'finished_at'], ['step']);
+    atomicWriteJsonSync(path.join(this.out, '.steps', `${step}.json`), { step, seconds, finishedAt: new Date().toISOString() });
+  }
+
+  /** A message in the experiment's progress channel. */
+  log(text: string): void {
+    if (this.progress === 'none') return;
+    if (this.progress === 'compact') console.log(text);
+    else process.stderr.write(text + '\n');
+  }
+}
+
+/** Open (or create) the results folder of a preset. */
+export function openExperiment(preset: PresetName | string | Preset = process.env.MEMGEO_PRESET || 'default', options: ExperimentOptions = {}): Experiment {
+  return new Experiment(getPreset(preset), options);
+}
+
+/**
+ * Run every step of a preset (or the named ones and what they need), skipping finished steps.
+ * Returns the seconds of each step as recorded in timings.csv.
+ */
+export async function reproduce(preset: PresetName | string | Preset, options: ExperimentOptions & { steps?: StepName[] } = {}): Promise<{ out: string; timings: Row[] }> {
+  const exp = openExperiment(preset, options);
+  for (const step of options.steps ?? STEP_ORDER) await exp.ensure(step);
+  return { out: exp.out, timings: exp.table('timings') };
+}

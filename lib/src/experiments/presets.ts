@@ -1,0 +1,147 @@
+import { InputError } from '../errors';
+import type { RunConfigInput } from '../train';
+
+/** Epochs to analyse: every checkpoint, an explicit list, or about `count` epochs spread over the run
+ * (always including 0, the test-accuracy peak and the last epoch). */
+export type EpochSelection = 'all' | number[] | { count: number };
+
+/** Settings of the manifold analysis used by the experiments (mftma.md; paper.md §3.5). */
+export interface AnalysisSettings {
+  /** Number of classes (manifolds) P. */
+  P: number;
+  /** Examples per manifold M. */
+  M: number;
+  /** Gaussian t-vectors per manifold n_t. */
+  nT: number;
+  /** Seeds per analysis; tables carry the mean and std over them (issue 11). */
+  seeds: number;
+  /** Layers wider than this are randomly projected to it (the reference wrapper's 5000). */
+  projectionDim: number;
+  /** 'stable' (default for experiments) or 'faithful' (the reference's procedure). */
+  mode: 'stable' | 'faithful';
+  /** Margin κ (the paper: 0). */
+  kappa: number;
+}
+
+/**
+ * Everything one `reproduce` run does, per paper finding. `smoke` is for tests (minutes), `default`
+ * shows the findings on a 2-core machine in about half an hour, `paper` follows the paper's setting as
+ * far as it is known (paper.md §3) for machines with more compute.
+ */
+export interface Preset {
+  name: string;
+  description: string;
+  /** The main run: training with permuted labels and per-epoch checkpoints (paper Figs. 1–4, 6). */
+  train: RunConfigInput;
+  /** Figs. 1B–3: geometry across layers and epochs. */
+  geometry: {
+    epochs: EpochSelection;
+    /** Analysis points to analyse (default: all of the model's). */
+    layers?: string[];
+    analysis: AnalysisSettings;
+    /** Fig. 1B: (epoch, layer, manifold) points that also get a simulated capacity. */
+    simcap: { points: number; nRep: number };
+  };
+  /** Fig. 4: layer rewinding. */
+  rewinding: { epochs: EpochSelection; modes: ('single' | 'last' | 'first')[] };
+  /** Fig. 5: model-wise double descent over widths. */
+  doubleDescent: {
+    /** Training config shared by every width; `model.width` is replaced per point. */
+    base: RunConfigInput;
+    widths: number[];
+    /** Label-noise kinds to sweep ('permute' is the paper's, 'symmetric' Nakkiran et al.'s). */
+    noiseKinds: ('permute' | 'symmetric')[];
+    /** Layers whose geometry is measured at each width (default: the last hidden layer and the logits). */
+    layers?: string[];
+    analysis: AnalysisSettings;
+  };
+  /** Fig. 6: gradient contributions of permuted and unpermuted examples. */
+  gradients: {
+    epochs: EpochSelection;
+    /** Scaling check: n values (log-spaced), draws per n, and the epochs where it is measured. */
+    scaling: { ns: number[]; draws: number; epochs: EpochSelection };
+  };
+}
+
+const ANALYSIS_DEFAULT: AnalysisSettings = { P: 10, M: 50, nT: 200, seeds: 3, projectionDim: 5000, mode: 'stable', kappa: 0 };
+
+/** The presets shipped with memgeo. Values are measured choices; see environment.md for timings. */
+export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
+  smoke: {
+    name: 'smoke',
+    description: 'A few minutes: a tiny CNN on 500 MNIST images for a few epochs; checks that every step runs end to end, not that the findings show.',
+    train: { dataset: 'mnist', trainSize: 500, testSize: 500, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'cnn', width: 0.25 }, optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 3, batchSize: 64, seed: 0 },
+    geometry: { epochs: 'all', analysis: { ...ANALYSIS_DEFAULT, M: 10, nT: 50, seeds: 2 }, simcap: { points: 2, nRep: 10 } },
+    rewinding: { epochs: 'all', modes: ['single', 'last', 'first'] },
+    doubleDescent: {
+      base: { dataset: 'mnist', trainSize: 300, testSize: 300, noise: { kind: 'permute', epsilon: 0.2 }, model: { family: 'cnn', width: 0.25 }, optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 2, batchSize: 64, seed: 0 },
+      widths: [0.125, 0.25],
+      noiseKinds: ['permute'],
+      analysis: { ...ANALYSIS_DEFAULT, M: 10, nT: 50, seeds: 1 },
+    },
+    gradients: { epochs: 'all', scaling: { ns: [4, 16, 64], draws: 2, epochs: [0] } },
+  },
+  default: {
+    name: 'default',
+    description: 'About half an hour on 2 cores: the small CNN (width 0.5) on 2000 MNIST images with ε = 0.5 permuted labels, Adam 2e-3, 40 epochs, which memorizes (small-scale.md, environment.md).',
+    train: { dataset: 'mnist', trainSize: 2000, testSize: 5000, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'cnn', width: 0.5 }, optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 40, batchSize: 128, seed: 0 },
+    geometry: { epochs: { count: 8 }, analysis: ANALYSIS_DEFAULT, simcap: { points: 12, nRep: 50 } },
+    rewinding: { epochs: { count: 8 }, modes: ['single', 'last', 'first'] },
+    doubleDescent: {
+      base: { dataset: 'mnist', trainSize: 2000, testSize: 5000, noise: { kind: 'permute', epsilon: 0.2 }, model: { family: 'cnn', width: 0.5 }, optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 40, batchSize: 128, seed: 0 },
+      widths: [0.125, 0.25, 0.5, 1, 2],
+      noiseKinds: ['permute'],
+      analysis: ANALYSIS_DEFAULT,
+    },
+    gradients: { epochs: { count: 10 }, scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0] } },
+  },
+  paper: {
+    name: 'paper',
+    description: "The paper's setting as far as it is known (paper.md §3): VGG-16 with batch norm on CIFAR-100 (fine labels, user-provided binary files; MEMGEO_CIFAR100_DIR), ε = 0.5 permuted labels, SGD, no augmentation, P = 100 classes, M = 50, n_t = 300; ResNet-18 width sweep for double descent. Days of compute on a CPU; meant for machines where @tensorflow/tfjs-node or a GPU is available.",
+    train: { dataset: 'cifar100', trainSize: null, testSize: null, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'vgg', depth: 16, width: 1 }, optimizer: { kind: 'sgd', lr: 0.01, momentum: 0.9 }, epochs: 200, batchSize: 128, seed: 0 },
+    geometry: { epochs: { count: 12 }, analysis: { ...ANALYSIS_DEFAULT, P: 100, nT: 300 }, simcap: { points: 20, nRep: 50 } },
+    rewinding: { epochs: { count: 12 }, modes: ['single', 'last', 'first'] },
+    doubleDescent: {
+      base: { dataset: 'cifar100', trainSize: null, testSize: null, noise: { kind: 'permute', epsilon: 0.2 }, model: { family: 'resnet18', width: 64 }, optimizer: { kind: 'adam', lr: 1e-4 }, epochs: 1000, batchSize: 128, seed: 0 },
+      widths: [1, 2, 4, 6, 8, 10, 12, 16, 24, 32, 48, 64],
+      noiseKinds: ['permute', 'symmetric'],
+      analysis: { ...ANALYSIS_DEFAULT, P: 100 },
+    },
+    gradients: { epochs: { count: 20 }, scaling: { ns: [8, 16, 32, 64, 128, 256, 512, 1024], draws: 5, epochs: [0] } },
+  },
+};
+
+export type PresetName = keyof typeof PRESETS;
+
+/** A preset by name (or the preset itself), with a clear error for an unknown name. */
+export function getPreset(preset: PresetName | string | Preset): Preset {
+  if (typeof preset !== 'string') return preset;
+  const p = (PRESETS as Record<string, Preset>)[preset];
+  if (!p) throw new InputError(`unknown preset '${preset}'; choose one of: ${Object.keys(PRESETS).join(', ')}`);
+  return p;
+}
+
+/**
+ * Resolve an epoch selection against the epochs that have checkpoints. `{count}` spreads about
+ * `count` epochs evenly over the run, always keeping 0, `mustInclude` (e.g. the test-accuracy peak)
+ * and the last epoch.
+ */
+export function selectEpochs(selection: EpochSelection, available: number[], mustInclude: number[] = []): number[] {
+  const have = [...available].sort((a, b) => a - b);
+  if (have.length === 0) return [];
+  if (selection === 'all') return have;
+  if (Array.isArray(selection)) {
+    const missing = selection.filter((e) => !have.includes(e));
+    if (missing.length) throw new InputError(`no checkpoint for epoch(s) ${missing.join(', ')} (checkpoints: ${have.join(', ')})`);
+    return [...new Set(selection)].sort((a, b) => a - b);
+  }
+  const count = Math.max(2, selection.count);
+  const picked = new Set<number>([have[0], have[have.length - 1], ...mustInclude.filter((e) => have.includes(e))]);
+  for (let k = 0; k < count; k++) {
+    const target = have[0] + ((have[have.length - 1] - have[0]) * k) / (count - 1);
+    let best = have[0];
+    for (const e of have) if (Math.abs(e - target) < Math.abs(best - target)) best = e;
+    picked.add(best);
+  }
+  return [...picked].sort((a, b) => a - b);
+}

@@ -1,0 +1,12 @@
+import { train } from '../../train';
+import type { Step } from './index';
+
+/** The main run: train with permuted labels, a checkpoint per epoch, metrics.csv (paper Fig. 2 top). */
+export const trainStep: Step = {
+  name: 'train',
+  title: 'train with permuted labels, checkpoint every epoch',
+  needs: [],
+  async run(exp) {
+    await train(exp.preset.train, { out: exp.out, progress: exp.progress });
+  },
+};

@@ -1,0 +1,2 @@
+export { taskProgress, resolveProgressMode, formatSeconds } from './taskProgress';
+export type { TaskProgress, TaskProgressMode } from './taskProgress';
