@@ -1,0 +1,57 @@
+import type { ImageSplit, NoisyLabels, RunData } from 'memgeo';
+import { Rng } from 'memgeo';
+
+/**
+ * A small learnable image dataset: each class is a random prototype image, examples are the
+ * prototype plus pixel noise, in [0, 1]. Deterministic in `seed`.
+ */
+export function syntheticSplit(count: number, shape: [number, number, number], numClasses: number, seed: number, noise = 0.35): ImageSplit {
+  const per = shape[0] * shape[1] * shape[2];
+  const protoRng = Rng.derive(1234, 'prototypes', per, numClasses);
+  const protos = Array.from({ length: numClasses }, () => Float32Array.from({ length: per }, () => protoRng.uniform()));
+  const rng = Rng.derive(seed, 'examples');
+  const images = new Float32Array(count * per);
+  const labels = new Int32Array(count);
+  for (let i = 0; i < count; i++) {
+    const k = i % numClasses;
+    labels[i] = k;
+    for (let j = 0; j < per; j++) images[i * per + j] = Math.min(1, Math.max(0, (1 - noise) * protos[k][j] + noise * rng.uniform()));
+  }
+  return { images, labels, count };
+}
+
+/** The paper's permuted label noise (a fraction epsilon shuffle labels among themselves). */
+export function permuteForTest(trueLabel: Int32Array, epsilon: number, seed: number, numClasses: number): NoisyLabels {
+  const n = trueLabel.length;
+  const rng = Rng.derive(seed, 'permute');
+  const chosen = rng.sample(n, Math.round(epsilon * n));
+  const shuffled = rng.permutation(chosen.length);
+  const trainLabel = Int32Array.from(trueLabel);
+  const isSelected = new Uint8Array(n);
+  const isPermuted = new Uint8Array(n);
+  let unchanged = 0;
+  chosen.forEach((idx, j) => {
+    isSelected[idx] = 1;
+    trainLabel[idx] = trueLabel[chosen[shuffled[j]]];
+    if (trainLabel[idx] === trueLabel[idx]) unchanged++;
+    else isPermuted[idx] = 1;
+  });
+  return { kind: 'permute', epsilon, seed, numClasses, trueLabel: Int32Array.from(trueLabel), trainLabel, isPermuted, isSelected, unchangedByChance: unchanged, excludeUnchanged: true };
+}
+
+export function syntheticRunData(opts: { trainCount: number; testCount: number; shape: [number, number, number]; numClasses?: number; epsilon?: number; seed?: number }): RunData {
+  const K = opts.numClasses ?? 4;
+  const train = syntheticSplit(opts.trainCount, opts.shape, K, 1);
+  const test = syntheticSplit(opts.testCount, opts.shape, K, 2);
+  return {
+    name: 'synthetic',
+    source: 'tests/train/fixtures.ts',
+    imageShape: opts.shape,
+    numClasses: K,
+    train,
+    test,
+    noisy: permuteForTest(train.labels, opts.epsilon ?? 0.5, opts.seed ?? 0, K),
+    trainSourceIndices: Int32Array.from({ length: opts.trainCount }, (_, i) => i),
+    testSourceIndices: Int32Array.from({ length: opts.testCount }, (_, i) => i),
+  };
+}
