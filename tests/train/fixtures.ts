@@ -55,3 +55,18 @@ export function syntheticRunData(opts: { trainCount: number; testCount: number; 
     testSourceIndices: Int32Array.from({ length: opts.testCount }, (_, i) => i),
   };
 }
+
+/** Settings of the small runs in the training tests (a preactivation ResNet so batch norm is covered). */
+export const SMALL_RUN = {
+  data: { trainCount: 48, testCount: 16, shape: [8, 8, 1] as [number, number, number], numClasses: 4, epsilon: 0.5 },
+  config: {
+    dataset: 'synthetic',
+    trainSize: 48,
+    testSize: 16,
+    model: { family: 'resnet18' as const, width: 1 },
+    optimizer: { kind: 'adam' as const, lr: 0.01 },
+    epochs: 4,
+    batchSize: 16,
+    seed: 3,
+  },
+};

@@ -6,5 +6,5 @@ export { BN_MOMENTUM, BN_EPSILON } from './layers';
 export { resolveModelSpec, describeModelSpec, MODEL_FAMILIES, MODEL_DEFAULTS } from './modelSpec';
 export type { ModelSpec, ModelFamily } from './modelSpec';
 export { VGG_LAYOUTS } from './vgg';
-export { extractActivations, RandomProjections } from './extractActivations';
+export { extractActivations, RandomProjections, gaussianProjection } from './extractActivations';
 export type { ActivationOptions, ActivationMatrix } from './extractActivations';
