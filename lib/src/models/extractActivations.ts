@@ -30,6 +30,9 @@ export interface ActivationOptions {
   projections?: RandomProjections;
 }
 
+/** Largest projection matrix kept on the wasm backend, whose whole heap is capped near 4 GiB. */
+const MAX_WASM_PROJECTION_BYTES = 1.5 * 2 ** 30;
+
 /**
  * Seeded Gaussian random projections, one matrix per (analysis point, input dim, output dim, seed),
  * drawn once and kept on the tfjs backend until `dispose()`.
@@ -45,6 +48,13 @@ export class RandomProjections {
     const key = `${point}|${inputDim}|${dim}|${seed}`;
     let m = this.cache.get(key);
     if (!m) {
+      const bytes = inputDim * dim * 4;
+      if (tf.getBackend() === 'wasm' && bytes > MAX_WASM_PROJECTION_BYTES) {
+        throw new InputError(
+          `random projection of '${point}' (${inputDim} features to ${dim}) needs ${(bytes / 2 ** 30).toFixed(2)} GiB, too much for the wasm heap (about 4 GiB in all); ` +
+            `use a smaller projectionDim or the tensorflow backend (tfjs-node)`,
+        );
+      }
       m = tf.tensor2d(gaussianProjection(inputDim, dim, Rng.derive(seed, 'projection', point)), [inputDim, dim]);
       this.cache.set(key, m);
     }

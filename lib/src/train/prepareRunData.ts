@@ -8,15 +8,16 @@ import type { RunInfo } from './runDir';
 /* The dataset loaders and label noise come from lib/src/data and lib/src/noise (issue 3). */
 interface DataApi {
   loadDataset(name: string): Promise<ImageDataset> | ImageDataset;
-  balancedSubset(split: ImageSplit, perClass: number, seed: number): { split?: ImageSplit; indices?: Int32Array } & Partial<ImageSplit>;
-  permuteLabels(trueLabels: Int32Array, epsilon: number, seed: number, opts: { numClasses: number }): NoisyLabels;
-  symmetricLabelNoise(trueLabels: Int32Array, p: number, seed: number, opts: { numClasses: number }): NoisyLabels;
+  balancedSubset(split: ImageSplit, perClass: number, seed: number, numClasses?: number): { split: ImageSplit; indices: Int32Array };
+  permuteLabels(trueLabels: Int32Array, epsilon: number, seed: number, opts: { numClasses?: number }): NoisyLabels;
+  symmetricLabelNoise(trueLabels: Int32Array, p: number, seed: number, numClasses?: number): NoisyLabels;
+  noLabelNoise(trueLabels: Int32Array, numClasses?: number): NoisyLabels;
 }
 
 function dataApi(): DataApi {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const api = { ...require('../data'), ...require('../noise') } as Partial<DataApi>;
-  for (const f of ['loadDataset', 'balancedSubset', 'permuteLabels', 'symmetricLabelNoise'] as const) {
+  for (const f of ['loadDataset', 'balancedSubset', 'permuteLabels', 'symmetricLabelNoise', 'noLabelNoise'] as const) {
     if (typeof api[f] !== 'function') throw new Error(`memgeo: ${f} is not available in this build (datasets/label noise, issue 3)`);
   }
   return api as DataApi;
@@ -28,11 +29,14 @@ export async function prepareRunData(config: RunConfig): Promise<RunData> {
   const ds = await api.loadDataset(config.dataset);
   const train = subset(api, ds.train, config.trainSize, ds.numClasses, config.dataSeed, 'trainSize');
   const test = subset(api, ds.test, config.testSize, ds.numClasses, config.dataSeed, 'testSize');
-  const opts = { numClasses: ds.numClasses };
+  const K = ds.numClasses;
+  const { kind, epsilon } = config.noise;
   const noisy =
-    config.noise.kind === 'symmetric'
-      ? api.symmetricLabelNoise(train.split.labels, config.noise.epsilon, config.dataSeed, opts)
-      : api.permuteLabels(train.split.labels, config.noise.kind === 'none' ? 0 : config.noise.epsilon, config.dataSeed, opts);
+    kind === 'symmetric'
+      ? api.symmetricLabelNoise(train.split.labels, epsilon, config.dataSeed, K)
+      : kind === 'permute'
+        ? api.permuteLabels(train.split.labels, epsilon, config.dataSeed, { numClasses: K })
+        : api.noLabelNoise(train.split.labels, K);
   return { name: ds.name, source: ds.source, imageShape: ds.imageShape, numClasses: ds.numClasses, train: train.split, test: test.split, noisy, trainSourceIndices: train.indices, testSourceIndices: test.indices };
 }
 
@@ -40,10 +44,7 @@ function subset(api: DataApi, split: ImageSplit, size: number | null, numClasses
   if (size === null) return { split, indices: Int32Array.from({ length: split.count }, (_, i) => i) };
   if (size % numClasses !== 0) throw new InputError(`config.${field}: ${size} is not a multiple of the ${numClasses} classes (subsets are class-balanced)`);
   if (size > split.count) throw new InputError(`config.${field}: ${size} is more than the ${split.count} examples available`);
-  const r = api.balancedSubset(split, size / numClasses, seed);
-  const s = (r.split ?? r) as ImageSplit;
-  if (!r.indices) throw new Error('balancedSubset did not report the indices of the examples it chose');
-  return { split: s, indices: r.indices };
+  return api.balancedSubset(split, size / numClasses, seed, numClasses);
 }
 
 /** Rebuild a run's data from the dataset and the example indices and labels stored in the run. */
