@@ -36,4 +36,19 @@ export interface GroupView {
   indices: Int32Array;
   /** Grouping label per index: true label (unpermuted, restored) or training label (permuted). */
   labels: Int32Array;
+  /** Number of classes of the dataset (labels lie in [0, numClasses)); set by `groupView`. When
+   * absent, `sampleManifolds` uses the largest label + 1. */
+  numClasses?: number;
+}
+
+/** P manifolds of M examples each drawn from one group (see `sampleManifolds`). */
+export interface ManifoldSample {
+  kind: ManifoldKind;
+  /** The P classes, one per manifold, ascending. */
+  classes: Int32Array;
+  /** Per manifold, M indices into the training split, ascending. */
+  indices: Int32Array[];
+  /** Examples per manifold. */
+  M: number;
+  seed: number;
 }

@@ -1,2 +1,13 @@
-// Public surface of lib/src/plots: filled in by its issue.
-export {};
+export { COLORS, sequentialColor, baseLayout, axis } from './figure';
+export type { Figure, Trace, Layout } from './figure';
+export { renderFigure, closeRenderer, canRenderImages, chromiumPath } from './render';
+export { writePlotlyBundle, figureHtml, figureDiv, PLOTLY_BUNDLE } from './html';
+export { showFigure } from './notebook';
+export { trainingCurves, testPeak } from './trainingCurves';
+export { geometryByLayer, geometryHeatmap, geometryChange, fig1bSimulatedCapacity } from './fig2Geometry';
+export type { GeometryMetric } from './fig2Geometry';
+export { rewindHeatmap, rewindCurves } from './fig4Rewind';
+export type { RewindMeasure } from './fig4Rewind';
+export { doubleDescentErrors, doubleDescentGeometry } from './fig5DoubleDescent';
+export { gradientContributionRatio, gradientScaling } from './fig6Gradients';
+export { unique, where, col, sortBy } from './tidy';
