@@ -50,3 +50,41 @@ test('memgeo train/eval: bad input exits 2 with a message naming the problem', (
     assert.match(r.stderr, re, args.join(' '));
   }
 });
+
+test('memgeo train then eval on MNIST: resumable, refuses another config, reports a corrupt checkpoint', () => {
+  const out = path.join(tmp(), 'run');
+  const args = ['train', '--dataset', 'mnist', '--train-size', '100', '--test-size', '50', '--model', 'mlp', '--depth', '1', '--width', '16', '--epochs', '2', '--batch-size', '25', '--lr', '0.01', '--out', out, '--progress', 'none'];
+  const first = memgeo(...args);
+  assert.equal(first.status, 0, first.stderr);
+  assert.match(first.stdout, /trained 2 epoch\(s\)/);
+  const cfg = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
+  assert.deepEqual([cfg.dataset, cfg.trainSize, cfg.testSize, cfg.model.width, cfg.run.data.trainCount], ['mnist', 100, 50, 16, 100]);
+  assert.equal(cfg.run.data.permutedCount > 35 && cfg.run.data.permutedCount <= 50, true, `permuted ${cfg.run.data.permutedCount} of the 50 chosen`);
+  const again = memgeo(...args);
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, /already complete/);
+  const other = memgeo(...args.map((a) => (a === '0.01' ? '0.02' : a)));
+  assert.equal(other.status, 2);
+  assert.match(other.stderr, /different configuration[\s\S]*optimizer\.lr: 0\.01 vs 0\.02/);
+  // eval reproduces the stored metrics of the last epoch.
+  const ev = memgeo('eval', out, '--json');
+  assert.equal(ev.status, 0, ev.stderr);
+  const rows = ev.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(rows.map((r) => r.split), ['train_unpermuted', 'train_permuted', 'train_restored', 'test']);
+  const stored = fs.readFileSync(path.join(out, 'metrics.csv'), 'utf8').trim().split('\n').filter((l) => l.startsWith('2,'));
+  rows.forEach((r, i) => assert.ok(Math.abs(Number(stored[i].split(',')[3]) - r.accuracy) < 1e-12, `${r.split}: ${stored[i]} vs ${r.accuracy}`));
+  const table = memgeo('eval', out, '--epoch', '0,2');
+  assert.equal(table.status, 0, table.stderr);
+  assert.equal(table.stdout.trim().split('\n').length, 2 + 8);
+  const missing = memgeo('eval', out, '--epoch', '5');
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /no checkpoint for epoch 5 \(checkpoints: 0, 1, 2\)/);
+  const ckpt = path.join(out, 'checkpoints', 'epoch-0002.ckpt');
+  fs.truncateSync(ckpt, 1000);
+  const corrupt = memgeo('eval', out);
+  assert.equal(corrupt.status, 2);
+  assert.match(corrupt.stderr, /epoch-0002\.ckpt is unusable: truncated/);
+  const unknown = memgeo('train', '--dataset', 'imagenet', '--out', path.join(tmp(), 'x'));
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /config\.dataset: unknown dataset 'imagenet'; choose one of mnist/);
+});

@@ -1,5 +1,5 @@
-import type { ImageSplit, NoisyLabels, RunData } from 'memgeo';
-import { Rng } from 'memgeo';
+import type { ImageSplit, RunData } from 'memgeo';
+import { permuteLabels, Rng } from 'memgeo';
 
 /**
  * A small learnable image dataset: each class is a random prototype image, examples are the
@@ -20,25 +20,6 @@ export function syntheticSplit(count: number, shape: [number, number, number], n
   return { images, labels, count };
 }
 
-/** The paper's permuted label noise (a fraction epsilon shuffle labels among themselves). */
-export function permuteForTest(trueLabel: Int32Array, epsilon: number, seed: number, numClasses: number): NoisyLabels {
-  const n = trueLabel.length;
-  const rng = Rng.derive(seed, 'permute');
-  const chosen = rng.sample(n, Math.round(epsilon * n));
-  const shuffled = rng.permutation(chosen.length);
-  const trainLabel = Int32Array.from(trueLabel);
-  const isSelected = new Uint8Array(n);
-  const isPermuted = new Uint8Array(n);
-  let unchanged = 0;
-  chosen.forEach((idx, j) => {
-    isSelected[idx] = 1;
-    trainLabel[idx] = trueLabel[chosen[shuffled[j]]];
-    if (trainLabel[idx] === trueLabel[idx]) unchanged++;
-    else isPermuted[idx] = 1;
-  });
-  return { kind: 'permute', epsilon, seed, numClasses, trueLabel: Int32Array.from(trueLabel), trainLabel, isPermuted, isSelected, unchangedByChance: unchanged, excludeUnchanged: true };
-}
-
 export function syntheticRunData(opts: { trainCount: number; testCount: number; shape: [number, number, number]; numClasses?: number; epsilon?: number; seed?: number }): RunData {
   const K = opts.numClasses ?? 4;
   const train = syntheticSplit(opts.trainCount, opts.shape, K, 1);
@@ -50,7 +31,7 @@ export function syntheticRunData(opts: { trainCount: number; testCount: number; 
     numClasses: K,
     train,
     test,
-    noisy: permuteForTest(train.labels, opts.epsilon ?? 0.5, opts.seed ?? 0, K),
+    noisy: permuteLabels(train.labels, opts.epsilon ?? 0.5, opts.seed ?? 0, { numClasses: K }),
     trainSourceIndices: Int32Array.from({ length: opts.trainCount }, (_, i) => i),
     testSourceIndices: Int32Array.from({ length: opts.testCount }, (_, i) => i),
   };

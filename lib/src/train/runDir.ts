@@ -6,6 +6,7 @@ import { createModel, type Model } from '../models';
 import type { NoisyLabels } from '../noise/types';
 import { readCsv, writeCsv, type Row } from '../tables';
 import { readCheckpoint } from './checkpoint';
+import { loadRunDataFromLabels } from './prepareRunData';
 import type { RunData } from './runData';
 import { resolveRunConfig, type RunConfig } from './runConfig';
 
@@ -188,7 +189,6 @@ export function openRun(dir: string, options: OpenRunOptions = {}): Run {
     },
     async loadData(): Promise<RunData> {
       if (!cached) {
-        const { loadRunDataFromLabels } = await import('./prepareRunData');
         cached = await loadRunDataFromLabels(config, info, labels);
       }
       return cached;

@@ -10,6 +10,7 @@ import { augmentBatch } from './augment';
 import { CheckpointError, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
 import { evaluateSplits, type SplitMetric } from './evaluate';
 import { Optimizer } from './Optimizer';
+import { prepareRunData } from './prepareRunData';
 import { ProgressReporter, type EpochReport, type ProgressMode } from './progress';
 import { gatherImages, validateRunData, type RunData } from './runData';
 import { diffConfigs, isCheckpointEpoch, learningRateAt, resolveRunConfig, type RunConfig, type RunConfigInput } from './runConfig';
@@ -82,7 +83,6 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
     if (config.trainSize !== null && config.trainSize !== data.train.count) throw new InputError(`config.trainSize is ${config.trainSize} but the data given has ${data.train.count} training examples`);
     if (config.testSize !== null && config.testSize !== data.test.count) throw new InputError(`config.testSize is ${config.testSize} but the data given has ${data.test.count} test examples`);
   } else {
-    const { prepareRunData } = await import('./prepareRunData');
     data = await prepareRunData(config);
   }
   validateRunData(data);
