@@ -155,3 +155,19 @@ test('openRun: checkpoints, labels, and models that reproduce the stored metrics
   assert.throws(() => run.loadModelAt(9), /no checkpoint for epoch 9 \(checkpoints: 0, 1, 2, 3, 4\)/);
   assert.throws(() => openRun(tmp()), /not a memgeo run directory/);
 });
+
+test('with augmentation, SGD momentum and a step schedule, an extended run equals a direct one', async () => {
+  const cfg = { ...SMALL_RUN.config, model: { family: 'mlp' as const, depth: 1, width: 8 }, optimizer: { kind: 'sgd' as const, lr: 0.05, momentum: 0.9, weightDecay: 1e-3 }, schedule: { kind: 'step' as const, every: 1, gamma: 0.5 }, augment: { crop: 1, flip: true }, epochs: 3 };
+  const direct = path.join(tmp(), 'direct');
+  await train(cfg, { out: direct, data: data(), progress: 'none' });
+  const staged = path.join(tmp(), 'staged');
+  await train({ ...cfg, epochs: 1 }, { out: staged, data: data(), progress: 'none' });
+  const r = await train(cfg, { out: staged, data: data(), progress: 'none' });
+  assert.equal(r.resumedFrom, 1);
+  assert.deepEqual(finalWeights(staged, 3), finalWeights(direct, 3));
+  const epochs = readCsv(path.join(direct, 'epochs.csv'));
+  assert.deepEqual(epochs.map((e) => e.lr), [0.05, 0.05, 0.025, 0.0125]);
+  const plain = path.join(tmp(), 'plain');
+  await train({ ...cfg, augment: { crop: 0, flip: false } }, { out: plain, data: data(), progress: 'none' });
+  assert.notDeepEqual(finalWeights(plain, 3).get('fc1/kernel'), finalWeights(direct, 3).get('fc1/kernel'), 'augmentation changes training');
+});
