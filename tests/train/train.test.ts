@@ -154,6 +154,7 @@ test('openRun: checkpoints, labels, and models that reproduce the stored metrics
   assert.equal(tf.memory().numTensors, before);
   assert.throws(() => run.loadModelAt(9), /no checkpoint for epoch 9 \(checkpoints: 0, 1, 2, 3, 4\)/);
   assert.throws(() => openRun(tmp()), /not a memgeo run directory/);
+  await assert.rejects(openRun(ref).loadData(), /trained on in-memory data 'synthetic'.*openRun\(dir, \{ data \}\)/);
 });
 
 test('with augmentation, SGD momentum and a step schedule, an extended run equals a direct one', async () => {

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { DATASET_NAMES } from '../data';
 import { InputError } from '../errors';
 import { atomicWriteJsonSync } from '../io';
 import { createModel, type Model } from '../models';
@@ -16,7 +17,7 @@ import { resolveRunConfig, type RunConfig } from './runConfig';
  * - `labels.csv`: one row per example used (split, index, source_index, true_label, train_label,
  *   is_permuted, is_selected), so analyses read back the exact permuted/unpermuted groups;
  * - `metrics.csv`: epoch, split, loss, accuracy, count (splits of `evaluateSplits`);
- * - `epochs.csv`: epoch, lr, train_loss, seconds, images_per_second;
+ * - `epochs.csv`: epoch, lr, train_loss, seconds (training), images_per_second, eval_seconds;
  * - `checkpoints/epoch-NNNN.ckpt`: weights + optimizer state after epoch N (0 = initialization).
  */
 export const RUN_FILES = {
@@ -29,7 +30,7 @@ export const RUN_FILES = {
 } as const;
 
 export const METRICS_COLUMNS = ['epoch', 'split', 'loss', 'accuracy', 'count'];
-export const EPOCHS_COLUMNS = ['epoch', 'lr', 'train_loss', 'seconds', 'images_per_second'];
+export const EPOCHS_COLUMNS = ['epoch', 'lr', 'train_loss', 'seconds', 'images_per_second', 'eval_seconds'];
 const LABEL_COLUMNS = ['split', 'index', 'source_index', 'true_label', 'train_label', 'is_permuted', 'is_selected'];
 
 /** Provenance stored next to the config; `backend` must match to resume (weights depend on it). */
@@ -189,6 +190,9 @@ export function openRun(dir: string, options: OpenRunOptions = {}): Run {
     },
     async loadData(): Promise<RunData> {
       if (!cached) {
+        if (!(DATASET_NAMES as readonly string[]).includes(config.dataset)) {
+          throw new InputError(`${dir} was trained on in-memory data '${config.dataset}' (not a dataset memgeo can load); open it with openRun(dir, { data })`);
+        }
         cached = await loadRunDataFromLabels(config, info, labels);
       }
       return cached;

@@ -54,6 +54,8 @@ export interface TrainResult {
   epochsTrained: number;
   /** Seconds spent training (without evaluation) in this call. */
   trainSeconds: number;
+  /** Seconds of the whole call: data loading, training, evaluation, checkpoints. */
+  wallSeconds: number;
   /** Metrics of the last epoch. */
   final: SplitMetric[];
 }
@@ -75,6 +77,7 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
   let config = resolveRunConfig(input);
   const dir = options.out;
   if (!dir) throw new InputError('train: an output directory (out) is required');
+  const started = performance.now();
   const backend = await initBackend();
   let data: RunData;
   if (options.data) {
@@ -105,10 +108,12 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
     let final: SplitMetric[] = [];
 
     const finishEpoch = async (epoch: number, lr: number, trainLoss: number, seconds: number): Promise<void> => {
+      const e0 = performance.now();
       final = await evaluateSplits(model!, data, evalBatch);
+      const evalSeconds = (performance.now() - e0) / 1000;
       upsertCsv(metricsFile, final.map((m) => ({ epoch, ...m })), METRICS_COLUMNS, ['epoch', 'split']);
       const ips = epoch > 0 ? data.train.count / seconds : NaN;
-      upsertCsv(epochsFile, [{ epoch, lr, train_loss: trainLoss, seconds, images_per_second: ips }], EPOCHS_COLUMNS, ['epoch']);
+      upsertCsv(epochsFile, [{ epoch, lr, train_loss: trainLoss, seconds, images_per_second: ips, eval_seconds: evalSeconds }], EPOCHS_COLUMNS, ['epoch']);
       let file: string | null = null;
       if (isCheckpointEpoch(config, epoch)) {
         file = checkpointFile(dir, epoch);
@@ -164,7 +169,7 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
       trainSeconds += seconds;
       await finishEpoch(epoch, lr, lossSum / batches, seconds);
     }
-    return { dir, config, backend, resumedFrom: resume ? resume.epoch : null, epochsTrained: Math.max(0, config.epochs - start), trainSeconds, final };
+    return { dir, config, backend, resumedFrom: resume ? resume.epoch : null, epochsTrained: Math.max(0, config.epochs - start), trainSeconds, wallSeconds: (performance.now() - started) / 1000, final };
   } finally {
     model?.dispose();
     opt?.dispose();

@@ -89,7 +89,7 @@ export const command: Command = {
     console.log(
       `${result.epochsTrained === 0 ? 'already complete' : `trained ${result.epochsTrained} epoch(s)${result.resumedFrom !== null ? ` (resumed from epoch ${result.resumedFrom})` : ''}`}: ${out}\n` +
         `epoch ${config.epochs}: train unpermuted ${f(acc('train_unpermuted'))}, permuted ${f(acc('train_permuted'))}, restored ${f(acc('train_restored'))}, test ${f(acc('test'))}` +
-        (result.epochsTrained > 0 ? `; ${(result.trainSeconds / result.epochsTrained).toFixed(1)} s/epoch training on ${result.backend}` : ''),
+        (result.epochsTrained > 0 ? `; ${(result.trainSeconds / result.epochsTrained).toFixed(1)} s/epoch training, ${result.wallSeconds.toFixed(0)} s in all, on ${result.backend}` : ''),
     );
     return 0;
   },
