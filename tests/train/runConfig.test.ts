@@ -9,6 +9,7 @@ test('defaults fill a partial config; optimizer defaults follow its kind', () =>
   assert.equal(c.optimizer.lr, 0.01);
   assert.equal(c.optimizer.momentum, 0.9);
   assert.equal(c.dataSeed, 5, 'dataSeed defaults to seed');
+  assert.equal(resolveRunConfig({ optimizer: { kind: 'adam' } }).optimizer.lr, RUN_CONFIG_DEFAULTS.optimizer.lr, 'the default kind keeps the default lr');
   assert.deepEqual(resolveRunConfig({ noise: { epsilon: 0 } }).noise, { kind: 'none', epsilon: 0 });
   assert.deepEqual(resolveRunConfig({ checkpoints: [5, 1, 5] }).checkpoints, [1, 5]);
 });
@@ -36,7 +37,7 @@ test('validation errors name the field', () => {
 test('diffConfigs lists the differing fields with both values', () => {
   const a = resolveRunConfig({});
   const b = resolveRunConfig({ optimizer: { lr: 0.01 }, model: { family: 'cnn', width: 2 } });
-  assert.deepEqual(diffConfigs(a, b), ['model.width: 1 vs 2', 'optimizer.lr: 0.001 vs 0.01']);
+  assert.deepEqual(diffConfigs(a, b), ['model.width: 0.5 vs 2', 'optimizer.lr: 0.002 vs 0.01']);
   assert.deepEqual(diffConfigs(a, resolveRunConfig({})), []);
 });
 

@@ -13,16 +13,16 @@ complete checkpoint; a run directory holding a different configuration is refuse
 
 Settings come from the defaults, then --config FILE (JSON, fields of RunConfig), then these flags:
   --dataset NAME         mnist | fashion-mnist | cifar10 | ... (default mnist)
-  --train-size N         class-balanced training subset (default 5000; 'all' = whole split)
+  --train-size N         class-balanced training subset (default 2000; 'all' = whole split)
   --test-size N          class-balanced test subset evaluated each epoch (default all)
-  --model FAMILY         mlp | cnn | vgg | resnet18 (default cnn)
+  --model FAMILY         mlp | cnn | vgg | resnet18 (default cnn, width 0.5)
   --width W              mlp: units per layer; cnn, vgg: width multiplier; resnet18: k
   --depth D              mlp: hidden layers; vgg: 11, 13 or 16
-  --epochs N             (default 30)
+  --epochs N             (default 40)
   --noise EPS            fraction of labels with noise, 0..1 (default 0.5)
   --noise-kind KIND      permute (the paper's) | symmetric | none (default permute)
   --optimizer KIND       adam | sgd (default adam)
-  --lr LR                learning rate (default 1e-3 for adam, 0.01 for sgd)
+  --lr LR                learning rate (default 2e-3 for adam, 0.01 for sgd)
   --momentum M           SGD momentum (default 0.9)
   --weight-decay WD      L2 weight decay (default 0)
   --schedule KIND        constant | step | cosine (default constant)
