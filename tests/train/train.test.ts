@@ -140,6 +140,10 @@ test('openRun: checkpoints, labels, and models that reproduce the stored metrics
   assert.deepEqual(run.noisy.trainLabel, d.noisy.trainLabel);
   assert.deepEqual(run.noisy.isPermuted, d.noisy.isPermuted);
   assert.equal(run.config.model.family, 'resnet18');
+  const tests = run.metrics().filter((r) => r.split === 'test');
+  const peak = run.peakTestEpoch()!;
+  assert.equal(peak.accuracy, Math.max(...tests.map((r) => r.accuracy as number)));
+  assert.equal(peak.epoch, tests.find((r) => r.accuracy === peak.accuracy)!.epoch);
   const before = tf.memory().numTensors;
   for (const e of [0, 3]) {
     const model = run.loadModelAt(e);

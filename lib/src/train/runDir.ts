@@ -140,6 +140,11 @@ export interface Run {
   testSourceIndices: Int32Array;
   /** Rows of metrics.csv. */
   metrics(): Row[];
+  /**
+   * The checkpointed epoch with the highest test accuracy (the earliest if tied), the natural
+   * target of layer rewinding (paper.md §4); null before any metrics exist.
+   */
+  peakTestEpoch(): { epoch: number; accuracy: number } | null;
   /** A fresh model with the weights of the checkpoint of `epoch` (caller disposes it). */
   loadModelAt(epoch: number): Model;
   /** The run's training and test examples with their labels, loaded from the dataset. */
@@ -172,6 +177,17 @@ export function openRun(dir: string, options: OpenRunOptions = {}): Run {
     trainSourceIndices: labels.trainSourceIndices,
     testSourceIndices: labels.testSourceIndices,
     metrics: () => readCsv(path.join(dir, RUN_FILES.metrics)),
+    peakTestEpoch() {
+      const have = new Set(listCheckpointEpochs(dir));
+      let best: { epoch: number; accuracy: number } | null = null;
+      for (const r of readCsv(path.join(dir, RUN_FILES.metrics))) {
+        const epoch = Number(r.epoch);
+        const accuracy = Number(r.accuracy);
+        if (r.split !== 'test' || !have.has(epoch) || !Number.isFinite(accuracy)) continue;
+        if (!best || accuracy > best.accuracy || (accuracy === best.accuracy && epoch < best.epoch)) best = { epoch, accuracy };
+      }
+      return best;
+    },
     loadModelAt(epoch: number): Model {
       const file = checkpointFile(dir, epoch);
       if (!fs.existsSync(file)) {
