@@ -1,2 +1,10 @@
-// Public surface of lib/src/models: filled in by its issue.
-export {};
+export { createModel } from './createModel';
+export { Model, copyLayers, localName } from './Model';
+export type { Stage, LayerValues } from './Model';
+export type { Param, ParamRole } from './layers';
+export { BN_MOMENTUM, BN_EPSILON } from './layers';
+export { resolveModelSpec, describeModelSpec, MODEL_FAMILIES, MODEL_DEFAULTS } from './modelSpec';
+export type { ModelSpec, ModelFamily } from './modelSpec';
+export { VGG_LAYOUTS } from './vgg';
+export { extractActivations, RandomProjections, gaussianProjection } from './extractActivations';
+export type { ActivationOptions, ActivationMatrix } from './extractActivations';

@@ -1,2 +1,18 @@
-// Public surface of lib/src/train: filled in by its issue.
-export {};
+export { train, trainStep, crossEntropy } from './train';
+export type { TrainOptions, TrainResult } from './train';
+export { resolveRunConfig, diffConfigs, learningRateAt, isCheckpointEpoch, RUN_CONFIG_DEFAULTS } from './runConfig';
+export type { RunConfig, RunConfigInput, OptimizerConfig, ScheduleConfig, NoiseConfig } from './runConfig';
+export { Optimizer } from './Optimizer';
+export type { NamedArrays } from './Optimizer';
+export { readCheckpoint, writeCheckpoint, encodeCheckpoint, decodeCheckpoint, CheckpointError } from './checkpoint';
+export type { Checkpoint } from './checkpoint';
+export { openRun, listCheckpointEpochs, checkpointFile, readConfigFile, RUN_FILES, METRICS_COLUMNS, EPOCHS_COLUMNS } from './runDir';
+export type { Run, RunInfo, OpenRunOptions } from './runDir';
+export { validateRunData, gatherImages } from './runData';
+export type { RunData } from './runData';
+export { prepareRunData } from './prepareRunData';
+export { evaluateSplits, predictLogits, scoreLogits, METRIC_SPLITS } from './evaluate';
+export type { SplitMetric, MetricSplit } from './evaluate';
+export { augmentBatch } from './augment';
+export { ProgressReporter, fmtTime } from './progress';
+export type { ProgressMode, EpochReport } from './progress';

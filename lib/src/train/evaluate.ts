@@ -1,0 +1,89 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ImageSplit } from '../data/types';
+import type { Model } from '../models';
+import type { NoisyLabels } from '../noise/types';
+
+/** Logits of every image (inference mode), computed in batches: row-major [count, numClasses]. */
+export async function predictLogits(model: Model, images: Float32Array, batchSize = 512): Promise<Float32Array> {
+  const [h, w, c] = model.inputShape;
+  const per = h * w * c;
+  const count = images.length / per;
+  const K = model.numClasses;
+  const out = new Float32Array(count * K);
+  for (let s = 0; s < count; s += batchSize) {
+    const n = Math.min(batchSize, count - s);
+    const x = tf.tensor4d(images.subarray(s * per, (s + n) * per), [n, h, w, c]);
+    const y = model.forward(x);
+    out.set((await y.data()) as Float32Array, s * K);
+    x.dispose();
+    y.dispose();
+  }
+  return out;
+}
+
+/** Per-example cross-entropy loss and correctness of logits against labels. */
+export function scoreLogits(logits: Float32Array, labels: Int32Array, numClasses: number): { loss: Float64Array; correct: Uint8Array } {
+  const n = labels.length;
+  const loss = new Float64Array(n);
+  const correct = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = i * numClasses;
+    let max = -Infinity;
+    let arg = 0;
+    for (let k = 0; k < numClasses; k++) {
+      if (logits[o + k] > max) {
+        max = logits[o + k];
+        arg = k;
+      }
+    }
+    let sum = 0;
+    for (let k = 0; k < numClasses; k++) sum += Math.exp(logits[o + k] - max);
+    loss[i] = max + Math.log(sum) - logits[o + labels[i]];
+    correct[i] = arg === labels[i] ? 1 : 0;
+  }
+  return { loss, correct };
+}
+
+/** The four splits of `metrics.csv` (issue 5): the training groups of the paper's Fig. 1A, and test. */
+export type MetricSplit = 'train_unpermuted' | 'train_permuted' | 'train_restored' | 'test';
+export const METRIC_SPLITS: MetricSplit[] = ['train_unpermuted', 'train_permuted', 'train_restored', 'test'];
+
+export interface SplitMetric {
+  split: MetricSplit;
+  /** Mean cross-entropy; NaN for an empty group. */
+  loss: number;
+  accuracy: number;
+  count: number;
+}
+
+/**
+ * Loss and accuracy on: unpermuted training examples (their labels), permuted examples against the
+ * labels trained on (memorization), the same permuted examples against their true labels (restored:
+ * does the network still represent them by their true class), and the test set.
+ */
+export async function evaluateSplits(model: Model, data: { train: ImageSplit; test: ImageSplit; noisy: NoisyLabels }, batchSize = 512): Promise<SplitMetric[]> {
+  const K = model.numClasses;
+  const trainLogits = await predictLogits(model, data.train.images, batchSize);
+  const byTrain = scoreLogits(trainLogits, data.noisy.trainLabel, K);
+  const byTrue = scoreLogits(trainLogits, data.noisy.trueLabel, K);
+  const testScore = scoreLogits(await predictLogits(model, data.test.images, batchSize), data.test.labels, K);
+  const perm = data.noisy.isPermuted;
+  const mean = (s: { loss: Float64Array; correct: Uint8Array }, keep: (i: number) => boolean, split: MetricSplit): SplitMetric => {
+    let l = 0;
+    let c = 0;
+    let n = 0;
+    for (let i = 0; i < s.loss.length; i++) {
+      if (!keep(i)) continue;
+      l += s.loss[i];
+      c += s.correct[i];
+      n++;
+    }
+    return { split, loss: n > 0 ? l / n : NaN, accuracy: n > 0 ? c / n : NaN, count: n };
+  };
+  return [
+    mean(byTrain, (i) => perm[i] === 0, 'train_unpermuted'),
+    mean(byTrain, (i) => perm[i] === 1, 'train_permuted'),
+    mean(byTrue, (i) => perm[i] === 1, 'train_restored'),
+    mean(testScore, () => true, 'test'),
+  ];
+}

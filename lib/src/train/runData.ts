@@ -1,0 +1,51 @@
+import type { ImageSplit } from '../data/types';
+import type { NoisyLabels } from '../noise/types';
+
+/**
+ * The data of one run: the training subset with its noisy labels and the test subset, plus where
+ * each example came from in the full dataset (so analyses can find the exact examples again).
+ */
+export interface RunData {
+  /** Dataset name (as in the config). */
+  name: string;
+  /** Provenance of the files (package, directory). */
+  source: string;
+  imageShape: [number, number, number];
+  numClasses: number;
+  /** Training subset; `train.labels` are the true labels. */
+  train: ImageSplit;
+  test: ImageSplit;
+  /** Label noise of the training subset: `noisy.trueLabel` equals `train.labels`. */
+  noisy: NoisyLabels;
+  /** Index of every training example in the full training split. */
+  trainSourceIndices: Int32Array;
+  /** Index of every test example in the full test split. */
+  testSourceIndices: Int32Array;
+}
+
+/** Check the pieces fit together; every message names what is wrong. */
+export function validateRunData(d: RunData): void {
+  const [h, w, c] = d.imageShape;
+  const per = h * w * c;
+  for (const [name, s] of [['train', d.train], ['test', d.test]] as const) {
+    if (s.images.length !== s.count * per) throw new Error(`run data: ${name} has ${s.images.length} floats for ${s.count} images of ${h}x${w}x${c}`);
+    if (s.labels.length !== s.count) throw new Error(`run data: ${name} has ${s.labels.length} labels for ${s.count} images`);
+    for (let i = 0; i < s.count; i++) if (!(s.labels[i] >= 0 && s.labels[i] < d.numClasses)) throw new Error(`run data: ${name} label ${i} is ${s.labels[i]}, outside 0..${d.numClasses - 1}`);
+  }
+  const n = d.train.count;
+  const { noisy } = d;
+  if (noisy.trueLabel.length !== n || noisy.trainLabel.length !== n || noisy.isPermuted.length !== n) throw new Error(`run data: noisy labels cover ${noisy.trueLabel.length} examples, the training set has ${n}`);
+  for (let i = 0; i < n; i++) {
+    if (noisy.trueLabel[i] !== d.train.labels[i]) throw new Error(`run data: noisy.trueLabel[${i}] = ${noisy.trueLabel[i]} but the training label is ${d.train.labels[i]}`);
+    if (!(noisy.trainLabel[i] >= 0 && noisy.trainLabel[i] < d.numClasses)) throw new Error(`run data: noisy.trainLabel[${i}] = ${noisy.trainLabel[i]} is outside 0..${d.numClasses - 1}`);
+  }
+  if (d.trainSourceIndices.length !== n) throw new Error(`run data: ${d.trainSourceIndices.length} train source indices for ${n} examples`);
+  if (d.testSourceIndices.length !== d.test.count) throw new Error(`run data: ${d.testSourceIndices.length} test source indices for ${d.test.count} examples`);
+}
+
+/** Images of the given examples, copied into one NHWC array. */
+export function gatherImages(images: Float32Array, indices: ArrayLike<number>, perImage: number, out?: Float32Array): Float32Array {
+  const o = out ?? new Float32Array(indices.length * perImage);
+  for (let i = 0; i < indices.length; i++) o.set(images.subarray(indices[i] * perImage, (indices[i] + 1) * perImage), i * perImage);
+  return o;
+}

@@ -1,0 +1,315 @@
+import * as tf from '@tensorflow/tfjs';
+import * as fs from 'fs';
+import * as path from 'path';
+import { initBackend } from '../backend';
+import { InputError } from '../errors';
+import { createModel, type Model } from '../models';
+import { Rng } from '../random';
+import { upsertCsv, readCsv } from '../tables';
+import { augmentBatch } from './augment';
+import { CheckpointError, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
+import { evaluateSplits, type SplitMetric } from './evaluate';
+import { Optimizer } from './Optimizer';
+import { prepareRunData } from './prepareRunData';
+import { ProgressReporter, type EpochReport, type ProgressMode } from './progress';
+import { gatherImages, validateRunData, type RunData } from './runData';
+import { diffConfigs, isCheckpointEpoch, learningRateAt, resolveRunConfig, type RunConfig, type RunConfigInput } from './runConfig';
+import {
+  checkpointFile,
+  EPOCHS_COLUMNS,
+  listCheckpointEpochs,
+  METRICS_COLUMNS,
+  readConfigFile,
+  readLabels,
+  RUN_FILES,
+  writeConfigFile,
+  writeLabels,
+  type RunInfo,
+} from './runDir';
+
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const MEMGEO_VERSION = (require('../../package.json') as { version: string }).version;
+
+export interface TrainOptions {
+  /** Run directory (created if missing; resumed if it holds a run with the same config). */
+  out: string;
+  /** Train on these examples instead of loading `config.dataset` (its name must equal `config.dataset`). */
+  data?: RunData;
+  progress?: ProgressMode;
+  /** Called after every epoch, including epoch 0 (the evaluated initialization) of a new run. */
+  onEpoch?: (report: EpochReport) => void;
+  /** If the newest checkpoint is unusable, resume from the newest good one instead of stopping. */
+  fallback?: boolean;
+  /** Batch size of evaluation passes (memory only; results do not depend on it). Default 512. */
+  evalBatchSize?: number;
+}
+
+export interface TrainResult {
+  dir: string;
+  config: RunConfig;
+  backend: string;
+  /** Epoch of the checkpoint the run continued from, or null for a fresh run. */
+  resumedFrom: number | null;
+  /** Epochs trained by this call. */
+  epochsTrained: number;
+  /** Seconds spent training (without evaluation) in this call. */
+  trainSeconds: number;
+  /** Seconds of the whole call: data loading, training, evaluation, checkpoints. */
+  wallSeconds: number;
+  /** Metrics of the last epoch. */
+  final: SplitMetric[];
+}
+
+/**
+ * Train a classifier on noisy labels with a checkpoint at epoch 0 and after every epoch (or the
+ * configured ones), resuming an interrupted run from its last complete checkpoint.
+ *
+ * Reproducible: initialization, data order (`Rng.derive(seed, 'order', epoch)`) and augmentation
+ * (`Rng.derive(seed, 'augment', epoch)`) depend only on the seed and the epoch, and a checkpoint holds
+ * the weights, batch-norm statistics and optimizer state, so a resumed run ends with the same weights
+ * as an uninterrupted one on the same backend. Files are written atomically, metrics before the
+ * checkpoint of their epoch, so a crash at any moment loses at most the epoch in progress.
+ *
+ * @example
+ * await train({ dataset: 'mnist', trainSize: 2000, model: { family: 'cnn', width: 0.5 }, epochs: 20 }, { out: 'runs/demo' });
+ */
+export async function train(input: RunConfigInput | RunConfig, options: TrainOptions): Promise<TrainResult> {
+  let config = resolveRunConfig(input);
+  const dir = options.out;
+  if (!dir) throw new InputError('train: an output directory (out) is required');
+  const started = performance.now();
+  const backend = await initBackend();
+  let data: RunData;
+  if (options.data) {
+    data = options.data;
+    if (data.name !== config.dataset) throw new InputError(`config.dataset is '${config.dataset}' but the data given is '${data.name}'`);
+    if (config.trainSize !== null && config.trainSize !== data.train.count) throw new InputError(`config.trainSize is ${config.trainSize} but the data given has ${data.train.count} training examples`);
+    if (config.testSize !== null && config.testSize !== data.test.count) throw new InputError(`config.testSize is ${config.testSize} but the data given has ${data.test.count} test examples`);
+  } else {
+    data = await prepareRunData(config);
+  }
+  validateRunData(data);
+
+  fs.mkdirSync(dir, { recursive: true });
+  const release = acquireLock(dir);
+  let model: Model | null = null;
+  let opt: Optimizer | null = null;
+  try {
+    config = prepareRunDir(dir, config, backend, data);
+    removeStaleTemporaries(dir);
+    const progress = new ProgressReporter(options.progress ?? 'auto', config.epochs, data.train.count);
+    const resume = findResumePoint(dir, config, !!options.fallback, (m) => progress.note(m));
+
+    model = createModel(config.model, data.imageShape, data.numClasses, config.seed);
+    opt = new Optimizer(config.optimizer, model.params);
+    const evalBatch = options.evalBatchSize ?? 512;
+    const metricsFile = path.join(dir, RUN_FILES.metrics);
+    const epochsFile = path.join(dir, RUN_FILES.epochs);
+    let final: SplitMetric[] = [];
+
+    const finishEpoch = async (epoch: number, lr: number, trainLoss: number, seconds: number): Promise<void> => {
+      const e0 = performance.now();
+      final = await evaluateSplits(model!, data, evalBatch);
+      const evalSeconds = (performance.now() - e0) / 1000;
+      upsertCsv(metricsFile, final.map((m) => ({ epoch, ...m })), METRICS_COLUMNS, ['epoch', 'split']);
+      const ips = epoch > 0 ? data.train.count / seconds : NaN;
+      upsertCsv(epochsFile, [{ epoch, lr, train_loss: trainLoss, seconds, images_per_second: ips, eval_seconds: evalSeconds }], EPOCHS_COLUMNS, ['epoch']);
+      let file: string | null = null;
+      if (isCheckpointEpoch(config, epoch)) {
+        file = checkpointFile(dir, epoch);
+        const state = await opt!.readState();
+        const ckpt: Checkpoint = { epoch, weights: await model!.readWeights(), optimizer: { kind: config.optimizer.kind, ...state }, meta: { lr, backend, memgeoVersion: MEMGEO_VERSION } };
+        writeCheckpoint(file, ckpt);
+      }
+      const report: EpochReport = { epoch, epochs: config.epochs, lr, trainLoss, seconds, imagesPerSecond: ips, metrics: final, checkpoint: file };
+      progress.epochDone(report);
+      options.onEpoch?.(report);
+    };
+
+    let start = 0;
+    if (resume) {
+      model.writeWeights(resume.weights, resume.file);
+      if (resume.optimizer.kind !== config.optimizer.kind) throw new CheckpointError(resume.file, `optimizer state is for '${resume.optimizer.kind}', the config says '${config.optimizer.kind}'`);
+      opt.loadState(resume.optimizer, resume.file);
+      start = resume.epoch;
+      final = readCsv(metricsFile)
+        .filter((r) => r.epoch === start)
+        .map((r) => ({ split: r.split, loss: Number(r.loss), accuracy: Number(r.accuracy), count: Number(r.count) }) as SplitMetric);
+      if (start < config.epochs) progress.note(`memgeo train: resuming ${dir} from epoch ${start} of ${config.epochs}`);
+    } else {
+      await finishEpoch(0, learningRateAt(config, 0), NaN, 0);
+    }
+
+    const [h, w, c] = data.imageShape;
+    const per = h * w * c;
+    const n = data.train.count;
+    const hasBatchNorm = model.params.some((p) => p.role === 'moving_mean');
+    const vars = model.trainableVariables;
+    let trainSeconds = 0;
+    for (let epoch = start + 1; epoch <= config.epochs; epoch++) {
+      const lr = learningRateAt(config, epoch - 1);
+      const order = Rng.derive(config.seed, 'order', epoch).permutation(n);
+      const augRng = Rng.derive(config.seed, 'augment', epoch);
+      const augmenting = config.augment.crop > 0 || config.augment.flip;
+      const t0 = performance.now();
+      let lossSum = 0;
+      let batches = 0;
+      for (let b = 0; b < n; b += config.batchSize) {
+        const idx = order.subarray(b, Math.min(n, b + config.batchSize));
+        // Batch statistics of a single example are degenerate (zero variance): skip such a tail batch.
+        if (idx.length < 2 && hasBatchNorm) continue;
+        const xb = gatherImages(data.train.images, idx, per);
+        if (augmenting) augmentBatch(xb, idx.length, data.imageShape, config.augment, augRng);
+        const yb = Int32Array.from(idx, (i) => data.noisy.trainLabel[i]);
+        lossSum += trainStep(model, opt, vars, xb, yb, lr);
+        batches++;
+        progress.batch(epoch, Math.min(n, b + config.batchSize), lossSum / batches, (performance.now() - t0) / 1000);
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      trainSeconds += seconds;
+      await finishEpoch(epoch, lr, lossSum / batches, seconds);
+    }
+    return { dir, config, backend, resumedFrom: resume ? resume.epoch : null, epochsTrained: Math.max(0, config.epochs - start), trainSeconds, wallSeconds: (performance.now() - started) / 1000, final };
+  } finally {
+    model?.dispose();
+    opt?.dispose();
+    release();
+  }
+}
+
+/** Mean softmax cross-entropy of logits against integer labels. */
+export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, numClasses: number): tf.Scalar {
+  return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(labels, numClasses).toFloat(), tf.logSoftmax(logits)), 1))) as tf.Scalar);
+}
+
+/** One optimizer step on a batch; returns the batch loss (before the step). */
+export function trainStep(model: Model, opt: Optimizer, vars: tf.Variable[], images: Float32Array, labels: Int32Array, lr: number): number {
+  const [h, w, c] = model.inputShape;
+  const x = tf.tensor4d(images, [labels.length, h, w, c]);
+  const y = tf.tensor1d(labels, 'int32');
+  try {
+    const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x, true), y, model.numClasses), vars);
+    opt.apply(grads, lr);
+    const loss = value.dataSync()[0];
+    value.dispose();
+    tf.dispose(grads);
+    return loss;
+  } finally {
+    x.dispose();
+    y.dispose();
+  }
+}
+
+/**
+ * Create the run directory's config and labels, or check that an existing run is the same run:
+ * same config (a larger `epochs` is allowed unless the schedule depends on it), same backend, same
+ * examples and labels. Returns the config to use (the stored one, with `epochs` possibly raised).
+ */
+function prepareRunDir(dir: string, config: RunConfig, backend: string, data: RunData): RunConfig {
+  const info: RunInfo = {
+    backend,
+    memgeoVersion: MEMGEO_VERSION,
+    node: process.version,
+    createdAt: new Date().toISOString(),
+    data: {
+      source: data.source,
+      imageShape: data.imageShape,
+      numClasses: data.numClasses,
+      trainCount: data.train.count,
+      testCount: data.test.count,
+      permutedCount: data.noisy.isPermuted.reduce((a, v) => a + v, 0),
+      unchangedByChance: data.noisy.unchangedByChance,
+      excludeUnchanged: data.noisy.excludeUnchanged,
+      noiseSeed: data.noisy.seed,
+    },
+  };
+  if (!fs.existsSync(path.join(dir, RUN_FILES.config))) {
+    // labels.csv is written before config.json, so a crash between the two leaves it behind.
+    const leftovers = fs.readdirSync(dir).filter((f) => f !== RUN_FILES.lock && f !== RUN_FILES.labels && !f.startsWith('.'));
+    if (leftovers.length > 0) throw new InputError(`${dir} is not empty and holds no memgeo run (${leftovers.slice(0, 3).join(', ')}${leftovers.length > 3 ? ', ...' : ''}); choose another directory`);
+    writeLabels(dir, data);
+    writeConfigFile(dir, config, info);
+    return config;
+  }
+  const stored = readConfigFile(dir);
+  const extendable = stored.config.schedule.kind !== 'cosine' && config.epochs > stored.config.epochs;
+  const differences = diffConfigs({ ...stored.config, epochs: extendable ? config.epochs : stored.config.epochs }, config).map((d) => `  ${d}`);
+  if (stored.info?.backend !== backend) differences.push(`  backend: ${JSON.stringify(stored.info?.backend)} vs ${JSON.stringify(backend)} (set MEMGEO_BACKEND=${stored.info?.backend} to continue this run)`);
+  if (differences.length > 0) {
+    throw new InputError(`${dir} holds a run with a different configuration (stored vs now):\n${differences.join('\n')}\nUse another output directory, or the stored settings to resume.`);
+  }
+  const labels = readLabels(dir, stored.config, stored.info);
+  const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => v === b[i]);
+  if (!same(labels.noisy.trainLabel, data.noisy.trainLabel) || !same(labels.noisy.isPermuted, data.noisy.isPermuted) || !same(labels.trainSourceIndices, data.trainSourceIndices) || !same(labels.testSourceIndices, data.testSourceIndices)) {
+    throw new InputError(`${dir}: the examples or noisy labels prepared now differ from the ones stored in ${RUN_FILES.labels} (did the dataset or the label-noise code change?); refusing to mix them`);
+  }
+  if (extendable) {
+    writeConfigFile(dir, config, stored.info);
+    return config;
+  }
+  return stored.config;
+}
+
+/** The newest usable checkpoint (≤ config.epochs), or null for a fresh start. */
+function findResumePoint(dir: string, config: RunConfig, fallback: boolean, note: (m: string) => void): (Checkpoint & { file: string }) | null {
+  const epochs = listCheckpointEpochs(dir).filter((e) => e <= config.epochs).reverse();
+  for (let i = 0; i < epochs.length; i++) {
+    const file = checkpointFile(dir, epochs[i]);
+    try {
+      const ckpt = readCheckpoint(file);
+      if (ckpt.epoch !== epochs[i]) throw new CheckpointError(file, `holds epoch ${ckpt.epoch}, not ${epochs[i]}`);
+      return { ...ckpt, file };
+    } catch (err) {
+      if (!(err instanceof CheckpointError)) throw err;
+      const older = epochs[i + 1];
+      if (!fallback) {
+        throw new CheckpointError(file, `${err.message.replace(/^checkpoint \S+ is unusable: /, '')}. ${older !== undefined ? `Rerun with --fallback (TrainOptions.fallback) to resume from the checkpoint of epoch ${older}` : 'No older checkpoint exists; delete the run directory to start over'}.`);
+      }
+      const aside = `${file}.corrupt`;
+      fs.renameSync(file, aside);
+      note(`memgeo train: ${err.message}; moved it to ${path.basename(aside)} and falling back to ${older !== undefined ? `epoch ${older}` : 'a fresh start'}`);
+    }
+  }
+  return null;
+}
+
+/** Temporary files of writes that a crash interrupted (atomic writes leave `.<name>.tmp-*`). */
+function removeStaleTemporaries(dir: string): void {
+  for (const d of [dir, path.join(dir, RUN_FILES.checkpoints)]) {
+    if (!fs.existsSync(d)) continue;
+    for (const f of fs.readdirSync(d)) if (f.startsWith('.') && f.includes('.tmp-')) fs.rmSync(path.join(d, f), { force: true });
+  }
+}
+
+/**
+ * One training process per run directory: `run.lock` holds the owner's pid. A lock left by a process
+ * that no longer exists (killed) is taken over.
+ */
+function acquireLock(dir: string): () => void {
+  const file = path.join(dir, RUN_FILES.lock);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = fs.openSync(file, 'wx');
+      fs.writeSync(fd, String(process.pid));
+      fs.closeSync(fd);
+      return () => fs.rmSync(file, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number(fs.readFileSync(file, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+        throw new InputError(`${dir} is being trained by process ${pid} (${RUN_FILES.lock}); wait for it or stop it`);
+      }
+      fs.rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`${dir}: could not take ${RUN_FILES.lock}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
