@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../errors';
-import { atomicWriteJsonSync } from '../io/atomicWrite';
+import { atomicWriteFileSync, atomicWriteJsonSync } from '../io/atomicWrite';
 import { readCsv, upsertCsv, type Row } from '../tables/csv';
 import { openRun, type Run } from '../train';
 import { resolveProgressMode, type TaskProgressMode } from '../progress';
@@ -17,14 +17,15 @@ export function defaultResultsDir(preset: string): string {
 }
 
 export interface ExperimentOptions {
-  /** Results folder (default `results/<preset>`); it is also the main training run's directory. */
+  /** Results folder (default `results/<preset>`). */
   out?: string;
   progress?: TaskProgressMode;
 }
 
 /**
  * One reproduction of the paper at a preset: a results folder that holds the main training run
- * (config, checkpoints, metrics.csv), every tidy table, the figures and the report. Steps are
+ * (`run/`: config, checkpoints, metrics.csv and the tables computed from it), the double-descent runs,
+ * every tidy table, the figures and the report. Steps are
  * resumable and recorded in `.steps/`; a finished step is never redone, and a folder made with a
  * different preset is refused rather than mixed.
  *
@@ -63,10 +64,21 @@ export class Experiment {
     return readCsv(this.file(name.endsWith('.csv') ? name : `${name}.csv`));
   }
 
+  /** Directory of the main training run (config, checkpoints, metrics.csv): `<out>/run`. */
+  get runDir(): string {
+    return path.join(this.out, 'run');
+  }
+
   /** The main training run (after the `train` step). */
   run(): Run {
-    if (!fs.existsSync(path.join(this.out, 'config.json'))) throw new InputError(`${this.out}: the main run has not been trained yet (step 'train')`);
-    return openRun(this.out);
+    if (!fs.existsSync(path.join(this.runDir, 'config.json'))) throw new InputError(`${this.out}: the main run has not been trained yet (step 'train')`);
+    return openRun(this.runDir);
+  }
+
+  /** Copy a table written in the run directory (e.g. geometry.csv) into the results folder. */
+  publish(fileInRunDir: string): void {
+    const from = path.join(this.runDir, fileInRunDir);
+    atomicWriteFileSync(this.file(path.basename(fileInRunDir)), fs.readFileSync(from));
   }
 
   isDone(step: StepName): boolean {

@@ -7,6 +7,7 @@ export const trainStep: Step = {
   title: 'train with permuted labels, checkpoint every epoch',
   needs: [],
   async run(exp) {
-    await train(exp.preset.train, { out: exp.out, progress: exp.progress });
+    await train(exp.preset.train, { out: exp.runDir, progress: exp.progress });
+    exp.publish('metrics.csv');
   },
 };
