@@ -1,0 +1,197 @@
+import * as os from 'os';
+import { parseArgs } from 'util';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend, profileKernels } from '../../backend';
+import { parseNumber, UsageError } from '../command';
+import type { BenchTarget } from './target';
+
+/**
+ * `memgeo bench train`: training and inference throughput of the four reference models of
+ * ../shared/reference/README.md (torch_bench.py), built the same way: 3×3 'same' convs with bias,
+ * conv → BN → ReLU, SGD(lr 0.01), batch 128, cross-entropy on logits, one fixed random batch;
+ * inference is predict at batch 512. Reports the ratio to PyTorch's single-thread numbers.
+ */
+
+export type BenchModelName = 'mlp' | 'cnn2' | 'cnn4' | 'cnn4c';
+const MODELS: BenchModelName[] = ['mlp', 'cnn2', 'cnn4', 'cnn4c'];
+
+/** PyTorch 1.13 (Debian 12), 2-core machine kind, images/s: ../shared/reference/README.md (2026-11-27). */
+export const TORCH_REFERENCE: Record<BenchModelName, { train1: number; train2: number; infer1: number; infer2: number }> = {
+  mlp: { train1: 39859, train2: 15365, infer1: 198741, infer2: 44768 },
+  cnn2: { train1: 5835, train2: 6645, infer1: 7289, infer2: 10677 },
+  cnn4: { train1: 849, train2: 1191, infer1: 1238, infer2: 2310 },
+  cnn4c: { train1: 648, train2: 990, infer1: 820, infer2: 1317 },
+};
+
+const TRAIN_BATCH = 128;
+const INFER_BATCH = 512;
+
+export function inputShapeOf(name: BenchModelName): [number, number, number] {
+  return name === 'cnn4c' ? [32, 32, 3] : [28, 28, 1];
+}
+
+/** The reference models, output = logits (10 classes). */
+export function buildBenchModel(name: BenchModelName): tf.Sequential {
+  const inputShape = inputShapeOf(name);
+  const m = tf.sequential();
+  const conv = (filters: number, first = false) =>
+    tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: true, ...(first ? { inputShape } : {}) });
+  const relu = () => tf.layers.activation({ activation: 'relu' });
+  if (name === 'mlp') {
+    m.add(tf.layers.flatten({ inputShape }));
+    m.add(tf.layers.dense({ units: 512, activation: 'relu' }));
+    m.add(tf.layers.dense({ units: 512, activation: 'relu' }));
+    m.add(tf.layers.dense({ units: 10 }));
+  } else if (name === 'cnn2') {
+    m.add(tf.layers.conv2d({ inputShape, filters: 16, kernelSize: 3, padding: 'same', activation: 'relu' }));
+    m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    m.add(tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu' }));
+    m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 10 }));
+  } else {
+    m.add(conv(32, true));
+    m.add(tf.layers.batchNormalization());
+    m.add(relu());
+    m.add(conv(32));
+    m.add(relu());
+    m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    m.add(conv(64));
+    m.add(tf.layers.batchNormalization());
+    m.add(relu());
+    m.add(conv(64));
+    m.add(relu());
+    m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 128, activation: 'relu' }));
+    m.add(tf.layers.dense({ units: 10 }));
+  }
+  return m;
+}
+
+/** Cross-entropy on logits (PyTorch's CrossEntropyLoss), as a Keras-style loss function. */
+export function softmaxCrossEntropyLoss(yTrue: tf.Tensor, logits: tf.Tensor): tf.Tensor {
+  return tf.losses.softmaxCrossEntropy(yTrue, logits);
+}
+
+export interface TrainBenchRow {
+  model: BenchModelName;
+  backend: string;
+  train_img_s: number;
+  infer_img_s: number;
+  torch_train_img_s_1t: number;
+  torch_infer_img_s_1t: number;
+  /** PyTorch single-thread / ours: how many times slower we are (target ≤ 6). */
+  train_gap_vs_torch_1t: number;
+  infer_gap_vs_torch_1t: number;
+  train_steps: number;
+  seconds: number;
+  load1: number;
+}
+
+/** Run `step` for at least `seconds` (after `warmup` calls); returns calls per second and the count. */
+async function timeLoop(step: () => Promise<void> | void, seconds: number, warmup: number): Promise<{ perSecond: number; count: number }> {
+  for (let i = 0; i < warmup; i++) await step();
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < seconds * 1000) {
+    await step();
+    n++;
+  }
+  return { perSecond: (n * 1000) / (performance.now() - t0), count: n };
+}
+
+export async function benchTrainModel(name: BenchModelName, opts: { seconds: number; inferSeconds: number; profile?: boolean }): Promise<{ row: TrainBenchRow; profile?: string }> {
+  const backend = await initBackend();
+  const model = buildBenchModel(name);
+  model.compile({ optimizer: tf.train.sgd(0.01), loss: softmaxCrossEntropyLoss });
+  const [h, w, c] = inputShapeOf(name);
+  const x = tf.randomNormal([TRAIN_BATCH, h, w, c], 0, 1, 'float32', 1);
+  const labels = tf.tensor1d(Array.from({ length: TRAIN_BATCH }, (_, i) => (i * 7919) % 10), 'int32');
+  const y = tf.oneHot(labels, 10).toFloat();
+  const step = async () => {
+    await model.trainOnBatch(x, y);
+  };
+  const train = await timeLoop(step, opts.seconds, 3);
+  let profile: string | undefined;
+  if (opts.profile) {
+    const steps = Math.max(3, Math.min(20, train.count));
+    const p = await profileKernels(async () => {
+      for (let i = 0; i < steps; i++) await step();
+    });
+    const lines = p.kernels.slice(0, 25).map((k) => `  ${k.kernel.padEnd(24)} ${(k.ms / steps).toFixed(2).padStart(8)} ms/step ${String(k.calls / steps).padStart(5)} calls/step ${((100 * k.ms) / p.wallMs).toFixed(1).padStart(5)}%`);
+    profile = [`${name}: ${(p.wallMs / steps).toFixed(1)} ms/step, kernels ${(p.kernelMs / steps).toFixed(1)} ms, other ${((p.wallMs - p.kernelMs) / steps).toFixed(1)} ms`, ...lines].join('\n');
+  }
+  const xi = tf.randomNormal([INFER_BATCH, h, w, c], 0, 1, 'float32', 2);
+  const infer = await timeLoop(() => tf.tidy(() => void (model.predict(xi) as tf.Tensor).dataSync()), opts.inferSeconds, 1);
+  tf.dispose([x, labels, y, xi]);
+  model.dispose();
+  const ref = TORCH_REFERENCE[name];
+  const trainImgS = train.perSecond * TRAIN_BATCH;
+  const inferImgS = infer.perSecond * INFER_BATCH;
+  const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
+  return {
+    row: {
+      model: name,
+      backend,
+      train_img_s: round(trainImgS),
+      infer_img_s: round(inferImgS),
+      torch_train_img_s_1t: ref.train1,
+      torch_infer_img_s_1t: ref.infer1,
+      train_gap_vs_torch_1t: round(ref.train1 / trainImgS, 2),
+      infer_gap_vs_torch_1t: round(ref.infer1 / inferImgS, 2),
+      train_steps: train.count,
+      seconds: opts.seconds,
+      load1: round(os.loadavg()[0], 2),
+    },
+    profile,
+  };
+}
+
+const USAGE = `usage: memgeo bench train [--json] [--models mlp,cnn2,cnn4,cnn4c] [--seconds S] [--infer-seconds S] [--profile]
+
+Training (trainOnBatch, SGD lr 0.01, batch 128, cross-entropy on logits, one fixed random batch) and
+inference (predict, batch 512) throughput of the four reference models of shared/reference/README.md,
+on the backend initBackend() picks (MEMGEO_BACKEND overrides). Prints one line per model; --json
+prints one JSON object per line with model, backend, train_img_s, infer_img_s and the gap to PyTorch's
+single-thread numbers (torch / ours; the foundation target is train gap <= 6).
+  --models LIST        comma-separated subset (default: all four)
+  --seconds S          timed training seconds per model after 3 warm-up steps (default 5, like torch_bench.py)
+  --infer-seconds S    timed inference seconds per model (default 3)
+  --profile            also print a per-kernel time profile of training steps (to stderr)`;
+
+export const target: BenchTarget = {
+  name: 'train',
+  summary: 'training/inference img/s of mlp, cnn2, cnn4, cnn4c vs PyTorch single-thread',
+  usage: USAGE,
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        json: { type: 'boolean', default: false },
+        models: { type: 'string' },
+        seconds: { type: 'string' },
+        'infer-seconds': { type: 'string' },
+        profile: { type: 'boolean', default: false },
+      },
+    });
+    const models = values.models ? values.models.split(',').map((s) => s.trim()).filter(Boolean) : MODELS;
+    for (const m of models) if (!MODELS.includes(m as BenchModelName)) throw new UsageError(`--models: unknown model '${m}'; known: ${MODELS.join(', ')}`);
+    const seconds = parseNumber(values.seconds, '--seconds', { min: 0.1 }) ?? 5;
+    const inferSeconds = parseNumber(values['infer-seconds'], '--infer-seconds', { min: 0.1 }) ?? 3;
+    for (const m of models as BenchModelName[]) {
+      const { row, profile } = await benchTrainModel(m, { seconds, inferSeconds, profile: values.profile });
+      if (profile) process.stderr.write(profile + '\n');
+      if (values.json) console.log(JSON.stringify(row));
+      else {
+        console.log(
+          `${row.model.padEnd(6)} ${row.backend}  train ${row.train_img_s.toFixed(0).padStart(6)} img/s (torch 1t ${row.torch_train_img_s_1t}, ${row.train_gap_vs_torch_1t}x)` +
+            `  infer ${row.infer_img_s.toFixed(0).padStart(6)} img/s (torch 1t ${row.torch_infer_img_s_1t}, ${row.infer_gap_vs_torch_1t}x)  load ${row.load1}`,
+        );
+      }
+    }
+    return 0;
+  },
+};
