@@ -1,4 +1,4 @@
-export { initBackend, getBackendName } from './initBackend';
+export { initBackend, getBackendName, useBackend } from './initBackend';
 export type { BackendName } from './initBackend';
 export { installWasmTrainingKernels, wasmTrainingKernelsInstalled, WASM_TRAINING_KERNELS } from './kernels';
 export { profileKernels } from './kernelProfiler';
