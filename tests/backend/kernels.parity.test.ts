@@ -128,3 +128,28 @@ test('identity/clone and cast keep values; clones survive disposing the original
   tf.dispose([c, same, asInt, back]);
   assert.equal(tf.memory().numTensors, before);
 });
+
+test('split, unstack and stridedSlice (plain and strided) match cpu', async () => {
+  const run = () =>
+    tf.tidy(() => {
+      const x = randt([4, 6, 5], 41);
+      const xi = tf.range(0, 24, 1, 'int32').reshape([4, 6]);
+      const outs: tf.Tensor[] = [
+        ...tf.split(x, 2, 0),
+        ...tf.split(x, [1, 3, 2], 1),
+        ...tf.split(xi, [2, -1], 1),
+        ...tf.unstack(x, 0),
+        ...tf.unstack(x, 2),
+        ...tf.unstack(xi, 1),
+        tf.stridedSlice(x, [1, 0, 0], [3, 6, 5], [1, 1, 1]),
+        tf.stridedSlice(x, [0, 2, 1], [4, 5, 4], [1, 1, 1]),
+        tf.stridedSlice(x, [0, 0, 0], [4, 6, 5], [2, 1, 2]),
+        tf.stridedSlice(x, [1, 0, 0], [2, 6, 5], [1, 1, 1], 0, 0, 0, 0, 1),
+        tf.stridedSlice(x, [0, 0, 0], [4, 6, 5], [1, 1, 1]),
+      ];
+      const shapes = outs.map((t) => t.shape.join('x'));
+      return [...values(outs), Float32Array.from(shapes.join('|'), (ch) => ch.charCodeAt(0))];
+    });
+  const { cpu, wasm } = await onBoth(run);
+  assertClose(wasm, cpu, 0, 'split/unstack/stridedSlice');
+});

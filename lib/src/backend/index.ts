@@ -1,5 +1,5 @@
 export { initBackend, getBackendName, useBackend } from './initBackend';
 export type { BackendName } from './initBackend';
-export { installWasmTrainingKernels, wasmTrainingKernelsInstalled, WASM_TRAINING_KERNELS } from './kernels';
+export { installWasmTrainingKernels, installedWasmKernels, WASM_TRAINING_KERNELS } from './kernels';
 export { profileKernels } from './kernelProfiler';
 export type { KernelProfile, KernelTiming } from './kernelProfiler';

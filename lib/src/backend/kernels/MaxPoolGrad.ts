@@ -25,6 +25,10 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): Info {
   const g = backend.typedArrayFromHeap(dy) as Float32Array;
   const dx = backend.typedArrayFromHeap(out) as Float32Array;
   dx.fill(0);
+  if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && padTop === 0 && padLeft === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth) {
+    pool2x2Grad(x, g, dx, batchSize, inHeight, inWidth, C, outHeight, outWidth);
+    return out;
+  }
   const best = new Float32Array(C);
   const where = new Int32Array(C);
   for (let b = 0; b < batchSize; b++) {
@@ -59,4 +63,45 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): Info {
     }
   }
   return out;
+}
+
+/**
+ * The common 2×2 / stride 2 / no padding case: windows do not overlap, so each dy goes straight to
+ * one place; same first-strict-maximum rule as the general loop.
+ */
+function pool2x2Grad(x: Float32Array, g: Float32Array, dx: Float32Array, N: number, H: number, W: number, C: number, oH: number, oW: number): void {
+  const rowStride = W * C;
+  let gi = 0;
+  for (let b = 0; b < N; b++) {
+    for (let oh = 0; oh < oH; oh++) {
+      for (let ow = 0; ow < oW; ow++) {
+        const p00 = ((b * H + 2 * oh) * W + 2 * ow) * C;
+        const p01 = p00 + C;
+        const p10 = p00 + rowStride;
+        const p11 = p10 + C;
+        for (let c = 0; c < C; c++, gi++) {
+          let best = -Infinity;
+          let at = -1;
+          let v = x[p00 + c];
+          if (v > best) {
+            best = v;
+            at = p00 + c;
+          }
+          v = x[p01 + c];
+          if (v > best) {
+            best = v;
+            at = p01 + c;
+          }
+          v = x[p10 + c];
+          if (v > best) {
+            best = v;
+            at = p10 + c;
+          }
+          v = x[p11 + c];
+          if (v > best) at = p11 + c;
+          if (at >= 0) dx[at] = g[gi];
+        }
+      }
+    }
+  }
 }

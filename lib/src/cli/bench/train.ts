@@ -84,21 +84,46 @@ export interface TrainBenchRow {
   /** PyTorch single-thread / ours: how many times slower we are (target ≤ 6). */
   train_gap_vs_torch_1t: number;
   infer_gap_vs_torch_1t: number;
+  /** Throughput from the median step time (less sensitive to other processes' load). */
+  train_img_s_median: number;
   train_steps: number;
   seconds: number;
+  /** CPU time / wall time of this process while training (≈1 on an idle machine). */
+  cpu_share: number;
   load1: number;
+  /** MEMGEO_WASM_KERNELS when set (benchmarks of kernel subsets), else 'all'. */
+  kernels: string;
 }
 
-/** Run `step` for at least `seconds` (after `warmup` calls); returns calls per second and the count. */
-async function timeLoop(step: () => Promise<void> | void, seconds: number, warmup: number): Promise<{ perSecond: number; count: number }> {
+/** What `timeLoop` measured. */
+interface Timing {
+  /** Calls per wall-clock second over the whole timed window. */
+  perSecond: number;
+  /** Calls per second from the median call time: robust to bursts of load from other processes. */
+  perSecondMedian: number;
+  count: number;
+  /** This process's CPU time / wall time in the window; well below 1 means other processes took the CPU. */
+  cpuShare: number;
+}
+
+/** Run `step` for at least `seconds` (after `warmup` calls), timing every call. */
+async function timeLoop(step: () => Promise<void> | void, seconds: number, warmup: number): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await step();
-  let n = 0;
+  const times: number[] = [];
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  while (performance.now() - t0 < seconds * 1000) {
+  let t = t0;
+  while (t - t0 < seconds * 1000 || times.length < 3) {
     await step();
-    n++;
+    const now = performance.now();
+    times.push(now - t);
+    t = now;
   }
-  return { perSecond: (n * 1000) / (performance.now() - t0), count: n };
+  const wall = t - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const sorted = times.slice().sort((p, q) => p - q);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  return { perSecond: (times.length * 1000) / wall, perSecondMedian: 1000 / median, count: times.length, cpuShare: (cpu.user + cpu.system) / 1000 / wall };
 }
 
 export async function benchTrainModel(name: BenchModelName, opts: { seconds: number; inferSeconds: number; profile?: boolean }): Promise<{ row: TrainBenchRow; profile?: string }> {
@@ -140,9 +165,12 @@ export async function benchTrainModel(name: BenchModelName, opts: { seconds: num
       torch_infer_img_s_1t: ref.infer1,
       train_gap_vs_torch_1t: round(ref.train1 / trainImgS, 2),
       infer_gap_vs_torch_1t: round(ref.infer1 / inferImgS, 2),
+      train_img_s_median: round(train.perSecondMedian * TRAIN_BATCH),
       train_steps: train.count,
       seconds: opts.seconds,
+      cpu_share: round(train.cpuShare, 2),
       load1: round(os.loadavg()[0], 2),
+      kernels: backend === 'wasm' ? process.env.MEMGEO_WASM_KERNELS?.trim() || 'all' : '-',
     },
     profile,
   };
@@ -154,7 +182,10 @@ Training (trainOnBatch, SGD lr 0.01, batch 128, cross-entropy on logits, one fix
 inference (predict, batch 512) throughput of the four reference models of shared/reference/README.md,
 on the backend initBackend() picks (MEMGEO_BACKEND overrides). Prints one line per model; --json
 prints one JSON object per line with model, backend, train_img_s, infer_img_s and the gap to PyTorch's
-single-thread numbers (torch / ours; the foundation target is train gap <= 6).
+single-thread numbers (torch / ours; the foundation target is train gap <= 6), plus train_img_s_median
+(from the median step time) and cpu_share (CPU time / wall time; well below 1 = other processes
+competed for the CPU, so the wall-clock numbers understate the code's speed).
+MEMGEO_WASM_KERNELS=appendix benchmarks the stack.md Appendix A kernel set for comparison.
   --models LIST        comma-separated subset (default: all four)
   --seconds S          timed training seconds per model after 3 warm-up steps (default 5, like torch_bench.py)
   --infer-seconds S    timed inference seconds per model (default 3)
@@ -187,8 +218,8 @@ export const target: BenchTarget = {
       if (values.json) console.log(JSON.stringify(row));
       else {
         console.log(
-          `${row.model.padEnd(6)} ${row.backend}  train ${row.train_img_s.toFixed(0).padStart(6)} img/s (torch 1t ${row.torch_train_img_s_1t}, ${row.train_gap_vs_torch_1t}x)` +
-            `  infer ${row.infer_img_s.toFixed(0).padStart(6)} img/s (torch 1t ${row.torch_infer_img_s_1t}, ${row.infer_gap_vs_torch_1t}x)  load ${row.load1}`,
+          `${row.model.padEnd(6)} ${row.backend}  train ${row.train_img_s.toFixed(0).padStart(6)} img/s (median-step ${row.train_img_s_median.toFixed(0)}; torch 1t ${row.torch_train_img_s_1t}, ${row.train_gap_vs_torch_1t}x)` +
+            `  infer ${row.infer_img_s.toFixed(0).padStart(6)} img/s (torch 1t ${row.torch_infer_img_s_1t}, ${row.infer_gap_vs_torch_1t}x)  cpu share ${row.cpu_share}, load ${row.load1}`,
         );
       }
     }
