@@ -86,6 +86,8 @@ export interface TrainBenchRow {
   infer_gap_vs_torch_1t: number;
   /** Throughput from the median step time (less sensitive to other processes' load). */
   train_img_s_median: number;
+  /** Images per CPU-second of this process (median step): what an idle core would give, roughly. */
+  train_img_cpu_s: number;
   train_steps: number;
   seconds: number;
   /** CPU time / wall time of this process while training (≈1 on an idle machine). */
@@ -104,26 +106,34 @@ interface Timing {
   count: number;
   /** This process's CPU time / wall time in the window; well below 1 means other processes took the CPU. */
   cpuShare: number;
+  /** Calls per CPU-second from the median per-call CPU time (user + system): blind to time spent descheduled. */
+  perCpuSecondMedian: number;
 }
 
 /** Run `step` for at least `seconds` (after `warmup` calls), timing every call. */
 async function timeLoop(step: () => Promise<void> | void, seconds: number, warmup: number): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await step();
   const times: number[] = [];
+  const cpuTimes: number[] = [];
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let t = t0;
+  let c = cpu0;
   while (t - t0 < seconds * 1000 || times.length < 3) {
     await step();
     const now = performance.now();
+    const cNow = process.cpuUsage();
     times.push(now - t);
+    cpuTimes.push((cNow.user - c.user + cNow.system - c.system) / 1000);
     t = now;
+    c = cNow;
   }
   const wall = t - t0;
   const cpu = process.cpuUsage(cpu0);
   const sorted = times.slice().sort((p, q) => p - q);
   const median = sorted[Math.floor(sorted.length / 2)];
-  return { perSecond: (times.length * 1000) / wall, perSecondMedian: 1000 / median, count: times.length, cpuShare: (cpu.user + cpu.system) / 1000 / wall };
+  const cpuMedian = cpuTimes.slice().sort((p, q) => p - q)[Math.floor(cpuTimes.length / 2)];
+  return { perSecond: (times.length * 1000) / wall, perSecondMedian: 1000 / median, count: times.length, cpuShare: (cpu.user + cpu.system) / 1000 / wall, perCpuSecondMedian: 1000 / cpuMedian };
 }
 
 export async function benchTrainModel(name: BenchModelName, opts: { seconds: number; inferSeconds: number; profile?: boolean }): Promise<{ row: TrainBenchRow; profile?: string }> {
@@ -166,6 +176,7 @@ export async function benchTrainModel(name: BenchModelName, opts: { seconds: num
       train_gap_vs_torch_1t: round(ref.train1 / trainImgS, 2),
       infer_gap_vs_torch_1t: round(ref.infer1 / inferImgS, 2),
       train_img_s_median: round(train.perSecondMedian * TRAIN_BATCH),
+      train_img_cpu_s: round(train.perCpuSecondMedian * TRAIN_BATCH),
       train_steps: train.count,
       seconds: opts.seconds,
       cpu_share: round(train.cpuShare, 2),
@@ -183,7 +194,7 @@ inference (predict, batch 512) throughput of the four reference models of shared
 on the backend initBackend() picks (MEMGEO_BACKEND overrides). Prints one line per model; --json
 prints one JSON object per line with model, backend, train_img_s, infer_img_s and the gap to PyTorch's
 single-thread numbers (torch / ours; the foundation target is train gap <= 6), plus train_img_s_median
-(from the median step time) and cpu_share (CPU time / wall time; well below 1 = other processes
+(from the median step time), train_img_cpu_s (images per CPU-second of this process) and cpu_share (CPU time / wall time; well below 1 = other processes
 competed for the CPU, so the wall-clock numbers understate the code's speed).
 MEMGEO_WASM_KERNELS=appendix benchmarks the stack.md Appendix A kernel set for comparison.
   --models LIST        comma-separated subset (default: all four)
@@ -218,7 +229,7 @@ export const target: BenchTarget = {
       if (values.json) console.log(JSON.stringify(row));
       else {
         console.log(
-          `${row.model.padEnd(6)} ${row.backend}  train ${row.train_img_s.toFixed(0).padStart(6)} img/s (median-step ${row.train_img_s_median.toFixed(0)}; torch 1t ${row.torch_train_img_s_1t}, ${row.train_gap_vs_torch_1t}x)` +
+          `${row.model.padEnd(6)} ${row.backend}  train ${row.train_img_s.toFixed(0).padStart(6)} img/s (median-step ${row.train_img_s_median.toFixed(0)}, per cpu-s ${row.train_img_cpu_s.toFixed(0)}; torch 1t ${row.torch_train_img_s_1t}, ${row.train_gap_vs_torch_1t}x)` +
             `  infer ${row.infer_img_s.toFixed(0).padStart(6)} img/s (torch 1t ${row.torch_infer_img_s_1t}, ${row.infer_gap_vs_torch_1t}x)  cpu share ${row.cpu_share}, load ${row.load1}`,
         );
       }
