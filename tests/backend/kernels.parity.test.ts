@@ -153,3 +153,21 @@ test('split, unstack and stridedSlice (plain and strided) match cpu', async () =
   const { cpu, wasm } = await onBoth(run);
   assertClose(wasm, cpu, 0, 'split/unstack/stridedSlice');
 });
+
+test('transpose (all 4-D permutations, size-1 axes, 2-D/5-D, int32/bool) matches cpu', async () => {
+  const perms4: number[][] = [];
+  for (const a of [0, 1, 2, 3]) for (const b of [0, 1, 2, 3]) for (const c of [0, 1, 2, 3]) for (const d of [0, 1, 2, 3]) if (new Set([a, b, c, d]).size === 4) perms4.push([a, b, c, d]);
+  const run = () =>
+    tf.tidy(() => {
+      const x = randt([3, 5, 4, 37], 43); // 37: not a multiple of the 32-element tile
+      const y = randt([2, 1, 6, 1, 3], 44);
+      const m = randt([70, 33], 45);
+      const xi = tf.range(0, 120, 1, 'int32').reshape([2, 3, 4, 5]);
+      const xb = tf.tensor3d([[[true, false], [false, false]], [[true, true], [false, true]]], [2, 2, 2], 'bool');
+      const outs: tf.Tensor[] = perms4.map((p) => tf.transpose(x, p));
+      outs.push(tf.transpose(m), tf.transpose(y, [4, 2, 0, 3, 1]), tf.transpose(y, [1, 3, 0, 2, 4]), tf.transpose(xi, [3, 1, 0, 2]), tf.transpose(xb, [2, 0, 1]).toInt());
+      return [...values(outs), Float32Array.from(outs.flatMap((t) => t.shape))];
+    });
+  const { cpu, wasm } = await onBoth(run);
+  assertClose(wasm, cpu, 0, 'transpose');
+});

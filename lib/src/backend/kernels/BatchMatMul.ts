@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { callStock, scratch, type Scratch, swapLastTwo, view, type Info, type KernelArgs, type WasmBackend } from './wasmKernel';
+import { callKernel, callStock, scratch, type Scratch, swapLastTwo, view, type Info, type KernelArgs, type WasmBackend } from './wasmKernel';
 import { isStaleOperand } from './staleOperand';
 
 /**
@@ -45,6 +45,16 @@ export function batchMatMul({ inputs, backend, attrs }: KernelArgs): Info {
 
   const s = scratch(backend);
   try {
+    if (transposeB && aBatch === 1 && bBatch === 1 && swappedIsCheaper(M, K, N, transposeA)) {
+      // A·Bᵀ = (B·Aᵀ)ᵀ: B becomes the streamed operand (no transpose, no packing) — e.g. dx = dy·Wᵀ of
+      // a dense layer packs the small dyᵀ instead of transposing and packing the whole weight matrix.
+      const At = transposeA ? a : s.run('Transpose', { x: view(a, [M, K]) }, { perm: [1, 0] });
+      const outT = fastMatMul(backend, s, view(b, [1, N, K]), At, K, M, At === a);
+      s.own(outT);
+      const out = callKernel('Transpose', { x: view(outT, [N, M]) }, backend, { perm: [1, 0] });
+      out.shape = outShape;
+      return out;
+    }
     const A = transposeA ? s.run('Transpose', { x: a }, { perm: swapLastTwo(ra) }) : a;
     const B = transposeB ? s.run('Transpose', { x: b }, { perm: swapLastTwo(rb) }) : b;
     let out: Info;
@@ -58,6 +68,16 @@ export function batchMatMul({ inputs, backend, attrs }: KernelArgs): Info {
   } finally {
     s.done();
   }
+}
+
+/**
+ * Floats moved besides the product itself: directly, Aᵀ (if transposed) is copied and Bᵀ copied and
+ * packed; swapped, Aᵀ is copied (unless given transposed) and packed, and the [N, M] result copied.
+ */
+function swappedIsCheaper(M: number, K: number, N: number, transposeA: boolean): boolean {
+  const direct = (transposeA ? M * K : 0) + 2 * N * K;
+  const swapped = (transposeA ? M * K : 2 * M * K) + M * N;
+  return swapped < direct;
 }
 
 /** One fast-path product a3d [1, rows, K] × B [.., K, N]; `guard` when B is a caller's tensor (may carry a stale packing). */

@@ -23,6 +23,7 @@ import { splitV } from './SplitV';
 import { stridedSlice } from './StridedSlice';
 import { unpack } from './Unpack';
 import { tile } from './Tile';
+import { transpose } from './Transpose';
 import { addKernel, replaceKernel, type WasmKernelFunc } from './wasmKernel';
 import { registerReduceGradients } from '../gradients/reduceGradients';
 
@@ -45,6 +46,7 @@ const KERNELS: Record<string, { fn: WasmKernelFunc; add?: boolean }> = {
   SplitV: { fn: splitV as unknown as WasmKernelFunc },
   Unpack: { fn: unpack as unknown as WasmKernelFunc },
   StridedSlice: { fn: stridedSlice },
+  Transpose: { fn: transpose },
 };
 
 /** Names of the kernels memgeo adds to or replaces in the wasm backend. */

@@ -85,6 +85,8 @@ export interface Scratch {
   run(name: string, inputs: Record<string, Info>, attrs?: Attrs): Info;
   /** A float32 [1] tensor holding `value` (broadcasts in binary ops). */
   fill(value: number): Info;
+  /** Free `t` (made by some other call) with the rest. */
+  own(t: Info): Info;
   done(): void;
 }
 
@@ -95,6 +97,10 @@ export function scratch(backend: WasmBackend): Scratch {
       const r = callKernel(name, inputs, backend, attrs);
       tmp.push(r);
       return r;
+    },
+    own(t) {
+      tmp.push(t);
+      return t;
     },
     fill(value) {
       const r = callStock('Fill', {}, backend, { shape: [1], value, dtype: 'float32' });
