@@ -27,6 +27,21 @@ for (const op of ['sum', 'mean'] as const) {
   }
 }
 
+test('sum/mean over leading axes of 2-D and large tensors match cpu (dense bias grads, BN statistics)', async () => {
+  const run = () =>
+    tf.tidy(() => {
+      const outs: tf.Tensor[] = [];
+      for (const shape of [[128, 512], [131, 7], [2, 3], [64, 14, 14, 8], [1, 5, 3]]) {
+        const x = randt(shape, 40);
+        const lead = shape.length === 4 ? [0, 1, 2] : [0];
+        outs.push(tf.sum(x, lead), tf.mean(x, lead), tf.sum(x, lead, true));
+      }
+      return values(outs);
+    });
+  const { cpu, wasm } = await onBoth(run);
+  assertClose(wasm, cpu, 2e-5, 'leading reduce');
+});
+
 test('mean and sum gradients have the exact expected values (1/n and 1 broadcast over reduced axes)', async () => {
   await useBackend('wasm');
   tf.tidy(() => {
