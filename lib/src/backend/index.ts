@@ -1,3 +1,5 @@
-export { initBackend, getBackendName } from './initBackend';
+export { initBackend, getBackendName, useBackend } from './initBackend';
 export type { BackendName } from './initBackend';
-export { installWasmTrainingKernels } from './kernels';
+export { installWasmTrainingKernels, installedWasmKernels, WASM_TRAINING_KERNELS } from './kernels';
+export { profileKernels } from './kernelProfiler';
+export type { KernelProfile, KernelTiming } from './kernelProfiler';

@@ -18,6 +18,20 @@ export function initBackend(): Promise<BackendName> {
   return chosen;
 }
 
+/**
+ * Switch this process to backend `name` now (with memgeo's training kernels for wasm), regardless of
+ * the `initBackend()` choice — for tests and benchmarks that compare backends. Throws with the same
+ * hints as `initBackend` when the backend cannot load.
+ */
+export async function useBackend(name: BackendName): Promise<void> {
+  if (!KNOWN.includes(name)) throw new Error(`useBackend: '${name}' is not a backend memgeo knows; use one of: ${KNOWN.join(', ')}`);
+  try {
+    await activate(name);
+  } catch (err) {
+    throw new Error(`backend '${name}' cannot be used: ${(err as Error).message.split('\n')[0]}${hint(name)}`);
+  }
+}
+
 /** The backend chosen by `initBackend()`; throws if it has not run yet. */
 export function getBackendName(): BackendName {
   const name = tf.getBackend() as BackendName;
@@ -47,8 +61,14 @@ async function choose(): Promise<BackendName> {
 }
 
 function hint(name: BackendName): string {
-  if (name === 'tensorflow') return " (install '@tensorflow/tfjs-node' on a machine that can download libtensorflow; see environment.md)";
-  if (name === 'wasm') return " (is '@tensorflow/tfjs-backend-wasm' installed? run 'npm ci')";
+  if (name === 'tensorflow') {
+    return (
+      ". The native backend is the optional dependency '@tensorflow/tfjs-node': `npm ci` installs it only where its install" +
+      ' script can download libtensorflow (not on this project\'s machines), or run `npm install @tensorflow/tfjs-node@4.22.0`' +
+      ' there. Without it, unset MEMGEO_BACKEND or use MEMGEO_BACKEND=wasm (see environment.md, Backends).'
+    );
+  }
+  if (name === 'wasm') return ". Is '@tensorflow/tfjs-backend-wasm' installed? Run `npm ci`.";
   return '';
 }
 
