@@ -54,6 +54,10 @@ export interface Preset {
     /** Layers whose geometry is measured at each width (default: the last hidden layer and the logits). */
     layers?: string[];
     analysis: AnalysisSettings;
+    /** Training seeds per width (default: base.seed only); tables then carry one row per seed. */
+    seeds?: number[];
+    /** Training error at or below which a width counts as interpolating (default 0.01). */
+    interpolationTolerance?: number;
   };
   /** Fig. 6: gradient contributions of permuted and unpermuted examples. */
   gradients: {

@@ -1,0 +1,87 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseArgs } from 'util';
+import { formatDoubleDescentFindings, widthSweep, type WidthSweepConfig } from '../../doubleDescent';
+import { InputError } from '../../errors';
+import { getPreset } from '../../experiments/presets';
+import type { TaskProgressMode } from '../../progress';
+import { parseNumber, UsageError, type Command } from '../command';
+
+const usage = `usage: memgeo sweep width (--config FILE | --preset NAME) [--out DIR] [--workers N] [--keep-checkpoints] [--progress MODE]
+
+Model-wise double descent (paper Fig. 5): train one model per (label-noise kind, width) on the same
+noisy training set, in parallel worker threads, then measure errors and the manifold geometry of the
+last layers. Writes one run directory per point and double_descent.csv (noise_kind, epsilon, seed,
+width, params, epochs, train_error, train_unpermuted_error, train_permuted_error, train_restored_error,
+test_error, layer, manifold, M, capacity, radius, dimension, center_correlation, their *_std over
+analysis seeds, note) plus double_descent_summary.json (interpolation threshold, test-error peak).
+Rerunning the same command skips finished points and resumes an interrupted one.
+
+  --config FILE        JSON: {"base": <training config, as for 'memgeo train --config'>,
+                        "widths": [...], "noiseKinds": ["permute", "symmetric"],
+                        "seeds": [0] (optional), "layers": ["fc1", "logits"] (optional),
+                        "analysis": {"P":10,"M":50,"nT":200,"seeds":3,"projectionDim":5000,
+                                     "mode":"stable","kappa":0} or null (errors only),
+                        "interpolationTolerance": 0.01 (optional)}
+  --preset NAME        use the doubleDescent section of a preset (smoke, default, paper)
+  --out DIR            sweep folder (default runs/double-descent-<config or preset name>)
+  --workers N          points trained at once (default: CPU count)
+  --keep-checkpoints   keep every checkpoint (default: epoch 0 and the last, once a point is done)
+  --progress MODE      bar | lines | compact | none
+
+Example: memgeo sweep width --preset default --out runs/dd-default`;
+
+export const command: Command = {
+  name: 'sweep',
+  summary: 'model-wise double descent: a width sweep with label noise, errors and geometry per width (resumable)',
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        config: { type: 'string' },
+        preset: { type: 'string' },
+        out: { type: 'string' },
+        workers: { type: 'string' },
+        'keep-checkpoints': { type: 'boolean' },
+        progress: { type: 'string' },
+      },
+    });
+    if (positionals.length !== 1 || positionals[0] !== 'width') throw new UsageError(`expected 'memgeo sweep width ...' (the only sweep is over width), got '${positionals.join(' ')}'`);
+    if (!values.config === !values.preset) throw new UsageError('give exactly one of --config FILE or --preset NAME');
+    let config: WidthSweepConfig;
+    let name: string;
+    if (values.config) {
+      config = readJson(values.config) as WidthSweepConfig;
+      name = path.basename(values.config).replace(/\.json$/i, '');
+    } else {
+      const preset = getPreset(values.preset!);
+      config = { ...preset.doubleDescent };
+      name = preset.name;
+    }
+    const progress = (values.progress ?? 'auto') as TaskProgressMode;
+    if (!['auto', 'bar', 'lines', 'compact', 'none'].includes(progress)) throw new UsageError(`--progress: must be bar, lines, compact or none, got '${progress}'`);
+    const concurrency = parseNumber(values.workers, '--workers', { integer: true, min: 1 });
+    const out = values.out ?? path.join('runs', `double-descent-${name}`);
+    const r = await widthSweep(config, { out, concurrency, progress, keepCheckpoints: !!values['keep-checkpoints'] });
+    console.log(`${r.table}: ${r.rows.length} rows; ${r.computed} point(s) computed, ${r.skipped} already done; ${r.seconds.toFixed(0)} s`);
+    console.log(formatDoubleDescentFindings(r.findings));
+    return 0;
+  },
+};
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError(`--config: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`--config: ${file} does not parse as JSON: ${(err as Error).message}`);
+  }
+}

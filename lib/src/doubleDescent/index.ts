@@ -1,0 +1,13 @@
+// Model-wise double descent over width with label noise, and the geometry of the last layers (paper Fig. 5, §5).
+export { widthSweep, SWEEP_FILES } from './widthSweep';
+export type { WidthSweepOptions, WidthSweepResult } from './widthSweep';
+export { resolveWidthSweepConfig, sweepPoints, SWEEP_NOISE_KINDS } from './widthSweepConfig';
+export type { WidthSweepConfig, ResolvedWidthSweepConfig, SweepPoint, SweepNoiseKind } from './widthSweepConfig';
+export { runSweepPoint, isPointDone, finalErrors, DOUBLE_DESCENT_COLUMNS, POINT_FILES } from './runSweepPoint';
+export type { SweepPointTask, SweepPointResult } from './runSweepPoint';
+export { finalLayerGeometry, defaultSweepLayers, usableManifoldSize } from './finalLayerGeometry';
+export type { LayerManifoldGeometry } from './finalLayerGeometry';
+export { interpolationThreshold, widthErrors } from './interpolationThreshold';
+export type { WidthErrors } from './interpolationThreshold';
+export { doubleDescentFindings, testErrorPeak, formatDoubleDescentFindings } from './doubleDescentFindings';
+export type { DoubleDescentFinding, DoubleDescentFindingsOptions, GeometryAroundPeak, GeometryValues } from './doubleDescentFindings';

@@ -1,0 +1,164 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { AnalysisSettings } from '../experiments/presets';
+import { atomicWriteJsonSync } from '../io/atomicWrite';
+import { readCsv, writeCsv, type Row } from '../tables/csv';
+import { checkpointFile, diffConfigs, listCheckpointEpochs, openRun, train, type RunConfig } from '../train';
+import { defaultSweepLayers, finalLayerGeometry } from './finalLayerGeometry';
+import type { SweepNoiseKind, SweepPoint } from './widthSweepConfig';
+
+/** Columns of double_descent.csv: one row per (noise kind, seed, width, layer, manifold type). */
+export const DOUBLE_DESCENT_COLUMNS = [
+  'noise_kind',
+  'epsilon',
+  'seed',
+  'width',
+  'params',
+  'epochs',
+  'train_error',
+  'train_unpermuted_error',
+  'train_permuted_error',
+  'train_restored_error',
+  'test_error',
+  'layer',
+  'manifold',
+  'M',
+  'capacity',
+  'capacity_std',
+  'radius',
+  'radius_std',
+  'dimension',
+  'dimension_std',
+  'center_correlation',
+  'center_correlation_std',
+  'note',
+];
+
+/** Files a finished point leaves in its run directory (next to the run's own files). */
+export const POINT_FILES = { rows: 'double_descent_point.csv', done: 'double_descent_point.json' } as const;
+
+export interface SweepPointTask {
+  /** The sweep folder; the point's run directory is `<sweepDir>/<point.dirName>`. */
+  sweepDir: string;
+  point: SweepPoint;
+  /** Layers to analyse (null: the last hidden layer and the logits). */
+  layers: string[] | null;
+  analysis: AnalysisSettings | null;
+  /** Keep every checkpoint of the run (default: only epoch 0 and the last once the point is done). */
+  keepCheckpoints?: boolean;
+}
+
+export interface SweepPointResult {
+  dirName: string;
+  rows: Row[];
+  /** True when the point was complete before this call and nothing was computed. */
+  skipped: boolean;
+  /** Seconds this call spent (training + analysis). */
+  seconds: number;
+}
+
+interface DoneMarker {
+  config: RunConfig;
+  layers: string[] | null;
+  analysis: AnalysisSettings | null;
+  seconds: number;
+  finishedAt: string;
+}
+
+/** Whether a point's run directory holds its finished result for exactly this task. */
+export function isPointDone(task: SweepPointTask): boolean {
+  const marker = path.join(task.sweepDir, task.point.dirName, POINT_FILES.done);
+  if (!fs.existsSync(marker)) return false;
+  try {
+    const m = JSON.parse(fs.readFileSync(marker, 'utf8')) as DoneMarker;
+    return diffConfigs(m.config, task.point.config).length === 0 && JSON.stringify(m.layers) === JSON.stringify(task.layers) && JSON.stringify(m.analysis) === JSON.stringify(task.analysis);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * One point of a width sweep: train (resuming an interrupted run), read the final errors, count the
+ * parameters, analyse the geometry of the last layers, and record the point's rows in its run
+ * directory with a done-marker. A point already done for the same task is read back, not redone.
+ * Exported for worker threads (`parallelMap`): input and output are plain data.
+ */
+export async function runSweepPoint(task: SweepPointTask): Promise<SweepPointResult> {
+  const t0 = performance.now();
+  const dir = path.join(task.sweepDir, task.point.dirName);
+  if (isPointDone(task)) return { dirName: task.point.dirName, rows: readCsv(path.join(dir, POINT_FILES.rows)), skipped: true, seconds: 0 };
+  const { config } = task.point;
+  await train(config, { out: dir, progress: 'none' });
+  const run = openRun(dir);
+  const last = config.epochs;
+  const errors = finalErrors(run.metrics(), last);
+  const model = run.loadModelAt(last);
+  let rows: Row[];
+  try {
+    const base: Row = {
+      noise_kind: task.point.noiseKind as SweepNoiseKind,
+      epsilon: config.noise.epsilon,
+      seed: task.point.seed,
+      width: task.point.width,
+      params: model.numTrainable,
+      epochs: last,
+      ...errors,
+    };
+    if (!task.analysis) {
+      rows = [{ ...base, layer: '', manifold: '', M: NaN, capacity: NaN, capacity_std: NaN, radius: NaN, radius_std: NaN, dimension: NaN, dimension_std: NaN, center_correlation: NaN, center_correlation_std: NaN, note: 'geometry not analysed' }];
+    } else {
+      const data = await run.loadData();
+      const layers = task.layers ?? defaultSweepLayers(model);
+      const geometry = await finalLayerGeometry(model, data.train.images, run.noisy, layers, task.analysis, 0);
+      rows = geometry.map((g) => ({
+        ...base,
+        layer: g.layer,
+        manifold: g.manifold,
+        M: g.M,
+        capacity: g.capacity,
+        capacity_std: g.capacityStd,
+        radius: g.radius,
+        radius_std: g.radiusStd,
+        dimension: g.dimension,
+        dimension_std: g.dimensionStd,
+        center_correlation: g.centerCorrelation,
+        center_correlation_std: g.centerCorrelationStd,
+        note: g.note,
+      }));
+    }
+  } finally {
+    model.dispose();
+  }
+  writeCsv(path.join(dir, POINT_FILES.rows), rows, DOUBLE_DESCENT_COLUMNS);
+  const seconds = (performance.now() - t0) / 1000;
+  const marker: DoneMarker = { config, layers: task.layers, analysis: task.analysis, seconds, finishedAt: new Date().toISOString() };
+  atomicWriteJsonSync(path.join(dir, POINT_FILES.done), marker);
+  if (!task.keepCheckpoints) {
+    // Intermediate checkpoints only serve to resume an interrupted run; the sweep needs the last one.
+    for (const e of listCheckpointEpochs(dir)) if (e !== 0 && e !== last) fs.rmSync(checkpointFile(dir, e), { force: true });
+  }
+  return { dirName: task.point.dirName, rows, skipped: false, seconds };
+}
+
+/**
+ * Errors of the final epoch from metrics.csv: the training error on all examples against the labels
+ * trained on (unpermuted and permuted groups weighted by their counts), per group, on the permuted
+ * examples against their true labels (restored), and on the test set.
+ */
+export function finalErrors(metrics: Row[], epoch: number): Pick<Row, 'train_error' | 'train_unpermuted_error' | 'train_permuted_error' | 'train_restored_error' | 'test_error'> {
+  const at = (split: string) => {
+    const r = metrics.find((m) => Number(m.epoch) === epoch && m.split === split);
+    if (!r) throw new Error(`metrics.csv has no '${split}' row for epoch ${epoch}`);
+    return { acc: Number(r.accuracy), count: Number(r.count) };
+  };
+  const u = at('train_unpermuted');
+  const p = at('train_permuted');
+  const correct = (u.count > 0 ? u.acc * u.count : 0) + (p.count > 0 ? p.acc * p.count : 0);
+  return {
+    train_error: 1 - correct / (u.count + p.count),
+    train_unpermuted_error: u.count > 0 ? 1 - u.acc : NaN,
+    train_permuted_error: p.count > 0 ? 1 - p.acc : NaN,
+    train_restored_error: p.count > 0 ? 1 - at('train_restored').acc : NaN,
+    test_error: 1 - at('test').acc,
+  };
+}
