@@ -68,7 +68,10 @@ export async function finalLayerGeometry(
   for (const l of layers) if (!model.analysisPoints.includes(l)) throw new InputError(`layer '${l}' is not an analysis point of ${model.spec.family} (points: ${model.analysisPoints.join(', ')})`);
   const P = Math.min(analysis.P, noisy.numClasses);
   const M = usableManifoldSize(noisy, analysis.M);
-  if (M < 2) throw new InputError(`the permuted group has fewer than 2 examples in some class (M would be ${M}); raise ε or the training size`);
+  if (M < 2) {
+    const note = `a manifold type has fewer than 2 examples in some class (M would be ${M}); raise ε or the training size`;
+    return MANIFOLD_KINDS.flatMap((manifold) => layers.map((layer) => ({ ...emptyGeometry(layer, manifold, M), note })));
+  }
   const samples = sampleManifoldGroups(noisy, { P, M, seed });
   const [h, w, c] = model.inputShape;
   const per = h * w * c;
@@ -80,7 +83,7 @@ export async function finalLayerGeometry(
     for (const layer of layers) {
       const a = acts.get(layer)!;
       const manifolds: ManifoldPoints[] = s.indices.map((_, k) => ({ numPoints: M, ambientDim: a.cols, data: Float64Array.from(a.data.subarray(k * M * a.cols, (k + 1) * M * a.cols)) }));
-      const row: LayerManifoldGeometry = { layer, manifold: kind, M, capacity: NaN, capacityStd: NaN, radius: NaN, radiusStd: NaN, dimension: NaN, dimensionStd: NaN, centerCorrelation: NaN, centerCorrelationStd: NaN, note: '' };
+      const row = emptyGeometry(layer, kind, M);
       try {
         const r = await manifoldAnalysisSeeds(manifolds, { seeds: analysis.seeds, firstSeed: seed, nT: analysis.nT, kappa: analysis.kappa, mode: analysis.mode, concurrency: 1 });
         Object.assign(row, {
@@ -101,4 +104,8 @@ export async function finalLayerGeometry(
     }
   }
   return out;
+}
+
+function emptyGeometry(layer: string, manifold: ManifoldKind, M: number): LayerManifoldGeometry {
+  return { layer, manifold, M, capacity: NaN, capacityStd: NaN, radius: NaN, radiusStd: NaN, dimension: NaN, dimensionStd: NaN, centerCorrelation: NaN, centerCorrelationStd: NaN, note: '' };
 }
