@@ -53,7 +53,7 @@ export interface SweepPointResult {
   rows: Row[];
   /** True when the point was complete before this call and nothing was computed. */
   skipped: boolean;
-  /** Seconds this call spent (training + analysis). */
+  /** Seconds the point took (training + analysis) in the call that computed it. */
   seconds: number;
 }
 
@@ -86,7 +86,10 @@ export function isPointDone(task: SweepPointTask): boolean {
 export async function runSweepPoint(task: SweepPointTask): Promise<SweepPointResult> {
   const t0 = performance.now();
   const dir = path.join(task.sweepDir, task.point.dirName);
-  if (isPointDone(task)) return { dirName: task.point.dirName, rows: readCsv(path.join(dir, POINT_FILES.rows)), skipped: true, seconds: 0 };
+  if (isPointDone(task)) {
+    const marker = JSON.parse(fs.readFileSync(path.join(dir, POINT_FILES.done), 'utf8')) as DoneMarker;
+    return { dirName: task.point.dirName, rows: readCsv(path.join(dir, POINT_FILES.rows)), skipped: true, seconds: marker.seconds };
+  }
   const { config } = task.point;
   await train(config, { out: dir, progress: 'none' });
   const run = openRun(dir);

@@ -28,6 +28,8 @@ export interface WidthSweepResult {
   table: string;
   rows: Row[];
   findings: DoubleDescentFinding[];
+  /** CPU seconds of this call (all threads). */
+  cpuSeconds: number;
   /** Points computed by this call and points found complete. */
   computed: number;
   skipped: number;
@@ -55,6 +57,7 @@ export interface WidthSweepResult {
  */
 export async function widthSweep(input: WidthSweepConfig | ResolvedWidthSweepConfig, options: WidthSweepOptions): Promise<WidthSweepResult> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   const config = resolveWidthSweepConfig(input);
   const out = path.resolve(options.out);
   fs.mkdirSync(out, { recursive: true });
@@ -82,8 +85,13 @@ export async function widthSweep(input: WidthSweepConfig | ResolvedWidthSweepCon
   writeCsv(table, rows, DOUBLE_DESCENT_COLUMNS);
   const findings = doubleDescentFindings(rows, { tolerance: config.interpolationTolerance });
   const seconds = (performance.now() - t0) / 1000;
-  atomicWriteJsonSync(path.join(out, SWEEP_FILES.summary), { findings, computed: todo.length, skipped: tasks.length - todo.length, seconds });
+  // CPU time of this process and its worker threads: with a busy shared machine it says more about
+  // the cost than the wall time does (wall ≈ CPU / cores when the cores are free).
+  const cpu = process.cpuUsage(cpu0);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const pointSeconds = Object.fromEntries(all.map((r) => [r.dirName, Math.round(r.seconds * 10) / 10]));
+  atomicWriteJsonSync(path.join(out, SWEEP_FILES.summary), { findings, computed: todo.length, skipped: tasks.length - todo.length, seconds, cpuSeconds, pointSeconds });
   const th = findings.map((f) => `${f.noiseKind}: threshold ${f.threshold ?? 'none'}, peak ${f.peak ? `${f.peak.width} (+${(100 * f.peak.prominence).toFixed(1)} pts)` : '-'}`).join('; ');
   progress.done(th);
-  return { out, config, table, rows, findings, computed: todo.length, skipped: tasks.length - todo.length, seconds };
+  return { out, config, table, rows, findings, cpuSeconds, computed: todo.length, skipped: tasks.length - todo.length, seconds };
 }

@@ -136,12 +136,12 @@ export interface SweepPoint {
   config: RunConfig;
 }
 
-/** The sweep's points, ordered widest first within each kind, so the longest runs start early and
- * the two cores stay busy until the end. */
+/** The sweep's points, widest first (over all noise kinds and seeds), so the longest runs start
+ * early and the cores stay busy until the end. */
 export function sweepPoints(cfg: ResolvedWidthSweepConfig): SweepPoint[] {
   const out: SweepPoint[] = [];
-  for (const noiseKind of cfg.noiseKinds) {
-    for (const width of [...cfg.widths].reverse()) {
+  for (const width of [...cfg.widths].reverse()) {
+    for (const noiseKind of cfg.noiseKinds) {
       for (const seed of cfg.seeds) {
         const config = resolveRunConfig({ ...cfg.base, model: { ...cfg.base.model, width }, noise: { kind: noiseKind, epsilon: cfg.base.noise.epsilon }, seed, dataSeed: cfg.base.dataSeed });
         const dirName = `${noiseKind}-width${width}` + (cfg.seeds.length > 1 || seed !== cfg.base.seed ? `-seed${seed}` : '');

@@ -79,7 +79,7 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
     rewinding: { epochs: 'all', modes: ['single', 'last', 'first'] },
     doubleDescent: {
       base: { dataset: 'mnist', trainSize: 300, testSize: 300, noise: { kind: 'permute', epsilon: 0.2 }, model: { family: 'cnn', width: 0.25 }, optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 2, batchSize: 64, seed: 0 },
-      widths: [0.125, 0.25],
+      widths: [0.0625, 0.125, 0.25],
       noiseKinds: ['permute'],
       analysis: { ...ANALYSIS_DEFAULT, M: 10, nT: 50, seeds: 1 },
     },

@@ -8,6 +8,6 @@ export { geometryByLayer, geometryHeatmap, geometryChange, fig1bSimulatedCapacit
 export type { GeometryMetric } from './fig2Geometry';
 export { rewindHeatmap, rewindCurves } from './fig4Rewind';
 export type { RewindMeasure } from './fig4Rewind';
-export { doubleDescentErrors, doubleDescentGeometry } from './fig5DoubleDescent';
+export { doubleDescentErrors, doubleDescentGeometry, doubleDescentGeometryPanels } from './fig5DoubleDescent';
 export { gradientContributionRatio, gradientScaling } from './fig6Gradients';
 export { unique, where, col, sortBy } from './tidy';
