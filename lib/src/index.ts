@@ -18,5 +18,6 @@ export * from './manifold';
 export * from './rewind';
 export * from './gradients';
 export * from './plots';
+export * from './geometry';
 export * from './doubleDescent';
 export * from './experiments';

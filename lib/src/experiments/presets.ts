@@ -39,8 +39,9 @@ export interface Preset {
     /** Analysis points to analyse (default: all of the model's). */
     layers?: string[];
     analysis: AnalysisSettings;
-    /** Fig. 1B: (epoch, layer, manifold) points that also get a simulated capacity. */
-    simcap: { points: number; nRep: number };
+    /** Fig. 1B: (epoch, layer, manifold) points that also get a simulated capacity, with nRep
+     * dichotomies per N′ on M examples per manifold (default min(analysis M, 20): its cost grows fast with P·M). */
+    simcap: { points: number; nRep: number; M?: number };
   };
   /** Fig. 4: layer rewinding. */
   rewinding: { epochs: EpochSelection; modes: ('single' | 'last' | 'first')[] };
@@ -75,7 +76,7 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
     name: 'smoke',
     description: 'A few minutes: a tiny CNN on 500 MNIST images for a few epochs; checks that every step runs end to end, not that the findings show.',
     train: { dataset: 'mnist', trainSize: 500, testSize: 500, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'cnn', width: 0.25 }, optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 3, batchSize: 64, seed: 0 },
-    geometry: { epochs: 'all', analysis: { ...ANALYSIS_DEFAULT, M: 10, nT: 50, seeds: 2 }, simcap: { points: 2, nRep: 10 } },
+    geometry: { epochs: { count: 2 }, layers: ['input', 'conv2', 'fc1', 'logits'], analysis: { ...ANALYSIS_DEFAULT, M: 10, nT: 50, seeds: 2 }, simcap: { points: 2, nRep: 10 } },
     rewinding: { epochs: 'all', modes: ['single', 'last', 'first'] },
     doubleDescent: {
       base: { dataset: 'mnist', trainSize: 300, testSize: 300, noise: { kind: 'permute', epsilon: 0.2 }, model: { family: 'cnn', width: 0.25 }, optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 2, batchSize: 64, seed: 0 },
