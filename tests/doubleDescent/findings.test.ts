@@ -41,6 +41,8 @@ test('interpolation threshold: the smallest width whose training error is within
   // Order of the rows does not matter.
   assert.equal(interpolationThreshold(widthErrors(table([...CURVE].reverse()))), 4);
   assert.throws(() => interpolationThreshold(e, 1), /tolerance/);
+  // 10 wrong of 1000 is within a 1% tolerance, although 1 − 990/1000 is 0.010000000000000009 in floats.
+  assert.equal(interpolationThreshold(widthErrors(table([{ width: 1, train: 0.02, test: 0.2 }, { width: 2, train: 1 - 990 / 1000, test: 0.2 }]))), 2);
 });
 
 test('the test-error peak is the most prominent interior maximum; double descent needs ≥ 1 point on both sides', () => {

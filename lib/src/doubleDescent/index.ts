@@ -5,8 +5,7 @@ export { resolveWidthSweepConfig, sweepPoints, SWEEP_NOISE_KINDS } from './width
 export type { WidthSweepConfig, ResolvedWidthSweepConfig, SweepPoint, SweepNoiseKind } from './widthSweepConfig';
 export { runSweepPoint, isPointDone, finalErrors, DOUBLE_DESCENT_COLUMNS, POINT_FILES } from './runSweepPoint';
 export type { SweepPointTask, SweepPointResult } from './runSweepPoint';
-export { finalLayerGeometry, defaultSweepLayers, usableManifoldSize } from './finalLayerGeometry';
-export type { LayerManifoldGeometry } from './finalLayerGeometry';
+export { sweepPointGeometry, defaultSweepLayers, usableManifoldSize, SWEEP_GEOMETRY_COLUMNS } from './sweepPointGeometry';
 export { interpolationThreshold, widthErrors } from './interpolationThreshold';
 export type { WidthErrors } from './interpolationThreshold';
 export { doubleDescentFindings, testErrorPeak, formatDoubleDescentFindings } from './doubleDescentFindings';

@@ -58,6 +58,7 @@ export function widthErrors(rows: Row[], noiseKind?: string): WidthErrors[] {
  */
 export function interpolationThreshold(errors: WidthErrors[], tolerance = 0.01): number | null {
   if (!(tolerance >= 0 && tolerance < 1)) throw new InputError(`interpolationThreshold: tolerance must be in [0, 1), got ${tolerance}`);
-  const fit = [...errors].sort((a, b) => a.width - b.width).find((e) => e.trainError <= tolerance);
+  // Errors are counts over n stored as fractions: 10/1000 reads back as 0.010000000000000009.
+  const fit = [...errors].sort((a, b) => a.width - b.width).find((e) => e.trainError <= tolerance + 1e-9);
   return fit ? fit.width : null;
 }

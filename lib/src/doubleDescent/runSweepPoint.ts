@@ -4,7 +4,7 @@ import type { AnalysisSettings } from '../experiments/presets';
 import { atomicWriteJsonSync } from '../io/atomicWrite';
 import { readCsv, writeCsv, type Row } from '../tables/csv';
 import { checkpointFile, diffConfigs, listCheckpointEpochs, openRun, train, type RunConfig } from '../train';
-import { defaultSweepLayers, finalLayerGeometry } from './finalLayerGeometry';
+import { defaultSweepLayers, sweepPointGeometry, SWEEP_GEOMETRY_COLUMNS } from './sweepPointGeometry';
 import type { SweepNoiseKind, SweepPoint } from './widthSweepConfig';
 
 /** Columns of double_descent.csv: one row per (noise kind, seed, width, layer, manifold type). */
@@ -20,18 +20,7 @@ export const DOUBLE_DESCENT_COLUMNS = [
   'train_permuted_error',
   'train_restored_error',
   'test_error',
-  'layer',
-  'manifold',
-  'M',
-  'capacity',
-  'capacity_std',
-  'radius',
-  'radius_std',
-  'dimension',
-  'dimension_std',
-  'center_correlation',
-  'center_correlation_std',
-  'note',
+  ...SWEEP_GEOMETRY_COLUMNS,
 ];
 
 /** Files a finished point leaves in its run directory (next to the run's own files). */
@@ -108,26 +97,11 @@ export async function runSweepPoint(task: SweepPointTask): Promise<SweepPointRes
       ...errors,
     };
     if (!task.analysis) {
-      rows = [{ ...base, layer: '', manifold: '', M: NaN, capacity: NaN, capacity_std: NaN, radius: NaN, radius_std: NaN, dimension: NaN, dimension_std: NaN, center_correlation: NaN, center_correlation_std: NaN, note: 'geometry not analysed' }];
+      rows = [{ ...base, ...Object.fromEntries(SWEEP_GEOMETRY_COLUMNS.map((c) => [c, NaN])), layer: '', manifold: '', note: 'geometry not analysed' }];
     } else {
-      const data = await run.loadData();
-      const layers = task.layers ?? defaultSweepLayers(model);
-      const geometry = await finalLayerGeometry(model, data.train.images, run.noisy, layers, task.analysis, 0);
-      rows = geometry.map((g) => ({
-        ...base,
-        layer: g.layer,
-        manifold: g.manifold,
-        M: g.M,
-        capacity: g.capacity,
-        capacity_std: g.capacityStd,
-        radius: g.radius,
-        radius_std: g.radiusStd,
-        dimension: g.dimension,
-        dimension_std: g.dimensionStd,
-        center_correlation: g.centerCorrelation,
-        center_correlation_std: g.centerCorrelationStd,
-        note: g.note,
-      }));
+      const layers = task.layers ?? defaultSweepLayers(model.analysisPoints);
+      // One worker per point: the analysis runs in a nested worker while this one waits.
+      rows = (await sweepPointGeometry(run, last, layers, task.analysis, 1)).map((g) => ({ ...base, ...g }));
     }
   } finally {
     model.dispose();
