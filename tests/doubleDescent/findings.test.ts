@@ -87,9 +87,14 @@ test('findings: per noise kind, seeds averaged, geometry at the peak against its
   assert.equal(g.narrower!.width, 2);
   assert.equal(g.wider!.width, 8);
   assert.equal(g.minCapacityWidth, 4);
+  assert.equal(g.dipAtPeak, true);
+  const widest = doubleDescentFindings(rows.filter((r) => r.width !== 8 || r.noise_kind !== 'permute'))[0];
+  assert.equal(widest.peak!.width, 4);
+  assert.equal(widest.geometry[0].wider!.width, 16, 'the next measured width');
   assert.equal(findings[1].doubleDescent, false, 'flat test error');
   const text = formatDoubleDescentFindings(findings);
   assert.match(text, /interpolation threshold \(train error ≤ 1\.0%\): width 4/);
   assert.match(text, /double descent .*: yes/);
   assert.match(text, /double descent .*: no/);
+  assert.match(text, /fc1 restored: capacity 0\.300 \(w 2\) → 0\.250 \(w 4\) at the peak → 0\.300 \(w 8\); dips at the peak/);
 });

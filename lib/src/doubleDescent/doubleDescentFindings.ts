@@ -9,6 +9,8 @@ export interface GeometryAroundPeak {
   atPeak: GeometryValues;
   narrower: GeometryValues | null;
   wider: GeometryValues | null;
+  /** Capacity at the peak is below its value at both neighbouring widths (null without both neighbours). */
+  dipAtPeak: boolean | null;
   /** Widths where this type's capacity is lowest and highest over the sweep. */
   minCapacityWidth: number;
   maxCapacityWidth: number;
@@ -125,7 +127,10 @@ function geometryAround(rows: Row[], widths: number[], peakWidth: number): Geome
     const maxC = all.reduce((m, g) => (g.capacity > m.capacity ? g : m));
     const atPeak = at(peakWidth);
     if (!atPeak) continue;
-    out.push({ layer, manifold, atPeak, narrower: at(widths[i - 1]), wider: at(widths[i + 1]), minCapacityWidth: minC.width, maxCapacityWidth: maxC.width });
+    const narrower = at(widths[i - 1]);
+    const wider = at(widths[i + 1]);
+    const dipAtPeak = narrower && wider && Number.isFinite(narrower.capacity) && Number.isFinite(wider.capacity) ? atPeak.capacity < narrower.capacity && atPeak.capacity < wider.capacity : null;
+    out.push({ layer, manifold, atPeak, narrower, wider, dipAtPeak, minCapacityWidth: minC.width, maxCapacityWidth: maxC.width });
   }
   return out;
 }
@@ -156,7 +161,7 @@ export function formatDoubleDescentFindings(findings: DoubleDescentFinding[]): s
     lines.push(`  double descent (peak ≥ ${pp(f.minRise)} above both a narrower and a wider model): ${f.doubleDescent ? 'yes' : 'no'}`);
     for (const g of f.geometry) {
       const v = (x: GeometryValues | null) => (x ? `${x.capacity.toFixed(3)} (w ${x.width})` : '-');
-      lines.push(`  ${g.layer} ${g.manifold}: capacity ${v(g.narrower)} → ${v(g.atPeak)} at the peak → ${v(g.wider)}; lowest at width ${g.minCapacityWidth}, highest at ${g.maxCapacityWidth}; radius ${g.atPeak.radius.toFixed(3)}, dimension ${g.atPeak.dimension.toFixed(2)} at the peak`);
+      lines.push(`  ${g.layer} ${g.manifold}: capacity ${v(g.narrower)} → ${v(g.atPeak)} at the peak → ${v(g.wider)}; ${g.dipAtPeak === null ? '' : g.dipAtPeak ? 'dips at the peak; ' : 'no dip at the peak; '}lowest at width ${g.minCapacityWidth}, highest at ${g.maxCapacityWidth}; radius ${g.atPeak.radius.toFixed(3)}, dimension ${g.atPeak.dimension.toFixed(2)} at the peak`);
     }
   }
   return lines.join('\n');
