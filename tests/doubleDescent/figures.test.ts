@@ -27,7 +27,8 @@ test('double-descent figures: one noise kind at a time, widths ascending, seeds 
   const test = e.data[0].y as number[];
   assert.ok(Math.abs(test[1] - 0.36) < 1e-12, 'symmetric rows, mean over the two seeds');
   assert.ok(((e.data[0].error_y as { array: number[] }).array[0]) > 0, 'seed spread as error bars');
-  assert.equal((e.layout.shapes as unknown[]).length, 1, 'threshold marked');
+  assert.equal((e.layout.shapes as unknown[]).length, 2, 'threshold marked in both panels');
+  assert.deepEqual(e.data.slice(1).map((t) => t.yaxis), ['y2', 'y2', 'y2'], 'training errors in the right panel');
   assert.ok(Math.abs((doubleDescentErrors(dd).data[0].y as number[])[0] - 0.21) < 1e-12, 'default: the first noise kind (permute)');
 
   const g = doubleDescentGeometry(dd, 'capacity', { noiseKind: 'permute' });

@@ -22,30 +22,42 @@ function thresholdMarks(t: number | null | undefined, xref = 'x'): Layout {
   };
 }
 
+/** Log width axis with a tick at every measured width (Plotly's log ticks hide most of them). */
+function widthAxis(widths: number[]): Record<string, unknown> {
+  const ws = [...new Set(widths)].sort((a, b) => a - b);
+  return { type: 'log', tickvals: ws, ticktext: ws.map((w) => String(w)) };
+}
+
 /**
- * Paper Fig. 5 (top): train and test error against width (log axis), the interpolation threshold
- * marked. One noise kind (`noiseKind`, default the table's first); errors are averaged over training
- * seeds, with the seeds' spread as error bars on the test error.
+ * Paper Fig. 5 (top): test error (left) and training error by group (right) against width (log axis),
+ * the interpolation threshold dashed. One noise kind (`noiseKind`, default the table's first); errors
+ * are averaged over training seeds, with the seeds' spread as error bars on the test error.
  */
 export function doubleDescentErrors(dd: Row[], opts: { interpolationThreshold?: number | null; title?: string; noiseKind?: string } = {}): Figure {
   const { rows, kind } = ofKind(dd, opts.noiseKind);
   const e = widthErrors(rows, kind ?? undefined);
   const w = e.map((x) => x.width);
   const multiSeed = e.some((x) => x.seeds > 1);
+  const { layout, axisIds } = panels(['test error', 'training error (labels trained on)'], 'width', 'error', { gap: 0.08, xExtra: widthAxis(w) });
+  const [a, b] = axisIds;
   const data: Trace[] = [
-    { type: 'scatter', mode: 'lines+markers', name: 'test error', x: w, y: e.map((x) => x.testError), line: { color: COLORS.test }, ...(multiSeed ? { error_y: { type: 'data', array: e.map((x) => x.testErrorStd), visible: true } } : {}) },
-    { type: 'scatter', mode: 'lines+markers', name: 'train error (all, labels trained on)', x: w, y: e.map((x) => x.trainError), line: { color: '#7f7f7f' } },
-    { type: 'scatter', mode: 'lines+markers', name: 'train error (noisy examples)', x: w, y: e.map((x) => x.trainPermutedError), line: { color: COLORS.permuted, dash: 'dot' } },
-    { type: 'scatter', mode: 'lines+markers', name: 'train error (clean examples)', x: w, y: e.map((x) => x.trainUnpermutedError), line: { color: COLORS.unpermuted, dash: 'dot' } },
+    { type: 'scatter', mode: 'lines+markers', name: 'test error', x: w, y: e.map((x) => x.testError), line: { color: COLORS.test }, xaxis: a.x, yaxis: a.y, ...(multiSeed ? { error_y: { type: 'data', array: e.map((x) => x.testErrorStd), visible: true } } : {}) },
+    { type: 'scatter', mode: 'lines+markers', name: 'train error (all examples)', x: w, y: e.map((x) => x.trainError), line: { color: '#7f7f7f' }, xaxis: b.x, yaxis: b.y },
+    { type: 'scatter', mode: 'lines+markers', name: 'train error (noisy examples)', x: w, y: e.map((x) => x.trainPermutedError), line: { color: COLORS.permuted, dash: 'dot' }, xaxis: b.x, yaxis: b.y },
+    { type: 'scatter', mode: 'lines+markers', name: 'train error (clean examples)', x: w, y: e.map((x) => x.trainUnpermutedError), line: { color: COLORS.unpermuted, dash: 'dot' }, xaxis: b.x, yaxis: b.y },
   ];
-  const top = Math.max(0.05, ...e.map((x) => x.testError), ...e.map((x) => x.trainError));
-  const title = opts.title ?? `Model-wise double descent${kind ? ` (${kind} label noise)` : ''}`;
+  (layout[a.y.replace('y', 'yaxis')] as Record<string, unknown>).rangemode = 'tozero';
+  (layout[b.y.replace('y', 'yaxis')] as Record<string, unknown>).range = [0, 1];
+  const t = opts.interpolationThreshold;
+  const title = opts.title ?? `Model-wise double descent${kind ? ` (${kind} label noise)` : ''}${t ? `; dashed: interpolation threshold, width ${t}` : ''}`;
   return {
     data,
     layout: baseLayout(title, {
-      xaxis: axis('width', { type: 'log' }),
-      yaxis: axis('error', { range: [0, Math.min(1, top * 1.15)] }),
-      ...thresholdMarks(opts.interpolationThreshold),
+      ...layout,
+      shapes: t ? axisIds.map((ax) => ({ type: 'line', xref: ax.x, x0: t, x1: t, y0: 0, y1: 1, yref: 'paper', line: { dash: 'dash', color: '#888' } })) : [],
+      width: 1000,
+      height: 400,
+      margin: { l: 60, r: 20, t: 70, b: 50 },
     }),
   };
 }
@@ -87,7 +99,7 @@ export function doubleDescentGeometry(dd: Row[], metric: GeometryMetric, opts: {
   const layer = opts.layer ?? unique<string>(rows, 'layer').filter((l) => l).slice(-1)[0];
   return {
     data: geometryTraces(rows, layer, metric),
-    layout: baseLayout(opts.title ?? `${metric} against width (${layer}${kind ? `, ${kind} label noise` : ''})`, { xaxis: axis('width', { type: 'log' }), yaxis: axis(metric), ...thresholdMarks(opts.interpolationThreshold) }),
+    layout: baseLayout(opts.title ?? `${metric} against width (${layer}${kind ? `, ${kind} label noise` : ''})`, { xaxis: axis('width', widthAxis(rows.map((r) => Number(r.width)))), yaxis: axis(metric), ...thresholdMarks(opts.interpolationThreshold) }),
   };
 }
 
@@ -96,7 +108,7 @@ export function doubleDescentGeometryPanels(dd: Row[], opts: { layer?: string; t
   const { rows, kind } = ofKind(dd, opts.noiseKind);
   const layer = opts.layer ?? unique<string>(rows, 'layer').filter((l) => l).slice(-1)[0];
   const metrics: GeometryMetric[] = ['capacity', 'radius', 'dimension'];
-  const { layout, axisIds } = panels(['capacity α_M', 'radius R_M', 'dimension D_M'], 'width', '', { xExtra: { type: 'log' } });
+  const { layout, axisIds } = panels(['capacity α_M', 'radius R_M', 'dimension D_M'], 'width', '', { xExtra: widthAxis(rows.map((r) => Number(r.width))) });
   const data = metrics.flatMap((m, k) => geometryTraces(rows, layer, m, axisIds[k], k === 0));
   const t = opts.interpolationThreshold;
   const shapes = t ? axisIds.map((a) => ({ type: 'line', xref: a.x, x0: t, x1: t, y0: 0, y1: 1, yref: 'paper', line: { dash: 'dash', color: '#888' } })) : [];
