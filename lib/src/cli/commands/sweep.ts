@@ -13,8 +13,10 @@ Model-wise double descent (paper Fig. 5): train one model per (label-noise kind,
 noisy training set, in parallel worker threads, then measure errors and the manifold geometry of the
 last layers. Writes one run directory per point and double_descent.csv (noise_kind, epsilon, seed,
 width, params, epochs, train_error, train_unpermuted_error, train_permuted_error, train_restored_error,
-test_error, layer, manifold, M, capacity, radius, dimension, center_correlation, their *_std over
-analysis seeds, note) plus double_descent_summary.json (interpolation threshold, test-error peak).
+test_error, layer, manifold, M, capacity, radius, dimension with their *_std over analysis seeds,
+center_correlation, participation_ratio, n_degenerate, note) plus double_descent_summary.json
+(interpolation threshold, test-error peak, seconds). The geometry is analyzeRun's (geometry.csv in
+each run directory) on the last checkpoint of the last hidden layer and the logits by default.
 Rerunning the same command skips finished points and resumes an interrupted one.
 
   --config FILE        JSON: {"base": <training config, as for 'memgeo train --config'>,
