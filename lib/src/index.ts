@@ -18,4 +18,5 @@ export * from './manifold';
 export * from './rewind';
 export * from './gradients';
 export * from './plots';
+export * from './report';
 export * from './experiments';
