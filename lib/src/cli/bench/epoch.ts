@@ -102,7 +102,13 @@ async function measure(c: BenchConfig, batches: number): Promise<{ params: numbe
   }
 }
 
-export const target: BenchTarget = { name: 'epoch', summary: 'seconds per training epoch of the default configurations', usage: usage, run: benchEpoch };
+/** `memgeo bench epoch`, found by cli/commands/bench.ts. */
+export const target: BenchTarget = {
+  name: 'epoch',
+  summary: 'seconds per training epoch of the default model configurations',
+  usage,
+  run: benchEpoch,
+};
 
 if (require.main === module) {
   benchEpoch(process.argv.slice(2)).then(
