@@ -35,6 +35,8 @@ export interface RewindingFindings {
   /** Permuted-example accuracy (trained labels) of the final model and at the peak epoch. */
   finalPermutedAccuracy: number;
   peakPermutedAccuracy: number;
+  /** Accuracy of the final model on the permuted examples against their true labels (restored). */
+  finalRestoredAccuracy: number;
   /** The last `lastL` layers rewound to the target epoch (the paper's "final few layers"). */
   last: RewoundAccuracy | null;
   /** Only the first layer rewound to the target epoch (the control). */
@@ -44,6 +46,11 @@ export interface RewindingFindings {
   firstCurve: RewoundAccuracy[];
   /** Each layer alone rewound to the target epoch. */
   single: RewoundAccuracy[];
+  /**
+   * Maini et al.'s reading: layers that, rewound alone to the target epoch, cut the permuted-example
+   * accuracy (trained labels) to at most half the final model's (the layers memorization needs).
+   */
+  memorizingLayers: string[];
   thresholds: { half: number; little: number; minDrop: number };
   /** The issue's criterion: last layers recover ≥ `half` of the drop, the first layer < `little`. */
   checks: RewindingCheck[];
@@ -125,6 +132,7 @@ export function rewindingFindings(rewinding: Row[], metrics: Row[], opts: Rewind
 
   const finalPermutedAccuracy = acc(finalEpoch, 'train_permuted');
   const peakPermutedAccuracy = acc(targetEpoch, 'train_permuted');
+  const finalRestoredAccuracy = acc(finalEpoch, 'train_restored');
   const decidable = Number.isFinite(drop) && drop >= minDrop;
   const undecided = `the test accuracy fell only ${pct(drop)} from its peak (less than ${pct(minDrop)}): nothing to recover`;
   const lastName = last ? `the last ${last.L} layers (${last.layers.join(', ')})` : `the last ${lastL} layers`;
@@ -141,6 +149,7 @@ export function rewindingFindings(rewinding: Row[], metrics: Row[], opts: Rewind
     },
   ];
   const held = checks.some((c) => c.held === null) ? null : checks.every((c) => c.held);
+  const memorizingLayers = single.filter((a) => a.train_permuted_accuracy <= finalPermutedAccuracy / 2).map((a) => a.layers[0]);
 
   const lines = [
     `Test accuracy: peak ${pct(peakTestAccuracy)} at epoch ${peakEpoch}, final ${pct(finalTestAccuracy)} at epoch ${finalEpoch} (a drop of ${pct(drop)}); rewinding targets epoch ${targetEpoch}${targetEpoch !== peakEpoch ? ` (the swept epoch closest to the peak, ${peakEpoch})` : ''}.`,
@@ -151,6 +160,7 @@ export function rewindingFindings(rewinding: Row[], metrics: Row[], opts: Rewind
   if (firstCurve.length) lines.push(`First L layers, test accuracy by L: ${firstCurve.map((a) => `L=${a.L} ${pct(a.test_accuracy)}`).join(', ')}.`);
   if (single.length) lines.push(`One layer alone (test / permuted-example accuracy): ${single.map((a) => `${a.layers[0]} ${pct(a.test_accuracy)} / ${pct(a.train_permuted_accuracy)}`).join(', ')}.`);
   lines.push(`Permuted-example accuracy (trained labels) of the model at epoch ${targetEpoch} itself: ${pct(peakPermutedAccuracy)}.`);
+  if (single.length) lines.push(`Layers that alone, rewound to epoch ${targetEpoch}, cut the permuted-example accuracy to at most half the final ${pct(finalPermutedAccuracy)} (Maini et al.'s measure): ${memorizingLayers.length ? memorizingLayers.join(', ') : 'none'} of ${single.length}.`);
   for (const c of checks) lines.push(`${c.held === null ? 'UNDECIDED' : c.held ? 'HELD' : 'NOT HELD'}: ${c.claim} — ${c.evidence}.`);
   return {
     finalEpoch,
@@ -161,11 +171,13 @@ export function rewindingFindings(rewinding: Row[], metrics: Row[], opts: Rewind
     targetEpoch,
     finalPermutedAccuracy,
     peakPermutedAccuracy,
+    finalRestoredAccuracy,
     last,
     first,
     lastCurve,
     firstCurve,
     single,
+    memorizingLayers,
     thresholds: { half, little, minDrop },
     checks,
     held,
@@ -177,4 +189,16 @@ function seq(a: number, b: number): number[] {
   const out: number[] = [];
   for (let k = a; k <= b; k++) out.push(k);
   return out;
+}
+
+/**
+ * The rewinding results at the target epoch as a Markdown table: each layer alone, the last L and
+ * the first L layers, with test accuracy, the share of the drop recovered and the accuracies on the
+ * permuted examples (trained labels, Maini et al.'s measure; true labels, restored).
+ */
+export function rewindingTable(f: RewindingFindings): string {
+  const head = `| rewound to epoch ${f.targetEpoch} | layers | test | drop recovered | permuted (trained labels) | permuted (true labels) |\n|---|---|---|---|---|---|`;
+  const row = (what: string, a: RewoundAccuracy) => `| ${what} | ${a.layers.join(', ')} | ${pct(a.test_accuracy)} | ${pct(a.recovered)} | ${pct(a.train_permuted_accuracy)} | ${pct(a.train_restored_accuracy)} |`;
+  const ref = `| final model (epoch ${f.finalEpoch}), nothing rewound | - | ${pct(f.finalTestAccuracy)} | 0% | ${pct(f.finalPermutedAccuracy)} | ${pct(f.finalRestoredAccuracy)} |`;
+  return [head, ref, ...f.single.map((a) => row('one layer', a)), ...f.lastCurve.map((a) => row(`last ${a.L}`, a)), ...f.firstCurve.map((a) => row(`first ${a.L}`, a))].join('\n');
 }
