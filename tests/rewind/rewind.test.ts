@@ -57,7 +57,9 @@ test('batch-norm scale, shift and moving statistics move with their layer, and n
   const run = await bnRun();
   const e = 1;
   const final = run.epochs[run.epochs.length - 1];
+  const before = tf.memory().numTensors;
   const w = await weights(rewoundModel(run, { layers: ['block2'], toEpoch: e }));
+  assert.equal(tf.memory().numTensors, before, 'no tensors leaked by rewinding');
   const we = await weights(run.loadModelAt(e));
   const wf = await weights(run.loadModelAt(final));
   const bn = [...w.keys()].filter((k) => k.startsWith('block2/bn'));

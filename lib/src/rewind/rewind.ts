@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
 import { copyLayers, createModel, type Model } from '../models';
 import { evaluateSplits, type Run, type RunData, type SplitMetric } from '../train';
@@ -71,7 +72,8 @@ export function rewoundModel(run: Run, opts: RewindOptions): Model {
   try {
     const source = run.loadModelAt(opts.toEpoch);
     try {
-      copyLayers(source, model, opts.layers);
+      // tidy: Model.setLayerValues leaves the clones it assigns undisposed (their data lives on in the variables).
+      tf.tidy(() => copyLayers(source, model, opts.layers));
     } finally {
       source.dispose();
     }

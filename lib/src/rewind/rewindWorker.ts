@@ -1,5 +1,6 @@
 // Worker side of rewindSweep: evaluates the rewound models of one epoch. Loaded by parallelMap in a
 // worker thread (one wasm instance per thread), so each worker keeps its own caches.
+import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { copyLayers, type Model } from '../models';
 import { evaluateSplits, openRun, type Run, type RunData } from '../train';
@@ -97,8 +98,12 @@ export async function evaluateRewindTask(task: RewindTask): Promise<RewindTaskOu
     let model = s.base;
     if (set.length > 0 && task.epoch !== task.baseEpoch) {
       const rewound = new Set(set);
-      copyLayers(s.base, s.work, allLayers.filter((l) => !rewound.has(l)));
-      copyLayers(sourceModel(s, task.epoch), s.work, set);
+      const source = sourceModel(s, task.epoch);
+      // tidy: Model.setLayerValues leaves the clones it assigns undisposed (one model's worth per call).
+      tf.tidy(() => {
+        copyLayers(s.base, s.work, allLayers.filter((l) => !rewound.has(l)));
+        copyLayers(source, s.work, set);
+      });
       model = s.work;
     }
     accuracies.push(rewindAccuracies(await evaluateSplits(model, s.data, task.batchSize)));
