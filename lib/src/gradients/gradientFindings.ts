@@ -6,52 +6,66 @@ export interface GradientFindingsOptions {
   clearlySmaller?: number;
   /** Slopes count as "close" to 1 and 1/2 within ± this (default 0.15). */
   slopeTolerance?: number;
-  /** The ratio "grows" when ratio(fitted) ≥ this × ratio(init) (default 2). */
+  /** The ratio "grows" when ratio(fitted) ≥ this × the earlier ratio (default 2). */
   growthFactor?: number;
   /** The unpermuted examples count as fitted at the first analysed epoch whose train_unpermuted accuracy ≥ this (default 0.9). */
   fittedAccuracy?: number;
 }
 
-/** Per layer (and `all`: every layer's parameters together), the permuted/unpermuted contribution ratio over training. */
-export interface LayerRatio {
-  layer: string;
-  layerIndex: number;
-  /** ‖c_permuted‖ / ‖c_unpermuted‖ at the first analysed epoch (initialization). */
-  ratioInit: number;
-  /** The same at the fitted epoch (see `GradientFindings.fittedEpoch`). */
-  ratioFitted: number;
-  ratioLast: number;
-  ratioMax: number;
-  epochMax: number;
-  /** First analysed epoch where the permuted contribution is the larger (ratio > 1); null if never. */
-  firstDominantEpoch: number | null;
-  /** cos(g_unpermuted, g_permuted) at initialization. */
-  cosineInit: number;
-  /** Fitted slopes at initialization (NaN without scaling rows). */
+/** The measurements of one layer at one epoch. */
+export interface LayerAtEpoch {
+  /** ‖c_permuted‖ / ‖c_unpermuted‖: the permuted group's contribution to the full-batch gradient relative to the unpermuted group's. */
+  ratio: number;
+  /** cos(g_unpermuted, g_permuted) (NaN for `all`). */
+  cosine: number;
+  /** Fitted log–log slopes of the scaling check (NaN where it was not measured, and for `all`). */
   slopeUnpermuted: number;
   slopePermuted: number;
 }
 
+/** Per layer (and `all`: every layer's parameters together), the contribution ratio over training. */
+export interface LayerFindings {
+  layer: string;
+  layerIndex: number;
+  init: LayerAtEpoch;
+  /** At the first analysed epoch after initialization (null if there is none). */
+  early: LayerAtEpoch | null;
+  fitted: LayerAtEpoch;
+  last: LayerAtEpoch;
+  ratioMax: number;
+  epochMax: number;
+  /** First analysed epoch where the permuted contribution is the larger (ratio > 1); null if never. */
+  firstDominantEpoch: number | null;
+}
+
+/** A yes/no answer per claim, at one epoch; null where the needed rows are missing. */
+export interface EpochVerdicts {
+  epoch: number;
+  /** ratio < clearlySmaller in every layer. */
+  permutedSmallerEveryLayer: boolean;
+  /** |slope − 1| ≤ tolerance for the unpermuted group in every layer. */
+  unpermutedSlopeNear1: boolean | null;
+  /** |slope − 1/2| ≤ tolerance for the permuted group in every layer. */
+  permutedSlopeNearHalf: boolean | null;
+  /** ratio(fitted epoch) ≥ growthFactor × ratio(this epoch) in every layer. */
+  ratioGrowsByFitted: boolean | null;
+}
+
 export interface GradientFindings {
   initEpoch: number;
-  lastEpoch: number;
-  /** First analysed epoch with train_unpermuted accuracy ≥ fittedAccuracy (the last epoch without metrics or if never). */
+  /** First analysed epoch after initialization (null if none). */
+  earlyEpoch: number | null;
+  /** First analysed epoch with train_unpermuted accuracy ≥ fittedAccuracy (the last epoch without metrics, or if never). */
   fittedEpoch: number;
-  /** train_unpermuted accuracy at the fitted epoch (NaN without metrics). */
-  fittedAccuracy: number;
-  layers: LayerRatio[];
-  /** Epoch, layer, group, slope, … of every scaling epoch (`gradientScalingSlopes`). */
+  lastEpoch: number;
+  /** train_unpermuted accuracy at the early and fitted epochs (NaN without metrics). */
+  accuracyEarly: number;
+  accuracyFitted: number;
+  layers: LayerFindings[];
+  /** Epoch, layer, group, slope, … at every scaling epoch (`gradientScalingSlopes`). */
   slopes: Row[];
-  verdicts: {
-    /** At initialization ratio < clearlySmaller in every layer. */
-    permutedSmallerEveryLayer: boolean;
-    /** At initialization |slope − 1| ≤ tolerance for the unpermuted group in every layer (null without scaling rows at the initial epoch). */
-    unpermutedSlopeNear1: boolean | null;
-    /** At initialization |slope − 1/2| ≤ tolerance for the permuted group in every layer. */
-    permutedSlopeNearHalf: boolean | null;
-    /** ratio(fitted) ≥ growthFactor × ratio(init) in every layer. */
-    ratioGrows: boolean;
-  };
+  /** The claims of paper.md §6 checked at initialization, and again after the first analysed epoch. */
+  verdicts: { init: EpochVerdicts; early: EpochVerdicts | null };
   options: Required<GradientFindingsOptions>;
 }
 
@@ -60,23 +74,23 @@ export interface GradientFindings {
  * the data against stated thresholds: near initialization the permuted group's contribution to the
  * full-batch gradient is small (ratio ‖c_p‖/‖c_u‖ ≪ 1), because its per-example gradients add
  * incoherently (log–log slope ≈ 1/2) while the unpermuted ones add coherently (slope ≈ 1); the ratio
- * grows once the unpermuted examples are fitted. Layer `all` is the whole network (norms combined over
- * layers: ‖c‖² = Σ_layers ‖c_layer‖²). `metrics` (metrics.csv rows) locates the fitted epoch.
+ * grows once the unpermuted examples are fitted. The claims are checked at initialization (the first
+ * analysed epoch) and at the next analysed epoch. Layer `all` is the whole network (norms combined
+ * over layers: ‖c‖² = Σ_layers ‖c_layer‖²). `metrics` (metrics.csv rows) locates the fitted epoch.
  */
 export function gradientFindings(gradients: Row[], scaling: Row[] = [], metrics: Row[] = [], options: GradientFindingsOptions = {}): GradientFindings {
   const opts: Required<GradientFindingsOptions> = { clearlySmaller: 0.5, slopeTolerance: 0.15, growthFactor: 2, fittedAccuracy: 0.9, ...options };
   if (gradients.length === 0) throw new Error('gradientFindings: the gradients table is empty');
   const epochs = [...new Set(gradients.map((r) => Number(r.epoch)))].sort((a, b) => a - b);
   const initEpoch = epochs[0];
+  const earlyEpoch = epochs.length > 1 ? epochs[1] : null;
   const lastEpoch = epochs[epochs.length - 1];
   const acc = new Map(metrics.filter((r) => r.split === 'train_unpermuted').map((r) => [Number(r.epoch), Number(r.accuracy)]));
-  const fitted = epochs.find((e) => (acc.get(e) ?? -Infinity) >= opts.fittedAccuracy);
-  const fittedEpoch = fitted ?? lastEpoch;
+  const fittedEpoch = epochs.find((e) => (acc.get(e) ?? -Infinity) >= opts.fittedAccuracy) ?? lastEpoch;
 
   const layerOrder = new Map<string, number>();
   for (const r of gradients) layerOrder.set(String(r.layer), Number(r.layer_index));
   const layerNames = [...layerOrder.keys()].sort((a, b) => layerOrder.get(a)! - layerOrder.get(b)!);
-  // contribution norms per (epoch, layer, group), plus `all` = the whole network.
   const cn = new Map<string, number>();
   const cos = new Map<string, number>();
   for (const r of gradients) {
@@ -86,74 +100,86 @@ export function gradientFindings(gradients: Row[], scaling: Row[] = [], metrics:
     cn.set(k, Math.hypot(cn.get(k) ?? 0, Number(r.contribution_norm)));
   }
   const ratio = (e: number, l: string) => (cn.get(`${e}|${l}|permuted`) ?? NaN) / (cn.get(`${e}|${l}|unpermuted`) ?? NaN);
-
   const slopes = scaling.length ? gradientScalingSlopes(scaling) : [];
-  const slopeAt = (l: string, g: string) => Number(slopes.find((s) => s.epoch === initEpoch && s.layer === l && s.group === g)?.slope ?? NaN);
+  const slope = (e: number, l: string, g: string) => Number(slopes.find((s) => s.epoch === e && s.layer === l && s.group === g)?.slope ?? NaN);
+  const at = (e: number, layer: string): LayerAtEpoch => ({ ratio: ratio(e, layer), cosine: cos.get(`${e}|${layer}`) ?? NaN, slopeUnpermuted: slope(e, layer, 'unpermuted'), slopePermuted: slope(e, layer, 'permuted') });
 
-  const layers: LayerRatio[] = [...layerNames, 'all'].map((layer) => {
+  const layers: LayerFindings[] = [...layerNames, 'all'].map((layer) => {
     const rs = epochs.map((e) => ratio(e, layer));
     let k = 0;
     rs.forEach((v, i) => (v > rs[k] || !(rs[k] >= 0) ? (k = i) : 0));
-    const dom = epochs.find((e, i) => rs[i] > 1);
+    const dom = epochs.find((_, i) => rs[i] > 1);
     return {
       layer,
       layerIndex: layer === 'all' ? Math.max(...layerOrder.values()) + 1 : layerOrder.get(layer)!,
-      ratioInit: rs[0],
-      ratioFitted: ratio(fittedEpoch, layer),
-      ratioLast: rs[rs.length - 1],
+      init: at(initEpoch, layer),
+      early: earlyEpoch === null ? null : at(earlyEpoch, layer),
+      fitted: at(fittedEpoch, layer),
+      last: at(lastEpoch, layer),
       ratioMax: rs[k],
       epochMax: epochs[k],
       firstDominantEpoch: dom ?? null,
-      cosineInit: layer === 'all' ? NaN : cos.get(`${initEpoch}|${layer}`) ?? NaN,
-      slopeUnpermuted: layer === 'all' ? NaN : slopeAt(layer, 'unpermuted'),
-      slopePermuted: layer === 'all' ? NaN : slopeAt(layer, 'permuted'),
     };
   });
   const perLayer = layers.filter((l) => l.layer !== 'all');
-  const haveInitSlopes = perLayer.every((l) => Number.isFinite(l.slopeUnpermuted) && Number.isFinite(l.slopePermuted));
+  const verdictsAt = (epoch: number, pick: (l: LayerFindings) => LayerAtEpoch): EpochVerdicts => {
+    const v = perLayer.map(pick);
+    const haveSlopes = v.every((x) => Number.isFinite(x.slopeUnpermuted) && Number.isFinite(x.slopePermuted));
+    return {
+      epoch,
+      permutedSmallerEveryLayer: v.every((x) => x.ratio < opts.clearlySmaller),
+      unpermutedSlopeNear1: haveSlopes ? v.every((x) => Math.abs(x.slopeUnpermuted - 1) <= opts.slopeTolerance) : null,
+      permutedSlopeNearHalf: haveSlopes ? v.every((x) => Math.abs(x.slopePermuted - 0.5) <= opts.slopeTolerance) : null,
+      ratioGrowsByFitted: fittedEpoch > epoch ? perLayer.every((l) => l.fitted.ratio >= opts.growthFactor * pick(l).ratio) : null,
+    };
+  };
   return {
     initEpoch,
-    lastEpoch,
+    earlyEpoch,
     fittedEpoch,
-    fittedAccuracy: acc.get(fittedEpoch) ?? NaN,
+    lastEpoch,
+    accuracyEarly: earlyEpoch === null ? NaN : acc.get(earlyEpoch) ?? NaN,
+    accuracyFitted: acc.get(fittedEpoch) ?? NaN,
     layers,
     slopes,
-    verdicts: {
-      permutedSmallerEveryLayer: perLayer.every((l) => l.ratioInit < opts.clearlySmaller),
-      unpermutedSlopeNear1: haveInitSlopes ? perLayer.every((l) => Math.abs(l.slopeUnpermuted - 1) <= opts.slopeTolerance) : null,
-      permutedSlopeNearHalf: haveInitSlopes ? perLayer.every((l) => Math.abs(l.slopePermuted - 0.5) <= opts.slopeTolerance) : null,
-      ratioGrows: fittedEpoch !== initEpoch && perLayer.every((l) => l.ratioFitted >= opts.growthFactor * l.ratioInit),
-    },
+    verdicts: { init: verdictsAt(initEpoch, (l) => l.init), early: earlyEpoch === null ? null : verdictsAt(earlyEpoch, (l) => l.early!) },
     options: opts,
   };
 }
 
-const f = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '–');
+const f = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '–');
 const yesNo = (v: boolean | null) => (v === null ? 'not measured' : v ? 'yes' : 'NO');
 
-/** The findings as Markdown: verdict lines, the per-layer ratio/slope table, and later-epoch slopes. */
+/** The findings as Markdown: verdicts at initialization and after the first epoch, a per-layer table, and the slopes at every scaling epoch. */
 export function formatGradientFindings(fd: GradientFindings): string {
   const o = fd.options;
   const lines: string[] = [];
-  lines.push(`- At initialization (epoch ${fd.initEpoch}), permuted contribution clearly smaller than unpermuted (ratio < ${o.clearlySmaller}) in every layer: **${yesNo(fd.verdicts.permutedSmallerEveryLayer)}**`);
-  lines.push(`- Fitted slope of the unpermuted group within ±${o.slopeTolerance} of 1 in every layer: **${yesNo(fd.verdicts.unpermutedSlopeNear1)}**; permuted within ±${o.slopeTolerance} of 0.5: **${yesNo(fd.verdicts.permutedSlopeNearHalf)}**`);
-  lines.push(`- Ratio grows ≥ ×${o.growthFactor} by epoch ${fd.fittedEpoch} (first analysed epoch with unpermuted train accuracy ≥ ${o.fittedAccuracy}${Number.isFinite(fd.fittedAccuracy) ? `: ${f(fd.fittedAccuracy)}` : ', no metrics: last epoch'}) in every layer: **${yesNo(fd.verdicts.ratioGrows)}**`);
+  const acc = (v: number) => (Number.isFinite(v) ? `, unpermuted train accuracy ${f(v)}` : '');
+  const verdictLines = (v: EpochVerdicts, what: string) => {
+    lines.push(`- ${what} (epoch ${v.epoch}): permuted contribution clearly smaller (ratio < ${o.clearlySmaller}) in every layer: **${yesNo(v.permutedSmallerEveryLayer)}**; unpermuted slope within ±${o.slopeTolerance} of 1 in every layer: **${yesNo(v.unpermutedSlopeNear1)}**; permuted slope within ±${o.slopeTolerance} of 0.5 in every layer: **${yesNo(v.permutedSlopeNearHalf)}**; ratio grows ≥ ×${o.growthFactor} by the fitted epoch ${fd.fittedEpoch} in every layer: **${yesNo(v.ratioGrowsByFitted)}**`);
+  };
+  verdictLines(fd.verdicts.init, 'At initialization');
+  if (fd.verdicts.early) verdictLines(fd.verdicts.early, `After the first analysed epoch${acc(fd.accuracyEarly)}`);
+  lines.push(`- Fitted epoch: ${fd.fittedEpoch} (first analysed epoch with unpermuted train accuracy ≥ ${o.fittedAccuracy}${Number.isFinite(fd.accuracyFitted) ? `: ${f(fd.accuracyFitted, 3)}` : '; no metrics or never reached: the last epoch'}).`);
   lines.push('');
-  lines.push(`| layer | ratio, epoch ${fd.initEpoch} | ratio, epoch ${fd.fittedEpoch} | max ratio (epoch) | ratio, epoch ${fd.lastEpoch} | first epoch ratio > 1 | cos(g_u, g_p), epoch ${fd.initEpoch} | slope unpermuted | slope permuted |`);
-  lines.push('|---|---|---|---|---|---|---|---|---|');
+  const e1 = fd.earlyEpoch;
+  const head = ['layer', `ratio @${fd.initEpoch}`, ...(e1 !== null ? [`ratio @${e1}`] : []), `ratio @${fd.fittedEpoch}`, 'max ratio (epoch)', `ratio @${fd.lastEpoch}`, 'first epoch ratio > 1', `cos(g_u, g_p) @${fd.initEpoch}`, ...(e1 !== null ? [`cos @${e1}`, `cos @${fd.fittedEpoch}`] : []), `slopes u / p @${fd.initEpoch}`, ...(e1 !== null ? [`slopes u / p @${e1}`] : [])];
+  lines.push(`| ${head.join(' | ')} |`);
+  lines.push(`|${head.map(() => '---').join('|')}|`);
   for (const l of fd.layers) {
-    lines.push(`| ${l.layer} | ${f(l.ratioInit)} | ${f(l.ratioFitted)} | ${f(l.ratioMax)} (${l.epochMax}) | ${f(l.ratioLast)} | ${l.firstDominantEpoch ?? 'never'} | ${f(l.cosineInit)} | ${f(l.slopeUnpermuted, 2)} | ${f(l.slopePermuted, 2)} |`);
+    const cells = [l.layer, f(l.init.ratio), ...(l.early ? [f(l.early.ratio)] : []), f(l.fitted.ratio), `${f(l.ratioMax)} (${l.epochMax})`, f(l.last.ratio), String(l.firstDominantEpoch ?? 'never'), f(l.init.cosine), ...(l.early ? [f(l.early.cosine), f(l.fitted.cosine)] : []), `${f(l.init.slopeUnpermuted)} / ${f(l.init.slopePermuted)}`, ...(l.early ? [`${f(l.early.slopeUnpermuted)} / ${f(l.early.slopePermuted)}`] : [])];
+    lines.push(`| ${cells.join(' | ')} |`);
   }
-  const later = [...new Set(fd.slopes.map((s) => Number(s.epoch)))].filter((e) => e !== fd.initEpoch);
-  if (later.length) {
+  const slopeEpochs = [...new Set(fd.slopes.map((s) => Number(s.epoch)))].sort((a, b) => a - b);
+  if (slopeEpochs.length) {
     lines.push('');
-    lines.push(`Fitted slopes at later epochs (unpermuted / permuted):`);
+    lines.push('Fitted log–log slopes of ‖Σ gradients‖ against n, unpermuted / permuted:');
     lines.push('');
     const layerNames = [...new Set(fd.slopes.map((s) => String(s.layer)))];
     lines.push(`| epoch | ${layerNames.join(' | ')} |`);
     lines.push(`|---|${layerNames.map(() => '---').join('|')}|`);
-    for (const e of later) {
-      const cell = (l: string, g: string) => f(Number(fd.slopes.find((s) => s.epoch === e && s.layer === l && s.group === g)?.slope ?? NaN), 2);
+    for (const e of slopeEpochs) {
+      const cell = (l: string, g: string) => f(Number(fd.slopes.find((s) => s.epoch === e && s.layer === l && s.group === g)?.slope ?? NaN));
       lines.push(`| ${e} | ${layerNames.map((l) => `${cell(l, 'unpermuted')} / ${cell(l, 'permuted')}`).join(' | ')} |`);
     }
   }

@@ -12,4 +12,4 @@ export type { LogLogFit } from './fitLogLogSlope';
 export { analyzeRunGradients, gradientEpochTask, GRADIENT_FILES } from './analyzeRunGradients';
 export type { GradientAnalysisOptions, GradientAnalysisResult, GradientEpochTask, GradientEpochResult } from './analyzeRunGradients';
 export { gradientFindings, formatGradientFindings } from './gradientFindings';
-export type { GradientFindings, GradientFindingsOptions, LayerRatio } from './gradientFindings';
+export type { GradientFindings, GradientFindingsOptions, LayerFindings, LayerAtEpoch, EpochVerdicts } from './gradientFindings';
