@@ -51,21 +51,24 @@ export const command: Command = {
       },
     });
     if (positionals.length !== 1) throw new UsageError(`expected one run directory, got ${positionals.length}\n\n${usage}`);
+    const ns = values.ns === undefined ? [8, 16, 32, 64, 128, 256, 512] : parseNumberList(values.ns, '--ns');
+    const draws = parseNumber(values.draws, '--draws', { integer: true, min: 1 }) ?? 5;
+    const seed = parseNumber(values.seed, '--seed', { integer: true });
+    const batchSize = parseNumber(values['batch-size'], '--batch-size', { integer: true, min: 1 });
+    const concurrency = parseNumber(values.workers, '--workers', { integer: true, min: 1 });
+    const progress = values.progress as TaskProgressMode | undefined;
+    if (progress !== undefined && !['bar', 'lines', 'compact', 'none', 'auto'].includes(progress)) throw new UsageError(`--progress: unknown mode '${progress}'`);
     const run = openRun(positionals[0]);
     if (run.epochs.length === 0) throw new UsageError(`${run.dir} has no checkpoints yet`);
     const epochList = (v: string | undefined, flag: string, dflt: number[]) => (v === undefined ? dflt : v === 'all' ? run.epochs : parseNumberList(v, flag));
     const epochs = epochList(values.epochs, '--epochs', run.epochs);
     const scalingEpochs = epochList(values['scaling-epochs'], '--scaling-epochs', run.epochs.slice(0, 2));
-    const ns = values.ns === undefined ? [8, 16, 32, 64, 128, 256, 512] : parseNumberList(values.ns, '--ns');
-    const draws = parseNumber(values.draws, '--draws', { integer: true, min: 1 }) ?? 5;
-    const progress = values.progress as TaskProgressMode | undefined;
-    if (progress !== undefined && !['bar', 'lines', 'compact', 'none', 'auto'].includes(progress)) throw new UsageError(`--progress: unknown mode '${progress}'`);
     const result = await analyzeRunGradients(run, {
       epochs,
       scaling: values['no-scaling'] ? null : { ns, draws, epochs: scalingEpochs },
-      seed: parseNumber(values.seed, '--seed', { integer: true }),
-      batchSize: parseNumber(values['batch-size'], '--batch-size', { integer: true, min: 1 }),
-      concurrency: parseNumber(values.workers, '--workers', { integer: true, min: 1 }),
+      seed,
+      batchSize,
+      concurrency,
       progress: resolveProgressMode(progress),
     });
     console.log(`${run.dir}: ${GRADIENT_FILES.gradients} (${result.gradients.length} rows), ${GRADIENT_FILES.scaling} (${result.scaling.length} rows), ${GRADIENT_FILES.slopes}; computed ${result.computed.gradients.length} gradient and ${result.computed.scaling.length} scaling epochs in ${result.seconds.toFixed(1)} s\n`);
