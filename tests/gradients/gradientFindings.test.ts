@@ -70,7 +70,8 @@ test('slopes table: one fitted slope per (epoch, layer, group), pooling the draw
   assert.equal(slopes.length, 2 * LAYERS.length * 2);
   const s = slopes.find((r) => r.epoch === 2 && r.layer === 'logits' && r.group === 'permuted')!;
   assert.ok(Math.abs(Number(s.slope) - 0.7) < 1e-9);
-  assert.deepEqual([s.n_min, s.n_max, s.points], [8, 128, 6]);
+  assert.deepEqual([s.n_min, s.n_max, s.points, s.n_upper_min], [8, 128, 6, 32]);
+  assert.ok(Math.abs(Number(s.slope_upper) - 0.7) < 1e-9);
 });
 
 test('Fig. 6 builders: ratio per layer and for all layers, training curves above, cosine, scaling with slopes', () => {

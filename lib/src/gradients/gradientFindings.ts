@@ -160,7 +160,8 @@ export function formatGradientFindings(fd: GradientFindings): string {
   };
   verdictLines(fd.verdicts.init, 'At initialization');
   if (fd.verdicts.early) verdictLines(fd.verdicts.early, `After the first analysed epoch${acc(fd.accuracyEarly)}`);
-  lines.push(`- Fitted epoch: ${fd.fittedEpoch} (first analysed epoch with unpermuted train accuracy ≥ ${o.fittedAccuracy}${Number.isFinite(fd.accuracyFitted) ? `: ${f(fd.accuracyFitted, 3)}` : '; no metrics or never reached: the last epoch'}).`);
+  const reached = fd.accuracyFitted >= o.fittedAccuracy;
+  lines.push(`- Fitted epoch: ${fd.fittedEpoch} (${reached ? `first analysed epoch with unpermuted train accuracy ≥ ${o.fittedAccuracy}: ${f(fd.accuracyFitted, 3)}` : `unpermuted train accuracy never reached ${o.fittedAccuracy}${Number.isFinite(fd.accuracyFitted) ? ` (${f(fd.accuracyFitted, 3)} at the end)` : ' (no metrics)'}: the last analysed epoch`}).`);
   lines.push('');
   const e1 = fd.earlyEpoch;
   const head = ['layer', `ratio @${fd.initEpoch}`, ...(e1 !== null ? [`ratio @${e1}`] : []), `ratio @${fd.fittedEpoch}`, 'max ratio (epoch)', `ratio @${fd.lastEpoch}`, 'first epoch ratio > 1', `cos(g_u, g_p) @${fd.initEpoch}`, ...(e1 !== null ? [`cos @${e1}`, `cos @${fd.fittedEpoch}`] : []), `slopes u / p @${fd.initEpoch}`, ...(e1 !== null ? [`slopes u / p @${e1}`] : [])];

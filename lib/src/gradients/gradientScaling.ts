@@ -60,9 +60,15 @@ export function gradientScalingRows(model: Model, images: Float32Array, trainLab
   return rows;
 }
 
-export const SLOPE_COLUMNS = ['epoch', 'layer', 'layer_index', 'group', 'slope', 'slope_se', 'r_squared', 'n_min', 'n_max', 'points'];
+export const SLOPE_COLUMNS = ['epoch', 'layer', 'layer_index', 'group', 'slope', 'slope_se', 'r_squared', 'n_min', 'n_max', 'points', 'slope_upper', 'n_upper_min'];
 
-/** The fitted log–log slope per (epoch, layer, group) of `gradient_scaling.csv` rows (all draws pooled). */
+/**
+ * The fitted log–log slope per (epoch, layer, group) of `gradient_scaling.csv` rows (all draws pooled),
+ * over the whole range of n (`slope`) and over its upper half (`slope_upper`: n ≥ the geometric middle
+ * of the range, at least two distinct n). A sum of vectors with a small shared mean and large
+ * independent parts crosses over from slope ½ to slope 1 as n grows, so the upper-half slope shows
+ * where the range ends up.
+ */
 export function gradientScalingSlopes(scaling: Row[]): Row[] {
   const cells = new Map<string, Row[]>();
   for (const r of scaling) {
@@ -76,7 +82,12 @@ export function gradientScalingSlopes(scaling: Row[]): Row[] {
     const ns = rows.map((r) => Number(r.n));
     const fit = fitLogLogSlope(ns, rows.map((r) => Number(r.norm)));
     const r0 = rows[0];
-    out.push({ epoch: r0.epoch, layer: r0.layer, layer_index: r0.layer_index, group: r0.group, slope: fit.slope, slope_se: fit.slopeStdError, r_squared: fit.rSquared, n_min: Math.min(...ns), n_max: Math.max(...ns), points: fit.count });
+    const distinct = [...new Set(ns)].sort((a, b) => a - b);
+    const middle = Math.sqrt(distinct[0] * distinct[distinct.length - 1]);
+    const nUpper = Math.min(distinct.find((n) => n >= middle) ?? Infinity, distinct[distinct.length - 2]);
+    const upper = rows.filter((r) => Number(r.n) >= nUpper);
+    const fitUpper = fitLogLogSlope(upper.map((r) => Number(r.n)), upper.map((r) => Number(r.norm)));
+    out.push({ epoch: r0.epoch, layer: r0.layer, layer_index: r0.layer_index, group: r0.group, slope: fit.slope, slope_se: fit.slopeStdError, r_squared: fit.rSquared, n_min: distinct[0], n_max: distinct[distinct.length - 1], points: fit.count, slope_upper: fitUpper.slope, n_upper_min: nUpper });
   }
   return out.sort((a, b) => Number(a.epoch) - Number(b.epoch) || Number(a.layer_index) - Number(b.layer_index) || String(a.group).localeCompare(String(b.group)));
 }

@@ -45,7 +45,7 @@ export function gradientContributionRatio(gradients: Row[], opts: { title?: stri
   if (layers.length > 1) data.push(ratioTrace('all', '#000000', 'dash', 'all layers'));
   const ratioLine = { type: 'line', x0: 0, x1: 1, xref: 'paper', y0: 1, y1: 1, yref: yRatio, line: { color: '#888', dash: 'dot' } };
   const title = opts.title ?? 'Gradient contribution, permuted / unpermuted, by layer';
-  const ratioAxis = axis('‖contribution permuted‖ / ‖contribution unpermuted‖', { type: 'log' });
+  const ratioAxis = axis(withCurves ? 'ratio ‖c_perm‖ / ‖c_unperm‖' : '‖contribution permuted‖ / ‖contribution unpermuted‖', { type: 'log' });
   if (!withCurves) return { data, layout: baseLayout(title, { xaxis: axis('epoch'), yaxis: ratioAxis, shapes: [ratioLine] }) };
   for (const [split, name] of [['train_unpermuted', 'train acc., unpermuted'], ['train_permuted', 'train acc., permuted (trained labels)'], ['test', 'test acc.']] as const) {
     const rows = sortBy(where(opts.metrics!, { split }), 'epoch');
