@@ -71,7 +71,8 @@ test('analyzeRunGradients: tidy tables over the checkpoints, resumable per epoch
   // Interrupted after some epochs: drop epoch 1 from gradients.csv and epoch 2's draw 1 from the scaling table.
   writeCsv(first.files.gradients, first.gradients.filter((r) => r.epoch !== 1), GRADIENT_COLUMNS);
   writeCsv(first.files.scaling, first.scaling.filter((r) => !(r.epoch === 2 && r.draw === 1)), ['epoch', 'layer', 'layer_index', 'group', 'n', 'draw', 'norm']);
-  const resumed = await analyzeRunGradients(run, { scaling, data, progress: 'none', concurrency: 1 });
+  // No `data` option: the run was opened with its in-memory data, which is handed to the workers.
+  const resumed = await analyzeRunGradients(run, { scaling, progress: 'none', concurrency: 1 });
   assert.deepEqual(resumed.computed, { gradients: [1], scaling: [2] });
   assert.equal(resumed.gradients.length, first.gradients.length);
   const near = (a: Row[], b: Row[], col: string) => a.forEach((r, i) => assert.ok(Math.abs(Number(r[col]) - Number(b[i][col])) <= 1e-6 * Math.abs(Number(b[i][col])) + 1e-12, `${col} row ${i}`));

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { initBackend } from '../backend';
+import { DATASET_NAMES } from '../data';
 import { InputError } from '../errors';
 import { defaultConcurrency, parallelMap } from '../parallel/workerPool';
 import { taskProgress, type TaskProgressMode } from '../progress';
@@ -110,6 +111,9 @@ export async function analyzeRunGradients(runOrDir: Run | string, options: Gradi
   const batchSize = options.batchSize ?? 256;
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new InputError(`gradients: batchSize must be a positive integer, got ${batchSize}`);
   const seed = options.seed ?? run.config.seed;
+  // A run trained on in-memory data cannot be reloaded by the workers: hand them its examples
+  // (openRun(dir, { data }) returns them from loadData; otherwise this names the problem).
+  const data = options.data ?? ((DATASET_NAMES as readonly string[]).includes(run.config.dataset) ? undefined : await run.loadData());
   const groups = gradientGroups(run.noisy);
   const ns = scalingOpt ? validateScaling(scalingOpt.ns, scalingOpt.draws, scalingGroups(groups)) : [];
 
@@ -133,7 +137,7 @@ export async function analyzeRunGradients(runOrDir: Run | string, options: Gradi
     const doGrad = epochs.includes(epoch) && !gradDone(epoch);
     const doScale = scalingEpochs.includes(epoch) && !scaleDone(epoch);
     if (!doGrad && !doScale) continue;
-    tasks.push({ runDir: run.dir, epoch, gradients: doGrad, scaling: doScale ? { ns, draws: scalingOpt!.draws, seed } : null, batchSize, data: options.data });
+    tasks.push({ runDir: run.dir, epoch, gradients: doGrad, scaling: doScale ? { ns, draws: scalingOpt!.draws, seed } : null, batchSize, data });
   }
   // Longest first (scaling epochs), so the two workers finish together.
   tasks.sort((a, b) => Number(!!b.scaling) - Number(!!a.scaling) || a.epoch - b.epoch);

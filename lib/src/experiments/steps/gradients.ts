@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
 import { analyzeRunGradients, formatGradientFindings, GRADIENT_FILES, gradientFindings } from '../../gradients';
 import { selectEpochs } from '../presets';
@@ -20,7 +22,7 @@ export const gradientsStep: Step = {
     const scalingEpochs = selectEpochs(settings.scaling.epochs, run.epochs);
     exp.log(`gradients: ${epochs.length} checkpoints; scaling check at epoch(s) ${scalingEpochs.join(', ')} with n = ${settings.scaling.ns.join(', ')}, ${settings.scaling.draws} draws`);
     const result = await analyzeRunGradients(run, { epochs, scaling: { ...settings.scaling, epochs: scalingEpochs }, progress: exp.progress });
-    for (const file of Object.values(GRADIENT_FILES)) exp.publish(file);
+    for (const file of Object.values(GRADIENT_FILES)) if (fs.existsSync(path.join(exp.runDir, file))) exp.publish(file);
     const findings = gradientFindings(result.gradients, result.scaling, run.metrics());
     atomicWriteFileSync(exp.file('gradients_findings.md'), `# Gradient contributions of permuted examples (${exp.preset.name})\n\n${formatGradientFindings(findings)}\n`);
   },
