@@ -79,7 +79,7 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
       noiseKinds: ['permute'],
       analysis: { ...ANALYSIS_DEFAULT, M: 10, nT: 50, seeds: 1 },
     },
-    gradients: { epochs: 'all', scaling: { ns: [4, 16, 64], draws: 2, epochs: [0] } },
+    gradients: { epochs: 'all', scaling: { ns: [4, 16, 64], draws: 2, epochs: [0, 1] } },
   },
   default: {
     name: 'default',
@@ -93,7 +93,8 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
       noiseKinds: ['permute'],
       analysis: ANALYSIS_DEFAULT,
     },
-    gradients: { epochs: { count: 10 }, scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0] } },
+    // Every checkpoint (the ratio oscillates epoch to epoch); scaling at initialization, the first epochs and a few later ones. ~75 s of CPU (issue 9 report).
+    gradients: { epochs: 'all', scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 10, 20, 40] } },
   },
   paper: {
     name: 'paper',
@@ -107,7 +108,7 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
       noiseKinds: ['permute', 'symmetric'],
       analysis: { ...ANALYSIS_DEFAULT, P: 100 },
     },
-    gradients: { epochs: { count: 20 }, scaling: { ns: [8, 16, 32, 64, 128, 256, 512, 1024], draws: 5, epochs: [0] } },
+    gradients: { epochs: [0, 1, 2, 3, 5, 10, 15, 20, 30, 40, 50, 75, 100, 125, 150, 175, 200], scaling: { ns: [8, 16, 32, 64, 128, 256, 512, 1024], draws: 5, epochs: [0, 1, 2, 5, 20, 200] } },
   },
 };
 
