@@ -86,7 +86,7 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
     name: 'default',
     description: 'About half an hour on 2 cores: the small CNN (width 0.5) on 2000 MNIST images with ε = 0.5 permuted labels, Adam 2e-3, 40 epochs, which memorizes (small-scale.md, environment.md).',
     train: { dataset: 'mnist', trainSize: 2000, testSize: 5000, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'cnn', width: 0.5 }, optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 40, batchSize: 128, seed: 0 },
-    geometry: { epochs: { count: 8 }, analysis: ANALYSIS_DEFAULT, simcap: { points: 12, nRep: 50 } },
+    geometry: { epochs: { count: 6 }, analysis: ANALYSIS_DEFAULT, simcap: { points: 8, nRep: 30, M: 20 } },
     rewinding: { epochs: { count: 8 }, modes: ['single', 'last', 'first'] },
     doubleDescent: {
       base: { dataset: 'mnist', trainSize: 2000, testSize: 5000, noise: { kind: 'permute', epsilon: 0.2 }, model: { family: 'cnn', width: 0.5 }, optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 40, batchSize: 128, seed: 0 },
