@@ -230,7 +230,13 @@ export function geometryFindings(geometry: Row[], metrics: Row[], options: Geome
     id: 'permuted_unstructured_at_peak',
     text: `At the test peak (epoch ${peakAnalysisEpoch}) permuted-manifold capacity stays near the unstructured level 2/M = ${f3(unstructured)} (≤ ${th.nearUnstructured}×) in every layer (input and hidden)`,
     held: nearAll,
-    evidence: structured.map((l) => `${l} ${f3(peakOf(l).permuted)} (${peakOf(l).permutedOverUnstructured.toFixed(2)}×)`).join(', ') + (layers.includes('logits') ? `; logits (not counted, N < M) ${f3(peakOf('logits').permuted)}` : ''),
+    evidence:
+      structured.map((l) => `${l} ${f3(peakOf(l).permuted)} (${peakOf(l).permutedOverUnstructured.toFixed(2)}×)`).join(', ') +
+      (layers.includes('logits') ? `; logits (not counted, N < M) ${f3(peakOf('logits').permuted)}` : '') +
+      // Where a layer is above the level, its value at the first analysed epoch says whether it started there.
+      (epochs[0] !== peakAnalysisEpoch && !nearAll
+        ? `; at epoch ${epochs[0]}: ${structured.filter((l) => peakOf(l).permuted > th.nearUnstructured * unstructured).map((l) => `${l} ${f3(val(cell(epochs[0], l, 'permuted'), 'capacity'))}`).join(', ')}`
+        : ''),
   });
 
   for (const kind of ['unpermuted', 'restored'] as const) {
