@@ -100,7 +100,7 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
     name: 'paper',
     description: "The paper's setting as far as it is known (paper.md §3): VGG-16 with batch norm on CIFAR-100 (fine labels, user-provided binary files; MEMGEO_CIFAR100_DIR), ε = 0.5 permuted labels, SGD, no augmentation, P = 100 classes, M = 50, n_t = 300; ResNet-18 width sweep for double descent. Days of compute on a CPU; meant for machines where @tensorflow/tfjs-node or a GPU is available.",
     train: { dataset: 'cifar100', trainSize: null, testSize: null, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'vgg', depth: 16, width: 1 }, optimizer: { kind: 'sgd', lr: 0.01, momentum: 0.9 }, epochs: 200, batchSize: 128, seed: 0 },
-    geometry: { epochs: { count: 12 }, analysis: { ...ANALYSIS_DEFAULT, P: 100, nT: 300 }, simcap: { points: 20, nRep: 50 } },
+    geometry: { epochs: { count: 12 }, analysis: { ...ANALYSIS_DEFAULT, P: 100, nT: 300 }, simcap: { points: 20, nRep: 50, M: 10 } },
     rewinding: { epochs: { count: 12 }, modes: ['single', 'last', 'first'] },
     doubleDescent: {
       base: { dataset: 'cifar100', trainSize: null, testSize: null, noise: { kind: 'permute', epsilon: 0.2 }, model: { family: 'resnet18', width: 64 }, optimizer: { kind: 'adam', lr: 1e-4 }, epochs: 1000, batchSize: 128, seed: 0 },
