@@ -19,4 +19,5 @@ export * from './rewind';
 export * from './gradients';
 export * from './plots';
 export * from './report';
+export * from './geometry';
 export * from './experiments';

@@ -39,8 +39,9 @@ export interface Preset {
     /** Analysis points to analyse (default: all of the model's). */
     layers?: string[];
     analysis: AnalysisSettings;
-    /** Fig. 1B: (epoch, layer, manifold) points that also get a simulated capacity. */
-    simcap: { points: number; nRep: number };
+    /** Fig. 1B: (epoch, layer, manifold) points that also get a simulated capacity, with nRep
+     * dichotomies per N′ on M examples per manifold (default min(analysis M, 20): its cost grows fast with P·M). */
+    simcap: { points: number; nRep: number; M?: number };
   };
   /** Fig. 4: layer rewinding. */
   rewinding: { epochs: EpochSelection; modes: ('single' | 'last' | 'first')[] };
@@ -71,7 +72,7 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
     name: 'smoke',
     description: 'A few minutes: a tiny CNN on 500 MNIST images for a few epochs; checks that every step runs end to end, not that the findings show.',
     train: { dataset: 'mnist', trainSize: 500, testSize: 500, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'cnn', width: 0.25 }, optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 3, batchSize: 64, seed: 0 },
-    geometry: { epochs: 'all', analysis: { ...ANALYSIS_DEFAULT, M: 10, nT: 50, seeds: 2 }, simcap: { points: 2, nRep: 10 } },
+    geometry: { epochs: { count: 2 }, layers: ['input', 'conv2', 'fc1', 'logits'], analysis: { ...ANALYSIS_DEFAULT, M: 10, nT: 50, seeds: 2 }, simcap: { points: 2, nRep: 10 } },
     rewinding: { epochs: 'all', modes: ['single', 'last', 'first'] },
     doubleDescent: {
       base: { dataset: 'mnist', trainSize: 300, testSize: 300, noise: { kind: 'permute', epsilon: 0.2 }, model: { family: 'cnn', width: 0.25 }, optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 2, batchSize: 64, seed: 0 },
@@ -85,7 +86,7 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
     name: 'default',
     description: 'About half an hour on 2 cores: the small CNN (width 0.5) on 2000 MNIST images with ε = 0.5 permuted labels, Adam 2e-3, 40 epochs, which memorizes (small-scale.md, environment.md).',
     train: { dataset: 'mnist', trainSize: 2000, testSize: 5000, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'cnn', width: 0.5 }, optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 40, batchSize: 128, seed: 0 },
-    geometry: { epochs: { count: 8 }, analysis: ANALYSIS_DEFAULT, simcap: { points: 12, nRep: 50 } },
+    geometry: { epochs: { count: 6 }, analysis: ANALYSIS_DEFAULT, simcap: { points: 8, nRep: 30, M: 20 } },
     rewinding: { epochs: { count: 12 }, modes: ['single', 'last', 'first'] },
     doubleDescent: {
       base: { dataset: 'mnist', trainSize: 2000, testSize: 5000, noise: { kind: 'permute', epsilon: 0.2 }, model: { family: 'cnn', width: 0.5 }, optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 40, batchSize: 128, seed: 0 },
@@ -100,7 +101,7 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
     name: 'paper',
     description: "The paper's setting as far as it is known (paper.md §3): VGG-16 with batch norm on CIFAR-100 (fine labels, user-provided binary files; MEMGEO_CIFAR100_DIR), ε = 0.5 permuted labels, SGD, no augmentation, P = 100 classes, M = 50, n_t = 300; ResNet-18 width sweep for double descent. Days of compute on a CPU; meant for machines where @tensorflow/tfjs-node or a GPU is available.",
     train: { dataset: 'cifar100', trainSize: null, testSize: null, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'vgg', depth: 16, width: 1 }, optimizer: { kind: 'sgd', lr: 0.01, momentum: 0.9 }, epochs: 200, batchSize: 128, seed: 0 },
-    geometry: { epochs: { count: 12 }, analysis: { ...ANALYSIS_DEFAULT, P: 100, nT: 300 }, simcap: { points: 20, nRep: 50 } },
+    geometry: { epochs: { count: 12 }, analysis: { ...ANALYSIS_DEFAULT, P: 100, nT: 300 }, simcap: { points: 20, nRep: 50, M: 10 } },
     rewinding: { epochs: { count: 12 }, modes: ['single', 'last', 'first'] },
     doubleDescent: {
       base: { dataset: 'cifar100', trainSize: null, testSize: null, noise: { kind: 'permute', epsilon: 0.2 }, model: { family: 'resnet18', width: 64 }, optimizer: { kind: 'adam', lr: 1e-4 }, epochs: 1000, batchSize: 128, seed: 0 },

@@ -1,0 +1,79 @@
+import { InputError } from '../errors';
+import type { ManifoldPoints } from '../manifold/manifoldPoints';
+import { symmetricEigenvalues } from '../manifold/symmetricEigenvalues';
+
+/**
+ * Participation ratio of all the points of P manifolds together, (Σσ²)² / Σσ⁴ over the singular
+ * values σ of the feature-centred data, with the reference's quirk of dropping the smallest of the
+ * min(N, T) values (mftma.md §5; `allDataDimension(...).participationRatio` computes the same number).
+ *
+ * Only the participation ratio is needed per geometry cell, so this skips `allDataDimension`'s second
+ * (explained-variance) spectrum and, when T ≤ N, the spectrum altogether: centring leaves rank ≤ T − 1,
+ * so the dropped value is the zero of the centring and Σσ² = tr G, Σσ⁴ = ‖G‖²_F for the T × T Gram
+ * matrix G. When N < T the N × N Gram's eigenvalues are taken and the smallest dropped, as the reference.
+ */
+export function participationRatio(manifolds: ManifoldPoints[]): number {
+  if (manifolds.length === 0) throw new InputError('participationRatio: no manifolds');
+  const N = manifolds[0].ambientDim;
+  let T = 0;
+  for (const m of manifolds) {
+    if (m.ambientDim !== N) throw new InputError(`participationRatio: manifolds have ${N} and ${m.ambientDim} features`);
+    T += m.numPoints;
+  }
+  if (T < 2) throw new InputError('participationRatio: need at least 2 points');
+  const x = new Float64Array(T * N);
+  let off = 0;
+  for (const m of manifolds) {
+    x.set(m.data.subarray(0, m.numPoints * N), off);
+    off += m.numPoints * N;
+  }
+  const mean = new Float64Array(N);
+  for (let t = 0; t < T; t++) for (let f = 0, o = t * N; f < N; f++) mean[f] += x[o + f];
+  for (let f = 0; f < N; f++) mean[f] /= T;
+  for (let t = 0; t < T; t++) for (let f = 0, o = t * N; f < N; f++) x[o + f] -= mean[f];
+
+  if (T <= N) {
+    let trace = 0;
+    let frob = 0;
+    for (let a = 0; a < T; a++) {
+      const oa = a * N;
+      for (let b = 0; b <= a; b++) {
+        const ob = b * N;
+        let s0 = 0;
+        let s1 = 0;
+        let f = 0;
+        for (; f + 1 < N; f += 2) {
+          s0 += x[oa + f] * x[ob + f];
+          s1 += x[oa + f + 1] * x[ob + f + 1];
+        }
+        if (f < N) s0 += x[oa + f] * x[ob + f];
+        const g = s0 + s1;
+        if (a === b) {
+          trace += g;
+          frob += g * g;
+        } else {
+          frob += 2 * g * g;
+        }
+      }
+    }
+    return (trace * trace) / frob;
+  }
+  const g = new Float64Array(N * N);
+  for (let t = 0; t < T; t++) {
+    const o = t * N;
+    for (let a = 0; a < N; a++) {
+      const xa = x[o + a];
+      if (xa === 0) continue;
+      for (let b = 0, ga = a * N; b <= a; b++) g[ga + b] += xa * x[o + b];
+    }
+  }
+  const lam = symmetricEigenvalues(g, N);
+  let s1 = 0;
+  let s2 = 0;
+  for (let i = 0; i < N - 1; i++) {
+    const v = Math.max(lam[i], 0);
+    s1 += v;
+    s2 += v * v;
+  }
+  return (s1 * s1) / s2;
+}
