@@ -18,6 +18,7 @@ export * from './manifold';
 export * from './rewind';
 export * from './gradients';
 export * from './plots';
+export * from './report';
 export * from './geometry';
 export * from './doubleDescent';
 export * from './experiments';

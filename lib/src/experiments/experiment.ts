@@ -43,14 +43,36 @@ export class Experiment {
     this.preset = preset;
     this.out = path.resolve(options.out ?? defaultResultsDir(preset.name));
     this.progress = resolveProgressMode(options.progress);
+    this.reconcilePreset();
+  }
+
+  /**
+   * Compare the preset with the one the folder was made with. A different main-run (`train`)
+   * section is refused: every result depends on that run. A different section of one analysis
+   * invalidates that step only: its marker and outputs are removed so it is recomputed with the new
+   * settings (and the report with it), never mixed with rows computed under the old ones.
+   */
+  private reconcilePreset(): void {
     const presetFile = path.join(this.out, 'preset.json');
     if (fs.existsSync(presetFile)) {
       const existing = JSON.parse(fs.readFileSync(presetFile, 'utf8')) as Preset;
-      if (JSON.stringify(existing) !== JSON.stringify(preset)) {
-        throw new InputError(`${this.out} holds results of a different preset ('${existing.name}', or changed settings); use another --out folder or delete it`);
+      const same = (k: keyof Preset) => JSON.stringify(existing[k]) === JSON.stringify(this.preset[k]);
+      if (existing.name !== this.preset.name || !same('train')) {
+        throw new InputError(`${this.out} holds results of ${existing.name !== this.preset.name ? `preset '${existing.name}'` : 'a main run with other training settings'}; use another --out folder or delete it`);
       }
-    } else {
-      atomicWriteJsonSync(presetFile, preset);
+      const stale = STEP_ORDER.filter((step) => STEPS[step].section !== null && !same(STEPS[step].section!));
+      if (stale.length > 0) {
+        for (const step of [...stale, 'report' as const]) this.invalidate(step);
+        this.log(`preset settings changed for ${stale.join(', ')}: recomputing ${stale.length === 1 ? 'it' : 'them'} and the report`);
+      }
+    }
+    atomicWriteJsonSync(presetFile, this.preset);
+  }
+
+  /** Forget a step: remove its marker and its output files (in the results folder and the run directory). */
+  invalidate(step: StepName): void {
+    for (const f of [path.join('.steps', `${step}.json`), ...STEPS[step].outputs]) {
+      for (const base of [this.out, this.runDir]) fs.rmSync(path.join(base, f), { recursive: true, force: true });
     }
   }
 

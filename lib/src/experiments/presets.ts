@@ -84,14 +84,14 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
       noiseKinds: ['permute'],
       analysis: { ...ANALYSIS_DEFAULT, M: 10, nT: 50, seeds: 1 },
     },
-    gradients: { epochs: 'all', scaling: { ns: [4, 16, 64], draws: 2, epochs: [0] } },
+    gradients: { epochs: 'all', scaling: { ns: [4, 16, 64], draws: 2, epochs: [0, 1] } },
   },
   default: {
     name: 'default',
     description: 'About half an hour on 2 cores: the small CNN (width 0.5) on 2000 MNIST images with ε = 0.5 permuted labels, Adam 2e-3, 40 epochs, which memorizes (small-scale.md, environment.md).',
     train: { dataset: 'mnist', trainSize: 2000, testSize: 5000, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'cnn', width: 0.5 }, optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 40, batchSize: 128, seed: 0 },
-    geometry: { epochs: { count: 8 }, analysis: ANALYSIS_DEFAULT, simcap: { points: 12, nRep: 50 } },
-    rewinding: { epochs: { count: 8 }, modes: ['single', 'last', 'first'] },
+    geometry: { epochs: { count: 6 }, analysis: ANALYSIS_DEFAULT, simcap: { points: 8, nRep: 30, M: 20 } },
+    rewinding: { epochs: { count: 12 }, modes: ['single', 'last', 'first'] },
     // Measured (environment.md, "Double descent"): the small CNN at widths 1/16..1/2 on 1000 MNIST
     // images with 20% label noise; 100 epochs of Adam with a cosine decay bring every width to its
     // final fit. Permuted noise: test error peaks at the interpolation threshold (width 0.25).
@@ -103,13 +103,14 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
       // the smallest class holds; the table's M column has the value used).
       analysis: { ...ANALYSIS_DEFAULT, M: 15 },
     },
-    gradients: { epochs: { count: 10 }, scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0] } },
+    // Every checkpoint (the ratio oscillates epoch to epoch); scaling at initialization, the first epochs and a few later ones. ~75 s of CPU (issue 9 report).
+    gradients: { epochs: 'all', scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 10, 20, 40] } },
   },
   paper: {
     name: 'paper',
     description: "The paper's setting as far as it is known (paper.md §3): VGG-16 with batch norm on CIFAR-100 (fine labels, user-provided binary files; MEMGEO_CIFAR100_DIR), ε = 0.5 permuted labels, SGD, no augmentation, P = 100 classes, M = 50, n_t = 300; ResNet-18 width sweep for double descent. Days of compute on a CPU; meant for machines where @tensorflow/tfjs-node or a GPU is available.",
     train: { dataset: 'cifar100', trainSize: null, testSize: null, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'vgg', depth: 16, width: 1 }, optimizer: { kind: 'sgd', lr: 0.01, momentum: 0.9 }, epochs: 200, batchSize: 128, seed: 0 },
-    geometry: { epochs: { count: 12 }, analysis: { ...ANALYSIS_DEFAULT, P: 100, nT: 300 }, simcap: { points: 20, nRep: 50 } },
+    geometry: { epochs: { count: 12 }, analysis: { ...ANALYSIS_DEFAULT, P: 100, nT: 300 }, simcap: { points: 20, nRep: 50, M: 10 } },
     rewinding: { epochs: { count: 12 }, modes: ['single', 'last', 'first'] },
     doubleDescent: {
       base: { dataset: 'cifar100', trainSize: null, testSize: null, noise: { kind: 'permute', epsilon: 0.2 }, model: { family: 'resnet18', width: 64 }, optimizer: { kind: 'adam', lr: 1e-4 }, epochs: 1000, batchSize: 128, seed: 0 },
@@ -117,7 +118,7 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
       noiseKinds: ['permute', 'symmetric'],
       analysis: { ...ANALYSIS_DEFAULT, P: 100 },
     },
-    gradients: { epochs: { count: 20 }, scaling: { ns: [8, 16, 32, 64, 128, 256, 512, 1024], draws: 5, epochs: [0] } },
+    gradients: { epochs: [0, 1, 2, 3, 5, 10, 15, 20, 30, 40, 50, 75, 100, 125, 150, 175, 200], scaling: { ns: [8, 16, 32, 64, 128, 256, 512, 1024], draws: 5, epochs: [0, 1, 2, 5, 20, 200] } },
   },
 };
 

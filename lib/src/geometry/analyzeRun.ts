@@ -10,7 +10,7 @@ import { sampleManifoldGroups } from '../noise/sampleManifolds';
 import type { ManifoldKind, ManifoldSample } from '../noise/types';
 import { defaultConcurrency, parallelMap } from '../parallel/workerPool';
 import { taskProgress, type TaskProgressMode } from '../progress/taskProgress';
-import { readCsv, upsertCsv, type Row } from '../tables/csv';
+import { readCsv, upsertCsv, writeCsv, type Row } from '../tables/csv';
 import type { RunData } from '../train/runData';
 import { gatherImages } from '../train/runData';
 import type { Run } from '../train/runDir';
@@ -177,6 +177,8 @@ export async function analyzeRun(run: Run, options: AnalyzeRunOptions = {}): Pro
         },
       });
       progress.done(`${todo.length} cells (${total - todo.length} already in ${path.basename(file)})`);
+      // Rows were appended as cells finished; store them in reading order.
+      writeCsv(file, sortGeometryRows(readCsv(file)), GEOMETRY_COLUMNS);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -188,6 +190,14 @@ export async function analyzeRun(run: Run, options: AnalyzeRunOptions = {}): Pro
     .filter((r) => sameSettings(r, settingsRow) && wanted.has(cellKey(Number(r.epoch), String(r.layer), String(r.manifold))))
     .sort((a, b) => Number(a.epoch) - Number(b.epoch) || Number(a.layer_index) - Number(b.layer_index) || kinds.indexOf(a.manifold as ManifoldKind) - kinds.indexOf(b.manifold as ManifoldKind));
   return { file, rows, computed: todo.length, reused: total - todo.length, epochs, layers, layerIndex, samples, settings: settingsRow, workers: Math.min(concurrency, Math.max(1, todo.length)), seconds: (performance.now() - t0) / 1000 };
+}
+
+const KIND_ORDER: Record<string, number> = { unpermuted: 0, permuted: 1, restored: 2 };
+
+/** Geometry rows by settings, then epoch, layer index and manifold type. */
+export function sortGeometryRows(rows: Row[]): Row[] {
+  const settings = (r: Row) => GEOMETRY_KEY_COLUMNS.slice(3).map((c) => String(r[c])).join('|');
+  return [...rows].sort((a, b) => settings(a).localeCompare(settings(b)) || Number(a.epoch) - Number(b.epoch) || Number(a.layer_index) - Number(b.layer_index) || (KIND_ORDER[String(a.manifold)] ?? 9) - (KIND_ORDER[String(b.manifold)] ?? 9));
 }
 
 function geometryRow(epoch: number, layer: string, layerIndex: number, manifold: ManifoldKind, o: GeometryCellOutput, s: GeometrySettingsRow): Row {

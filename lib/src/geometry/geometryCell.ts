@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/initBackend';
 import { readNpy } from '../io/npy';
 import { manifoldAnalysisSeeds } from '../manifold/manifoldAnalysisSeeds';
@@ -81,7 +82,7 @@ export interface SimcapCellOutput {
 const runs = new Map<string, Run>();
 const images = new Map<string, Float32Array>();
 const projections = new RandomProjections();
-let current: { runDir: string; epoch: number; model: Model; acts: Map<string, Map<string, ActivationMatrix>> } | null = null;
+let current: { runDir: string; epoch: number; model: Model; key: string; acts: Map<string, ActivationMatrix> } | null = null;
 
 async function activationsFor(input: GeometryCellInput): Promise<ActivationMatrix> {
   await initBackend();
@@ -93,22 +94,51 @@ async function activationsFor(input: GeometryCellInput): Promise<ActivationMatri
   if (!current || current.runDir !== input.runDir || current.epoch !== input.epoch) {
     current?.model.dispose();
     current = null;
-    current = { runDir: input.runDir, epoch: input.epoch, model: run.loadModelAt(input.epoch), acts: new Map() };
+    current = { runDir: input.runDir, epoch: input.epoch, model: run.loadModelAt(input.epoch), key: '', acts: new Map() };
   }
+  // Only the current (epoch, manifold type) is kept; analyzeRun orders cells epoch, type, layer.
   const key = `${input.manifold}|${input.imagesFile}|${input.projectionDim}|${input.seed}`;
-  let acts = current.acts.get(key);
-  if (!acts || !acts.has(input.layer)) {
+  if (current.key !== key) {
+    current.key = key;
+    current.acts = new Map();
+  }
+  let a = current.acts.get(input.layer);
+  if (!a) {
     let x = images.get(input.imagesFile);
     if (!x) {
       const arr = readNpy(input.imagesFile);
       x = arr.data instanceof Float32Array ? arr.data : Float32Array.from(arr.data);
       images.set(input.imagesFile, x);
     }
-    const layers = input.layers.includes(input.layer) ? input.layers : [...input.layers, input.layer];
-    acts = await extractActivations(current.model, x, layers, { chunkSize: input.chunkSize, projectionDim: input.projectionDim, seed: input.seed, projections });
-    current.acts.set(key, acts);
+    // All layers in one pass when they fit the budget (small nets: one forward pass per epoch and
+    // type), else only the layer asked for (large nets: bounded memory, one pass per cell).
+    const [h, w, c] = current.model.inputShape;
+    const rows = x.length / (h * w * c);
+    const widths = layerWidths(current.model, input.layers);
+    const total = input.layers.reduce((t, l) => t + rows * Math.min(widths.get(l)!, input.projectionDim), 0);
+    const layers = total <= ACTIVATION_BUDGET_FLOATS && input.layers.includes(input.layer) ? input.layers : [input.layer];
+    const acts = await extractActivations(current.model, x, layers, { chunkSize: input.chunkSize, projectionDim: input.projectionDim, seed: input.seed, projections });
+    for (const [l, m] of acts) current.acts.set(l, m);
+    a = current.acts.get(input.layer)!;
   }
-  return acts.get(input.layer)!;
+  return a;
+}
+
+/** Activations a worker keeps for one epoch and manifold type (floats): 512 MB. */
+const ACTIVATION_BUDGET_FLOATS = 2 ** 27;
+
+/** Features of each analysis point (one image through the model). */
+function layerWidths(model: Model, layers: string[]): Map<string, number> {
+  const [h, w, c] = model.inputShape;
+  const x = tf.zeros([1, h, w, c]) as tf.Tensor4D;
+  const out = model.forwardPoints(x, layers);
+  x.dispose();
+  const widths = new Map<string, number>();
+  for (const [l, t] of out) {
+    widths.set(l, t.shape[1]);
+    t.dispose();
+  }
+  return widths;
 }
 
 /** The P manifolds (M points each, features as analysed) of an activation matrix whose rows are manifold-major. */

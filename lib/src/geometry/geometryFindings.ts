@@ -1,5 +1,6 @@
 import { InputError } from '../errors';
 import type { Row } from '../tables/csv';
+import { trainingSummary, type TrainingSummary } from './trainingSummary';
 
 /**
  * Thresholds of the verdicts in `geometryFindings`. They were fixed from the wording of the claims
@@ -54,6 +55,7 @@ export interface GeometryChange {
 }
 
 export interface GeometryFindings {
+  training: TrainingSummary;
   /** Test-accuracy peak (the early-stopping epoch) and the last epoch of metrics.csv. */
   peak: { epoch: number; testAccuracy: number };
   last: { epoch: number; testAccuracy: number; permutedTrainAccuracy: number; unpermutedTrainAccuracy: number; restoredTrainAccuracy: number };
@@ -62,6 +64,8 @@ export interface GeometryFindings {
   /** Analysed epochs used as "peak" and "last" (the peak itself if it was analysed, else the nearest analysed epoch). */
   peakAnalysisEpoch: number;
   lastAnalysisEpoch: number;
+  /** A few analysed epochs to plot against layer: the first, the peak, one midway to the last, the last. */
+  keyEpochs: number[];
   M: number;
   P: number;
   /** 2/M: the capacity of unstructured point clouds of M points (paper.md §3.5). */
@@ -134,8 +138,6 @@ const pct = (r: number) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(0)}%`;
 export function geometryFindings(geometry: Row[], metrics: Row[], options: GeometryFindingsOptions = {}): GeometryFindings {
   const th = { ...FINDING_THRESHOLDS, ...options.thresholds };
   if (geometry.length === 0) throw new InputError('geometryFindings: the geometry table is empty');
-  const test = metrics.filter((r) => r.split === 'test' && Number.isFinite(num(r.accuracy)));
-  if (test.length === 0) throw new InputError('geometryFindings: metrics have no test rows');
   const seen = new Set<string>();
   for (const r of geometry) {
     const k = `${r.epoch}|${r.layer}|${r.manifold}`;
@@ -144,20 +146,17 @@ export function geometryFindings(geometry: Row[], metrics: Row[], options: Geome
   }
   const notes: string[] = [];
 
-  // Training: the test peak (earliest if tied) and the last epoch.
-  let peakRow = test[0];
-  for (const r of test) if (num(r.accuracy) > num(peakRow.accuracy) || (num(r.accuracy) === num(peakRow.accuracy) && num(r.epoch) < num(peakRow.epoch))) peakRow = r;
-  const lastEpoch = Math.max(...metrics.map((r) => num(r.epoch)).filter(Number.isFinite));
-  const acc = (split: string, epoch: number) => num(metrics.find((r) => r.split === split && num(r.epoch) === epoch)?.accuracy);
-  const peak = { epoch: num(peakRow.epoch), testAccuracy: num(peakRow.accuracy) };
+  const training = trainingSummary(metrics);
+  const peak = { epoch: training.peak.epoch, testAccuracy: training.peak.test };
   const last = {
-    epoch: lastEpoch,
-    testAccuracy: acc('test', lastEpoch),
-    permutedTrainAccuracy: acc('train_permuted', lastEpoch),
-    unpermutedTrainAccuracy: acc('train_unpermuted', lastEpoch),
-    restoredTrainAccuracy: acc('train_restored', lastEpoch),
+    epoch: training.last.epoch,
+    testAccuracy: training.last.test,
+    permutedTrainAccuracy: training.last.permuted,
+    unpermutedTrainAccuracy: training.last.unpermuted,
+    restoredTrainAccuracy: training.last.restored,
   };
-  const testDrop = peak.testAccuracy - last.testAccuracy;
+  const testDrop = training.testDrop;
+  const lastEpoch = training.last.epoch;
 
   // Geometry: analysed epochs, layers, groups.
   const epochs = [...new Set(geometry.map((r) => num(r.epoch)))].sort((a, b) => a - b);
@@ -165,6 +164,8 @@ export function geometryFindings(geometry: Row[], metrics: Row[], options: Geome
   if (peakAnalysisEpoch !== peak.epoch) notes.push(`the test peak (epoch ${peak.epoch}) was not analysed; epoch ${peakAnalysisEpoch} stands in for it`);
   const lastAnalysisEpoch = epochs[epochs.length - 1];
   if (lastAnalysisEpoch !== lastEpoch) notes.push(`the last analysed epoch is ${lastAnalysisEpoch}, not the last trained epoch ${lastEpoch}`);
+  const nearest = (t: number) => epochs.reduce((b, e) => (Math.abs(e - t) < Math.abs(b - t) ? e : b), epochs[0]);
+  const keyEpochs = [...new Set([epochs[0], peakAnalysisEpoch, nearest((peakAnalysisEpoch + lastAnalysisEpoch) / 2), lastAnalysisEpoch])].sort((a, b) => a - b);
   const layerIndex = new Map<string, number>();
   for (const r of geometry) layerIndex.set(String(r.layer), num(r.layer_index));
   const layers = [...layerIndex.keys()].sort((a, b) => layerIndex.get(a)! - layerIndex.get(b)!);
@@ -229,7 +230,13 @@ export function geometryFindings(geometry: Row[], metrics: Row[], options: Geome
     id: 'permuted_unstructured_at_peak',
     text: `At the test peak (epoch ${peakAnalysisEpoch}) permuted-manifold capacity stays near the unstructured level 2/M = ${f3(unstructured)} (≤ ${th.nearUnstructured}×) in every layer (input and hidden)`,
     held: nearAll,
-    evidence: structured.map((l) => `${l} ${f3(peakOf(l).permuted)} (${peakOf(l).permutedOverUnstructured.toFixed(2)}×)`).join(', ') + (layers.includes('logits') ? `; logits (not counted, N < M) ${f3(peakOf('logits').permuted)}` : ''),
+    evidence:
+      structured.map((l) => `${l} ${f3(peakOf(l).permuted)} (${peakOf(l).permutedOverUnstructured.toFixed(2)}×)`).join(', ') +
+      (layers.includes('logits') ? `; logits (not counted, N < M) ${f3(peakOf('logits').permuted)}` : '') +
+      // Where a layer is above the level, its value at the first analysed epoch says whether it started there.
+      (epochs[0] !== peakAnalysisEpoch && !nearAll
+        ? `; at epoch ${epochs[0]}: ${structured.filter((l) => peakOf(l).permuted > th.nearUnstructured * unstructured).map((l) => `${l} ${f3(val(cell(epochs[0], l, 'permuted'), 'capacity'))}`).join(', ')}`
+        : ''),
   });
 
   for (const kind of ['unpermuted', 'restored'] as const) {
@@ -282,7 +289,7 @@ export function geometryFindings(geometry: Row[], metrics: Row[], options: Geome
   if (degenerate.length > 0) notes.push(`${degenerate.length} of ${geometry.length} cells had manifolds flagged degenerate by stable mode and left out of their aggregates (column n_degenerate)`);
   const failed = geometry.filter((r) => typeof r.note === 'string' && r.note !== '');
   if (failed.length > 0) notes.push(`${failed.length} cells failed (column note), e.g. epoch ${failed[0].epoch} ${failed[0].layer} ${failed[0].manifold}: ${failed[0].note}`);
-  return { peak, last, testDrop, peakAnalysisEpoch, lastAnalysisEpoch, M, P, unstructured, layers, hiddenLayers, firstLayers, lastLayers, atPeak, changes, claims, thresholds: th, notes };
+  return { training, peak, last, testDrop, peakAnalysisEpoch, lastAnalysisEpoch, keyEpochs, M, P, unstructured, layers, hiddenLayers, firstLayers, lastLayers, atPeak, changes, claims, thresholds: th, notes };
 }
 
 /** The findings as Markdown: the claims with their verdicts and evidence, then the notes (notebook 02, report). */

@@ -1,5 +1,5 @@
 // Geometry of memorization across layers and epochs (paper Figs. 1B-3): analyzeRun, simulated capacity, findings.
-export { analyzeRun, ANALYZE_RUN_DEFAULTS, resolveAnalysisSettings, resolveRunEpochs, resolveRunLayers, writeSampleImages } from './analyzeRun';
+export { analyzeRun, sortGeometryRows, ANALYZE_RUN_DEFAULTS, resolveAnalysisSettings, resolveRunEpochs, resolveRunLayers, writeSampleImages } from './analyzeRun';
 export type { AnalyzeRunOptions, AnalyzeRunResult } from './analyzeRun';
 export { geometryCell, simcapCell, manifoldsFromActivations } from './geometryCell';
 export type { GeometryCellInput, GeometryCellOutput, SimcapCellInput, SimcapCellOutput } from './geometryCell';
@@ -10,3 +10,7 @@ export { simulatedCapacityPoints, chooseSimcapPoints, simcapSubsample } from './
 export type { SimcapOptions, SimcapResult, SimcapPoint } from './simulatedCapacityPoints';
 export { geometryFindings, geometryFindingsMarkdown, spearman, FINDING_THRESHOLDS } from './geometryFindings';
 export type { GeometryFindings, GeometryFindingsOptions, GeometryChange, Claim, FindingThresholds } from './geometryFindings';
+export { trainingSummary, trainingSummaryMarkdown, splitAccuracies } from './trainingSummary';
+export type { TrainingSummary, SplitAccuracies } from './trainingSummary';
+export { simcapSummary, simcapSummaryMarkdown } from './simcapSummary';
+export type { SimcapSummary } from './simcapSummary';

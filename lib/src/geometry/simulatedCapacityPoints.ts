@@ -8,7 +8,7 @@ import { Rng } from '../random/rng';
 import { MANIFOLD_KINDS } from '../noise/groupView';
 import { sampleManifoldGroups } from '../noise/sampleManifolds';
 import type { ManifoldKind, ManifoldSample } from '../noise/types';
-import { readCsv, upsertCsv, type Row } from '../tables/csv';
+import { readCsv, upsertCsv, writeCsv, type Row } from '../tables/csv';
 import type { RunData } from '../train/runData';
 import type { Run } from '../train/runDir';
 import { resolveAnalysisSettings, resolveRunLayers, writeSampleImages } from './analyzeRun';
@@ -138,6 +138,9 @@ export async function simulatedCapacityPoints(run: Run, options: SimcapOptions =
         },
       });
       progress.done();
+      const order: Record<string, number> = { unpermuted: 0, permuted: 1, restored: 2 };
+      const all = readCsv(file).sort((a, b) => Number(a.epoch) - Number(b.epoch) || Number(a.layer_index) - Number(b.layer_index) || (order[String(a.manifold)] ?? 9) - (order[String(b.manifold)] ?? 9));
+      writeCsv(file, all, SIMCAP_COLUMNS);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

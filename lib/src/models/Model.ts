@@ -123,7 +123,8 @@ export class Model {
       if (!v) throw new InputError(`setLayerValues('${layer}'): missing '${localName(p.name)}'`);
       if (!tf.util.arraysEqual(v.shape, p.variable.shape)) throw new InputError(`setLayerValues('${layer}'): '${localName(p.name)}' has shape [${v.shape}], expected [${p.variable.shape}]`);
     }
-    for (const p of params) p.variable.assign(values.get(localName(p.name))!.clone());
+    // assign() shares the clone's buffer; tidy disposes the clone's own handle so nothing leaks per call.
+    for (const p of params) tf.tidy(() => p.variable.assign(values.get(localName(p.name))!.clone()));
   }
 
   /** All parameter values as named Float32Arrays (the checkpoint content). */

@@ -11,8 +11,12 @@ const MEASURE_LABEL: Record<RewindMeasure, string> = {
   train_restored_accuracy: 'restored accuracy (true labels of permuted examples)',
 };
 
-/** Paper Fig. 4: accuracy after rewinding one layer (rows) to an earlier epoch (columns). */
-export function rewindHeatmap(rewinding: Row[], measure: RewindMeasure, opts: { title?: string } = {}): Figure {
+/**
+ * Paper Fig. 4: accuracy after rewinding one layer (rows) of the final model to an earlier epoch
+ * (columns). `peakEpoch` labels the test-accuracy peak's column; `reference` (e.g. the final model's
+ * accuracy on this measure) becomes the colour scale's midpoint, so red means above it and blue below.
+ */
+export function rewindHeatmap(rewinding: Row[], measure: RewindMeasure, opts: { title?: string; peakEpoch?: number; reference?: number } = {}): Figure {
   const rows = where(rewinding, { mode: 'single' });
   const layers = sortBy(rows, 'layer_index').map((r) => String(r.layer)).filter((l, i, a) => a.indexOf(l) === i);
   const epochs = unique<number>(rows, 'epoch');
@@ -20,9 +24,13 @@ export function rewindHeatmap(rewinding: Row[], measure: RewindMeasure, opts: { 
     const r = rows.find((x) => x.layer === layer && x.epoch === epoch);
     return r ? Number(r[measure]) : null;
   }));
+  const label = (e: number) => (e === opts.peakEpoch ? `${e} (test peak)` : String(e));
+  // Diverging at the reference: zmid has no effect once zmin/zmax fix the range, so move the white stop.
+  const ref = opts.reference !== undefined && Number.isFinite(opts.reference) ? Math.min(0.95, Math.max(0.05, opts.reference)) : null;
+  const colorscale = ref === null ? 'RdBu' : [[0, 'rgb(5,48,97)'], [ref / 2, 'rgb(67,147,195)'], [ref, 'rgb(247,247,247)'], [ref + (1 - ref) / 2, 'rgb(214,96,77)'], [1, 'rgb(103,0,31)']];
   return {
-    data: [{ type: 'heatmap', x: epochs.map(String), y: layers, z, zmin: 0, zmax: 1, colorscale: 'RdBu', colorbar: { title: { text: 'accuracy' } }, texttemplate: '%{z:.2f}' }],
-    layout: baseLayout(opts.title ?? `Rewinding one layer: ${MEASURE_LABEL[measure]}`, { xaxis: axis('epoch rewound to', { type: 'category' }), yaxis: axis('layer rewound', { type: 'category', automargin: true }), height: 480 }),
+    data: [{ type: 'heatmap', x: epochs.map(label), y: layers, z, zmin: 0, zmax: 1, colorscale, colorbar: { title: { text: 'accuracy' } }, texttemplate: '%{z:.2f}', hovertemplate: 'layer %{y} rewound to epoch %{x}: %{z:.3f}<extra></extra>' }],
+    layout: baseLayout(opts.title ?? `Rewinding one layer of the final model: ${MEASURE_LABEL[measure]}`, { xaxis: axis('epoch rewound to', { type: 'category' }), yaxis: axis('layer rewound', { type: 'category', automargin: true }), height: 480 }),
   };
 }
 

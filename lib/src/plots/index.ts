@@ -9,5 +9,5 @@ export type { GeometryMetric } from './fig2Geometry';
 export { rewindHeatmap, rewindCurves } from './fig4Rewind';
 export type { RewindMeasure } from './fig4Rewind';
 export { doubleDescentErrors, doubleDescentGeometry, doubleDescentGeometryPanels } from './fig5DoubleDescent';
-export { gradientContributionRatio, gradientScaling } from './fig6Gradients';
+export { gradientContributionRatio, gradientCosine, gradientScaling } from './fig6Gradients';
 export { unique, where, col, sortBy } from './tidy';

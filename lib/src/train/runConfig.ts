@@ -76,7 +76,7 @@ const OPTIMIZER_DEFAULTS: Record<OptimizerConfig['kind'], OptimizerConfig> = {
  * Defaults: a setting measured to show memorization on this 2-core machine in about two minutes
  * (environment.md, "Training speed"): 2000 MNIST images, ε = 0.5 permuted labels, the small CNN of
  * small-scale.md at half width, Adam 2e-3, batch 128, 40 epochs, no augmentation. Permuted examples
- * are fitted to ≥ 90% by about epoch 30; test accuracy peaks near epoch 9 and then falls ~30 points.
+ * are fitted to ≥ 90% by about epoch 30; test accuracy peaks near epoch 9 and then falls 30–35 points.
  */
 export const RUN_CONFIG_DEFAULTS: RunConfig = {
   dataset: 'mnist',

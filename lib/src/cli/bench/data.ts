@@ -17,6 +17,7 @@ import * as crypto from 'crypto';
 import { DATASET_NAMES, locateDataset, loadDataset } from '../../data';
 import type { DatasetName } from '../../data';
 import { UsageError } from '../command';
+import type { BenchTarget } from './target';
 
 interface Row {
   dataset: string;
@@ -132,6 +133,8 @@ export async function benchData(argv: string[]): Promise<number> {
   if (!values['cache-dir']) fs.rmSync(cacheDir, { recursive: true, force: true });
   return 0;
 }
+
+export const target: BenchTarget = { name: 'data', summary: 'dataset load times: cold decode + cache write vs cached read', usage: `usage: memgeo bench data [--datasets mnist,cifar10] [--repeats 2] [--cache-dir DIR] [--synthetic] [--json]\n\nTimes each available dataset: decode from the source (cache written to a temporary folder or --cache-dir) and cached read.\n--synthetic also times full-size random-pixel CIFAR-10/100 binary folders.`, run: benchData };
 
 if (require.main === module) {
   benchData(process.argv.slice(2)).then(

@@ -12,6 +12,7 @@ import { createModel, describeModelSpec, type ModelSpec } from '../../models';
 import { Rng } from '../../random';
 import { Optimizer, predictLogits, resolveRunConfig, trainStep } from '../../train';
 import { parseNumber, UsageError } from '../command';
+import type { BenchTarget } from './target';
 
 interface BenchConfig {
   key: string;
@@ -100,6 +101,14 @@ async function measure(c: BenchConfig, batches: number): Promise<{ params: numbe
     model.dispose();
   }
 }
+
+/** `memgeo bench epoch`, found by cli/commands/bench.ts. */
+export const target: BenchTarget = {
+  name: 'epoch',
+  summary: 'seconds per training epoch of the default model configurations',
+  usage,
+  run: benchEpoch,
+};
 
 if (require.main === module) {
   benchEpoch(process.argv.slice(2)).then(

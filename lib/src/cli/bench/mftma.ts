@@ -19,6 +19,7 @@ import { manifoldAnalysis, type ManifoldAnalysisOptions } from '../../manifold/m
 import { manifoldsFromNpy, type ManifoldPoints } from '../../manifold/manifoldPoints';
 import { seedStat } from '../../manifold/manifoldAnalysisSeeds';
 import { Rng } from '../../random/rng';
+import type { BenchTarget } from './target';
 
 const usage = `usage: memgeo bench mftma [--only readme,scaling,real] [--workers W] [--repeat R] [--shared DIR] [--json]
 
@@ -166,6 +167,8 @@ export async function benchMftma(argv: string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify(summary));
   return 0;
 }
+
+export const target: BenchTarget = { name: 'mftma', summary: 'manifold analysis: the reference README case, scaling in P/M/N/n_t, seed spread on the real case', usage: usage, run: benchMftma };
 
 if (require.main === module) {
   benchMftma(process.argv.slice(2)).then(

@@ -1,4 +1,5 @@
 import type { Experiment } from '../experiment';
+import type { Preset } from '../presets';
 import { trainStep } from './train';
 import { geometryStep } from './geometry';
 import { rewindingStep } from './rewinding';
@@ -15,11 +16,15 @@ export interface Step {
   title: string;
   /** Steps that must finish first. */
   needs: StepName[];
+  /** The preset section whose settings this step uses (null: none of its own). */
+  section?: keyof Preset | null;
+  /** Files and folders it writes (relative to the results folder and to the run directory), removed when its settings change. */
+  outputs?: string[];
   /** Resumable: a rerun after an interruption continues where it stopped. */
   run(exp: Experiment): Promise<void>;
 }
 
-export const STEPS: Record<StepName, Step> = {
+const STEP_DEFS: Record<StepName, Step> = {
   train: trainStep,
   geometry: geometryStep,
   rewinding: rewindingStep,
@@ -27,3 +32,17 @@ export const STEPS: Record<StepName, Step> = {
   gradients: gradientsStep,
   report: reportStep,
 };
+
+/** Which preset section each step reads, and what it writes (for invalidation when settings change). */
+const STEP_FILES: Record<StepName, { section: keyof Preset | null; outputs: string[] }> = {
+  train: { section: 'train', outputs: [] },
+  geometry: { section: 'geometry', outputs: ['geometry.csv', 'simcap.csv'] },
+  rewinding: { section: 'rewinding', outputs: ['rewinding.csv', 'rewinding.meta.json'] },
+  double_descent: { section: 'doubleDescent', outputs: ['double_descent.csv', 'double_descent_summary.json', 'double-descent'] },
+  gradients: { section: 'gradients', outputs: ['gradients.csv', 'gradient_scaling.csv', 'gradient_slopes.csv', 'gradients_findings.md'] },
+  report: { section: null, outputs: ['report.md', 'report.html', 'figures'] },
+};
+
+export const STEPS: Record<StepName, Step & { section: keyof Preset | null; outputs: string[] }> = Object.fromEntries(
+  STEP_ORDER.map((name) => [name, { ...STEP_DEFS[name], ...STEP_FILES[name] }]),
+) as Record<StepName, Step & { section: keyof Preset | null; outputs: string[] }>;

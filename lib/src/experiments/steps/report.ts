@@ -1,11 +1,34 @@
+import * as fs from 'fs';
+import { getBackendName, initBackend } from '../../backend';
+import { writeReport, type ReportSection } from '../../report';
+import { geometrySection, gradientsSection, rewindingSection, trainingSection } from '../reportSections';
 import type { Step } from './index';
 
-/** Issue 10: figures and report. */
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const MEMGEO_VERSION = (require('../../../package.json') as { version: string }).version;
+
+/** Issue 10: every figure (HTML, PNG, SVG) and report.md / report.html, one section per finding. */
 export const reportStep: Step = {
   name: 'report',
   title: 'figures and report',
   needs: ['train', 'geometry', 'rewinding', 'double_descent', 'gradients'],
-  async run() {
-    throw new Error("step 'report' is not implemented yet (issue 10)");
+  async run(exp) {
+    await initBackend();
+    const sections = [trainingSection(exp), geometrySection(exp), rewindingSection(exp), gradientsSection(exp)].filter((s): s is ReportSection => s !== null);
+    const config = JSON.parse(fs.readFileSync(exp.file('run/config.json'), 'utf8')) as { run?: { backend?: string } };
+    const written = await writeReport(
+      sections,
+      {
+        title: 'memgeo: the geometry of generalization and memorization, reproduced',
+        preset: exp.preset.name,
+        presetDescription: exp.preset.description,
+        backend: config.run?.backend ?? getBackendName(),
+        memgeoVersion: MEMGEO_VERSION,
+        generatedAt: new Date().toISOString(),
+        timings: exp.table('timings').map((t) => ({ step: String(t.step), seconds: Number(t.seconds) })),
+      },
+      exp.out,
+    );
+    exp.log(`report: ${written.markdown}, ${written.html} (${written.figures.length} figures${written.images ? ', with PNG/SVG' : ', no Chromium: HTML only'})`);
   },
 };

@@ -1,0 +1,121 @@
+import { parseArgs } from 'util';
+import type { EpochSelection } from '../../experiments/presets';
+import { analyzeRun } from '../../geometry/analyzeRun';
+import { simulatedCapacityPoints } from '../../geometry/simulatedCapacityPoints';
+import { openRun } from '../../train/runDir';
+import type { TaskProgressMode } from '../../progress/taskProgress';
+import { parseNumber, parseNumberList, UsageError, type Command } from '../command';
+
+const usage = `usage: memgeo analyze RUN [options]
+
+Manifold geometry of a trained run across epochs and layers (paper Figs. 1B-3): for each checkpoint
+and analysis point, MFTMA capacity, radius, dimension, centre correlation and K of the unpermuted,
+permuted and restored manifolds (P classes x M training examples, the same examples at every epoch
+and layer), plus the all-data participation ratio. Rows go to RUN/geometry.csv (resumable: cells
+already there with the same settings are not recomputed). Prints the table.
+
+options:
+  --epochs SPEC          all (default), a list or ranges (0,9,40 or 0-40:5), or count:N (about N
+                         epochs spread over the run, always with 0, the test-accuracy peak and the last)
+  --layers LIST          analysis points, e.g. input,conv2,fc1 (default: all of the model's)
+  --P N                  classes (manifolds) per analysis (default 10)
+  --M N                  examples per manifold (default 50)
+  --n-t N                t-vectors per manifold (default 200)
+  --kappa K              margin (default 0)
+  --seed S               draws the examples and the projection; first analysis seed (default 0)
+  --seeds K              analysis seeds per cell: the table has their mean and std (default 3)
+  --mode stable|faithful MFTMA mode (default stable)
+  --projection-dim D     project layers wider than D to D features (default 5000)
+  --simcap N             also the simulated capacity (Fig. 1B) of N cells -> RUN/simcap.csv
+  --simcap-n-rep R       dichotomies per N' in the simulation (default 50)
+  --simcap-m M           examples per manifold in the simulation (default min(M, 20))
+  --workers W            worker threads (default: the CPU count)
+  --progress MODE        bar|lines|compact|none (default: bar on a terminal)
+  --json                 one JSON object per row instead of a table`;
+
+/** `--epochs` value → an epoch selection. */
+export function parseEpochSpec(value: string | undefined): EpochSelection {
+  if (value === undefined || value === 'all') return 'all';
+  const m = /^count:(\d+)$/.exec(value);
+  if (m) {
+    const n = Number(m[1]);
+    if (n < 2) throw new UsageError(`--epochs count:N needs N >= 2, got ${n}`);
+    return { count: n };
+  }
+  return parseNumberList(value, '--epochs');
+}
+
+const fmt = (v: unknown, d = 4) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : String(v ?? '-'));
+
+export const command: Command = {
+  name: 'analyze',
+  summary: 'manifold geometry of a trained run across epochs and layers -> RUN/geometry.csv (Figs. 1B-3)',
+  usage,
+  async run(argv) {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        epochs: { type: 'string' },
+        layers: { type: 'string' },
+        P: { type: 'string' },
+        M: { type: 'string' },
+        'n-t': { type: 'string' },
+        kappa: { type: 'string' },
+        seed: { type: 'string' },
+        seeds: { type: 'string' },
+        mode: { type: 'string' },
+        'projection-dim': { type: 'string' },
+        simcap: { type: 'string' },
+        'simcap-n-rep': { type: 'string' },
+        'simcap-m': { type: 'string' },
+        workers: { type: 'string' },
+        progress: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
+    if (positionals.length !== 1) throw new UsageError(`expected one run directory, got ${positionals.length}\n\n${usage}`);
+    const mode = values.mode;
+    if (mode !== undefined && mode !== 'stable' && mode !== 'faithful') throw new UsageError(`--mode: expected stable or faithful, got '${mode}'`);
+    const progress = values.progress as TaskProgressMode | undefined;
+    if (progress !== undefined && !['auto', 'bar', 'lines', 'compact', 'none'].includes(progress)) throw new UsageError(`--progress: expected bar, lines, compact or none, got '${progress}'`);
+    const layers = values.layers?.split(',').map((s) => s.trim()).filter(Boolean);
+    if (layers && layers.length === 0) throw new UsageError('--layers: empty list');
+    const settings = {
+      P: parseNumber(values.P, '--P', { integer: true, min: 2 }),
+      M: parseNumber(values.M, '--M', { integer: true, min: 2 }),
+      nT: parseNumber(values['n-t'], '--n-t', { integer: true, min: 1 }),
+      kappa: parseNumber(values.kappa, '--kappa'),
+      seed: parseNumber(values.seed, '--seed', { integer: true }),
+      seeds: parseNumber(values.seeds, '--seeds', { integer: true, min: 1 }),
+      mode: mode as 'stable' | 'faithful' | undefined,
+      projectionDim: parseNumber(values['projection-dim'], '--projection-dim', { integer: true, min: 1 }),
+    };
+    const simcap = parseNumber(values.simcap, '--simcap', { integer: true, min: 1 });
+    const nRep = parseNumber(values['simcap-n-rep'], '--simcap-n-rep', { integer: true, min: 1 });
+    const simcapM = parseNumber(values['simcap-m'], '--simcap-m', { integer: true, min: 2 });
+    const concurrency = parseNumber(values.workers, '--workers', { integer: true, min: 1 });
+    const epochs = parseEpochSpec(values.epochs);
+
+    const run = openRun(positionals[0]);
+    const r = await analyzeRun(run, { ...settings, epochs, layers, concurrency, progress });
+    const s = simcap !== undefined ? await simulatedCapacityPoints(run, { ...settings, points: simcap, nRep, simcapM, geometry: r.rows, concurrency, progress }) : null;
+    if (values.json) {
+      for (const row of r.rows) console.log(JSON.stringify(row));
+      for (const row of s?.rows ?? []) console.log(JSON.stringify({ table: 'simcap', ...row }));
+      return 0;
+    }
+    console.log(`${r.file}: ${r.computed} cells computed, ${r.reused} already there (${r.seconds.toFixed(1)} s, ${r.workers} worker(s)); P = ${r.settings.P}, M = ${r.settings.M}, n_t = ${r.settings.n_t}, ${r.settings.n_seeds} seed(s), ${r.settings.mode} mode; 2/M = ${(2 / r.settings.M).toFixed(4)}`);
+    console.log(`${'epoch'.padStart(5)} ${'layer'.padEnd(10)} ${'manifold'.padEnd(10)} ${'capacity'.padStart(8)} ${'± std'.padStart(7)} ${'radius'.padStart(7)} ${'dim'.padStart(7)} ${'rho_c'.padStart(6)} ${'K'.padStart(4)} ${'PR'.padStart(7)}`);
+    for (const row of r.rows) {
+      console.log(`${String(row.epoch).padStart(5)} ${String(row.layer).padEnd(10)} ${String(row.manifold).padEnd(10)} ${fmt(row.capacity).padStart(8)} ${fmt(row.capacity_std).padStart(7)} ${fmt(row.radius, 3).padStart(7)} ${fmt(row.dimension, 2).padStart(7)} ${fmt(row.center_correlation, 3).padStart(6)} ${fmt(row.K, 1).padStart(4)} ${fmt(row.participation_ratio, 1).padStart(7)}${row.note ? `  ${row.note}` : ''}`);
+    }
+    if (s) {
+      console.log(`\n${s.file}: ${s.computed} points computed, ${s.reused} already there (${s.seconds.toFixed(1)} s)`);
+      console.log(`${'epoch'.padStart(5)} ${'layer'.padEnd(10)} ${'manifold'.padEnd(10)} ${'MFT'.padStart(8)} ${'simulated'.padStart(9)}`);
+      for (const row of s.rows) console.log(`${String(row.epoch).padStart(5)} ${String(row.layer).padEnd(10)} ${String(row.manifold).padEnd(10)} ${fmt(row.capacity).padStart(8)} ${fmt(row.simulated_capacity).padStart(9)}${row.note ? `  ${row.note}` : ''}`);
+    }
+    return 0;
+  },
+};

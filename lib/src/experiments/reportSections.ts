@@ -1,0 +1,166 @@
+import type { Row } from '../tables/csv';
+import { fig1bSimulatedCapacity, geometryByLayer, geometryChange, geometryHeatmap, gradientContributionRatio, gradientCosine, gradientScaling, rewindCurves, rewindHeatmap, testPeak, trainingCurves } from '../plots';
+import { gradientFindings } from '../gradients';
+import { geometryFindings, simcapSummary } from '../geometry';
+import { rewindingFindings } from '../rewind';
+import type { ReportSection } from '../report';
+import type { Experiment } from './experiment';
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/** metrics.csv of the main run (published in the results folder by the train step). */
+function metricsOf(exp: Experiment): Row[] {
+  const rows = exp.table('metrics');
+  return rows.length > 0 ? rows : exp.run().metrics();
+}
+
+function accuracyAt(metrics: Row[], epoch: number, split: string): number {
+  const r = metrics.find((m) => Number(m.epoch) === epoch && m.split === split);
+  return r ? Number(r.accuracy) : NaN;
+}
+
+/** Training with permuted labels: generalization first, memorization late (paper Fig. 2, top; §3.2). */
+export function trainingSection(exp: Experiment): ReportSection | null {
+  const metrics = metricsOf(exp);
+  if (metrics.length === 0) return null;
+  const peak = testPeak(metrics);
+  const last = Math.max(...metrics.map((m) => Number(m.epoch)));
+  const finalTest = accuracyAt(metrics, last, 'test');
+  const finalPermuted = accuracyAt(metrics, last, 'train_permuted');
+  const peakPermuted = accuracyAt(metrics, peak.epoch, 'train_permuted');
+  const drop = peak.accuracy - finalTest;
+  const cfg = exp.preset.train;
+  return {
+    id: 'training',
+    title: 'Training with permuted labels',
+    paperClaim:
+      'With a fraction ε of labels permuted, a network first learns from the examples that share features (test accuracy rises to an early peak while permuted examples are not fitted); later it memorizes the permuted examples and test accuracy falls (paper Fig. 2, top; the shape of the curve is recalled, not verified, see paper.md).',
+    figures: [{ name: 'training-curves', caption: 'Accuracy by epoch: unpermuted, permuted (trained labels), restored (true labels of permuted examples), test.', figure: trainingCurves(metrics) }],
+    numbers: {
+      columns: ['quantity', 'value'],
+      rows: [
+        ['test-accuracy peak (epoch)', `${pct(peak.accuracy)} (epoch ${peak.epoch})`],
+        ['final test accuracy (epoch)', `${pct(finalTest)} (epoch ${last})`],
+        ['permuted training accuracy at the peak / final', `${pct(peakPermuted)} / ${pct(finalPermuted)}`],
+      ],
+    },
+    checks: [
+      { claim: 'the permuted examples are memorized (final training accuracy on them ≥ 90%)', held: finalPermuted >= 0.9, evidence: `final permuted training accuracy ${pct(finalPermuted)} at epoch ${last}` },
+      { claim: 'test accuracy falls at least 5 points below its peak', held: drop >= 0.05, evidence: `peak ${pct(peak.accuracy)} at epoch ${peak.epoch}, final ${pct(finalTest)}: a drop of ${(100 * drop).toFixed(1)} points` },
+    ],
+    notes: [`Setting: ${cfg.dataset}, ${cfg.trainSize ?? 'all'} training images, noise ${JSON.stringify(cfg.noise)}, model ${JSON.stringify(cfg.model)}, ${cfg.epochs} epochs.`],
+  };
+}
+
+/** Layer rewinding restores generalization (paper Fig. 4, §4), next to Maini et al.'s measure. */
+export function rewindingSection(exp: Experiment): ReportSection | null {
+  const rows = exp.table('rewinding');
+  const metrics = metricsOf(exp);
+  if (rows.length === 0 || metrics.length === 0) return null;
+  const f = rewindingFindings(rows, metrics);
+  const acc = (a: { test_accuracy: number; recovered: number; train_permuted_accuracy: number; layers: string[] }, what: string) => [what, a.layers.join(', '), pct(a.test_accuracy), pct(a.recovered), pct(a.train_permuted_accuracy)];
+  return {
+    id: 'rewinding',
+    title: 'Rewinding the final layers restores generalization',
+    paperClaim:
+      'Reverting the weights of the final few layers to an epoch before significant memorization restores generalization (test accuracy), while early layers, barely changed by memorization, matter little [verified claim; protocol reconstructed, paper.md §4]. Maini et al. (2023) measure accuracy on the memorized examples instead and argue memorization is not confined to the last layers.',
+    figures: [
+      { name: 'rewinding-test-heatmap', caption: 'Test accuracy after rewinding one layer (row) to an earlier epoch (column).', figure: rewindHeatmap(rows, 'test_accuracy', { peakEpoch: f.peakEpoch, reference: f.finalTestAccuracy }) },
+      { name: 'rewinding-permuted-heatmap', caption: "Accuracy on the permuted examples (labels trained on; Maini et al.'s measure) after rewinding one layer.", figure: rewindHeatmap(rows, 'train_permuted_accuracy', { peakEpoch: f.peakEpoch }) },
+      { name: 'rewinding-curves', caption: `Rewinding the last L or the first L layers to epoch ${f.targetEpoch}, against the final and the peak test accuracy.`, figure: rewindCurves(rows, f.targetEpoch, { finalTestAccuracy: f.finalTestAccuracy, peakTestAccuracy: f.peakTestAccuracy }) },
+    ],
+    numbers: {
+      columns: [`rewound to epoch ${f.targetEpoch}`, 'layers', 'test accuracy', 'share of the drop recovered', 'permuted examples, trained labels'],
+      rows: [
+        ['final model (nothing rewound)', '-', pct(f.finalTestAccuracy), '0%', pct(f.finalPermutedAccuracy)],
+        ...(f.last ? [acc(f.last, `last ${f.last.L} layers`)] : []),
+        ...(f.first ? [acc(f.first, 'first layer only')] : []),
+        ...f.single.map((a) => acc(a, 'one layer')),
+      ],
+    },
+    checks: f.checks,
+    notes: [`Peak test accuracy ${pct(f.peakTestAccuracy)} at epoch ${f.peakEpoch}; final ${pct(f.finalTestAccuracy)} at epoch ${f.finalEpoch}. Layers whose rewinding alone undoes most of the memorization: ${f.memorizingLayers.join(', ') || 'none'}.`],
+  };
+}
+
+/** Why networks do not memorize early: gradient contributions of permuted examples (paper §6, Fig. 6). */
+export function gradientsSection(exp: Experiment): ReportSection | null {
+  const gradients = exp.table('gradients');
+  const scaling = exp.table('gradient_scaling');
+  const metrics = metricsOf(exp);
+  if (gradients.length === 0) return null;
+  const fd = gradientFindings(gradients, scaling, metrics);
+  const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+  const o = fd.options;
+  const layersText = (pick: (l: (typeof fd.layers)[number]) => number) => fd.layers.filter((l) => l.layer !== 'all').map((l) => `${l.layer} ${f2(pick(l))}`).join(', ');
+  const checks = [] as ReportSection['checks'];
+  const v0 = fd.verdicts.init;
+  checks.push({ claim: `at initialization (epoch ${v0.epoch}) the permuted group's contribution is clearly smaller than the unpermuted group's in every layer (ratio < ${o.clearlySmaller})`, held: v0.permutedSmallerEveryLayer, evidence: `ratio ‖c_permuted‖/‖c_unpermuted‖ per layer: ${layersText((l) => l.init.ratio)}` });
+  checks.push({ claim: `at initialization the summed gradient of n unpermuted examples grows like n (slope within ±${o.slopeTolerance} of 1 in every layer)`, held: v0.unpermutedSlopeNear1, evidence: `fitted slopes: ${layersText((l) => l.init.slopeUnpermuted)}` });
+  checks.push({ claim: `at initialization the summed gradient of n permuted examples grows like √n (slope within ±${o.slopeTolerance} of 0.5 in every layer)`, held: v0.permutedSlopeNearHalf, evidence: `fitted slopes: ${layersText((l) => l.init.slopePermuted)}` });
+  checks.push({ claim: `the ratio grows (≥ ×${o.growthFactor}) from initialization to the epoch the unpermuted examples are fitted (epoch ${fd.fittedEpoch})`, held: v0.ratioGrowsByFitted, evidence: `ratio at epoch ${fd.fittedEpoch}: ${layersText((l) => l.fitted.ratio)}` });
+  const ve = fd.verdicts.early;
+  if (ve) {
+    checks.push({ claim: `measured after the first epoch instead (epoch ${ve.epoch}, unpermuted train accuracy ${pct(fd.accuracyEarly)}): the permuted contribution is clearly smaller in every layer`, held: ve.permutedSmallerEveryLayer, evidence: `ratio per layer: ${layersText((l) => (l.early ? l.early.ratio : NaN))}; fitted slopes there, unpermuted: ${layersText((l) => (l.early ? l.early.slopeUnpermuted : NaN))}, permuted: ${layersText((l) => (l.early ? l.early.slopePermuted : NaN))}` });
+    checks.push({ claim: `from epoch ${ve.epoch} to epoch ${fd.fittedEpoch} the ratio grows (≥ ×${o.growthFactor}) in every layer`, held: ve.ratioGrowsByFitted, evidence: `ratio at epoch ${fd.fittedEpoch}: ${layersText((l) => l.fitted.ratio)}` });
+  }
+  const scalingEpochs = [...new Set(scaling.map((r) => Number(r.epoch)))].sort((a, b) => a - b);
+  return {
+    id: 'gradients',
+    title: 'Gradient contributions of permuted examples',
+    paperClaim:
+      'Near initialization the gradient contribution of permuted examples is small, so networks do not memorize early: labels independent of the features make their per-example gradients add incoherently (norm of the sum ~ √n) while unpermuted examples add coherently (~ n); once the unpermuted examples are fitted, the permuted ones dominate [claim verified; the argument is reconstructed, paper.md §6].',
+    figures: [
+      { name: 'gradients-ratio', caption: 'Contribution of the permuted group relative to the unpermuted group, per layer, by epoch (with training curves).', figure: gradientContributionRatio(gradients, { metrics }) },
+      { name: 'gradients-cosine', caption: 'Cosine between the unpermuted and the permuted group gradients, per layer.', figure: gradientCosine(gradients) },
+      ...scalingEpochs.slice(0, 2).map((e) => ({ name: `gradients-scaling-epoch${e}`, caption: `Norm of the summed gradient of n examples against n, epoch ${e}, with fitted slopes.`, figure: gradientScaling(scaling, e) })),
+    ],
+    numbers: {
+      columns: ['layer', `ratio @${fd.initEpoch}`, ...(fd.earlyEpoch !== null ? [`ratio @${fd.earlyEpoch}`] : []), `ratio @${fd.fittedEpoch}`, 'max ratio (epoch)', `slopes u / p @${fd.initEpoch}`],
+      rows: fd.layers.map((l) => [l.layer, f2(l.init.ratio), ...(fd.earlyEpoch !== null ? [f2(l.early?.ratio ?? NaN)] : []), f2(l.fitted.ratio), `${f2(l.ratioMax)} (${l.epochMax})`, `${f2(l.init.slopeUnpermuted)} / ${f2(l.init.slopePermuted)}`]),
+    },
+    checks,
+    notes: ['Contribution of a group G = (n_G/n)·g_G, so the contributions of the groups sum exactly to the full-batch gradient; gradients are taken in inference mode (batch-norm running statistics), so each example\'s gradient depends only on itself.'],
+  };
+}
+
+/** The geometry of memorization across layers and epochs (paper Figs. 1B–3). */
+export function geometrySection(exp: Experiment): ReportSection | null {
+  const geometry = exp.table('geometry');
+  const metrics = metricsOf(exp);
+  if (geometry.length === 0 || metrics.length === 0) return null;
+  const f = geometryFindings(geometry, metrics);
+  const simcap = exp.table('simcap');
+  const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+  const epochs = f.keyEpochs;
+  const figures: ReportSection['figures'] = [
+    { name: 'geometry-capacity', caption: `Manifold capacity against layer at epochs ${epochs.join(', ')} (the test peak is epoch ${f.peakAnalysisEpoch}); error bars: seed-to-seed std; dashed: 2/M.`, figure: geometryByLayer(geometry, 'capacity', { epochs }) },
+    { name: 'geometry-radius', caption: 'Manifold radius against layer.', figure: geometryByLayer(geometry, 'radius', { epochs }) },
+    { name: 'geometry-dimension', caption: 'Manifold dimension against layer.', figure: geometryByLayer(geometry, 'dimension', { epochs }) },
+    { name: 'geometry-center-correlation', caption: 'Center correlation against layer.', figure: geometryByLayer(geometry, 'center_correlation', { epochs }) },
+    { name: 'geometry-permuted-capacity-heatmap', caption: 'Permuted-manifold capacity, layer × epoch.', figure: geometryHeatmap(geometry, 'capacity', 'permuted') },
+    { name: 'geometry-capacity-change', caption: `Relative change of capacity from the test peak (epoch ${f.peakAnalysisEpoch}) to the last epoch (${f.lastAnalysisEpoch}), per layer.`, figure: geometryChange(geometry, 'capacity', f.peakAnalysisEpoch, f.lastAnalysisEpoch) },
+  ];
+  const notes = [...f.notes];
+  if (simcap.length > 0) {
+    const sc = simcapSummary(simcap);
+    figures.push({ name: 'fig1b-simulated-capacity', caption: 'Simulated capacity against MFT capacity on the same points (Fig. 1B).', figure: fig1bSimulatedCapacity(simcap) });
+    notes.push(`Fig. 1B check: ${sc.measured} of ${sc.points} points measured; median |α_sim/α_MFT − 1| = ${(100 * sc.medianRelError).toFixed(1)}%, largest ${(100 * sc.maxRelError).toFixed(1)}%, correlation ${sc.correlation.toFixed(3)}.${sc.unmeasured.length ? ` Not measurable: ${sc.unmeasured.map((u) => `epoch ${u.epoch} ${u.layer} ${u.manifold} (${u.note})`).join('; ')}.` : ''}`);
+  }
+  return {
+    id: 'geometry',
+    title: 'Geometry across layers and epochs: memorization in the final layers',
+    paperClaim:
+      'All layers first learn from examples that share features: while the network generalizes, unpermuted and restored manifolds grow more separable with depth and permuted manifolds stay near the unstructured level. Memorization happens late and in the deeper layers: permuted manifolds shrink in radius and dimension and their capacity rises only in the final layers, restored capacity falls there, and early layers barely change [claims verified; figure details recalled, paper.md §2].',
+    figures,
+    numbers: {
+      columns: ['layer', `unpermuted @${f.peakAnalysisEpoch}`, `restored @${f.peakAnalysisEpoch}`, `permuted @${f.peakAnalysisEpoch}`, 'permuted / (2/M)', `permuted @${f.lastAnalysisEpoch}`, `restored @${f.lastAnalysisEpoch}`],
+      rows: f.atPeak.map((a) => {
+        const last = (kind: string) => f.changes.find((c) => c.layer === a.layer && c.manifold === kind && c.metric === 'capacity')?.last ?? NaN;
+        return [a.layer, f3(a.unpermuted), f3(a.restored), f3(a.permuted), a.permutedOverUnstructured.toFixed(2), f3(last('permuted')), f3(last('restored'))];
+      }),
+    },
+    checks: f.claims.filter((c) => c.id !== 'memorization').map((c) => ({ claim: c.text, held: c.held, evidence: c.evidence })),
+    notes: [`Capacity at P = ${f.P} classes, M = ${f.M} examples per manifold; unstructured level 2/M = ${f.unstructured.toFixed(3)}. "First" hidden layers: ${f.firstLayers.join(', ')}; "last": ${f.lastLayers.join(', ')}.`, ...notes],
+  };
+}

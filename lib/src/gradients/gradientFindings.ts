@@ -1,0 +1,188 @@
+import type { Row } from '../tables/csv';
+import { gradientScalingSlopes } from './gradientScaling';
+
+export interface GradientFindingsOptions {
+  /** The permuted contribution counts as "clearly smaller" when ratio < this (default 0.5). */
+  clearlySmaller?: number;
+  /** Slopes count as "close" to 1 and 1/2 within ± this (default 0.15). */
+  slopeTolerance?: number;
+  /** The ratio "grows" when ratio(fitted) ≥ this × the earlier ratio (default 2). */
+  growthFactor?: number;
+  /** The unpermuted examples count as fitted at the first analysed epoch whose train_unpermuted accuracy ≥ this (default 0.9). */
+  fittedAccuracy?: number;
+}
+
+/** The measurements of one layer at one epoch. */
+export interface LayerAtEpoch {
+  /** ‖c_permuted‖ / ‖c_unpermuted‖: the permuted group's contribution to the full-batch gradient relative to the unpermuted group's. */
+  ratio: number;
+  /** cos(g_unpermuted, g_permuted) (NaN for `all`). */
+  cosine: number;
+  /** Fitted log–log slopes of the scaling check (NaN where it was not measured, and for `all`). */
+  slopeUnpermuted: number;
+  slopePermuted: number;
+}
+
+/** Per layer (and `all`: every layer's parameters together), the contribution ratio over training. */
+export interface LayerFindings {
+  layer: string;
+  layerIndex: number;
+  init: LayerAtEpoch;
+  /** At the first analysed epoch after initialization (null if there is none). */
+  early: LayerAtEpoch | null;
+  fitted: LayerAtEpoch;
+  last: LayerAtEpoch;
+  ratioMax: number;
+  epochMax: number;
+  /** First analysed epoch where the permuted contribution is the larger (ratio > 1); null if never. */
+  firstDominantEpoch: number | null;
+}
+
+/** A yes/no answer per claim, at one epoch; null where the needed rows are missing. */
+export interface EpochVerdicts {
+  epoch: number;
+  /** ratio < clearlySmaller in every layer. */
+  permutedSmallerEveryLayer: boolean;
+  /** |slope − 1| ≤ tolerance for the unpermuted group in every layer. */
+  unpermutedSlopeNear1: boolean | null;
+  /** |slope − 1/2| ≤ tolerance for the permuted group in every layer. */
+  permutedSlopeNearHalf: boolean | null;
+  /** ratio(fitted epoch) ≥ growthFactor × ratio(this epoch) in every layer. */
+  ratioGrowsByFitted: boolean | null;
+}
+
+export interface GradientFindings {
+  initEpoch: number;
+  /** First analysed epoch after initialization (null if none). */
+  earlyEpoch: number | null;
+  /** First analysed epoch with train_unpermuted accuracy ≥ fittedAccuracy (the last epoch without metrics, or if never). */
+  fittedEpoch: number;
+  lastEpoch: number;
+  /** train_unpermuted accuracy at the early and fitted epochs (NaN without metrics). */
+  accuracyEarly: number;
+  accuracyFitted: number;
+  layers: LayerFindings[];
+  /** Epoch, layer, group, slope, … at every scaling epoch (`gradientScalingSlopes`). */
+  slopes: Row[];
+  /** The claims of paper.md §6 checked at initialization, and again after the first analysed epoch. */
+  verdicts: { init: EpochVerdicts; early: EpochVerdicts | null };
+  options: Required<GradientFindingsOptions>;
+}
+
+/**
+ * What the gradient tables say about the paper's argument (paper.md §6), with verdicts computed from
+ * the data against stated thresholds: near initialization the permuted group's contribution to the
+ * full-batch gradient is small (ratio ‖c_p‖/‖c_u‖ ≪ 1), because its per-example gradients add
+ * incoherently (log–log slope ≈ 1/2) while the unpermuted ones add coherently (slope ≈ 1); the ratio
+ * grows once the unpermuted examples are fitted. The claims are checked at initialization (the first
+ * analysed epoch) and at the next analysed epoch. Layer `all` is the whole network (norms combined
+ * over layers: ‖c‖² = Σ_layers ‖c_layer‖²). `metrics` (metrics.csv rows) locates the fitted epoch.
+ */
+export function gradientFindings(gradients: Row[], scaling: Row[] = [], metrics: Row[] = [], options: GradientFindingsOptions = {}): GradientFindings {
+  const opts: Required<GradientFindingsOptions> = { clearlySmaller: 0.5, slopeTolerance: 0.15, growthFactor: 2, fittedAccuracy: 0.9, ...options };
+  if (gradients.length === 0) throw new Error('gradientFindings: the gradients table is empty');
+  const epochs = [...new Set(gradients.map((r) => Number(r.epoch)))].sort((a, b) => a - b);
+  const initEpoch = epochs[0];
+  const earlyEpoch = epochs.length > 1 ? epochs[1] : null;
+  const lastEpoch = epochs[epochs.length - 1];
+  const acc = new Map(metrics.filter((r) => r.split === 'train_unpermuted').map((r) => [Number(r.epoch), Number(r.accuracy)]));
+  const fittedEpoch = epochs.find((e) => (acc.get(e) ?? -Infinity) >= opts.fittedAccuracy) ?? lastEpoch;
+
+  const layerOrder = new Map<string, number>();
+  for (const r of gradients) layerOrder.set(String(r.layer), Number(r.layer_index));
+  const layerNames = [...layerOrder.keys()].sort((a, b) => layerOrder.get(a)! - layerOrder.get(b)!);
+  const cn = new Map<string, number>();
+  const cos = new Map<string, number>();
+  for (const r of gradients) {
+    cn.set(`${r.epoch}|${r.layer}|${r.group}`, Number(r.contribution_norm));
+    cos.set(`${r.epoch}|${r.layer}`, Number(r.cosine));
+    const k = `${r.epoch}|all|${r.group}`;
+    cn.set(k, Math.hypot(cn.get(k) ?? 0, Number(r.contribution_norm)));
+  }
+  const ratio = (e: number, l: string) => (cn.get(`${e}|${l}|permuted`) ?? NaN) / (cn.get(`${e}|${l}|unpermuted`) ?? NaN);
+  const slopes = scaling.length ? gradientScalingSlopes(scaling) : [];
+  const slope = (e: number, l: string, g: string) => Number(slopes.find((s) => s.epoch === e && s.layer === l && s.group === g)?.slope ?? NaN);
+  const at = (e: number, layer: string): LayerAtEpoch => ({ ratio: ratio(e, layer), cosine: cos.get(`${e}|${layer}`) ?? NaN, slopeUnpermuted: slope(e, layer, 'unpermuted'), slopePermuted: slope(e, layer, 'permuted') });
+
+  const layers: LayerFindings[] = [...layerNames, 'all'].map((layer) => {
+    const rs = epochs.map((e) => ratio(e, layer));
+    let k = 0;
+    rs.forEach((v, i) => (v > rs[k] || !(rs[k] >= 0) ? (k = i) : 0));
+    const dom = epochs.find((_, i) => rs[i] > 1);
+    return {
+      layer,
+      layerIndex: layer === 'all' ? Math.max(...layerOrder.values()) + 1 : layerOrder.get(layer)!,
+      init: at(initEpoch, layer),
+      early: earlyEpoch === null ? null : at(earlyEpoch, layer),
+      fitted: at(fittedEpoch, layer),
+      last: at(lastEpoch, layer),
+      ratioMax: rs[k],
+      epochMax: epochs[k],
+      firstDominantEpoch: dom ?? null,
+    };
+  });
+  const perLayer = layers.filter((l) => l.layer !== 'all');
+  const verdictsAt = (epoch: number, pick: (l: LayerFindings) => LayerAtEpoch): EpochVerdicts => {
+    const v = perLayer.map(pick);
+    const haveSlopes = v.every((x) => Number.isFinite(x.slopeUnpermuted) && Number.isFinite(x.slopePermuted));
+    return {
+      epoch,
+      permutedSmallerEveryLayer: v.every((x) => x.ratio < opts.clearlySmaller),
+      unpermutedSlopeNear1: haveSlopes ? v.every((x) => Math.abs(x.slopeUnpermuted - 1) <= opts.slopeTolerance) : null,
+      permutedSlopeNearHalf: haveSlopes ? v.every((x) => Math.abs(x.slopePermuted - 0.5) <= opts.slopeTolerance) : null,
+      ratioGrowsByFitted: fittedEpoch > epoch ? perLayer.every((l) => l.fitted.ratio >= opts.growthFactor * pick(l).ratio) : null,
+    };
+  };
+  return {
+    initEpoch,
+    earlyEpoch,
+    fittedEpoch,
+    lastEpoch,
+    accuracyEarly: earlyEpoch === null ? NaN : acc.get(earlyEpoch) ?? NaN,
+    accuracyFitted: acc.get(fittedEpoch) ?? NaN,
+    layers,
+    slopes,
+    verdicts: { init: verdictsAt(initEpoch, (l) => l.init), early: earlyEpoch === null ? null : verdictsAt(earlyEpoch, (l) => l.early!) },
+    options: opts,
+  };
+}
+
+const f = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '–');
+const yesNo = (v: boolean | null) => (v === null ? 'not measured' : v ? 'yes' : 'NO');
+
+/** The findings as Markdown: verdicts at initialization and after the first epoch, a per-layer table, and the slopes at every scaling epoch. */
+export function formatGradientFindings(fd: GradientFindings): string {
+  const o = fd.options;
+  const lines: string[] = [];
+  const acc = (v: number) => (Number.isFinite(v) ? `, unpermuted train accuracy ${f(v)}` : '');
+  const verdictLines = (v: EpochVerdicts, what: string) => {
+    lines.push(`- ${what} (epoch ${v.epoch}): permuted contribution clearly smaller (ratio < ${o.clearlySmaller}) in every layer: **${yesNo(v.permutedSmallerEveryLayer)}**; unpermuted slope within ±${o.slopeTolerance} of 1 in every layer: **${yesNo(v.unpermutedSlopeNear1)}**; permuted slope within ±${o.slopeTolerance} of 0.5 in every layer: **${yesNo(v.permutedSlopeNearHalf)}**; ratio grows ≥ ×${o.growthFactor} by the fitted epoch ${fd.fittedEpoch} in every layer: **${yesNo(v.ratioGrowsByFitted)}**`);
+  };
+  verdictLines(fd.verdicts.init, 'At initialization');
+  if (fd.verdicts.early) verdictLines(fd.verdicts.early, `After the first analysed epoch${acc(fd.accuracyEarly)}`);
+  const reached = fd.accuracyFitted >= o.fittedAccuracy;
+  lines.push(`- Fitted epoch: ${fd.fittedEpoch} (${reached ? `first analysed epoch with unpermuted train accuracy ≥ ${o.fittedAccuracy}: ${f(fd.accuracyFitted, 3)}` : `unpermuted train accuracy never reached ${o.fittedAccuracy}${Number.isFinite(fd.accuracyFitted) ? ` (${f(fd.accuracyFitted, 3)} at the end)` : ' (no metrics)'}: the last analysed epoch`}).`);
+  lines.push('');
+  const e1 = fd.earlyEpoch;
+  const head = ['layer', `ratio @${fd.initEpoch}`, ...(e1 !== null ? [`ratio @${e1}`] : []), `ratio @${fd.fittedEpoch}`, 'max ratio (epoch)', `ratio @${fd.lastEpoch}`, 'first epoch ratio > 1', `cos(g_u, g_p) @${fd.initEpoch}`, ...(e1 !== null ? [`cos @${e1}`, `cos @${fd.fittedEpoch}`] : []), `slopes u / p @${fd.initEpoch}`, ...(e1 !== null ? [`slopes u / p @${e1}`] : [])];
+  lines.push(`| ${head.join(' | ')} |`);
+  lines.push(`|${head.map(() => '---').join('|')}|`);
+  for (const l of fd.layers) {
+    const cells = [l.layer, f(l.init.ratio), ...(l.early ? [f(l.early.ratio)] : []), f(l.fitted.ratio), `${f(l.ratioMax)} (${l.epochMax})`, f(l.last.ratio), String(l.firstDominantEpoch ?? 'never'), f(l.init.cosine), ...(l.early ? [f(l.early.cosine), f(l.fitted.cosine)] : []), `${f(l.init.slopeUnpermuted)} / ${f(l.init.slopePermuted)}`, ...(l.early ? [`${f(l.early.slopeUnpermuted)} / ${f(l.early.slopePermuted)}`] : [])];
+    lines.push(`| ${cells.join(' | ')} |`);
+  }
+  const slopeEpochs = [...new Set(fd.slopes.map((s) => Number(s.epoch)))].sort((a, b) => a - b);
+  if (slopeEpochs.length) {
+    lines.push('');
+    lines.push('Fitted log–log slopes of ‖Σ gradients‖ against n, unpermuted / permuted:');
+    lines.push('');
+    const layerNames = [...new Set(fd.slopes.map((s) => String(s.layer)))];
+    lines.push(`| epoch | ${layerNames.join(' | ')} |`);
+    lines.push(`|---|${layerNames.map(() => '---').join('|')}|`);
+    for (const e of slopeEpochs) {
+      const cell = (l: string, g: string) => f(Number(fd.slopes.find((s) => s.epoch === e && s.layer === l && s.group === g)?.slope ?? NaN));
+      lines.push(`| ${e} | ${layerNames.map((l) => `${cell(l, 'unpermuted')} / ${cell(l, 'permuted')}`).join(' | ')} |`);
+    }
+  }
+  return lines.join('\n');
+}

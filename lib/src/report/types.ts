@@ -1,0 +1,40 @@
+import type { Figure } from '../plots/figure';
+
+/** One claim of the paper checked against our numbers. `held` is null when the data cannot decide. */
+export interface FindingCheck {
+  claim: string;
+  held: boolean | null;
+  /** The measured numbers behind the verdict, in words. */
+  evidence: string;
+}
+
+/** A small table of numbers for the report. */
+export interface NumberTable {
+  columns: string[];
+  rows: (string | number | null)[][];
+}
+
+/** One section of the report: one finding of the paper. */
+export interface ReportSection {
+  id: string;
+  title: string;
+  /** The paper's claim, paraphrased, with its reliability tag from paper.md where relevant. */
+  paperClaim: string;
+  figures: { name: string; caption: string; figure: Figure }[];
+  numbers?: NumberTable;
+  checks: FindingCheck[];
+  /** Caveats: what differs from the paper's setting, what to read with care. */
+  notes?: string[];
+}
+
+/** Run-level facts printed at the top of the report. */
+export interface ReportMeta {
+  title: string;
+  preset: string;
+  presetDescription: string;
+  backend: string;
+  memgeoVersion: string;
+  generatedAt: string;
+  /** step → seconds */
+  timings: { step: string; seconds: number }[];
+}
