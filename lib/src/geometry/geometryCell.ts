@@ -4,7 +4,7 @@ import { readNpy } from '../io/npy';
 import { manifoldAnalysisSeeds } from '../manifold/manifoldAnalysisSeeds';
 import type { ManifoldPoints } from '../manifold/manifoldPoints';
 import { simulatedCapacity } from '../manifold/simulatedCapacity';
-import { symmetricEigenvalues } from '../manifold/symmetricEigenvalues';
+import { centeredPoints, gramEigenvalues } from '../manifold/centeredPoints';
 import { extractActivations, RandomProjections, type ActivationMatrix } from '../models/extractActivations';
 import type { Model } from '../models/Model';
 import type { ManifoldKind } from '../noise/types';
@@ -218,31 +218,8 @@ export async function simcapCell(input: SimcapCellInput): Promise<SimcapCellOutp
 
 /** Rank of the globally centred points (eigenvalues of the smaller Gram matrix above 1e-10 of the largest). */
 export function numericalRank(manifolds: ManifoldPoints[]): number {
-  const N = manifolds[0].ambientDim;
-  const T = manifolds.reduce((s, m) => s + m.numPoints, 0);
-  const x = new Float64Array(T * N);
-  let off = 0;
-  for (const m of manifolds) {
-    x.set(m.data.subarray(0, m.numPoints * N), off);
-    off += m.numPoints * N;
-  }
-  const mean = new Float64Array(N);
-  for (let t = 0; t < T; t++) for (let f = 0; f < N; f++) mean[f] += x[t * N + f] / T;
-  for (let t = 0; t < T; t++) for (let f = 0; f < N; f++) x[t * N + f] -= mean[f];
-  const n = Math.min(T, N);
-  const g = new Float64Array(n * n);
-  if (T <= N) {
-    for (let a = 0; a < T; a++) for (let b = 0; b <= a; b++) {
-      let s = 0;
-      for (let f = 0; f < N; f++) s += x[a * N + f] * x[b * N + f];
-      g[a * n + b] = s;
-      g[b * n + a] = s;
-    }
-  } else {
-    for (let t = 0; t < T; t++) for (let a = 0; a < N; a++) for (let b = 0; b <= a; b++) g[a * n + b] += x[t * N + a] * x[t * N + b];
-    for (let a = 0; a < N; a++) for (let b = 0; b < a; b++) g[b * n + a] = g[a * n + b];
-  }
-  const lam = symmetricEigenvalues(g, n);
+  const { x, T, N } = centeredPoints(manifolds);
+  const lam = gramEigenvalues(x, T, N);
   const tol = 1e-10 * Math.max(lam[0], 0);
   let rank = 0;
   for (const v of lam) if (v > tol) rank++;

@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
 import type { ManifoldPoints } from '../manifold/manifoldPoints';
-import { symmetricEigenvalues } from '../manifold/symmetricEigenvalues';
+import { centeredPoints, gramEigenvalues } from '../manifold/centeredPoints';
 
 /**
  * Participation ratio of all the points of P manifolds together, (Σσ²)² / Σσ⁴ over the singular
@@ -21,16 +21,7 @@ export function participationRatio(manifolds: ManifoldPoints[]): number {
     T += m.numPoints;
   }
   if (T < 2) throw new InputError('participationRatio: need at least 2 points');
-  const x = new Float64Array(T * N);
-  let off = 0;
-  for (const m of manifolds) {
-    x.set(m.data.subarray(0, m.numPoints * N), off);
-    off += m.numPoints * N;
-  }
-  const mean = new Float64Array(N);
-  for (let t = 0; t < T; t++) for (let f = 0, o = t * N; f < N; f++) mean[f] += x[o + f];
-  for (let f = 0; f < N; f++) mean[f] /= T;
-  for (let t = 0; t < T; t++) for (let f = 0, o = t * N; f < N; f++) x[o + f] -= mean[f];
+  const { x } = centeredPoints(manifolds);
 
   if (T <= N) {
     let trace = 0;
@@ -58,16 +49,7 @@ export function participationRatio(manifolds: ManifoldPoints[]): number {
     }
     return (trace * trace) / frob;
   }
-  const g = new Float64Array(N * N);
-  for (let t = 0; t < T; t++) {
-    const o = t * N;
-    for (let a = 0; a < N; a++) {
-      const xa = x[o + a];
-      if (xa === 0) continue;
-      for (let b = 0, ga = a * N; b <= a; b++) g[ga + b] += xa * x[o + b];
-    }
-  }
-  const lam = symmetricEigenvalues(g, N);
+  const lam = gramEigenvalues(x, T, N);
   let s1 = 0;
   let s2 = 0;
   for (let i = 0; i < N - 1; i++) {

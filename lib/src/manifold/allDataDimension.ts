@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
 import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
-import { symmetricEigenvalues } from './symmetricEigenvalues';
+import { centeredPoints, gramEigenvalues } from './centeredPoints';
 
 /**
  * Dimension of all the data together — the reference's `alldata_dimension_analysis` (mftma.md §5),
@@ -22,52 +22,11 @@ export interface AllDataDimension {
   featureDim: number;
 }
 
-function gramEigenvalues(x: Float64Array, T: number, N: number): Float64Array {
-  // x: T points × N features, sample-major.
-  if (T <= N) {
-    const g = new Float64Array(T * T);
-    for (let a = 0; a < T; a++) {
-      for (let b = 0; b <= a; b++) {
-        let s = 0;
-        const oa = a * N;
-        const ob = b * N;
-        for (let f = 0; f < N; f++) s += x[oa + f] * x[ob + f];
-        g[a * T + b] = s;
-        g[b * T + a] = s;
-      }
-    }
-    return symmetricEigenvalues(g, T);
-  }
-  const g = new Float64Array(N * N);
-  for (let t = 0; t < T; t++) {
-    const o = t * N;
-    for (let a = 0; a < N; a++) {
-      const xa = x[o + a];
-      if (xa === 0) continue;
-      const ga = a * N;
-      for (let b = 0; b <= a; b++) g[ga + b] += xa * x[o + b];
-    }
-  }
-  for (let a = 0; a < N; a++) for (let b = 0; b < a; b++) g[b * N + a] = g[a * N + b];
-  return symmetricEigenvalues(g, N);
-}
-
 export function allDataDimension(manifolds: ManifoldPoints[], options: { perc?: number } = {}): AllDataDimension {
   const perc = options.perc ?? 0.9;
   if (!(perc > 0 && perc <= 1)) throw new InputError(`perc must be in (0, 1], got ${perc}`);
   validateManifolds(manifolds);
-  const N = manifolds[0].ambientDim;
-  const T = manifolds.reduce((s, m) => s + m.numPoints, 0);
-  const x = new Float64Array(T * N);
-  let off = 0;
-  for (const m of manifolds) {
-    x.set(m.data, off);
-    off += m.data.length;
-  }
-  const mean = new Float64Array(N);
-  for (let t = 0; t < T; t++) for (let f = 0; f < N; f++) mean[f] += x[t * N + f];
-  for (let f = 0; f < N; f++) mean[f] /= T;
-  for (let t = 0; t < T; t++) for (let f = 0; f < N; f++) x[t * N + f] -= mean[f];
+  const { x, T, N } = centeredPoints(manifolds);
   // Participation ratio: σ² are the Gram eigenvalues; drop the last of the min(N, T).
   const lam = gramEigenvalues(x, T, N).subarray(0, Math.min(N, T));
   let s1 = 0;

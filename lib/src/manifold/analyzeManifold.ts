@@ -1,6 +1,7 @@
 import { Rng } from '../random/rng';
 import { anchorGeometry } from './anchorGeometry';
 import { applyQ, householderQrInPlace } from './householderQr';
+import { gramReduction } from './gramReduction';
 import { normalQuantile } from './normalQuantile';
 
 /**
@@ -27,6 +28,13 @@ export interface ManifoldTask {
   seed: number;
   /** Variance-reduced t-vectors (stable mode; see drawTVectors). */
   balancedTVectors?: boolean;
+  /**
+   * How the points are rotated into their span when N > M: 'householder' (LAPACK's QR and signs, what
+   * the reference does; needed to match it with fixed t-vectors) or 'gram' (an isometric copy from the
+   * Gram matrix, ~4× faster; see gramReduction). Default: 'gram' with drawn t-vectors, 'householder'
+   * with fixed ones.
+   */
+  reduction?: 'householder' | 'gram';
   /** Optional fixed t-vectors, n_t × (D+1) row-major (D = min(N, M)); otherwise drawn from Rng.derive(seed, 'tvec', index). */
   tVectors?: Float64Array;
 }
@@ -54,12 +62,13 @@ export interface PreparedManifold {
   dim: number;
   centerNorm: number;
   spread: number;
-  /** sign(diag R) of the reduction QR (empty when no reduction was needed). */
+  /** sign(diag R) of the Householder reduction (empty when there was none, or the Gram reduction was used). */
   rDiagSign: number[];
 }
 
 /** §3: shared-subspace removal, centring, normalisation, QR reduction and lifting. */
 export function prepareManifold(task: Omit<ManifoldTask, 'kappa' | 'nT' | 'seed' | 'tVectors' | 'index'>): PreparedManifold {
+  // Without an explicit choice: LAPACK's Householder QR (the reference's basis, signs included).
   const { numPoints: M, ambientDim: N, points, globalMean, sharedBasis, K } = task;
   // U = (I − VVᵀ)(X − x̄), column-major N × M.
   const u = new Float64Array(M * N);
@@ -100,7 +109,10 @@ export function prepareManifold(task: Omit<ManifoldTask, 'kappa' | 'nT' | 'seed'
   let dim: number;
   let reduced: Float64Array;
   const rDiagSign: number[] = [];
-  if (N > M) {
+  if (N > M && task.reduction === 'gram') {
+    dim = M;
+    reduced = gramReduction(u, N, M);
+  } else if (N > M) {
     // QᵀU = R: the reduced points are the columns of the triangular factor (LAPACK signs).
     const f = householderQrInPlace(u, N, M);
     dim = M;
@@ -166,7 +178,7 @@ export function drawTVectors(seed: number, index: number, nT: number, dim: numbe
 }
 
 export function analyzeManifold(task: ManifoldTask): ManifoldTaskResult {
-  const prep = prepareManifold(task);
+  const prep = prepareManifold({ ...task, reduction: task.reduction ?? (task.tVectors ? 'householder' : 'gram') });
   const t = task.tVectors ?? drawTVectors(task.seed, task.index, task.nT, prep.dim, task.balancedTVectors ?? false);
   const g = anchorGeometry(prep.sD1, prep.dim, task.numPoints, t, task.nT, task.kappa);
   return {

@@ -18,6 +18,8 @@ export type { AnalysisMode, SharedCenterSubspace, SubspaceStep, SubspaceRestart,
 export { analyzeManifold, prepareManifold, drawTVectors } from './analyzeManifold';
 export type { ManifoldTask, ManifoldTaskResult, PreparedManifold } from './analyzeManifold';
 export { randomProjection } from './randomProjection';
+export { gramReduction } from './gramReduction';
+export { centeredPoints, gramEigenvalues } from './centeredPoints';
 export { manifoldAnalysis, degenerateManifolds, STABLE_DEFAULTS } from './manifoldAnalysis';
 export type { ManifoldAnalysisOptions, ManifoldAnalysisResult, ManifoldAnalysisDiagnostics, PerManifold, StableOptions } from './manifoldAnalysis';
 export { normalQuantile } from './normalQuantile';

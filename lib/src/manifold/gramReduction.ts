@@ -1,0 +1,59 @@
+/**
+ * The reduction of mftma.md §3 step 3 through the Gram matrix: an upper-triangular M × M factor R with
+ * RᵀR = UᵀU for the N × M matrix U of a manifold's (centred, normalised) points, N > M.
+ *
+ * Why: any such R is QᵀU for an orthonormal basis Q of the span of the points, so the reduced points
+ * are an isometric copy of the manifold — all that α_M, R_M and D_M see when the t-vectors are
+ * isotropic Gaussians. Householder QR (LAPACK's signs) costs 2NM² flops per manifold; the Gram matrix
+ * costs NM² (half of it by symmetry) in cache-friendly dot products, about 4× faster here, which is
+ * most of the per-manifold time at N = 5000. Householder R and this R differ only in the signs of
+ * their rows, a reflection of the coordinates; the reference's results depend on those signs only
+ * through fixed, injected t-vectors, so `analyzeManifold` keeps Householder for those (the golden
+ * `nocorr` cases) and uses this otherwise.
+ *
+ * Rank deficiency (centring leaves rank ≤ M − 1; real activations can have less) is handled by a
+ * semidefinite Cholesky: a pivot below 1e-13 of the largest diagonal gives a zero row, which keeps
+ * RᵀR = UᵀU up to rounding.
+ *
+ * @param u column-major N × M (column s = point s, contiguous).
+ * @returns column-major M × M upper-triangular R (entry (r, c) at c·M + r).
+ */
+export function gramReduction(u: Float64Array, N: number, M: number): Float64Array {
+  const g = new Float64Array(M * M);
+  for (let a = 0; a < M; a++) {
+    const oa = a * N;
+    for (let b = 0; b <= a; b++) {
+      const ob = b * N;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let f = 0;
+      for (; f + 3 < N; f += 4) {
+        s0 += u[oa + f] * u[ob + f];
+        s1 += u[oa + f + 1] * u[ob + f + 1];
+        s2 += u[oa + f + 2] * u[ob + f + 2];
+        s3 += u[oa + f + 3] * u[ob + f + 3];
+      }
+      for (; f < N; f++) s0 += u[oa + f] * u[ob + f];
+      const s = s0 + s1 + s2 + s3;
+      g[a * M + b] = s;
+      g[b * M + a] = s;
+    }
+  }
+  let maxDiag = 0;
+  for (let j = 0; j < M; j++) maxDiag = Math.max(maxDiag, g[j * M + j]);
+  const tol = 1e-13 * maxDiag;
+  // Row j of R: R_jj = sqrt(G_jj − Σ_{i<j} R_ij²), R_jc = (G_jc − Σ_{i<j} R_ij R_ic) / R_jj.
+  const r = new Float64Array(M * M);
+  for (let j = 0; j < M; j++) {
+    let d = g[j * M + j];
+    for (let i = 0; i < j; i++) d -= r[j * M + i] * r[j * M + i];
+    if (!(d > tol)) continue; // zero row: this point direction is already spanned
+    const rjj = Math.sqrt(d);
+    r[j * M + j] = rjj;
+    for (let c = j + 1; c < M; c++) {
+      let v = g[c * M + j];
+      for (let i = 0; i < j; i++) v -= r[j * M + i] * r[c * M + i];
+      r[c * M + j] = v / rjj;
+    }
+  }
+  return r;
+}
