@@ -178,7 +178,30 @@ export function drawTVectors(seed: number, index: number, nT: number, dim: numbe
 }
 
 export function analyzeManifold(task: ManifoldTask): ManifoldTaskResult {
+  return analyzePreparedManifold(prepareManifoldTask(task));
+}
+
+/** The second half of `analyzeManifold` (t-vectors and anchor points) as plain data for a worker. */
+export interface PreparedManifoldTask {
+  index: number;
+  numPoints: number;
+  kappa: number;
+  nT: number;
+  seed: number;
+  balancedTVectors?: boolean;
+  tVectors?: Float64Array;
+  prep: PreparedManifold;
+}
+
+/** The first half of `analyzeManifold`: the reduction of §3, with its default (see `reduction`). */
+export function prepareManifoldTask(task: ManifoldTask): PreparedManifoldTask {
   const prep = prepareManifold({ ...task, reduction: task.reduction ?? (task.tVectors ? 'householder' : 'gram') });
+  const { index, numPoints, kappa, nT, seed, balancedTVectors, tVectors } = task;
+  return { index, numPoints, kappa, nT, seed, balancedTVectors, tVectors, prep };
+}
+
+export function analyzePreparedManifold(task: PreparedManifoldTask): ManifoldTaskResult {
+  const { prep } = task;
   const t = task.tVectors ?? drawTVectors(task.seed, task.index, task.nT, prep.dim, task.balancedTVectors ?? false);
   const g = anchorGeometry(prep.sD1, prep.dim, task.numPoints, t, task.nT, task.kappa);
   return {
@@ -194,9 +217,4 @@ export function analyzeManifold(task: ManifoldTask): ManifoldTaskResult {
     nnlsSolved: g.nnlsSolved,
     nnlsMaxIterations: g.nnlsMaxIterations,
   };
-}
-
-/** Worker entry point for parallelMap: a batch of tasks in, their results out. */
-export function analyzeManifoldBatch(tasks: ManifoldTask[]): ManifoldTaskResult[] {
-  return tasks.map(analyzeManifold);
 }

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { InputError } from '../errors';
-import { parallelMap, defaultConcurrency } from '../parallel/workerPool';
-import { analyzeManifold, type ManifoldTask, type ManifoldTaskResult } from './analyzeManifold';
+import { defaultConcurrency, WorkerPool } from '../parallel/workerPool';
+import { analyzeManifold, prepareManifoldTask, type ManifoldTask, type ManifoldTaskResult, type PreparedManifoldTask } from './analyzeManifold';
 import { centerGeometry } from './centerGeometry';
 import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
 import { randomProjection } from './randomProjection';
@@ -230,6 +230,7 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
   warnings.push(...sub.warnings);
   const t3 = performance.now();
 
+  let workers = conc === 'auto' ? (workEstimate(manifolds, opt.nT) > 3e8 ? Math.min(defaultConcurrency(), P) : 1) : Math.max(1, Math.min(conc, P));
   const tasks: ManifoldTask[] = manifolds.map((m, index) => ({
     index,
     numPoints: m.numPoints,
@@ -249,10 +250,23 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     if (!(t instanceof Float64Array) || t.length !== opt.nT * D1) throw new InputError(`tVectors[${i}]: expected a Float64Array of n_t x (D+1) = ${opt.nT} x ${D1}`);
   });
 
-  let workers = conc === 'auto' ? (workEstimate(manifolds, opt.nT) > 3e8 ? Math.min(defaultConcurrency(), P) : 1) : Math.max(1, Math.min(conc, P));
   let results: ManifoldTaskResult[];
   if (workers > 1) {
-    results = await parallelMap<ManifoldTask, ManifoldTaskResult>(tasks, { module: WORKER_MODULE, exportName: 'analyzeManifold' }, { concurrency: workers });
+    // The reduction (§3) runs here and only the small (D+1) × M result goes to a worker: copying the
+    // raw M × N points into a worker costs about a third of reducing them (the README case would move
+    // 200 MB), and this thread would otherwise sit idle while the workers compute anchor points.
+    const pool = new WorkerPool<PreparedManifoldTask, ManifoldTaskResult>({ module: WORKER_MODULE, exportName: 'analyzePreparedManifold' }, workers);
+    try {
+      const pending: Promise<ManifoldTaskResult>[] = [];
+      for (const task of tasks) {
+        pending.push(pool.run(prepareManifoldTask(task)));
+        pending[pending.length - 1].catch(() => undefined); // rejections surface through Promise.all below
+        await new Promise<void>((resolve) => setImmediate(resolve)); // let finished workers take the next item
+      }
+      results = await Promise.all(pending);
+    } finally {
+      await pool.close();
+    }
   } else {
     workers = 1;
     results = tasks.map(analyzeManifold);

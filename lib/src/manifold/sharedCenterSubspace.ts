@@ -260,8 +260,16 @@ export async function sharedCenterSubspace(geom: CenterGeometry, options: Shared
   const stableOpt = { ...STABLE_SUBSPACE_DEFAULTS, ...options.stable };
   const principal = options.mode === 'stable' ? principalAxes(geom.coords, P, d) : new Float64Array(0);
   const concurrency = Math.max(1, options.concurrency ?? 1);
-  const runJobs = async (jobs: CenterSubspaceJob[]): Promise<CenterSubspaceJobResult[]> =>
-    concurrency > 1 && jobs.length >= 4 ? parallelMap<CenterSubspaceJob, CenterSubspaceJobResult>(jobs, { module: RESTART_MODULE, exportName: 'runCenterSubspaceJob' }, { concurrency }) : jobs.map(runCenterSubspaceJob);
+  const runJobs = async (jobs: CenterSubspaceJob[]): Promise<CenterSubspaceJobResult[]> => {
+    if (!(concurrency > 1 && jobs.length >= 4)) return jobs.map(runCenterSubspaceJob);
+    // Longest first (a restart costs ∝ K per iteration and needs more iterations at larger K), so that
+    // no long restart is left running alone at the end.
+    const order = jobs.map((_, i) => i).sort((a, b) => jobs[b].K - jobs[a].K || a - b);
+    const out = await parallelMap<CenterSubspaceJob, CenterSubspaceJobResult>(order.map((i) => jobs[i]), { module: RESTART_MODULE, exportName: 'runCenterSubspaceJob' }, { concurrency });
+    const results = new Array<CenterSubspaceJobResult>(jobs.length);
+    order.forEach((i, j) => (results[i] = out[j]));
+    return results;
+  };
   const startsFor = (K: number, prev: Float64Array | null): { start: SubspaceRestart['start']; v: Float64Array }[] => {
     const starts: { start: SubspaceRestart['start']; v: Float64Array }[] = [];
     if (options.mode === 'faithful') {

@@ -1,2 +1,2 @@
-export { parallelMap, defaultConcurrency } from './workerPool';
+export { parallelMap, defaultConcurrency, WorkerPool } from './workerPool';
 export type { TaskFunction, ParallelMapOptions } from './workerPool';

@@ -94,3 +94,72 @@ export async function parallelMap<I, O>(items: I[], fn: TaskFunction, options: P
   }
   return results;
 }
+
+/**
+ * A fixed set of worker threads that take items one at a time as the caller produces them:
+ * `run(input)` resolves with that item's output. Where parallelMap needs every input up front, this
+ * lets the calling thread keep producing (e.g. reducing large inputs that would be costly to copy to
+ * a worker) while the workers consume. The caller must let the event loop run between items
+ * (`await` something) so that finished workers get their next item. Always `close()` it.
+ */
+export class WorkerPool<I, O> {
+  private readonly idle: Worker[] = [];
+  private readonly all: Worker[] = [];
+  private readonly queue: { input: I; resolve: (o: O) => void; reject: (e: Error) => void }[] = [];
+  private readonly pending = new Map<Worker, { resolve: (o: O) => void; reject: (e: Error) => void }>();
+  private failure: Error | null = null;
+
+  constructor(fn: TaskFunction, concurrency = defaultConcurrency(), env: NodeJS.ProcessEnv = process.env) {
+    const script = path.join(__dirname, 'workerMain.js');
+    for (let k = 0; k < Math.max(1, concurrency); k++) {
+      const w = new Worker(script, { workerData: { module: fn.module, exportName: fn.exportName }, env });
+      this.all.push(w);
+      this.idle.push(w);
+      w.on('message', (msg: { output?: O; error?: { message: string; stack?: string; name?: string } }) => {
+        const job = this.pending.get(w);
+        this.pending.delete(w);
+        if (msg.error) {
+          const e = new Error(`${fn.exportName} failed: ${msg.error.message}`);
+          e.name = msg.error.name ?? 'Error';
+          e.stack = `${e.name}: ${e.message}\n--- worker stack ---\n${msg.error.stack ?? ''}`;
+          job?.reject(e);
+        } else job?.resolve(msg.output as O);
+        this.idle.push(w);
+        this.dispatch();
+      });
+      w.on('error', (err) => this.fail(err));
+      w.on('exit', (code) => {
+        if (code !== 0) this.fail(new Error(`worker exited with code ${code}`));
+      });
+    }
+  }
+
+  run(input: I): Promise<O> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<O>((resolve, reject) => {
+      this.queue.push({ input, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.all.map((w) => w.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const w = this.idle.pop()!;
+      const job = this.queue.shift()!;
+      this.pending.set(w, job);
+      w.postMessage({ index: 0, input: job.input });
+    }
+  }
+
+  private fail(err: Error): void {
+    if (this.failure) return;
+    this.failure = err;
+    for (const job of this.pending.values()) job.reject(err);
+    this.pending.clear();
+    for (const job of this.queue.splice(0)) job.reject(err);
+  }
+}
