@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
-import { parallelMap } from 'memgeo';
+import { parallelMap, WorkerPool } from 'memgeo';
 
 const fixtures = path.join(__dirname, 'fixtures.js');
 
@@ -17,4 +17,28 @@ test('parallelMap returns outputs in order and uses several threads', async () =
 test('parallelMap rejects with the failing item and message', async () => {
   await assert.rejects(parallelMap([1, 2, 3, 4], { module: fixtures, exportName: 'failOnThree' }, { concurrency: 2 }), /failOnThree failed on item 2: three is not allowed/);
   await assert.rejects(parallelMap([1], { module: fixtures, exportName: 'nope' }), /not an exported function/);
+});
+
+test('WorkerPool takes items as they are produced, on several threads, and reports a failing item', async () => {
+  const pool = new WorkerPool<number, { value: number; thread: number }>({ module: fixtures, exportName: 'square' }, 2);
+  try {
+    const pending: Promise<{ value: number; thread: number }>[] = [];
+    for (let i = 0; i < 8; i++) {
+      pending.push(pool.run(i));
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const out = await Promise.all(pending);
+    assert.deepEqual(out.map((o) => o.value), [0, 1, 4, 9, 16, 25, 36, 49]);
+    assert.equal(new Set(out.map((o) => o.thread)).size, 2);
+  } finally {
+    await pool.close();
+  }
+  const failing = new WorkerPool<number, number>({ module: fixtures, exportName: 'failOnThree' }, 2);
+  try {
+    const results = await Promise.allSettled([1, 2, 3, 4].map((x) => failing.run(x)));
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    assert.match(String((results[2] as PromiseRejectedResult).reason), /failOnThree failed: three is not allowed/);
+  } finally {
+    await failing.close();
+  }
 });
