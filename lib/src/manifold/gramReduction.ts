@@ -1,3 +1,5 @@
+import { upperCholesky } from './upperCholesky';
+
 /**
  * The reduction of mftma.md §3 step 3 through the Gram matrix: an upper-triangular M × M factor R with
  * RᵀR = UᵀU for the N × M matrix U of a manifold's (centred, normalised) points, N > M.
@@ -41,19 +43,9 @@ export function gramReduction(u: Float64Array, N: number, M: number): Float64Arr
   let maxDiag = 0;
   for (let j = 0; j < M; j++) maxDiag = Math.max(maxDiag, g[j * M + j]);
   const tol = 1e-13 * maxDiag;
-  // Row j of R: R_jj = sqrt(G_jj − Σ_{i<j} R_ij²), R_jc = (G_jc − Σ_{i<j} R_ij R_ic) / R_jj.
+  // R row-major is R column-major transposed: the caller wants column s = reduced point s.
+  const rowMajor = upperCholesky(g, M, tol)!;
   const r = new Float64Array(M * M);
-  for (let j = 0; j < M; j++) {
-    let d = g[j * M + j];
-    for (let i = 0; i < j; i++) d -= r[j * M + i] * r[j * M + i];
-    if (!(d > tol)) continue; // zero row: this point direction is already spanned
-    const rjj = Math.sqrt(d);
-    r[j * M + j] = rjj;
-    for (let c = j + 1; c < M; c++) {
-      let v = g[c * M + j];
-      for (let i = 0; i < j; i++) v -= r[j * M + i] * r[c * M + i];
-      r[c * M + j] = v / rjj;
-    }
-  }
+  for (let j = 0; j < M; j++) for (let c = j; c < M; c++) r[c * M + j] = rowMajor[j * M + c];
   return r;
 }

@@ -1,3 +1,4 @@
+import { upperCholesky } from './upperCholesky';
 import { applyQ, householderQrInPlace } from './householderQr';
 
 /**
@@ -72,20 +73,8 @@ export interface StiefelProblem {
 function retractionRInv(xtx: Float64Array, xtd: Float64Array, dtd: Float64Array, k: number, alpha: number): Float64Array | null {
   const g = new Float64Array(k * k);
   for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) g[a * k + b] = xtx[a * k + b] + alpha * (xtd[a * k + b] + xtd[b * k + a]) + alpha * alpha * dtd[a * k + b];
-  // Upper-triangular R with RᵀR = g.
-  const r = new Float64Array(k * k);
-  for (let j = 0; j < k; j++) {
-    let v = g[j * k + j];
-    for (let i = 0; i < j; i++) v -= r[i * k + j] * r[i * k + j];
-    if (!(v > 0)) return null;
-    const rjj = Math.sqrt(v);
-    r[j * k + j] = rjj;
-    for (let c = j + 1; c < k; c++) {
-      let w = g[j * k + c];
-      for (let i = 0; i < j; i++) w -= r[i * k + j] * r[i * k + c];
-      r[j * k + c] = w / rjj;
-    }
-  }
+  const r = upperCholesky(g, k);
+  if (!r) return null;
   const inv = new Float64Array(k * k);
   for (let j = k - 1; j >= 0; j--) {
     inv[j * k + j] = 1 / r[j * k + j];
