@@ -1,4 +1,5 @@
 import { NnlsSolver } from './nnls';
+import { gramOfRows } from './gramOfRows';
 
 /**
  * One manifold's capacity α_M, radius R_M and dimension D_M from its anchor points — the reference's
@@ -40,17 +41,7 @@ export function anchorGeometry(sD1: Float64Array, dim: number, numPoints: number
   if (sD1.length !== D1 * M) throw new Error(`anchorGeometry: sD1 has ${sD1.length} entries, expected ${D1}x${M}`);
   if (tVectors.length !== D1 * nT) throw new Error(`anchorGeometry: t-vectors have ${tVectors.length} entries, expected ${nT}x${D1}`);
   // Gram of the points, shared by every NNLS of this manifold.
-  const gram = new Float64Array(M * M);
-  for (let a = 0; a < M; a++) {
-    for (let b = 0; b <= a; b++) {
-      let s = 0;
-      const oa = a * D1;
-      const ob = b * D1;
-      for (let i = 0; i < D1; i++) s += sD1[oa + i] * sD1[ob + i];
-      gram[a * M + b] = s;
-      gram[b * M + a] = s;
-    }
-  }
+  const gram = gramOfRows(sD1, M, D1);
   const solver = new NnlsSolver(D1, M);
   const alpha = new Float64Array(M);
   const tPrime = new Float64Array(D1);

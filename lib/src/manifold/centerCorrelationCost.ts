@@ -1,4 +1,5 @@
 import type { StiefelProblem } from './stiefelConjugateGradient';
+import { gramOfRows } from './gramOfRows';
 
 /**
  * The reference's `square_corrcoeff_full_cost` (mftma.md §2) as a problem on St(d, K):
@@ -55,16 +56,7 @@ class CenterCorrelationCost implements StiefelProblem {
     this.K = K;
     this.n = d;
     this.k = K;
-    const G = new Float64Array(P * P);
-    for (let m = 0; m < P; m++) {
-      for (let n = 0; n <= m; n++) {
-        let s = 0;
-        for (let i = 0; i < d; i++) s += coords[m * d + i] * coords[n * d + i];
-        G[m * P + n] = s;
-        G[n * P + m] = s;
-      }
-    }
-    this.G = G;
+    this.G = gramOfRows(coords, P, d);
     this.cT = new Float64Array(K * P);
     this.vT = new Float64Array(K * d);
     this.ir = new Float64Array(P);

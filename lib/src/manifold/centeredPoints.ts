@@ -1,5 +1,6 @@
 import type { ManifoldPoints } from './manifoldPoints';
 import { symmetricEigenvalues } from './symmetricEigenvalues';
+import { gramOfRows } from './gramOfRows';
 
 /**
  * All points of all manifolds as one sample-major T × N matrix with the per-feature mean removed:
@@ -29,18 +30,7 @@ export function gramEigenvalues(x: Float64Array, T: number, N: number): Float64A
 
   // x: T points × N features, sample-major.
   if (T <= N) {
-    const g = new Float64Array(T * T);
-    for (let a = 0; a < T; a++) {
-      for (let b = 0; b <= a; b++) {
-        let s = 0;
-        const oa = a * N;
-        const ob = b * N;
-        for (let f = 0; f < N; f++) s += x[oa + f] * x[ob + f];
-        g[a * T + b] = s;
-        g[b * T + a] = s;
-      }
-    }
-    return symmetricEigenvalues(g, T);
+    return symmetricEigenvalues(gramOfRows(x, T, N), T);
   }
   const g = new Float64Array(N * N);
   for (let t = 0; t < T; t++) {

@@ -1,4 +1,5 @@
 import { NnlsSolver } from './nnls';
+import { gramOfRows } from './gramOfRows';
 
 /**
  * Exact test of linear separability with a bias: is there (w, b) with y_j (w·z_j + b) > 0 for every
@@ -47,17 +48,7 @@ export class LinearSeparability {
       a[o + n] = y;
       a[o + n + 1] = 1;
     }
-    const gram = new Float64Array(T * T);
-    for (let p = 0; p < T; p++) {
-      for (let q = 0; q <= p; q++) {
-        let s = 0;
-        const op = p * rows;
-        const oq = q * rows;
-        for (let i = 0; i < rows; i++) s += a[op + i] * a[oq + i];
-        gram[p * T + q] = s;
-        gram[q * T + p] = s;
-      }
-    }
+    const gram = gramOfRows(a, T, rows);
     if (!this.solver || this.cap.rows < rows || this.cap.cols < T) {
       this.cap = { rows: Math.max(rows, this.cap.rows), cols: Math.max(T, this.cap.cols) };
       this.solver = new NnlsSolver(this.cap.rows, this.cap.cols);
