@@ -179,7 +179,7 @@ export function doubleDescentSection(exp: Experiment): ReportSection | null {
     const kind = f.noiseKind;
     figures.push({ name: `double-descent-errors-${kind}`, caption: `Test and training error against width, ${kind} label noise (ε = ${f.epsilon}); dashed: the interpolation threshold.`, figure: doubleDescentErrors(rows, { noiseKind: kind, interpolationThreshold: f.threshold }) });
     figures.push({ name: `double-descent-geometry-${kind}`, caption: `Capacity, radius and dimension of the three manifold types against width, ${kind} label noise.`, figure: doubleDescentGeometryPanels(rows, { noiseKind: kind, interpolationThreshold: f.threshold }) });
-    for (const e of f.errors) tableRows.push([kind, e.width, e.params, pct(e.trainError), pct(e.trainPermutedError), pct(e.testError), e.width === f.threshold ? 'threshold' : '', f.peak && e.width === f.peak.width ? 'peak' : '']);
+    for (const e of f.errors) tableRows.push([kind, e.width, e.params, pct(e.trainError), pct(e.trainPermutedError), pct(e.testError), [e.width === f.threshold ? 'interpolation threshold' : '', f.peak && e.width === f.peak.width ? 'test-error peak' : ''].filter(Boolean).join(', ')]);
     const p = f.peak;
     checks.push({
       claim: `${kind} label noise: test error against width has a peak at least ${(100 * f.minRise).toFixed(0)} point above both a narrower and a wider model`,
@@ -200,7 +200,7 @@ export function doubleDescentSection(exp: Experiment): ReportSection | null {
     paperClaim:
       'Studying generalization across model sizes links model-wise double descent — test error peaking near the width that can just fit the noisy training labels (Nakkiran et al. 2019), then falling again — to the geometry of the object manifolds in the final layers [claim verified; setting and direction of the geometric signature recalled or inferred, paper.md §5].',
     figures,
-    numbers: { columns: ['noise', 'width', 'parameters', 'train error', 'train error (noisy examples)', 'test error', '', ''], rows: tableRows },
+    numbers: { columns: ['noise', 'width', 'parameters', 'train error', 'train error (noisy examples)', 'test error', 'mark'], rows: tableRows },
     checks,
     notes,
   };
