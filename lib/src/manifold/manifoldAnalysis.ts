@@ -2,10 +2,10 @@ import * as path from 'path';
 import { InputError } from '../errors';
 import { defaultConcurrency, WorkerPool } from '../parallel/workerPool';
 import { analyzeManifold, prepareManifoldTask, type ManifoldTask, type ManifoldTaskResult, type PreparedManifoldTask } from './analyzeManifold';
-import { centerGeometry } from './centerGeometry';
+import { centerGeometry, type CenterGeometry } from './centerGeometry';
 import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
 import { randomProjection } from './randomProjection';
-import { sharedCenterSubspace, STABLE_SUBSPACE_DEFAULTS, type AnalysisMode, type SharedCenterSubspace, type StableSubspaceOptions, type SubspaceStep } from './sharedCenterSubspace';
+import { sharedCenterSubspace, startRestartWorkers, STABLE_SUBSPACE_DEFAULTS, type AnalysisMode, type SharedCenterSubspace, type StableSubspaceOptions, type SubspaceStep } from './sharedCenterSubspace';
 import type { StiefelCgOptions } from './stiefelConjugateGradient';
 
 /**
@@ -204,29 +204,38 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
   const N = manifolds[0].ambientDim;
   const t1 = performance.now();
 
-  const geom = centerGeometry(manifolds);
-  // A centre at the global mean has no direction to normalise by: compare its offset with the
-  // RMS distance of the manifold's points from the global mean.
-  manifolds.forEach((m, i) => {
-    let off = 0;
-    for (let f = 0; f < N; f++) off += (geom.centers[i * N + f] - geom.globalMean[f]) ** 2;
-    let rms = 0;
-    for (let s = 0; s < m.numPoints; s++) for (let f = 0; f < N; f++) rms += (m.data[s * N + f] - geom.globalMean[f]) ** 2;
-    rms = Math.sqrt(rms / m.numPoints);
-    if (!(Math.sqrt(off) > 1e-10 * rms)) {
-      throw new InputError(`manifold ${i}: its centre coincides with the global mean of all points${projected ? ' after the random projection' : ''}, so it has no centre direction to normalise by (the analysis divides by the centre norm)`);
-    }
-  });
-
-  const t2 = performance.now();
   const conc = options.concurrency ?? 'auto';
   // The centre step pays for worker threads once the Stiefel problems are large (cost ∝ P² per
   // evaluation); the per-manifold step once the QR and NNLS work is.
   const centerWorkers = conc === 'auto' ? (P >= 64 ? defaultConcurrency() : 1) : Math.max(1, conc);
-  if (options.centerSubspace && options.centerSubspace.basis.length !== options.centerSubspace.K * N) throw new InputError(`centerSubspace: basis does not match ${N} features and K = ${options.centerSubspace.K}`);
-  const sub: SharedCenterSubspace = !opt.centerCorrelation
-    ? { K: 0, Kcap: 0, basis: new Float64Array(0), steps: [] as SubspaceStep[], warnings: [] as string[] }
-    : options.centerSubspace ?? (await sharedCenterSubspace(geom, { mode: opt.mode, nReps: opt.nReps, seed: opt.seed, cg: options.cg, stable: opt.stable, concurrency: centerWorkers }));
+  // Restart workers start (and warm up) while this thread computes the centre geometry.
+  const restartPool = opt.centerCorrelation && !options.centerSubspace && centerWorkers > 1 ? startRestartWorkers(centerWorkers) : null;
+  let geom: CenterGeometry;
+  let sub: SharedCenterSubspace;
+  let t2: number;
+  try {
+    geom = centerGeometry(manifolds);
+    // A centre at the global mean has no direction to normalise by: compare its offset with the
+    // RMS distance of the manifold's points from the global mean.
+    manifolds.forEach((m, i) => {
+      let off = 0;
+      for (let f = 0; f < N; f++) off += (geom.centers[i * N + f] - geom.globalMean[f]) ** 2;
+      let rms = 0;
+      for (let s = 0; s < m.numPoints; s++) for (let f = 0; f < N; f++) rms += (m.data[s * N + f] - geom.globalMean[f]) ** 2;
+      rms = Math.sqrt(rms / m.numPoints);
+      if (!(Math.sqrt(off) > 1e-10 * rms)) {
+        throw new InputError(`manifold ${i}: its centre coincides with the global mean of all points${projected ? ' after the random projection' : ''}, so it has no centre direction to normalise by (the analysis divides by the centre norm)`);
+      }
+    });
+
+    t2 = performance.now();
+    if (options.centerSubspace && options.centerSubspace.basis.length !== options.centerSubspace.K * N) throw new InputError(`centerSubspace: basis does not match ${N} features and K = ${options.centerSubspace.K}`);
+    sub = !opt.centerCorrelation
+      ? { K: 0, Kcap: 0, basis: new Float64Array(0), steps: [] as SubspaceStep[], warnings: [] as string[] }
+      : options.centerSubspace ?? (await sharedCenterSubspace(geom, { mode: opt.mode, nReps: opt.nReps, seed: opt.seed, cg: options.cg, stable: opt.stable, concurrency: centerWorkers, pool: restartPool ?? undefined }));
+  } finally {
+    await restartPool?.close();
+  }
   warnings.push(...sub.warnings);
   const t3 = performance.now();
 

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { parallelMap } from '../parallel/workerPool';
+import { parallelMap, WorkerPool } from '../parallel/workerPool';
 import { Rng } from '../random/rng';
 import { liftToAmbient, meanAbsCosine, type CenterGeometry } from './centerGeometry';
 import { runCenterSubspaceJob, type CenterSubspaceJob, type CenterSubspaceJobResult } from './centerSubspaceRestart';
@@ -89,6 +89,29 @@ export interface SharedCenterSubspaceOptions {
   stable?: Partial<StableSubspaceOptions>;
   /** Worker threads for the restarts (1: in this thread). Results do not depend on it. @default 1 */
   concurrency?: number;
+  /** Already started restart workers (`startRestartWorkers`); used instead of starting new ones. */
+  pool?: RestartPool;
+}
+
+export type RestartPool = WorkerPool<CenterSubspaceJob, CenterSubspaceJobResult>;
+
+/**
+ * Start `concurrency` restart workers and give each a short restart on a small synthetic problem, so
+ * that V8 has optimised the cost and the CG before the real restarts arrive (a cold worker runs its
+ * first few hundred CG iterations 2–3× slower). Meant to be called before the centre geometry is
+ * computed, which leaves a core idle. The caller closes the pool.
+ */
+export function startRestartWorkers(concurrency: number): RestartPool {
+  const pool: RestartPool = new WorkerPool({ module: RESTART_MODULE, exportName: 'runCenterSubspaceJob' }, concurrency);
+  const P = 32;
+  const d = P - 1;
+  const K = 3;
+  const rng = Rng.derive(STABLE_START_SEED, 'warm-up');
+  const coords = rng.fillNormal(new Float64Array(P * d));
+  for (let w = 0; w < concurrency; w++) {
+    pool.run({ coords, P, d, K, start: randomStiefel(rng, d, K), cg: { maxIterations: 150 } }).catch(() => undefined);
+  }
+  return pool;
 }
 
 const RESTART_MODULE = path.join(__dirname, 'centerSubspaceRestart.js');
@@ -261,11 +284,14 @@ export async function sharedCenterSubspace(geom: CenterGeometry, options: Shared
   const principal = options.mode === 'stable' ? principalAxes(geom.coords, P, d) : new Float64Array(0);
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const runJobs = async (jobs: CenterSubspaceJob[]): Promise<CenterSubspaceJobResult[]> => {
-    if (!(concurrency > 1 && jobs.length >= 4)) return jobs.map(runCenterSubspaceJob);
+    const pool = options.pool;
+    if (!((pool || concurrency > 1) && jobs.length >= 4)) return jobs.map(runCenterSubspaceJob);
     // Longest first (a restart costs ∝ K per iteration and needs more iterations at larger K), so that
     // no long restart is left running alone at the end.
     const order = jobs.map((_, i) => i).sort((a, b) => jobs[b].K - jobs[a].K || a - b);
-    const out = await parallelMap<CenterSubspaceJob, CenterSubspaceJobResult>(order.map((i) => jobs[i]), { module: RESTART_MODULE, exportName: 'runCenterSubspaceJob' }, { concurrency });
+    const out = pool
+      ? await Promise.all(order.map((i) => pool.run(jobs[i])))
+      : await parallelMap<CenterSubspaceJob, CenterSubspaceJobResult>(order.map((i) => jobs[i]), { module: RESTART_MODULE, exportName: 'runCenterSubspaceJob' }, { concurrency });
     const results = new Array<CenterSubspaceJobResult>(jobs.length);
     order.forEach((i, j) => (results[i] = out[j]));
     return results;
