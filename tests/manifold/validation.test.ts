@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { manifoldAnalysis, manifoldsFromFeatureMajor, manifoldsFromPoints, manifoldsFromNpy, Rng, type ManifoldPoints } from 'memgeo';
 
 const cloud = (M: number, N: number, seed: number): ManifoldPoints => ({ numPoints: M, ambientDim: N, data: new Rng(seed).fillNormal(new Float64Array(M * N)) });
@@ -29,6 +30,21 @@ test('a manifold whose centre is the global mean (vanishing centre) is an error,
   for (let s = 0; s < 4; s++) for (let f = 0; f < 6; f++) c0[f] += b.data[s * 6 + f] / 4;
   for (let s = 0; s < 4; s++) for (let f = 0; f < 6; f++) b.data[s * 6 + f] -= c0[f];
   await assert.rejects(manifoldAnalysis([a, b, mirror]), { name: 'InputError', message: /manifold 1: its centre coincides with the global mean/ });
+});
+
+test('with P ≥ 64 the restart workers, already running when the bad centre is found, are stopped', () => {
+  // In a child process: if the workers were left running the process would never exit.
+  const script = `
+    const { manifoldAnalysis, Rng } = require('memgeo');
+    const cloud = (seed) => new Rng(seed).fillNormal(new Float64Array(24));
+    const b = cloud(8);
+    for (let f = 0; f < 6; f++) { let c = 0; for (let s = 0; s < 4; s++) c += b[s * 6 + f] / 4; for (let s = 0; s < 4; s++) b[s * 6 + f] -= c; }
+    const many = [{ numPoints: 4, ambientDim: 6, data: b }];
+    for (let i = 0; i < 32; i++) { const d = cloud(100 + i); many.push({ numPoints: 4, ambientDim: 6, data: d }, { numPoints: 4, ambientDim: 6, data: d.map((v) => -v) }); }
+    manifoldAnalysis(many, { concurrency: 2 }).then(() => console.log('resolved'), (e) => console.log('rejected: ' + e.message));`;
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 120_000, cwd: __dirname });
+  assert.equal(r.signal, null, 'the process exited by itself');
+  assert.match(r.stdout, /rejected: manifold 0: its centre coincides with the global mean/);
 });
 
 test('input helpers: [feature][sample], [sample][feature] and (P, M, N) arrays give the same manifolds', () => {
