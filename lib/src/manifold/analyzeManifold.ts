@@ -67,11 +67,12 @@ export interface PreparedManifold {
 }
 
 /** §3: shared-subspace removal, centring, normalisation, QR reduction and lifting. */
-export function prepareManifold(task: Omit<ManifoldTask, 'kappa' | 'nT' | 'seed' | 'tVectors' | 'index'>): PreparedManifold {
+export function prepareManifold(task: Omit<ManifoldTask, 'kappa' | 'nT' | 'seed' | 'tVectors' | 'index'>, scratch?: Float64Array): PreparedManifold {
   // Without an explicit choice: LAPACK's Householder QR (the reference's basis, signs included).
   const { numPoints: M, ambientDim: N, points, globalMean, sharedBasis, K } = task;
   // U = (I − VVᵀ)(X − x̄), column-major N × M.
-  const u = new Float64Array(M * N);
+  // `scratch` (≥ M·N, contents ignored) spares a fresh M × N array per manifold: nothing below keeps u.
+  const u = scratch && scratch.length >= M * N ? scratch.subarray(0, M * N) : new Float64Array(M * N);
   const proj = new Float64Array(K);
   for (let s = 0; s < M; s++) {
     const o = s * N;
@@ -194,8 +195,8 @@ export interface PreparedManifoldTask {
 }
 
 /** The first half of `analyzeManifold`: the reduction of §3, with its default (see `reduction`). */
-export function prepareManifoldTask(task: ManifoldTask): PreparedManifoldTask {
-  const prep = prepareManifold({ ...task, reduction: task.reduction ?? (task.tVectors ? 'householder' : 'gram') });
+export function prepareManifoldTask(task: ManifoldTask, scratch?: Float64Array): PreparedManifoldTask {
+  const prep = prepareManifold({ ...task, reduction: task.reduction ?? (task.tVectors ? 'householder' : 'gram') }, scratch);
   const { index, numPoints, kappa, nT, seed, balancedTVectors, tVectors } = task;
   return { index, numPoints, kappa, nT, seed, balancedTVectors, tVectors, prep };
 }

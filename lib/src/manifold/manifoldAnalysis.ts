@@ -267,8 +267,9 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     const pool = new WorkerPool<PreparedManifoldTask, ManifoldTaskResult>({ module: WORKER_MODULE, exportName: 'analyzePreparedManifold' }, workers);
     try {
       const pending: Promise<ManifoldTaskResult>[] = [];
+      const scratch = new Float64Array(Math.max(...tasks.map((t) => t.numPoints * t.ambientDim)));
       for (const task of tasks) {
-        pending.push(pool.run(prepareManifoldTask(task)));
+        pending.push(pool.run(prepareManifoldTask(task, scratch)));
         pending[pending.length - 1].catch(() => undefined); // rejections surface through Promise.all below
         await new Promise<void>((resolve) => setImmediate(resolve)); // let finished workers take the next item
       }
