@@ -62,16 +62,21 @@ export class Experiment {
       }
       const stale = STEP_ORDER.filter((step) => STEPS[step].section !== null && !same(STEPS[step].section!));
       if (stale.length > 0) {
-        for (const step of [...stale, 'report' as const]) this.invalidate(step);
+        for (const step of stale) {
+          const keep = STEPS[step].keep;
+          const changed = changedKeys(existing[STEPS[step].section!], this.preset[STEPS[step].section!]);
+          this.invalidate(step, keep && changed.every((k) => keep.keys.includes(k)) ? keep.outputs : []);
+        }
+        this.invalidate('report');
         this.log(`preset settings changed for ${stale.join(', ')}: recomputing ${stale.length === 1 ? 'it' : 'them'} and the report`);
       }
     }
     atomicWriteJsonSync(presetFile, this.preset);
   }
 
-  /** Forget a step: remove its marker and its output files (in the results folder and the run directory). */
-  invalidate(step: StepName): void {
-    for (const f of [path.join('.steps', `${step}.json`), ...STEPS[step].outputs]) {
+  /** Forget a step: remove its marker and its output files (in the results folder and the run directory), except `keep`. */
+  invalidate(step: StepName, keep: string[] = []): void {
+    for (const f of [path.join('.steps', `${step}.json`), ...STEPS[step].outputs.filter((o) => !keep.includes(o))]) {
       for (const base of [this.out, this.runDir]) fs.rmSync(path.join(base, f), { recursive: true, force: true });
     }
   }
@@ -127,6 +132,13 @@ export class Experiment {
     if (this.progress === 'compact') console.log(text);
     else process.stderr.write(text + '\n');
   }
+}
+
+/** Top-level keys whose values differ between two preset sections. */
+function changedKeys(a: unknown, b: unknown): string[] {
+  const x = (a ?? {}) as Record<string, unknown>;
+  const y = (b ?? {}) as Record<string, unknown>;
+  return [...new Set([...Object.keys(x), ...Object.keys(y)])].filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k]));
 }
 
 /** Open (or create) the results folder of a preset. */

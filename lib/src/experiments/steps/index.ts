@@ -33,16 +33,24 @@ const STEP_DEFS: Record<StepName, Step> = {
   report: reportStep,
 };
 
-/** Which preset section each step reads, and what it writes (for invalidation when settings change). */
-const STEP_FILES: Record<StepName, { section: keyof Preset | null; outputs: string[] }> = {
+/**
+ * Which preset section each step reads, and what it writes (for invalidation when settings change).
+ * `keep`: outputs that stay when the section differs only in `keys`, because the step checks them
+ * item by item itself (a width sweep's finished points are read back when only the widths changed).
+ */
+interface StepFiles {
+  section: keyof Preset | null;
+  outputs: string[];
+  keep?: { keys: string[]; outputs: string[] };
+}
+
+const STEP_FILES: Record<StepName, StepFiles> = {
   train: { section: 'train', outputs: [] },
   geometry: { section: 'geometry', outputs: ['geometry.csv', 'simcap.csv'] },
   rewinding: { section: 'rewinding', outputs: ['rewinding.csv', 'rewinding.meta.json'] },
-  double_descent: { section: 'doubleDescent', outputs: ['double_descent.csv', 'double_descent_summary.json', 'double-descent'] },
+  double_descent: { section: 'doubleDescent', outputs: ['double_descent.csv', 'double_descent_summary.json', 'double-descent'], keep: { keys: ['widths'], outputs: ['double-descent'] } },
   gradients: { section: 'gradients', outputs: ['gradients.csv', 'gradient_scaling.csv', 'gradient_slopes.csv', 'gradients_findings.md'] },
   report: { section: null, outputs: ['report.md', 'report.html', 'figures'] },
 };
 
-export const STEPS: Record<StepName, Step & { section: keyof Preset | null; outputs: string[] }> = Object.fromEntries(
-  STEP_ORDER.map((name) => [name, { ...STEP_DEFS[name], ...STEP_FILES[name] }]),
-) as Record<StepName, Step & { section: keyof Preset | null; outputs: string[] }>;
+export const STEPS: Record<StepName, Step & StepFiles> = Object.fromEntries(STEP_ORDER.map((name) => [name, { ...STEP_DEFS[name], ...STEP_FILES[name] }])) as Record<StepName, Step & StepFiles>;
