@@ -1,3 +1,4 @@
+import { gramOfRows } from './gramOfRows';
 import { applyQ, householderQrInPlace, type HouseholderQr } from './householderQr';
 import type { ManifoldPoints } from './manifoldPoints';
 import { symmetricEigenvalues } from './symmetricEigenvalues';
@@ -88,15 +89,7 @@ export function centerGeometry(manifolds: ManifoldPoints[]): CenterGeometry {
   const xbT = new Float64Array(N * P);
   for (let i = 0; i < P; i++) for (let f = 0; f < N; f++) xbT[i * N + f] = centers[i * N + f] - centerMean[f];
   // Singular values of C − ĉ1ᵀ from the eigenvalues of its P × P Gram matrix.
-  const gram = new Float64Array(P * P);
-  for (let a = 0; a < P; a++) {
-    for (let b = 0; b <= a; b++) {
-      let s = 0;
-      for (let f = 0; f < N; f++) s += xbT[a * N + f] * xbT[b * N + f];
-      gram[a * P + b] = s;
-      gram[b * P + a] = s;
-    }
-  }
+  const gram = gramOfRows(xbT, P, N);
   const nSv = Math.min(N, P);
   const eig = symmetricEigenvalues(gram, P).subarray(0, nSv);
   let sumSq = 0;

@@ -239,7 +239,6 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
   warnings.push(...sub.warnings);
   const t3 = performance.now();
 
-  let workers = conc === 'auto' ? (workEstimate(manifolds, opt.nT) > 3e8 ? Math.min(defaultConcurrency(), P) : 1) : Math.max(1, Math.min(conc, P));
   const tasks: ManifoldTask[] = manifolds.map((m, index) => ({
     index,
     numPoints: m.numPoints,
@@ -259,6 +258,7 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     if (!(t instanceof Float64Array) || t.length !== opt.nT * D1) throw new InputError(`tVectors[${i}]: expected a Float64Array of n_t x (D+1) = ${opt.nT} x ${D1}`);
   });
 
+  let workers = conc === 'auto' ? (workEstimate(manifolds, opt.nT) > 3e8 ? Math.min(defaultConcurrency(), P) : 1) : Math.max(1, Math.min(conc, P));
   let results: ManifoldTaskResult[];
   if (workers > 1) {
     // The reduction (§3) runs here and only the small (D+1) × M result goes to a worker: copying the

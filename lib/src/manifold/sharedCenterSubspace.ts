@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { parallelMap, WorkerPool } from '../parallel/workerPool';
+import { WorkerPool } from '../parallel/workerPool';
 import { Rng } from '../random/rng';
 import { liftToAmbient, meanAbsCosine, type CenterGeometry } from './centerGeometry';
 import { runCenterSubspaceJob, type CenterSubspaceJob, type CenterSubspaceJobResult } from './centerSubspaceRestart';
@@ -284,17 +284,18 @@ export async function sharedCenterSubspace(geom: CenterGeometry, options: Shared
   const principal = options.mode === 'stable' ? principalAxes(geom.coords, P, d) : new Float64Array(0);
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const runJobs = async (jobs: CenterSubspaceJob[]): Promise<CenterSubspaceJobResult[]> => {
-    const pool = options.pool;
-    if (!((pool || concurrency > 1) && jobs.length >= 4)) return jobs.map(runCenterSubspaceJob);
-    // Longest first (a restart costs ∝ K per iteration and needs more iterations at larger K), so that
-    // no long restart is left running alone at the end.
-    const order = jobs.map((_, i) => i).sort((a, b) => jobs[b].K - jobs[a].K || a - b);
-    const out = pool
-      ? await Promise.all(order.map((i) => pool.run(jobs[i])))
-      : await parallelMap<CenterSubspaceJob, CenterSubspaceJobResult>(order.map((i) => jobs[i]), { module: RESTART_MODULE, exportName: 'runCenterSubspaceJob' }, { concurrency });
-    const results = new Array<CenterSubspaceJobResult>(jobs.length);
-    order.forEach((i, j) => (results[i] = out[j]));
-    return results;
+    if (!((options.pool || concurrency > 1) && jobs.length >= 4)) return jobs.map(runCenterSubspaceJob);
+    const pool = options.pool ?? new WorkerPool<CenterSubspaceJob, CenterSubspaceJobResult>({ module: RESTART_MODULE, exportName: 'runCenterSubspaceJob' }, concurrency);
+    try {
+      // Longest first (a restart costs ∝ K per iteration and needs more iterations at larger K), so
+      // that no long restart is left running alone at the end.
+      const order = jobs.map((_, i) => i).sort((a, b) => jobs[b].K - jobs[a].K || a - b);
+      const results = new Array<CenterSubspaceJobResult>(jobs.length);
+      await Promise.all(order.map((i) => pool.run(jobs[i], i).then((r) => (results[i] = r))));
+      return results;
+    } finally {
+      if (pool !== options.pool) await pool.close();
+    }
   };
   const startsFor = (K: number, prev: Float64Array | null): { start: SubspaceRestart['start']; v: Float64Array }[] => {
     const starts: { start: SubspaceRestart['start']; v: Float64Array }[] = [];

@@ -39,60 +39,29 @@ export function defaultConcurrency(): number {
  */
 export async function parallelMap<I, O>(items: I[], fn: TaskFunction, options: ParallelMapOptions<O> = {}): Promise<O[]> {
   const total = items.length;
-  const results = new Array<O>(total);
-  if (total === 0) return results;
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), total));
-  const script = path.join(__dirname, 'workerMain.js');
-  let next = 0;
+  if (total === 0) return [];
+  const pool = new WorkerPool<I, O>(fn, Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), total)), options.env ?? process.env);
   let done = 0;
-  const workers: Worker[] = [];
   try {
-    await new Promise<void>((resolve, reject) => {
-      let failed = false;
-      const feed = (w: Worker) => {
-        if (failed) return;
-        if (next >= total) {
-          if (done === total) resolve();
-          return;
-        }
-        const index = next++;
-        w.postMessage({ index, input: items[index] });
-      };
-      for (let k = 0; k < concurrency; k++) {
-        const w = new Worker(script, { workerData: { module: fn.module, exportName: fn.exportName }, env: options.env ?? process.env });
-        workers.push(w);
-        w.on('message', (msg: { index: number; output?: O; error?: { message: string; stack?: string; name?: string } }) => {
-          if (msg.error) {
-            failed = true;
-            const e = new Error(`${fn.exportName} failed on item ${msg.index}: ${msg.error.message}`);
-            e.name = msg.error.name ?? 'Error';
-            e.stack = `${e.name}: ${e.message}\n--- worker stack ---\n${msg.error.stack ?? ''}`;
-            reject(e);
-            return;
-          }
-          results[msg.index] = msg.output as O;
+    return await Promise.all(
+      items.map((item, index) =>
+        pool.run(item, index).then((output) => {
           done++;
-          options.onResult?.(done, total, msg.index, msg.output as O);
-          if (done === total) resolve();
-          else feed(w);
-        });
-        w.on('error', (err) => {
-          failed = true;
-          reject(err);
-        });
-        w.on('exit', (code) => {
-          if (code !== 0 && done < total && !failed) {
-            failed = true;
-            reject(new Error(`worker exited with code ${code} before finishing`));
-          }
-        });
-        feed(w);
-      }
-    });
+          options.onResult?.(done, total, index, output);
+          return output;
+        }),
+      ),
+    );
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
   }
-  return results;
+}
+
+interface Job<I, O> {
+  input: I;
+  index?: number;
+  resolve: (o: O) => void;
+  reject: (e: Error) => void;
 }
 
 /**
@@ -105,8 +74,8 @@ export async function parallelMap<I, O>(items: I[], fn: TaskFunction, options: P
 export class WorkerPool<I, O> {
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
-  private readonly queue: { input: I; resolve: (o: O) => void; reject: (e: Error) => void }[] = [];
-  private readonly pending = new Map<Worker, { resolve: (o: O) => void; reject: (e: Error) => void }>();
+  private readonly queue: Job<I, O>[] = [];
+  private readonly pending = new Map<Worker, Job<I, O>>();
   private failure: Error | null = null;
 
   constructor(fn: TaskFunction, concurrency = defaultConcurrency(), env: NodeJS.ProcessEnv = process.env) {
@@ -119,7 +88,7 @@ export class WorkerPool<I, O> {
         const job = this.pending.get(w);
         this.pending.delete(w);
         if (msg.error) {
-          const e = new Error(`${fn.exportName} failed: ${msg.error.message}`);
+          const e = new Error(`${fn.exportName} failed${job?.index === undefined ? '' : ` on item ${job.index}`}: ${msg.error.message}`);
           e.name = msg.error.name ?? 'Error';
           e.stack = `${e.name}: ${e.message}\n--- worker stack ---\n${msg.error.stack ?? ''}`;
           job?.reject(e);
@@ -129,15 +98,16 @@ export class WorkerPool<I, O> {
       });
       w.on('error', (err) => this.fail(err));
       w.on('exit', (code) => {
-        if (code !== 0) this.fail(new Error(`worker exited with code ${code}`));
+        if (code !== 0) this.fail(new Error(`worker exited with code ${code} before finishing`));
       });
     }
   }
 
-  run(input: I): Promise<O> {
+  /** Queue one item; `index`, when given, names the item in a failure's message. */
+  run(input: I, index?: number): Promise<O> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<O>((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
+      this.queue.push({ input, index, resolve, reject });
       this.dispatch();
     });
   }
@@ -151,7 +121,7 @@ export class WorkerPool<I, O> {
       const w = this.idle.pop()!;
       const job = this.queue.shift()!;
       this.pending.set(w, job);
-      w.postMessage({ index: 0, input: job.input });
+      w.postMessage({ index: job.index ?? 0, input: job.input });
     }
   }
 
