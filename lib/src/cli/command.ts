@@ -1,3 +1,4 @@
+import { parseWorkerCount } from '../parallel/workerCount';
 /**
  * A CLI subcommand: `npx memgeo <name> ...`. Each lives in its own file under `cli/commands/` and is
  * found by `cli/main.ts` without a central list, so a new command is one new file.
@@ -49,4 +50,9 @@ export function parseNumber(value: string | undefined, flag: string, opts: { int
   if (opts.min !== undefined && v < opts.min) throw new UsageError(`${flag}: must be >= ${opts.min}, got ${v}`);
   if (opts.max !== undefined && v > opts.max) throw new UsageError(`${flag}: must be <= ${opts.max}, got ${v}`);
   return v;
+}
+
+/** A `--workers` value: a whole number ≥ 1, capped at the cores available with a message (parseWorkerCount). */
+export function parseWorkers(value: string | undefined, flag = '--workers'): number | undefined {
+  return value === undefined ? undefined : parseWorkerCount(value, flag);
 }

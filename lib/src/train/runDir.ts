@@ -36,6 +36,8 @@ const LABEL_COLUMNS = ['split', 'index', 'source_index', 'true_label', 'train_la
 /** Provenance stored next to the config; `backend` must match to resume (weights depend on it). */
 export interface RunInfo {
   backend: string;
+  /** Threads that train the run together (data parallel); absent in runs made before it existed (= 1). */
+  workers?: number;
   memgeoVersion: string;
   node: string;
   createdAt: string;

@@ -4,10 +4,13 @@ import * as path from 'path';
 import { initBackend } from '../backend';
 import { InputError } from '../errors';
 import { createModel, type Model } from '../models';
+import { availableCores, parseWorkerCount, workersFromEnv } from '../parallel/workerCount';
 import { Rng } from '../random';
 import { upsertCsv, readCsv } from '../tables';
 import { augmentBatch } from './augment';
+import { crossEntropy } from './loss';
 import { CheckpointError, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
+import { DataParallelTrainer } from './dataParallel';
 import { evaluateSplits, type SplitMetric } from './evaluate';
 import { Optimizer } from './Optimizer';
 import { prepareRunData } from './prepareRunData';
@@ -42,6 +45,13 @@ export interface TrainOptions {
   fallback?: boolean;
   /** Batch size of evaluation passes (memory only; results do not depend on it). Default 512. */
   evalBatchSize?: number;
+  /**
+   * Threads that train this run together (data parallel, `DataParallelTrainer`): default
+   * `MEMGEO_WORKERS`, else `defaultTrainWorkers`; capped at the cores available. The weights depend
+   * on it (float rounding), so it is recorded in `config.json` and a resume uses the stored count;
+   * asking for another one to resume is refused.
+   */
+  workers?: number;
 }
 
 export interface TrainResult {
@@ -52,6 +62,8 @@ export interface TrainResult {
   resumedFrom: number | null;
   /** Epochs trained by this call. */
   epochsTrained: number;
+  /** Threads that trained the run (1 = this thread alone). */
+  workers: number;
   /** Seconds spent training (without evaluation) in this call. */
   trainSeconds: number;
   /** Seconds of the whole call: data loading, training, evaluation, checkpoints. */
@@ -90,12 +102,15 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
   }
   validateRunData(data);
 
+  const requested = options.workers !== undefined ? parseWorkerCount(options.workers, 'workers') : workersFromEnv();
   fs.mkdirSync(dir, { recursive: true });
   const release = acquireLock(dir);
   let model: Model | null = null;
   let opt: Optimizer | null = null;
+  let dp: DataParallelTrainer | null = null;
   try {
-    config = prepareRunDir(dir, config, backend, data);
+    let workers: number;
+    ({ config, workers } = prepareRunDir(dir, config, backend, data, requested));
     removeStaleTemporaries(dir);
     const progress = new ProgressReporter(options.progress ?? 'auto', config.epochs, data.train.count);
     const resume = findResumePoint(dir, config, !!options.fallback, (m) => progress.note(m));
@@ -103,13 +118,19 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
     model = createModel(config.model, data.imageShape, data.numClasses, config.seed);
     opt = new Optimizer(config.optimizer, model.params);
     const evalBatch = options.evalBatchSize ?? 512;
+    if (resume) {
+      model.writeWeights(resume.weights, resume.file);
+      if (resume.optimizer.kind !== config.optimizer.kind) throw new CheckpointError(resume.file, `optimizer state is for '${resume.optimizer.kind}', the config says '${config.optimizer.kind}'`);
+      opt.loadState(resume.optimizer, resume.file);
+    }
+    if (workers > 1) dp = await DataParallelTrainer.start(model, opt, { workers, maxBatch: config.batchSize, data, backend });
     const metricsFile = path.join(dir, RUN_FILES.metrics);
     const epochsFile = path.join(dir, RUN_FILES.epochs);
     let final: SplitMetric[] = [];
 
     const finishEpoch = async (epoch: number, lr: number, trainLoss: number, seconds: number): Promise<void> => {
       const e0 = performance.now();
-      final = await evaluateSplits(model!, data, evalBatch);
+      final = dp ? await dp.evaluateSplits(data, evalBatch) : await evaluateSplits(model!, data, evalBatch);
       const evalSeconds = (performance.now() - e0) / 1000;
       upsertCsv(metricsFile, final.map((m) => ({ epoch, ...m })), METRICS_COLUMNS, ['epoch', 'split']);
       const ips = epoch > 0 ? data.train.count / seconds : NaN;
@@ -128,9 +149,6 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
 
     let start = 0;
     if (resume) {
-      model.writeWeights(resume.weights, resume.file);
-      if (resume.optimizer.kind !== config.optimizer.kind) throw new CheckpointError(resume.file, `optimizer state is for '${resume.optimizer.kind}', the config says '${config.optimizer.kind}'`);
-      opt.loadState(resume.optimizer, resume.file);
       start = resume.epoch;
       final = readCsv(metricsFile)
         .filter((r) => r.epoch === start)
@@ -161,7 +179,7 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
         const xb = gatherImages(data.train.images, idx, per);
         if (augmenting) augmentBatch(xb, idx.length, data.imageShape, config.augment, augRng);
         const yb = Int32Array.from(idx, (i) => data.noisy.trainLabel[i]);
-        lossSum += trainStep(model, opt, vars, xb, yb, lr);
+        lossSum += dp ? await dp.step(xb, yb, lr) : trainStep(model, opt, vars, xb, yb, lr);
         batches++;
         progress.batch(epoch, Math.min(n, b + config.batchSize), lossSum / batches, (performance.now() - t0) / 1000);
       }
@@ -169,18 +187,16 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
       trainSeconds += seconds;
       await finishEpoch(epoch, lr, lossSum / batches, seconds);
     }
-    return { dir, config, backend, resumedFrom: resume ? resume.epoch : null, epochsTrained: Math.max(0, config.epochs - start), trainSeconds, wallSeconds: (performance.now() - started) / 1000, final };
+    return { dir, config, backend, workers, resumedFrom: resume ? resume.epoch : null, epochsTrained: Math.max(0, config.epochs - start), trainSeconds, wallSeconds: (performance.now() - started) / 1000, final };
   } finally {
+    await dp?.close();
     model?.dispose();
     opt?.dispose();
     release();
   }
 }
 
-/** Mean softmax cross-entropy of logits against integer labels. */
-export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, numClasses: number): tf.Scalar {
-  return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(labels, numClasses).toFloat(), tf.logSoftmax(logits)), 1))) as tf.Scalar);
-}
+export { crossEntropy };
 
 /** One optimizer step on a batch; returns the batch loss (before the step). */
 export function trainStep(model: Model, opt: Optimizer, vars: tf.Variable[], images: Float32Array, labels: Int32Array, lr: number): number {
@@ -205,9 +221,10 @@ export function trainStep(model: Model, opt: Optimizer, vars: tf.Variable[], ima
  * same config (a larger `epochs` is allowed unless the schedule depends on it), same backend, same
  * examples and labels. Returns the config to use (the stored one, with `epochs` possibly raised).
  */
-function prepareRunDir(dir: string, config: RunConfig, backend: string, data: RunData): RunConfig {
+function prepareRunDir(dir: string, config: RunConfig, backend: string, data: RunData, requestedWorkers: number | undefined): { config: RunConfig; workers: number } {
   const info: RunInfo = {
     backend,
+    workers: requestedWorkers ?? defaultTrainWorkers(config),
     memgeoVersion: MEMGEO_VERSION,
     node: process.version,
     createdAt: new Date().toISOString(),
@@ -229,11 +246,16 @@ function prepareRunDir(dir: string, config: RunConfig, backend: string, data: Ru
     if (leftovers.length > 0) throw new InputError(`${dir} is not empty and holds no memgeo run (${leftovers.slice(0, 3).join(', ')}${leftovers.length > 3 ? ', ...' : ''}); choose another directory`);
     writeLabels(dir, data);
     writeConfigFile(dir, config, info);
-    return config;
+    return { config, workers: info.workers! };
   }
   const stored = readConfigFile(dir);
   const extendable = stored.config.schedule.kind !== 'cosine' && config.epochs > stored.config.epochs;
   const differences = diffConfigs({ ...stored.config, epochs: extendable ? config.epochs : stored.config.epochs }, config).map((d) => `  ${d}`);
+  // Runs written before data-parallel training have no worker count: they were trained by one thread.
+  const storedWorkers = stored.info?.workers ?? 1;
+  if (requestedWorkers !== undefined && requestedWorkers !== storedWorkers) {
+    differences.push(`  workers: ${storedWorkers} vs ${requestedWorkers} (the weights depend on the worker count; resume with --workers ${storedWorkers} / MEMGEO_WORKERS=${storedWorkers}, or leave both unset to use the stored count)`);
+  }
   if (stored.info?.backend !== backend) differences.push(`  backend: ${JSON.stringify(stored.info?.backend)} vs ${JSON.stringify(backend)} (set MEMGEO_BACKEND=${stored.info?.backend} to continue this run)`);
   if (differences.length > 0) {
     throw new InputError(`${dir} holds a run with a different configuration (stored vs now):\n${differences.join('\n')}\nUse another output directory, or the stored settings to resume.`);
@@ -245,9 +267,18 @@ function prepareRunDir(dir: string, config: RunConfig, backend: string, data: Ru
   }
   if (extendable) {
     writeConfigFile(dir, config, stored.info);
-    return config;
+    return { config, workers: storedWorkers };
   }
-  return stored.config;
+  return { config: stored.config, workers: storedWorkers };
+}
+
+/**
+ * Worker count of a new run when none is asked for: the cores available, but no more than one per
+ * 32 examples of a batch (smaller shards cost more in synchronisation than they save; measured in
+ * environment.md, "Training on every core").
+ */
+export function defaultTrainWorkers(config: Pick<RunConfig, 'batchSize'>): number {
+  return Math.max(1, Math.min(availableCores(), Math.floor(config.batchSize / 32)));
 }
 
 /** The newest usable checkpoint (≤ config.epochs), or null for a fresh start. */
