@@ -11,7 +11,7 @@ const capNoted = new Set<string>();
 /**
  * A worker count given by the user (`--workers N`, `MEMGEO_WORKERS`, a library option), checked:
  * anything but a whole number ≥ 1 is an `InputError` naming `source`; a count above the cores
- * available is capped to them, with a message on stderr (once per source and value), never silently.
+ * available is capped to them, with a message on stderr (once per source and value, also under MEMGEO_QUIET), never silently.
  */
 export function parseWorkerCount(value: string | number, source: string): number {
   const text = String(value).trim();
@@ -22,7 +22,7 @@ export function parseWorkerCount(value: string | number, source: string): number
   }
   if (n > cores) {
     const key = `${source}=${n}`;
-    if (!capNoted.has(key) && !process.env.MEMGEO_QUIET) process.stderr.write(`memgeo: ${source}=${n} is more than the ${cores} cores available; using ${cores}\n`);
+    if (!capNoted.has(key)) process.stderr.write(`memgeo: ${source}=${n} is more than the ${cores} cores available; using ${cores}\n`);
     capNoted.add(key);
     return cores;
   }
