@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { atomicWriteJsonSync } from '../io/atomicWrite';
-import { defaultConcurrency, parallelMap } from '../parallel';
+import { availableCores, defaultConcurrency, parallelMap } from '../parallel';
 import { formatSeconds, taskProgress, type TaskProgressMode } from '../progress';
 import { writeCsv, type Row } from '../tables/csv';
 import { doubleDescentFindings, type DoubleDescentFinding } from './doubleDescentFindings';
@@ -62,7 +62,13 @@ export async function widthSweep(input: WidthSweepConfig | ResolvedWidthSweepCon
   const out = path.resolve(options.out);
   fs.mkdirSync(out, { recursive: true });
   atomicWriteJsonSync(path.join(out, SWEEP_FILES.config), config);
-  const tasks: SweepPointTask[] = sweepPoints(config).map((point) => ({ sweepDir: out, point, layers: config.layers, analysis: config.analysis, keepCheckpoints: options.keepCheckpoints }));
+  const points = sweepPoints(config);
+  // Points at once and threads per point depend only on the request, the cores and the sweep's size
+  // (never on how many points are left), so that an interrupted sweep trains each point as before:
+  // on 2 cores, two points at a time with one thread each; a single point gets every core.
+  const concurrency = Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), points.length));
+  const workers = Math.max(1, Math.floor(availableCores() / concurrency));
+  const tasks: SweepPointTask[] = points.map((point) => ({ sweepDir: out, point, layers: config.layers, analysis: config.analysis, keepCheckpoints: options.keepCheckpoints, workers }));
   const todo = tasks.filter((t) => !isPointDone(t));
   const progress = taskProgress('double descent: width sweep points', tasks.length, options.progress);
   progress.tick(tasks.length - todo.length, tasks.length > todo.length ? `${tasks.length - todo.length} done before` : undefined);
@@ -72,7 +78,7 @@ export async function widthSweep(input: WidthSweepConfig | ResolvedWidthSweepCon
       todo,
       { module: path.join(__dirname, 'runSweepPoint.js'), exportName: 'runSweepPoint' },
       {
-        concurrency: Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), todo.length)),
+        concurrency: Math.min(concurrency, todo.length),
         onResult: (_done, _total, _i, r) => progress.tick(1, `${r.dirName} in ${formatSeconds(r.seconds)}`),
       },
     );

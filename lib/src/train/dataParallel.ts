@@ -7,7 +7,7 @@ import { Collective, CollectiveAborted } from '../parallel/collective';
 import { splitMetrics, type SplitMetric } from './evaluate';
 import type { Optimizer } from './Optimizer';
 import { ShardReplica, type ShardBuffers } from './shardReplica';
-import type { ShardCommand, ShardWorkerData } from './shardWorker';
+import type { ModelBuilder, ShardCommand, ShardWorkerData } from './shardWorker';
 
 export interface DataParallelOptions {
   /** Ranks in all: this thread (rank 0) plus `workers − 1` worker threads. */
@@ -18,6 +18,8 @@ export interface DataParallelOptions {
   data: { train: ImageSplit; test: ImageSplit; noisy: NoisyLabels };
   /** Backend of this thread: the workers must use the same one. */
   backend: string;
+  /** How workers build their replica when `model` was not made by `createModel(model.spec, ...)`. */
+  build?: ModelBuilder;
 }
 
 /**
@@ -78,7 +80,7 @@ export class DataParallelTrainer {
     const trainer = new DataParallelTrainer(new ShardReplica(model, opt, bufs, 0), workers, bufs, per);
     const ready: Promise<void>[] = [];
     for (let rank = 1; rank < size; rank++) {
-      const workerData: ShardWorkerData = { bufs, rank, spec: model.spec, inputShape: model.inputShape, numClasses: model.numClasses, seed: model.seed, optimizer: opt.config };
+      const workerData: ShardWorkerData = { bufs, rank, spec: model.spec, inputShape: model.inputShape, numClasses: model.numClasses, seed: model.seed, optimizer: opt.config, build: options.build };
       const wk = new Worker(script, { workerData, env });
       workers.push(wk);
       ready.push(

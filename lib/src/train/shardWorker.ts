@@ -2,7 +2,7 @@
 // coordinating thread's messages; within a step the ranks meet at the shared-memory collectives.
 import { parentPort, workerData } from 'worker_threads';
 import { initBackend } from '../backend';
-import { createModel, type ModelSpec } from '../models';
+import { createModel, type Model, type ModelSpec } from '../models';
 import { Optimizer, type NamedArrays } from './Optimizer';
 import type { OptimizerConfig } from './runConfig';
 import { ShardReplica, type ShardBuffers } from './shardReplica';
@@ -15,6 +15,17 @@ export interface ShardWorkerData {
   numClasses: number;
   seed: number;
   optimizer: OptimizerConfig;
+  build?: ModelBuilder;
+}
+
+/**
+ * A model that is not a `ModelSpec` (e.g. a benchmark's): the workers build their replica by calling
+ * `require(module)[exportName](arg)`, which must return the same architecture and initial weights.
+ */
+export interface ModelBuilder {
+  module: string;
+  exportName: string;
+  arg: unknown;
 }
 
 export type ShardCommand =
@@ -32,7 +43,8 @@ const fail = (err: unknown) => {
 
 (async () => {
   await initBackend();
-  const model = createModel(wd.spec, wd.inputShape, wd.numClasses, wd.seed);
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const model: Model = wd.build ? (require(wd.build.module) as Record<string, (arg: unknown) => Model>)[wd.build.exportName](wd.build.arg) : createModel(wd.spec, wd.inputShape, wd.numClasses, wd.seed);
   const opt = new Optimizer(wd.optimizer, model.params);
   const replica = new ShardReplica(model, opt, wd.bufs, wd.rank);
   port.on('message', (m: ShardCommand) => {
