@@ -66,8 +66,7 @@ export async function widthSweep(input: WidthSweepConfig | ResolvedWidthSweepCon
   // Points at once and threads per point depend only on the request, the cores and the sweep's size
   // (never on how many points are left), so that an interrupted sweep trains each point as before:
   // on 2 cores, two points at a time with one thread each; a single point gets every core.
-  const concurrency = Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), points.length));
-  const workers = Math.max(1, Math.floor(availableCores() / concurrency));
+  const { concurrency, workers } = sweepThreads(options.concurrency ?? defaultConcurrency(), points.length, availableCores());
   const tasks: SweepPointTask[] = points.map((point) => ({ sweepDir: out, point, layers: config.layers, analysis: config.analysis, keepCheckpoints: options.keepCheckpoints, workers }));
   const todo = tasks.filter((t) => !isPointDone(t));
   const progress = taskProgress('double descent: width sweep points', tasks.length, options.progress);
@@ -100,4 +99,14 @@ export async function widthSweep(input: WidthSweepConfig | ResolvedWidthSweepCon
   const th = findings.map((f) => `${f.noiseKind}: threshold ${f.threshold ?? 'none'}, peak ${f.peak ? `${f.peak.width} (+${(100 * f.peak.prominence).toFixed(1)} pts)` : '-'}`).join('; ');
   progress.done(th);
   return { out, config, table, rows, findings, cpuSeconds, computed: todo.length, skipped: tasks.length - todo.length, seconds };
+}
+
+/**
+ * How a sweep of `points` shares `cores`: `concurrency` points train at once (the request, at most one
+ * per point) and each new point trains on `workers` threads, ⌊cores / concurrency⌋, so that the two
+ * together never oversubscribe the cores: 2 cores, 14 points → 2 at once × 1 thread; 1 point → 1 × 2.
+ */
+export function sweepThreads(requested: number, points: number, cores: number): { concurrency: number; workers: number } {
+  const concurrency = Math.max(1, Math.min(requested, points));
+  return { concurrency, workers: Math.max(1, Math.floor(cores / concurrency)) };
 }
