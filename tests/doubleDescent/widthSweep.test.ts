@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { availableCores, DOUBLE_DESCENT_COLUMNS, InputError, POINT_FILES, readCsv, sweepThreads, widthSweep, type WidthSweepConfig } from 'memgeo';
+import { defaultConcurrency, DOUBLE_DESCENT_COLUMNS, InputError, POINT_FILES, readCsv, sweepThreads, widthSweep, type WidthSweepConfig } from 'memgeo';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'memgeo-dd-'));
 
@@ -80,7 +80,7 @@ test('a sweep shares the cores: points at once × threads per point never exceed
   const { out } = await tinySweep();
   const dirs = fs.readdirSync(out).filter((d) => fs.existsSync(path.join(out, d, 'config.json')));
   assert.equal(dirs.length, 4);
-  const expected = sweepThreads(2, 4, availableCores()).workers;
+  const expected = sweepThreads(2, 4, defaultConcurrency()).workers;
   for (const d of dirs) assert.equal(JSON.parse(fs.readFileSync(path.join(out, d, 'config.json'), 'utf8')).run.workers, expected, d);
 });
 

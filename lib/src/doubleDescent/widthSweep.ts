@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { atomicWriteJsonSync } from '../io/atomicWrite';
-import { availableCores, defaultConcurrency, parallelMap } from '../parallel';
+import { defaultConcurrency, parallelMap } from '../parallel';
 import { formatSeconds, taskProgress, type TaskProgressMode } from '../progress';
 import { writeCsv, type Row } from '../tables/csv';
 import { doubleDescentFindings, type DoubleDescentFinding } from './doubleDescentFindings';
@@ -66,7 +66,9 @@ export async function widthSweep(input: WidthSweepConfig | ResolvedWidthSweepCon
   // Points at once and threads per point depend only on the request, the cores and the sweep's size
   // (never on how many points are left), so that an interrupted sweep trains each point as before:
   // on 2 cores, two points at a time with one thread each; a single point gets every core.
-  const { concurrency, workers } = sweepThreads(options.concurrency ?? defaultConcurrency(), points.length, availableCores());
+  // The thread budget is MEMGEO_WORKERS (checked, at most the cores) or the cores.
+  const budget = defaultConcurrency();
+  const { concurrency, workers } = sweepThreads(options.concurrency ?? budget, points.length, budget);
   const tasks: SweepPointTask[] = points.map((point) => ({ sweepDir: out, point, layers: config.layers, analysis: config.analysis, keepCheckpoints: options.keepCheckpoints, workers }));
   const todo = tasks.filter((t) => !isPointDone(t));
   const progress = taskProgress('double descent: width sweep points', tasks.length, options.progress);
@@ -102,7 +104,7 @@ export async function widthSweep(input: WidthSweepConfig | ResolvedWidthSweepCon
 }
 
 /**
- * How a sweep of `points` shares `cores`: `concurrency` points train at once (the request, at most one
+ * How a sweep of `points` shares `cores` (the thread budget: MEMGEO_WORKERS or the cores): `concurrency` points train at once (the request, at most one
  * per point) and each new point trains on `workers` threads, ⌊cores / concurrency⌋, so that the two
  * together never oversubscribe the cores: 2 cores, 14 points → 2 at once × 1 thread; 1 point → 1 × 2.
  */
