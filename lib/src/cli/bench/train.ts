@@ -228,6 +228,7 @@ count; --json prints one JSON object per line: model, workers, train_img_s, infe
 over 1 worker, PyTorch's img/s at 1 and 2 threads and our time per image relative to them
 (train_vs_torch_1t = torch / ours), train_img_s_median, train_img_cpu_s, cpu_share (CPU time of the
 process and its threads / wall time) and the load average.
+MEMGEO_WASM_KERNELS=appendix benchmarks the docs/stack.md Appendix A kernel set for comparison.
   --models LIST        comma-separated subset (default: all four)
   --workers LIST       worker counts, e.g. 1,2 (default: 1 and the cores available)
   --seconds S          timed training seconds per model and worker count (default 5)
