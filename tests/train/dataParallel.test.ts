@@ -79,6 +79,25 @@ test('gradients of a batch-norm model on 2 shards equal the single-process gradi
   }
 });
 
+test('a rank that fails in the middle of a step stops every rank with its message (no hang)', { skip: !twoCores && 'needs 2 cores' }, async () => {
+  const backend = await initBackend();
+  const d = data();
+  const spec = SMALL_RUN.config.model;
+  const model = createModel(spec, d.imageShape, d.numClasses, 0);
+  const opt = new Optimizer(resolveRunConfig(SMALL_RUN.config).optimizer, model.params);
+  const build = { module: path.join(__dirname, 'failingModel.js'), exportName: 'buildFailingModel', arg: { spec, shape: d.imageShape, classes: d.numClasses } };
+  const dp = await DataParallelTrainer.start(model, opt, { workers: 2, maxBatch: 16, data: d, backend, build });
+  try {
+    const per = d.imageShape[0] * d.imageShape[1] * d.imageShape[2];
+    await assert.rejects(dp.step(d.train.images.slice(0, 16 * per), d.noisy.trainLabel.slice(0, 16), 0.01), /data-parallel worker 1 failed: boom in the worker/);
+    await assert.rejects(dp.step(d.train.images.slice(0, 16 * per), d.noisy.trainLabel.slice(0, 16), 0.01), /boom in the worker/, 'a failed trainer stays failed');
+  } finally {
+    await dp.close();
+    model.dispose();
+    opt.dispose();
+  }
+});
+
 test('a 2-worker run equals itself on rerun (bit-identical weights and metrics), and records its worker count', { skip: !twoCores && 'needs 2 cores' }, async () => {
   const ref = await twoWorkerRun();
   const again = path.join(tmp(), 'again');
