@@ -110,12 +110,13 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
   let dp: DataParallelTrainer | null = null;
   try {
     let workers: number;
-    ({ config, workers } = prepareRunDir(dir, config, backend, data, requested));
+    // The architecture does not depend on what prepareRunDir may change (only `epochs` can grow).
+    model = createModel(config.model, data.imageShape, data.numClasses, config.seed);
+    ({ config, workers } = prepareRunDir(dir, config, backend, data, requested, () => defaultTrainWorkers(config, model!)));
     removeStaleTemporaries(dir);
     const progress = new ProgressReporter(options.progress ?? 'auto', config.epochs, data.train.count);
     const resume = findResumePoint(dir, config, !!options.fallback, (m) => progress.note(m));
 
-    model = createModel(config.model, data.imageShape, data.numClasses, config.seed);
     opt = new Optimizer(config.optimizer, model.params);
     const evalBatch = options.evalBatchSize ?? 512;
     if (resume) {
@@ -221,10 +222,10 @@ export function trainStep(model: Model, opt: Optimizer, vars: tf.Variable[], ima
  * same config (a larger `epochs` is allowed unless the schedule depends on it), same backend, same
  * examples and labels. Returns the config to use (the stored one, with `epochs` possibly raised).
  */
-function prepareRunDir(dir: string, config: RunConfig, backend: string, data: RunData, requestedWorkers: number | undefined): { config: RunConfig; workers: number } {
+function prepareRunDir(dir: string, config: RunConfig, backend: string, data: RunData, requestedWorkers: number | undefined, defaultWorkers: () => number): { config: RunConfig; workers: number } {
   const info: RunInfo = {
     backend,
-    workers: requestedWorkers ?? defaultTrainWorkers(config),
+    workers: requestedWorkers ?? defaultWorkers(),
     memgeoVersion: MEMGEO_VERSION,
     node: process.version,
     createdAt: new Date().toISOString(),
@@ -273,12 +274,41 @@ function prepareRunDir(dir: string, config: RunConfig, backend: string, data: Ru
 }
 
 /**
- * Worker count of a new run when none is asked for: the cores available, but no more than one per
- * 32 examples of a batch (smaller shards cost more in synchronisation than they save; measured in
- * environment.md, "Training on every core").
+ * Worker count of a new run when none is asked for: the cores available, but only as many shards as
+ * carry enough work each. A shard's step must outweigh the fixed costs of a data-parallel step
+ * (copying the gradient out and the sum back in, the barriers, every rank packing the same weights):
+ * measured here (environment.md, "Training on every core"), 2 shards of 64 images cost 2% more CPU
+ * than one process for cnn4 (18 M multiply-adds per image), 16–19% for mlp and cnn2 (0.7–1 M), and
+ * 45% for the smoke preset's CNN (width 0.25, 0.3 M) with shards of 32. So each shard gets at least
+ * 32 M multiply-adds (`multiplyAddsPerExample`) and 16 examples.
  */
-export function defaultTrainWorkers(config: Pick<RunConfig, 'batchSize'>): number {
-  return Math.max(1, Math.min(availableCores(), Math.floor(config.batchSize / 32)));
+export function defaultTrainWorkers(config: Pick<RunConfig, 'batchSize'>, model: Model): number {
+  const perShard = 32e6;
+  const byWork = Math.floor((config.batchSize * multiplyAddsPerExample(model)) / perShard);
+  return Math.max(1, Math.min(availableCores(), byWork, Math.floor(config.batchSize / 16)));
+}
+
+/**
+ * Multiply-adds of one example's forward pass, roughly: each convolution kernel [k, k, c_in, c_out]
+ * counts k²·c_in·c_out per pixel of its stage's input (an over-estimate for strided convolutions),
+ * each dense kernel [n_in, n_out] counts n_in·n_out. The stage inputs come from one inference pass.
+ */
+export function multiplyAddsPerExample(model: Model): number {
+  const [h, w, c] = model.inputShape;
+  return tf.tidy(() => {
+    let x: tf.Tensor = tf.zeros([1, h, w, c]);
+    let macs = 0;
+    for (const stage of model.stages) {
+      const pixels = x.rank === 4 ? x.shape[1]! * x.shape[2]! : 1;
+      for (const p of stage.params) {
+        if (p.role !== 'kernel') continue;
+        const s = p.variable.shape;
+        macs += s.length === 4 ? s[0] * s[1] * s[2] * s[3] * pixels : s.reduce((a, b) => a * b, 1);
+      }
+      x = stage.apply(x, false);
+    }
+    return macs;
+  });
 }
 
 /** The newest usable checkpoint (≤ config.epochs), or null for a fresh start. */

@@ -17,7 +17,7 @@ again skips finished steps and resumes the step in progress.
   --steps LIST      comma-separated subset of: ${STEP_ORDER.join(', ')} (and what they need)
   --progress MODE   bar | lines | compact | none (default: bar on a terminal, else lines)
   --workers N       threads for every step (as MEMGEO_WORKERS; default: the cores). The main run is
-                    trained on min(N, batch/32) threads and records the count; a resume keeps it
+                    trained on up to N threads and records the count; a resume keeps it
 
 Presets:
 ${Object.values(PRESETS).map((p) => `  ${p.name}: ${p.description}`).join('\n')}`;

@@ -33,7 +33,7 @@ Settings come from the defaults, then --config FILE (JSON, fields of RunConfig),
   --checkpoints LIST     epochs to checkpoint besides 0 and the last, e.g. 1-10,20,30 (default all)
   --out DIR              run directory (default runs/<dataset>-<model>-<noise>-seed<S>)
   --workers N            threads that train the run together (data parallel; default MEMGEO_WORKERS,
-                         else the cores, at most one per 32 examples of a batch); recorded in
+                         else the cores, as many as get enough work per shard); recorded in
                          config.json: a resume uses the stored count, another one is refused
   --fallback             if the newest checkpoint is corrupt, resume from the previous good one
   --progress MODE        bar | lines | compact | none (default: bar on a terminal, else lines)
