@@ -5,7 +5,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { availableCores, createModel, crossEntropy, DataParallelTrainer, evaluateSplits, InputError, initBackend, listCheckpointEpochs, Optimizer, parseWorkerCount, readCheckpoint, readCsv, resolveRunConfig, shardRange, train } from 'memgeo';
+import { availableCores, createModel, defaultTrainWorkers, multiplyAddsPerExample, crossEntropy, DataParallelTrainer, evaluateSplits, InputError, initBackend, listCheckpointEpochs, Optimizer, parseWorkerCount, readCheckpoint, readCsv, resolveRunConfig, shardRange, train } from 'memgeo';
 import { SMALL_RUN, syntheticRunData } from './fixtures';
 
 // Data-parallel training: a run on 2 worker threads (batch split in two, batch-norm moments shared).
@@ -146,6 +146,21 @@ test('a batch with fewer examples than workers (a tail of 1) trains and reruns i
   await train(cfg, { out: b, data: d, progress: 'none', workers: 2 });
   assert.deepEqual(ckpt(a, 2).weights, ckpt(b, 2).weights);
   assert.notDeepEqual(ckpt(a, 2).weights, ckpt(a, 0).weights);
+});
+
+test('the default worker count gives each shard enough work: small models train on one thread', async () => {
+  await initBackend();
+  const mlp = createModel({ family: 'mlp', depth: 2, width: 512 }, [28, 28, 1], 10, 0);
+  assert.equal(multiplyAddsPerExample(mlp), 784 * 512 + 512 * 512 + 512 * 10);
+  const cnn = createModel({ family: 'cnn', width: 0.5 }, [28, 28, 1], 10, 0);
+  const tiny = createModel({ family: 'cnn', width: 0.25 }, [28, 28, 1], 10, 0);
+  try {
+    assert.equal(defaultTrainWorkers({ batchSize: 128 }, cnn), Math.min(availableCores(), 4), 'the default preset: 1.2 M multiply-adds per image');
+    assert.equal(defaultTrainWorkers({ batchSize: 64 }, tiny), 1, 'the smoke preset: 0.3 M per image');
+    assert.equal(defaultTrainWorkers({ batchSize: 16 }, cnn), 1, 'at least 16 examples per shard');
+  } finally {
+    for (const m of [mlp, cnn, tiny]) m.dispose();
+  }
 });
 
 test('bad worker counts: 0, -1, abc, 1.5 are refused (InputError), more than the cores is capped with a message', () => {
