@@ -181,10 +181,12 @@ export class DataParallelTrainer {
       this.replica.coll.abort();
       if (err instanceof CollectiveAborted) {
         // A worker stopped the step: wait (briefly) for its message, which says why.
-        if (!this.failure) await new Promise<void>((resolve) => {
-          this.errorWaiters.push(resolve);
-          setTimeout(resolve, 5000);
-        });
+        if (!this.failure) {
+          await new Promise<void>((resolve) => {
+            this.errorWaiters.push(resolve);
+            setTimeout(resolve, 5000).unref();
+          });
+        }
         throw this.failure ?? err;
       }
       throw err;
