@@ -51,13 +51,20 @@ function fileInTheWay(p: string): string | null {
   }
 }
 
+/** A stat error that means "nothing there": missing, or a file where a parent folder should be (the
+ * mkdir that follows then names that file). */
+function absent(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
 /** Create a folder (and its parents) with clear errors; a file at `dir` is an error. */
 export function ensureDir(dir: string): void {
   let st: fs.Stats | null = null;
   try {
     st = fs.statSync(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fileSystemError(err, 'write into', dir);
+    if (!absent(err)) throw fileSystemError(err, 'write into', dir);
   }
   if (st) {
     if (!st.isDirectory()) throw new InputError(`cannot write into ${dir}: it is a file, not a folder`);
@@ -88,8 +95,7 @@ export function guardOutputFile(file: string, guard: OutputFileGuard): void {
   try {
     st = fs.statSync(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') throw fileSystemError(err, 'write', file);
+    if (!absent(err)) throw fileSystemError(err, 'write', file);
   }
   if (st?.isDirectory()) throw new InputError(`cannot write ${guard.what} to ${file}: it is a folder; give the path of a file`);
   if (st && !guard.isOurs(file)) {
@@ -115,7 +121,7 @@ export function guardOutputDir(dir: string, guard: OutputDirGuard): void {
   try {
     st = fs.statSync(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fileSystemError(err, 'write into', dir);
+    if (!absent(err)) throw fileSystemError(err, 'write into', dir);
   }
   if (st && !st.isDirectory()) throw new InputError(`cannot use ${dir} as ${guard.what}: it is a file, not a folder`);
   if (st) {

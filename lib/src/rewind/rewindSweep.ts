@@ -74,6 +74,12 @@ export async function rewindSweep(runOrDir: Run | string, opts: RewindSweepOptio
   const cells = rewindCells(layerNames, modes, epochs);
   const file = path.resolve(opts.out ?? path.join(run.dir, 'rewinding.csv'));
 
+  // The run's data, checked against its fingerprint before anything is written (workers load a
+  // named dataset themselves; in-memory data is passed to them).
+  const loadable = (DATASET_NAMES as readonly string[]).includes(run.config.dataset);
+  const runData = await run.loadData();
+  const data = loadable ? undefined : runData;
+
   // Only memgeo's own rewinding tables are ever replaced: a table is ours when the meta file written
   // beside it says so. Rows made from another final model or another architecture would be silently
   // wrong, so such a table of ours starts over; any other file at the path is refused.
@@ -89,8 +95,6 @@ export async function rewindSweep(runOrDir: Run | string, opts: RewindSweepOptio
 
   const have = new Set(readCsv(file, { columns: REWINDING_COLUMNS }).map((r) => rewindCellKey(r)));
   const todo = cells.filter((c) => !have.has(rewindCellKey(c)));
-  const loadable = (DATASET_NAMES as readonly string[]).includes(run.config.dataset);
-  const data = loadable ? undefined : await run.loadData();
 
   // One task per epoch: a worker loads that checkpoint once and evaluates each distinct layer set.
   const byEpoch = new Map<number, { cells: RewindCell[]; sets: Map<string, string[]> }>();

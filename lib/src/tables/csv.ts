@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import Papa from 'papaparse';
 import { InputError } from '../errors';
 import { atomicWriteFileSync } from '../io/atomicWrite';
-import { fileSystemError } from '../io/outputPath';
+import { fileSystemError, guardOutputFile } from '../io/outputPath';
 
 /** One row of a tidy table: one observation, one value per column. */
 export type Row = Record<string, string | number | boolean | null>;
@@ -59,9 +59,30 @@ export function toCsv(rows: Row[], columns: string[]): string {
   return Papa.unparse({ fields: columns, data: rows.map((r) => columns.map((c) => fmt(r[c]))) }, { newline: '\n' }) + '\n';
 }
 
-/** Write a tidy table atomically (the whole file is replaced, never left half-written). */
+/**
+ * Write a tidy table atomically (the whole file is replaced, never left half-written). Only a table
+ * of the same columns is replaced: any other file at the path is refused (it is not memgeo's).
+ */
 export function writeCsv(file: string, rows: Row[], columns: string[]): void {
+  guardOutputFile(file, { what: 'a table', isOurs: (f) => headerOf(f).join(',') === columns.join(','), why: `its first line is not the header ${columns.slice(0, 4).join(',')},...` });
   atomicWriteFileSync(file, toCsv(rows, columns));
+}
+
+/** The column names of a CSV file's first line ([] when unreadable). */
+function headerOf(file: string): string[] {
+  try {
+    const fd = fs.openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(8192);
+      const n = fs.readSync(fd, buf, 0, buf.length, 0);
+      const line = buf.toString('utf8', 0, n).split('\n')[0];
+      return (Papa.parse<string[]>(line).data[0] ?? []).map((c) => c.trim());
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    return [];
+  }
 }
 
 /**

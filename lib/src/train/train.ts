@@ -143,7 +143,7 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
       if (resume.optimizer.kind !== config.optimizer.kind) throw new CheckpointError(resume.file, `optimizer state is for '${resume.optimizer.kind}', the config says '${config.optimizer.kind}'`);
       opt.loadState(resume.optimizer, resume.file);
       start = resume.epoch;
-      await rebuildMetrics(dir, config, data, start, evalBatch, (m) => progress.note(m));
+      await rebuildMetrics(dir, config, data, start, evalBatch, (m) => progress.warn(m));
       final = readCsv(metricsFile, { columns: METRICS_COLUMNS })
         .filter((r) => r.epoch === start)
         .map((r) => ({ split: r.split, loss: Number(r.loss), accuracy: Number(r.accuracy), count: Number(r.count) }) as SplitMetric);
