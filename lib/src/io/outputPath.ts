@@ -51,21 +51,23 @@ function fileInTheWay(p: string): string | null {
   }
 }
 
-/** A stat error that means "nothing there": missing, or a file where a parent folder should be (the
- * mkdir that follows then names that file). */
-function absent(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
+/**
+ * The stats of `p`, or null when nothing is there: missing, or a file where a parent folder should be
+ * (the mkdir that follows then names that file). Other failures (permissions) are InputErrors.
+ */
+function statOrNull(p: string): fs.Stats | null {
+  try {
+    return fs.statSync(p);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw fileSystemError(err, 'write into', p);
+  }
 }
 
 /** Create a folder (and its parents) with clear errors; a file at `dir` is an error. */
 export function ensureDir(dir: string): void {
-  let st: fs.Stats | null = null;
-  try {
-    st = fs.statSync(dir);
-  } catch (err) {
-    if (!absent(err)) throw fileSystemError(err, 'write into', dir);
-  }
+  const st = statOrNull(dir);
   if (st) {
     if (!st.isDirectory()) throw new InputError(`cannot write into ${dir}: it is a file, not a folder`);
     return;
@@ -91,12 +93,7 @@ export interface OutputFileGuard {
  * memgeo's own output (`isOurs`) is refused, and the parent folder is created.
  */
 export function guardOutputFile(file: string, guard: OutputFileGuard): void {
-  let st: fs.Stats | null = null;
-  try {
-    st = fs.statSync(file);
-  } catch (err) {
-    if (!absent(err)) throw fileSystemError(err, 'write', file);
-  }
+  const st = statOrNull(file);
   if (st?.isDirectory()) throw new InputError(`cannot write ${guard.what} to ${file}: it is a folder; give the path of a file`);
   if (st && !guard.isOurs(file)) {
     throw new InputError(`${file} exists and is not ${guard.what} written by memgeo${guard.why ? ` (${guard.why})` : ''}; refusing to replace it. Choose another path, or move the file away.`);
@@ -117,12 +114,7 @@ export interface OutputDirGuard {
  * is written; then the folder is created.
  */
 export function guardOutputDir(dir: string, guard: OutputDirGuard): void {
-  let st: fs.Stats | null = null;
-  try {
-    st = fs.statSync(dir);
-  } catch (err) {
-    if (!absent(err)) throw fileSystemError(err, 'write into', dir);
-  }
+  const st = statOrNull(dir);
   if (st && !st.isDirectory()) throw new InputError(`cannot use ${dir} as ${guard.what}: it is a file, not a folder`);
   if (st) {
     let entries: string[];
