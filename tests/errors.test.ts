@@ -74,9 +74,11 @@ test('library options: typos, huge n_t and out-of-range seeds are InputErrors (n
   await assert.rejects(manifoldAnalysis(m, { seed: 1.5 }), { name: 'InputError', message: /a seed must be an integer/ });
   await assert.rejects(manifoldAnalysisSeeds(m, { seed: 3 } as never), { name: 'InputError', message: /manifoldAnalysisSeeds: unknown option 'seed' \(known: .*seeds, firstSeed\)/ });
   await assert.rejects(manifoldAnalysisSeeds(m, { seeds: 2, firstSeed: 2 ** 32 - 1 }), { name: 'InputError', message: /firstSeed \+ 1\): a seed must be an integer/ });
+  await assert.rejects(manifoldAnalysisSeeds(m, { seeds: 1e6 }), { name: 'InputError', message: /seeds: at most 1000, got 1000000/ });
   assert.throws(() => checkSeed(-1, 'x'), InputError);
   // The pipeline functions check their options before touching the run.
   const noRun = {} as Run;
+  await assert.rejects(analyzeRun(noRun, { seeds: 1e9 }), { name: 'InputError', message: /seeds must be at most 1000, got 1000000000/ });
   await assert.rejects(analyzeRun(noRun, { nt: 10 } as never), { name: 'InputError', message: /analyzeRun: unknown option 'nt' \(known: P, M, nT/ });
   await assert.rejects(simulatedCapacityPoints(noRun, { nrep: 3 } as never), { name: 'InputError', message: /simulatedCapacityPoints: unknown option 'nrep'/ });
   await assert.rejects(rewindSweep(noRun, { mode: ['last'] } as never), { name: 'InputError', message: /rewindSweep: unknown option 'mode' \(known: modes,/ });

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { initBackend } from '../backend/initBackend';
 import { checkOptions, InputError } from '../errors';
 import { MAX_N_T, N_T_LIMIT_REASON } from '../manifold/manifoldAnalysis';
+import { MAX_ANALYSIS_SEEDS, SEEDS_LIMIT_REASON } from '../manifold/manifoldAnalysisSeeds';
 import { checkSeed } from '../random/rng';
 import { selectEpochs, type AnalysisSettings, type EpochSelection } from '../experiments/presets';
 import { writeNpy } from '../io/npy';
@@ -75,6 +76,7 @@ export function resolveAnalysisSettings(options: Partial<AnalysisSettings> & { s
   int(s.nT, 'n_t', 1);
   if (s.nT > MAX_N_T) throw new InputError(`n_t must be at most ${MAX_N_T}, got ${s.nT}: ${N_T_LIMIT_REASON}`);
   int(s.seeds, 'seeds', 1);
+  if (s.seeds > MAX_ANALYSIS_SEEDS) throw new InputError(`seeds must be at most ${MAX_ANALYSIS_SEEDS}, got ${s.seeds}: ${SEEDS_LIMIT_REASON}`);
   int(s.projectionDim, 'projectionDim', 1);
   checkSeed(seed, 'seed');
   checkSeed(seed + s.seeds - 1, `seed + seeds - 1 (the last analysis seed)`);
