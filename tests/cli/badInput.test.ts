@@ -125,6 +125,9 @@ describe('3. missing or damaged tables: rebuilt from the checkpoints, or named w
     const rw = memgeo(['rewind', run, '--epochs', '0,2', '--mode', 'last', '--quiet']);
     assert.equal(rw.status, 0, rw.stderr);
     assert.match(rw.stdout, /no findings: .*metrics\.csv is missing[\s\S]*memgeo train --config .*config\.json --out/);
+    const an = memgeo(['analyze', run, '--epochs', 'count:2', '--layers', 'fc1', '--P', '2', '--M', '3', '--n-t', '5', '--seeds', '1', '--progress', 'none']);
+    assert.equal(an.status, 0, an.stderr);
+    assert.match(an.stderr, /metrics\.csv is missing, and the choice of epochs \(the test-accuracy peak is always among them\) need/);
     assertUnchanged(dir, beforeFiles, false);
     const r = memgeo(['train', '--config', path.join(run, 'config.json'), '--out', run, '--progress', 'none']);
     assert.equal(r.status, 0, r.stderr);

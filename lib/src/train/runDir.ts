@@ -139,6 +139,15 @@ export function readMetrics(dir: string): Row[] {
 }
 
 /**
+ * What is lost when a run has checkpoints but no metrics.csv (null when it has one): said by every
+ * command that needs the test accuracy per epoch, with the command that rebuilds it.
+ */
+export function missingMetricsNote(dir: string, needs: string): string | null {
+  if (fs.existsSync(path.join(dir, RUN_FILES.metrics)) || listCheckpointEpochs(dir).length === 0) return null;
+  return `${path.join(dir, RUN_FILES.metrics)} is missing, and ${needs} need its test accuracy per epoch. Rebuild it from the checkpoints with: memgeo train --config ${path.join(dir, RUN_FILES.config)} --out ${dir}`;
+}
+
+/**
  * Check that `data` are the examples the run was trained on: the SHA-256 of its training and test
  * images and labels must equal the fingerprint stored in config.json. Runs made before memgeo stored
  * one are accepted (nothing to compare; returns false). Resume, evaluation and every analysis load

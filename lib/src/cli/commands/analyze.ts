@@ -2,7 +2,7 @@ import { parseArgs } from 'util';
 import type { EpochSelection } from '../../experiments/presets';
 import { analyzeRun } from '../../geometry/analyzeRun';
 import { simulatedCapacityPoints } from '../../geometry/simulatedCapacityPoints';
-import { openRun } from '../../train/runDir';
+import { missingMetricsNote, openRun } from '../../train/runDir';
 import type { TaskProgressMode } from '../../progress/taskProgress';
 import { MAX_LIST_LENGTH, parseEpochList, parseNumber, parseSeed, UsageError, type Command } from '../command';
 
@@ -100,6 +100,8 @@ export const command: Command = {
     const epochs = parseEpochSpec(values.epochs);
 
     const run = openRun(positionals[0]);
+    const note = epochs !== 'all' && !Array.isArray(epochs) ? missingMetricsNote(run.dir, 'the choice of epochs (the test-accuracy peak is always among them)') : null;
+    if (note) process.stderr.write(`memgeo analyze: ${note}\n`);
     const r = await analyzeRun(run, { ...settings, epochs, layers, concurrency, progress });
     const s = simcap !== undefined ? await simulatedCapacityPoints(run, { ...settings, points: simcap, nRep, simcapM, geometry: r.rows, concurrency, progress }) : null;
     if (values.json) {

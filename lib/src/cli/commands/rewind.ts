@@ -1,7 +1,6 @@
-import * as path from 'path';
 import { parseArgs } from 'util';
 import type { EpochSelection } from '../../experiments/presets';
-import { openRun } from '../../train';
+import { missingMetricsNote, openRun } from '../../train';
 import { REWIND_MODES, rewindingFindings, rewindSweep, type RewindMode } from '../../rewind';
 import { MAX_LIST_LENGTH, parseEpochList, parseNumber, UsageError, type Command } from '../command';
 
@@ -54,7 +53,7 @@ export const command: Command = {
     console.log(`${result.file}: ${result.rows.length} rows (${result.measured} measured now, ${result.evaluations} models evaluated, ${result.seconds.toFixed(1)} s); layers ${result.layerNames.join(', ')}; epochs ${result.epochs.join(', ')}; final epoch ${result.baseEpoch}`);
     const metrics = run.metrics();
     if (metrics.length > 0) for (const line of rewindingFindings(result.rows, metrics).lines) console.log(line);
-    else console.log(`no findings: ${path.join(run.dir, 'metrics.csv')} is missing, and the findings (and the test-accuracy peak among the epochs) need its test accuracy per epoch. Rebuild it from the checkpoints with: memgeo train --config ${path.join(run.dir, 'config.json')} --out ${run.dir}`);
+    else console.log(`no findings: ${missingMetricsNote(run.dir, 'the findings and the test-accuracy peak among the epochs')}`);
     return 0;
   },
 };
