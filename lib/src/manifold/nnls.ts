@@ -64,7 +64,10 @@ export class NnlsSolver {
    */
   solve(a: Float64Array, rows: number, cols: number, gram: Float64Array, t: Float64Array, x: Float64Array, atb?: Float64Array): NnlsResult {
     if (rows > this.maxRows || cols > this.maxCols) throw new Error(`NnlsSolver: problem ${rows}x${cols} exceeds workspace ${this.maxRows}x${this.maxCols}`);
-    const { inP, excluded, pidx, w, z, r, b } = this;
+    // Everything hot is a local: this runs 10⁴–10⁵ times per analysis on problems of ~50 columns,
+    // where property loads and calls cost as much as the arithmetic.
+    const { inP, excluded, pidx, w, z, r, b, L, rhs } = this;
+    const ld = this.maxCols;
     let tNorm2 = 0;
     for (let i = 0; i < rows; i++) tNorm2 += t[i] * t[i];
     let colMax2 = 0;
@@ -93,7 +96,7 @@ export class NnlsSolver {
       let jmax = -1;
       let wmax = tol;
       for (let j = 0; j < cols; j++) {
-        if (!inP[j] && !excluded[j] && w[j] > wmax) {
+        if (w[j] > wmax && !inP[j] && !excluded[j]) {
           wmax = w[j];
           jmax = j;
         }
@@ -113,16 +116,42 @@ export class NnlsSolver {
         break;
       }
       iterations++;
-      if (!this.choleskyAppend(gram, cols, k, jmax)) {
-        excluded[jmax] = 1; // (numerically) in the span of the passive columns
-        continue;
+      // Append column jmax to the Cholesky factor of the passive Gram (row k of L).
+      {
+        let s2 = 0;
+        const ok = k * ld;
+        for (let p = 0; p < k; p++) {
+          let v = gram[pidx[p] * cols + jmax];
+          const op = p * ld;
+          for (let q = 0; q < p; q++) v -= L[op + q] * L[ok + q];
+          v /= L[op + p];
+          L[ok + p] = v;
+          s2 += v * v;
+        }
+        const djj = gram[jmax * cols + jmax];
+        const dd = djj - s2;
+        if (!(dd > 1e-13 * djj)) {
+          excluded[jmax] = 1; // (numerically) in the span of the passive columns
+          continue;
+        }
+        L[ok + k] = Math.sqrt(dd);
       }
       pidx[k++] = jmax;
       inP[jmax] = 1;
       let firstInner = true;
       for (;;) {
-        for (let p = 0; p < k; p++) this.rhs[p] = b[pidx[p]];
-        this.cholSolve(k, this.rhs, z);
+        // z = (L Lᵀ)⁻¹ b_P
+        for (let p = 0; p < k; p++) {
+          const op = p * ld;
+          let v = b[pidx[p]];
+          for (let q = 0; q < p; q++) v -= L[op + q] * rhs[q];
+          rhs[p] = v / L[op + p];
+        }
+        for (let p = k - 1; p >= 0; p--) {
+          let v = rhs[p];
+          for (let q = p + 1; q < k; q++) v -= L[q * ld + p] * z[q];
+          z[p] = v / L[p * ld + p];
+        }
         if (firstInner && z[k - 1] <= 0) {
           // Rounding made the entering variable non-positive: reject it, as LH's Fortran does.
           k--;
@@ -168,7 +197,7 @@ export class NnlsSolver {
         if (k === 0) break;
       }
       // w = b − (AᵀA) x, accumulated along contiguous rows of the symmetric Gram matrix.
-      w.set(b.subarray(0, cols));
+      for (let j = 0; j < cols; j++) w[j] = b[j];
       for (let p = 0; p < k; p++) {
         const col = pidx[p];
         const xp = x[col];
@@ -216,24 +245,6 @@ export class NnlsSolver {
       for (let i = 0; i < rows; i++) s += a[off + i] * r[i];
       w[j] = s;
     }
-  }
-
-  /** Add column j to the factor of the passive Gram (k columns so far). False if dependent. */
-  private choleskyAppend(gram: Float64Array, cols: number, k: number, j: number): boolean {
-    const { L, pidx, maxCols } = this;
-    let s = 0;
-    for (let p = 0; p < k; p++) {
-      let v = gram[pidx[p] * cols + j];
-      for (let q = 0; q < p; q++) v -= L[p * maxCols + q] * L[k * maxCols + q];
-      v /= L[p * maxCols + p];
-      L[k * maxCols + p] = v;
-      s += v * v;
-    }
-    const djj = gram[j * cols + j];
-    const d = djj - s;
-    if (!(d > 1e-13 * djj)) return false;
-    L[k * maxCols + k] = Math.sqrt(d);
-    return true;
   }
 
   private choleskyRebuild(gram: Float64Array, cols: number, k: number): void {
