@@ -198,7 +198,7 @@ export function stiefelConjugateGradient(problem: StiefelProblem, x0: Float64Arr
   let iter = 0;
   let stepSize = NaN;
   let oldAlpha: number | null = null; // LineSearchAdaptive state, fresh per solve
-  let newGrad = new Float64Array(size);
+  let newGrad: Float64Array = new Float64Array(size);
   const oldGradT = new Float64Array(size);
   const descT = new Float64Array(size);
   // Workspaces reused by every iteration (the loop allocates only the new point).
