@@ -185,6 +185,10 @@ function workEstimate(manifolds: ManifoldPoints[], nT: number): number {
   return w;
 }
 
+function pointSumSqRms(sumSq: number, M: number, cx: number, meanSq: number): number {
+  return Math.sqrt(Math.max(0, sumSq / M - 2 * cx + meanSq));
+}
+
 function mean(a: number[]): number {
   return a.reduce((s, x) => s + x, 0) / a.length;
 }
@@ -217,12 +221,28 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     geom = centerGeometry(manifolds);
     // A centre at the global mean has no direction to normalise by: compare its offset with the
     // RMS distance of the manifold's points from the global mean.
+    let meanSq = 0;
+    for (let f = 0; f < N; f++) meanSq += geom.globalMean[f] * geom.globalMean[f];
     manifolds.forEach((m, i) => {
       let off = 0;
-      for (let f = 0; f < N; f++) off += (geom.centers[i * N + f] - geom.globalMean[f]) ** 2;
-      let rms = 0;
-      for (let s = 0; s < m.numPoints; s++) for (let f = 0; f < N; f++) rms += (m.data[s * N + f] - geom.globalMean[f]) ** 2;
-      rms = Math.sqrt(rms / m.numPoints);
+      let cSq = 0;
+      let cx = 0;
+      for (let f = 0; f < N; f++) {
+        const c = geom.centers[i * N + f];
+        off += (c - geom.globalMean[f]) ** 2;
+        cSq += c * c;
+        cx += c * geom.globalMean[f];
+      }
+      // rms² = mean_s ‖x_s − x̄‖² = Σ‖x_s‖²/M − 2c·x̄ + ‖x̄‖², from sums the centre pass already has.
+      // That cancels when the points sit far from the origin; there (and whenever the test is close)
+      // the points are read again.
+      const quick = pointSumSqRms(geom.pointSumSq[i], m.numPoints, cx, meanSq);
+      let rms = quick;
+      if (!(quick * quick > 1e-6 * (cSq + meanSq)) || !(Math.sqrt(off) > 1e-6 * quick)) {
+        rms = 0;
+        for (let s = 0; s < m.numPoints; s++) for (let f = 0; f < N; f++) rms += (m.data[s * N + f] - geom.globalMean[f]) ** 2;
+        rms = Math.sqrt(rms / m.numPoints);
+      }
       if (!(Math.sqrt(off) > 1e-10 * rms)) {
         throw new InputError(`manifold ${i}: its centre coincides with the global mean of all points${projected ? ' after the random projection' : ''}, so it has no centre direction to normalise by (the analysis divides by the centre norm)`);
       }
