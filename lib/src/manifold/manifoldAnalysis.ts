@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { InputError } from '../errors';
 import { defaultConcurrency, WorkerPool } from '../parallel/workerPool';
-import { analyzeManifold, prepareManifoldTask, type ManifoldTask, type ManifoldTaskResult, type PreparedManifoldTask } from './analyzeManifold';
+import { analyzeManifold, analyzePreparedManifold, prepareManifoldTask, type ManifoldTask, type ManifoldTaskResult, type PreparedManifold, type PreparedManifoldTask } from './analyzeManifold';
 import { centerGeometry, type CenterGeometry } from './centerGeometry';
 import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
 import { randomProjection } from './randomProjection';
@@ -46,6 +46,9 @@ export interface ManifoldAnalysisOptions {
   /** Advanced: a centre step already computed by `sharedCenterSubspace` for these same manifolds and
    * settings (stable mode's does not depend on the seed; manifoldAnalysisSeeds reuses it). */
   centerSubspace?: SharedCenterSubspace;
+  /** Advanced: the §3 reduction of each manifold (`prepareManifold`, Gram reduction) for exactly this
+   * centre subspace; seed-independent, so manifoldAnalysisSeeds shares it across seeds. Not with tVectors. */
+  prepared?: PreparedManifold[];
 }
 
 export interface StableOptions extends StableSubspaceOptions {
@@ -278,6 +281,14 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     if (!(t instanceof Float64Array) || t.length !== opt.nT * D1) throw new InputError(`tVectors[${i}]: expected a Float64Array of n_t x (D+1) = ${opt.nT} x ${D1}`);
   });
 
+  const prepared = options.prepared;
+  if (prepared && (prepared.length !== P || options.tVectors)) throw new InputError(`prepared: need one reduction per manifold (${P}) and drawn t-vectors`);
+  /** The task with its reduction: shared when given, else computed here (in `scratch`). */
+  const preparedTask = (task: ManifoldTask, scratch?: Float64Array): PreparedManifoldTask => {
+    if (!prepared) return prepareManifoldTask(task, scratch);
+    const { index, numPoints, kappa, nT, seed, balancedTVectors } = task;
+    return { index, numPoints, kappa, nT, seed, balancedTVectors, prep: prepared[index] };
+  };
   let workers = conc === 'auto' ? (workEstimate(manifolds, opt.nT) > 3e8 ? Math.min(defaultConcurrency(), P) : 1) : Math.max(1, Math.min(conc, P));
   let results: ManifoldTaskResult[];
   if (workers > 1) {
@@ -287,9 +298,9 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     const pool = new WorkerPool<PreparedManifoldTask, ManifoldTaskResult>({ module: WORKER_MODULE, exportName: 'analyzePreparedManifold' }, workers);
     try {
       const pending: Promise<ManifoldTaskResult>[] = [];
-      const scratch = new Float64Array(Math.max(...tasks.map((t) => t.numPoints * t.ambientDim)));
+      const scratch = prepared ? undefined : new Float64Array(Math.max(...tasks.map((t) => t.numPoints * t.ambientDim)));
       for (const task of tasks) {
-        pending.push(pool.run(prepareManifoldTask(task, scratch)));
+        pending.push(pool.run(preparedTask(task, scratch)));
         pending[pending.length - 1].catch(() => undefined); // rejections surface through Promise.all below
         await new Promise<void>((resolve) => setImmediate(resolve)); // let finished workers take the next item
       }
@@ -299,7 +310,7 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     }
   } else {
     workers = 1;
-    results = tasks.map(analyzeManifold);
+    results = prepared ? tasks.map((t) => analyzePreparedManifold(preparedTask(t))) : tasks.map(analyzeManifold);
   }
 
   const t4 = performance.now();

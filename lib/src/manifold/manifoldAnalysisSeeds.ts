@@ -1,9 +1,10 @@
 import { InputError } from '../errors';
 import { defaultConcurrency } from '../parallel/workerPool';
-import { centerGeometry } from './centerGeometry';
+import { centerGeometry, type CenterGeometry } from './centerGeometry';
 import { manifoldAnalysis, STABLE_DEFAULTS, type ManifoldAnalysisOptions, type ManifoldAnalysisResult } from './manifoldAnalysis';
 import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
 import { sharedCenterSubspace } from './sharedCenterSubspace';
+import { prepareManifold, type PreparedManifold } from './analyzeManifold';
 
 /**
  * The analysis repeated over several seeds, with the mean and spread of each reported quantity —
@@ -63,9 +64,12 @@ export async function manifoldAnalysisSeeds(manifolds: ManifoldPoints[], options
   const stable = (rest.mode ?? 'stable') === 'stable';
   const projected = manifolds.length > 0 && manifolds[0].ambientDim > (rest.projectionDim ?? 5000);
   let centerSubspace = rest.centerSubspace;
+  let prepared: PreparedManifold[] | undefined;
+  let geom: CenterGeometry | undefined;
   if (stable && !projected && (rest.centerCorrelation ?? true) && !centerSubspace && seeds.length > 1) {
     validateManifolds(manifolds);
-    centerSubspace = await sharedCenterSubspace(centerGeometry(manifolds), {
+    geom = centerGeometry(manifolds);
+    centerSubspace = await sharedCenterSubspace(geom, {
       mode: 'stable',
       nReps: rest.nReps ?? 1,
       seed: seeds[0],
@@ -74,7 +78,16 @@ export async function manifoldAnalysisSeeds(manifolds: ManifoldPoints[], options
       concurrency: rest.concurrency === undefined || rest.concurrency === 'auto' ? (manifolds.length >= 64 ? defaultConcurrency() : 1) : rest.concurrency,
     });
   }
-  for (const seed of seeds) runs.push(await manifoldAnalysis(manifolds, { ...rest, seed, centerSubspace }));
+  if (centerSubspace && geom && !rest.tVectors) {
+    // With the centre step fixed, the §3 reduction of every manifold is seed-independent too (only
+    // the t-vectors depend on the seed): reduce once, share with every seed.
+    const sub = centerSubspace;
+    const N = manifolds[0].ambientDim;
+    const scratch = new Float64Array(Math.max(...manifolds.map((m) => m.numPoints * N)));
+    const globalMean = geom.globalMean;
+    prepared = manifolds.map((m) => prepareManifold({ numPoints: m.numPoints, ambientDim: N, points: m.data, globalMean, sharedBasis: sub.basis, K: sub.K, reduction: 'gram' }, scratch));
+  }
+  for (const seed of seeds) runs.push(await manifoldAnalysis(manifolds, { ...rest, seed, centerSubspace, prepared }));
   return {
     seeds,
     capacity: seedStat(runs.map((r) => r.capacity)),
