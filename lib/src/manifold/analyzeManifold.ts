@@ -125,7 +125,7 @@ export function prepareManifold(task: Omit<ManifoldTask, 'kappa' | 'nT' | 'seed'
   return { sD1: lift(reduced, dim, M), dim, centerNorm, spread, rDiagSign };
 }
 
-/** sD1 = [points ; 1ᵀ], (D+1) × M column-major (mftma.md §3 step 4). */
+/** sD1 = [points ; 1ᵀ], (D+1) × M column-major (docs/mftma.md §3 step 4). */
 function lift(reduced: Float64Array, dim: number, M: number): Float64Array {
   const D1 = dim + 1;
   const sD1 = new Float64Array(D1 * M);
