@@ -73,7 +73,8 @@ export interface StiefelProblem {
 function retractionRInv(xtx: Float64Array, xtd: Float64Array, dtd: Float64Array, k: number, alpha: number, ws: RetractionWorkspace): Float64Array | null {
   const { g, r, inv } = ws;
   for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) g[a * k + b] = xtx[a * k + b] + alpha * (xtd[a * k + b] + xtd[b * k + a]) + alpha * alpha * dtd[a * k + b];
-  // Upper Cholesky factor R (RᵀR = g), as upperCholesky computes it, without allocating.
+  // Upper Cholesky factor R (RᵀR = g), as upperCholesky computes it, without allocating. Kept inline
+  // on purpose: calling upperCholesky with an output buffer made the whole CG iteration ~20% slower.
   r.fill(0);
   for (let j = 0; j < k; j++) {
     let v = g[j * k + j];
