@@ -98,11 +98,13 @@ export class WorkerPool<I, O> {
     }
   }
 
-  /** Queue one item; `index`, when given, names the item in a failure's message. */
-  run(input: I, index?: number): Promise<O> {
+  /** Queue one item; `index`, when given, names the item in a failure's message. `first` puts it at
+   * the head of the queue (an item that others wait for). */
+  run(input: I, index?: number, first = false): Promise<O> {
     if (this.failure) return Promise.reject(this.failure);
     return new Promise<O>((resolve, reject) => {
-      this.queue.push({ input, index, resolve, reject });
+      if (first) this.queue.unshift({ input, index, resolve, reject });
+      else this.queue.push({ input, index, resolve, reject });
       this.dispatch();
     });
   }
