@@ -7,6 +7,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
+import * as http from 'http';
 import * as net from 'net';
 import * as path from 'path';
 import { InputError } from '../errors';
@@ -72,6 +73,18 @@ export function trustNotebooks(files: string[], env: NodeJS.ProcessEnv = process
   return r.status === 0 ? files.length : 0;
 }
 
+/** HTTP status of a GET with Jupyter's token header, or 0 when nothing answers (http, not fetch: fetch refuses some ports). */
+function httpStatus(url: string, token: string): Promise<number> {
+  return new Promise((resolve) => {
+    const req = http.get(url, { headers: { Authorization: `token ${token}` }, timeout: 2000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', () => resolve(0));
+    req.on('timeout', () => req.destroy());
+  });
+}
+
 export async function startNotebookServer(opts: NotebookServerOptions): Promise<NotebookServer> {
   const missing = notebookServerMissing();
   if (missing) throw new InputError(missing);
@@ -113,12 +126,7 @@ export async function startNotebookServer(opts: NotebookServerOptions): Promise<
   const deadline = Date.now() + (opts.startTimeoutS ?? 60) * 1000;
   for (;;) {
     if (gone) throw new Error(`Jupyter Notebook exited while starting:\n${log}`);
-    try {
-      const res = await fetch(`${base}api/status`, { headers: { Authorization: `token ${token}` } });
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
+    if ((await httpStatus(`${base}api/status`, token)) === 200) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
       throw new Error(`Jupyter Notebook did not answer on ${base} within ${opts.startTimeoutS ?? 60} s:\n${log}`);
