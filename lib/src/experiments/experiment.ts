@@ -3,6 +3,7 @@ import * as path from 'path';
 import { InputError } from '../errors';
 import { atomicWriteFileSync, atomicWriteJsonSync } from '../io/atomicWrite';
 import { readCsv, upsertCsv, type Row } from '../tables/csv';
+import { readFrame, type DataFrame } from '../tables/frames';
 import { openRun, type Run } from '../train';
 import { resolveProgressMode, type TaskProgressMode } from '../progress';
 import { getPreset, type Preset, type PresetName } from './presets';
@@ -89,6 +90,16 @@ export class Experiment {
   /** Rows of a tidy table in the results folder (`geometry` → geometry.csv); [] if absent. */
   table(name: string): Row[] {
     return readCsv(this.file(name.endsWith('.csv') ? name : `${name}.csv`));
+  }
+
+  /**
+   * A tidy table of the results folder as a danfojs DataFrame (`geometry` → geometry.csv), for
+   * `query`, `groupby`, `describe`; `showTable(frame)` renders it in a notebook. The CSV is unchanged.
+   */
+  frame(name: string): DataFrame {
+    const file = this.file(name.endsWith('.csv') ? name : `${name}.csv`);
+    if (!fs.existsSync(file)) throw new InputError(`${file} does not exist yet: run the step that writes it first (exp.ensure(...))`);
+    return readFrame(file);
   }
 
   /** Directory of the main training run (config, checkpoints, metrics.csv): `<out>/run`. */

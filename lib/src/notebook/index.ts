@@ -6,3 +6,4 @@ export {
 } from './jupyterSetup';
 export { startNotebookServer, portIsFree, freePort, trustNotebooks } from './server';
 export type { NotebookServer, NotebookServerOptions } from './server';
+export { showTable } from './showTable';
