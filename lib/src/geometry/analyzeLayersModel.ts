@@ -38,6 +38,8 @@ export interface LayersModelAnalysisOptions extends Partial<AnalysisSettings> {
   manifolds?: ManifoldKind[];
   /** Epoch of an in-memory model, or of a folder that is itself one checkpoint. @default 0 */
   epoch?: number;
+  /** Of a folder of per-epoch checkpoints, only these epochs (default: all). */
+  epochs?: number[];
   /** Base seed: draws the P classes and M examples, the projection, and is the first analysis seed. @default 0 */
   seed?: number;
   /** Examples per forward pass (bounds memory). @default 256 */
@@ -75,7 +77,13 @@ type Source = { epoch: number; model?: tf.LayersModel; checkpoint?: LayersCheckp
 export async function analyzeLayersModel(models: tf.LayersModel | string, data: LabelledData, options: LayersModelAnalysisOptions = {}): Promise<LayersModelAnalysis> {
   await initBackend();
   const { settings, row: settingsRow } = resolveAnalysisSettings(options);
-  const sources: Source[] = typeof models === 'string' ? layersModelCheckpoints(models, options.epoch ?? 0).map((c) => ({ epoch: c.epoch, checkpoint: c })) : [{ epoch: options.epoch ?? 0, model: models }];
+  let sources: Source[] = typeof models === 'string' ? layersModelCheckpoints(models, options.epoch ?? 0).map((c) => ({ epoch: c.epoch, checkpoint: c })) : [{ epoch: options.epoch ?? 0, model: models }];
+  if (options.epochs) {
+    const have = sources.map((s) => s.epoch);
+    const absent = options.epochs.filter((e) => !have.includes(e));
+    if (absent.length > 0) throw new InputError(`no checkpoint for epoch ${absent.join(', ')}; checkpoints: ${have.join(', ')}`);
+    sources = sources.filter((s) => options.epochs!.includes(s.epoch));
+  }
   const chunkSize = options.chunkSize ?? 256;
 
   const first = sources[0].model ?? (await loadLayersModelFrom(sources[0].checkpoint!.dir));
