@@ -140,7 +140,7 @@ export class Experiment {
   /** A message in the experiment's progress channel. */
   log(text: string): void {
     if (this.progress === 'none') return;
-    if (this.progress === 'compact') console.log(text);
+    if (this.progress === 'compact' || this.progress === 'live') console.log(text);
     else process.stderr.write(text + '\n');
   }
 }

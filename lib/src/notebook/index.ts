@@ -7,3 +7,4 @@ export {
 export { startNotebookServer, portIsFree, freePort, trustNotebooks } from './server';
 export type { NotebookServer, NotebookServerOptions } from './server';
 export { showTable } from './showTable';
+export { LiveLine } from './liveLine';
