@@ -71,15 +71,19 @@ export interface FrameHtmlOptions {
   caption?: string;
 }
 
-/** An HTML table of a frame (or rows), in the style Jupyter gives pandas frames (`class="dataframe"`). */
-export function frameHtml(data: DataFrame | Row[], opts: FrameHtmlOptions = {}): string {
+/** What a rendering shows: the columns, all values, and the row indices shown (-1 = the elided middle). */
+function layout(data: DataFrame | Row[], opts: FrameHtmlOptions): { columns: string[]; values: unknown[][]; shown: number[]; digits: number } {
   const df = Array.isArray(data) ? toFrame(data) : data;
-  const columns = df.columns as string[];
   const values = df.values as unknown[][];
   const maxRows = opts.maxRows ?? 40;
-  const digits = opts.digits ?? 4;
   const index = values.map((_, i) => i);
   const shown = values.length > maxRows ? [...index.slice(0, Math.ceil(maxRows / 2)), -1, ...index.slice(values.length - Math.floor(maxRows / 2))] : index;
+  return { columns: df.columns as string[], values, shown, digits: opts.digits ?? 4 };
+}
+
+/** An HTML table of a frame (or rows), in the style Jupyter gives pandas frames (`class="dataframe"`). */
+export function frameHtml(data: DataFrame | Row[], opts: FrameHtmlOptions = {}): string {
+  const { columns, values, shown, digits } = layout(data, opts);
   const numeric = columns.map((_, j) => values.length > 0 && values.every((r) => r[j] === null || typeof r[j] === 'number'));
   const td = (v: unknown, j: number) => `<td${numeric[j] ? ' style="text-align:right"' : ''}>${escapeHtml(cellText(v, digits))}</td>`;
   const body = shown
@@ -94,13 +98,8 @@ export function frameHtml(data: DataFrame | Row[], opts: FrameHtmlOptions = {}):
 
 /** Plain-text rendering (for text/plain and consoles): aligned columns, the same rows as `frameHtml`. */
 export function frameText(data: DataFrame | Row[], opts: FrameHtmlOptions = {}): string {
-  const df = Array.isArray(data) ? toFrame(data) : data;
-  const columns = df.columns as string[];
-  const values = df.values as unknown[][];
-  const maxRows = opts.maxRows ?? 40;
-  const digits = opts.digits ?? 4;
-  const rows = values.length > maxRows ? [...values.slice(0, Math.ceil(maxRows / 2)), null, ...values.slice(values.length - Math.floor(maxRows / 2))] : values;
-  const cells = [columns, ...rows.map((r) => (r ? r.map((v) => cellText(v, digits)) : columns.map(() => '…')))];
+  const { columns, values, shown, digits } = layout(data, opts);
+  const cells = [columns, ...shown.map((i) => (i >= 0 ? values[i].map((v) => cellText(v, digits)) : columns.map(() => '…')))];
   const widths = columns.map((_, j) => Math.max(...cells.map((r) => r[j].length)));
   return [...cells.map((r) => r.map((c, j) => c.padStart(widths[j])).join('  ')), `[${values.length} rows × ${columns.length} columns]`].join('\n');
 }
