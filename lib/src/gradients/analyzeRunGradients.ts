@@ -87,7 +87,7 @@ function scalingGroups(groups: GroupIndices[]): GroupIndices[] {
 }
 
 /**
- * Gradient contributions of permuted and unpermuted examples over a run's checkpoints (paper.md §6,
+ * Gradient contributions of permuted and unpermuted examples over a run's checkpoints (docs/paper.md §6,
  * Fig. 6): writes `gradients.csv` (see `gradientRows`), `gradient_scaling.csv` (see
  * `gradientScalingRows`) and `gradient_slopes.csv` (see `gradientScalingSlopes`) into the run
  * directory. One worker task per checkpoint, both cores; resumable: epochs whose rows are already in
