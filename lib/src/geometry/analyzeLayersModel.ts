@@ -61,7 +61,7 @@ type Source = { epoch: number; model?: tf.LayersModel; checkpoint?: LayersCheckp
 
 /**
  * Manifold geometry of a network trained outside memgeo (a `tf.LayersModel`, Sequential or functional),
- * layer by layer, as `analyzeRun` measures memgeo's own runs (paper Figs. 2–3; paper.md §3.5): P
+ * layer by layer, as `analyzeRun` measures memgeo's own runs (paper Figs. 2–3; docs/paper.md §3.5): P
  * classes × M examples per manifold type drawn once with `seed` (the same images at every epoch and
  * layer), activations extracted in chunks of `chunkSize` and projected with the same seeded Gaussian
  * matrix as memgeo's runs when wider than `projectionDim`, MFTMA over `seeds` analysis seeds, and the

@@ -6,7 +6,7 @@ import { resolveNumClasses } from './validateLabels';
  * Label-noise bookkeeping for a network trained elsewhere: the true labels, the labels it was trained
  * on, and which examples form the permuted group (the user's mask; default: where the two labels
  * differ). The permuted manifolds group those examples by the label trained on, the restored ones by
- * their true label (paper.md §3.2).
+ * their true label (docs/paper.md §3.2).
  */
 export function labelNoiseFromMask(trueLabels: ArrayLike<number>, trainLabels: ArrayLike<number>, permuted?: ArrayLike<number | boolean>, numClasses?: number): NoisyLabels {
   const where = 'labelNoiseFromMask';
