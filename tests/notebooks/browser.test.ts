@@ -1,7 +1,8 @@
 // Interactive figures draw offline in a real browser: classic Jupyter Notebook on a free 127.0.0.1 port
 // with the repository's tslab kernel, a fixture notebook run in headless Chromium, its "interactive
 // version" opened; Plotly (the local bundle, through the page's RequireJS) must draw an SVG with the
-// traces, with no console errors and no request leaving 127.0.0.1.
+// traces, with no console errors and no request leaving 127.0.0.1. Then the saved notebook is reopened
+// with its stored outputs (as a committed notebook is) and must draw again.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -82,6 +83,24 @@ test('an interactive figure draws offline in classic Notebook (headless Chromium
     assert.match(legend ?? '', /permuted/);
     assert.deepEqual(errors, [], 'no console errors');
     assert.deepEqual(offHost, [], 'nothing fetched from outside 127.0.0.1');
+
+    // The committed notebooks' path: the saved notebook reopened with its stored outputs, not run again.
+    await page.evaluate(() => (globalThis as unknown as { Jupyter: any }).Jupyter.notebook.save_notebook());
+    await page.waitForFunction(() => (globalThis as unknown as { Jupyter: any }).Jupyter.notebook.dirty === false, undefined, { timeout: 30_000 });
+    const saved = JSON.parse(fs.readFileSync(path.join(work, 'figure.ipynb'), 'utf8')) as { cells: Array<{ outputs?: Array<{ data?: Record<string, unknown> }> }> };
+    const stored = saved.cells.flatMap((c) => c.outputs ?? []);
+    assert.ok(stored.some((o) => o.data?.['application/vnd.plotly.v1+json'] && o.data?.['image/png']), 'saved: Plotly JSON and PNG in one output');
+    assert.ok(fs.statSync(path.join(work, 'figure.ipynb')).size < 100_000, 'saved notebook stays small (no bundle inside)');
+    await page.reload();
+    await page.waitForFunction(() => (globalThis as unknown as { Jupyter?: any }).Jupyter?.notebook?.kernel?.is_connected?.() === true, undefined, { timeout: 60_000 });
+    const again = page.locator('details.memgeo-interactive > summary');
+    await again.waitFor({ timeout: 30_000 });
+    await again.click();
+    const redrawn = page.locator('details.memgeo-interactive .js-plotly-plot svg.main-svg .scatterlayer .trace');
+    await redrawn.first().waitFor({ timeout: 30_000 });
+    assert.equal(await redrawn.count(), 2, 'stored outputs draw too');
+    assert.deepEqual(errors, [], 'no console errors after reopening');
+    assert.deepEqual(offHost, [], 'nothing fetched from outside 127.0.0.1 after reopening');
   } catch (err) {
     throw new Error(`${(err as Error).message}\n--- Jupyter log (tail) ---\n${serverLog}`);
   } finally {
