@@ -53,7 +53,7 @@ export const target: BenchTarget = {
       const g = gramOfRows(x, n, 2 * n);
       const gm = new Matrix(n, n);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) gm.set(i, j, g[i * n + j]);
-      let ours: Float64Array<ArrayBufferLike> = new Float64Array(0);
+      let ours: ArrayLike<number> = [];
       let theirs: number[] = [];
       const tOurs = time(() => (ours = symmetricEigenvalues(g, n)), repeats);
       const tTheirs = time(() => (theirs = new EigenvalueDecomposition(gm, { assumeSymmetric: true }).realEigenvalues), repeats);
@@ -66,7 +66,7 @@ export const target: BenchTarget = {
       const am = new Matrix(R, C);
       // memgeo's QR is column-major (each column one contiguous run)
       for (let i = 0; i < R; i++) for (let j = 0; j < C; j++) am.set(i, j, a[j * R + i]);
-      let r1: Float64Array<ArrayBufferLike> = new Float64Array(0);
+      let r1: ArrayLike<number> = [];
       let r2: Matrix = am;
       const tq1 = time(() => (r1 = qrR(householderQr(a, R, C))), repeats);
       const tq2 = time(() => (r2 = new QrDecomposition(am).upperTriangularMatrix), repeats);
