@@ -115,6 +115,7 @@ test('clear errors: wrong layer names, no classifier output, labels of the wrong
   await assert.rejects(analyzeLayersModel(features, { images, labels }, opts), { name: 'InputError', message: /no classifier output: its output has shape \[batch,6,6,2\]/ });
   const regressor = tf.sequential({ layers: [tf.layers.dense({ inputShape: [64], units: 1, name: 'y' })] });
   await assert.rejects(analyzeLayersModel(regressor, { images, labels }, opts), { name: 'InputError', message: /no classifier output/ });
+  await assert.rejects(analyzeLayersModel(model, { images, labels }, { ...opts, nt: 10 } as never), { name: 'InputError', message: /unknown option 'nt'/ });
   await assert.rejects(analyzeLayersModel('/nonexistent/run', { images, labels }, opts), { name: 'InputError', message: /checkpoint folder not found/ });
   model.dispose();
   features.dispose();

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/initBackend';
-import { InputError } from '../errors';
+import { checkOptions, InputError } from '../errors';
 import type { AnalysisSettings } from '../experiments/presets';
 import { extractActivations, RandomProjections } from '../models/extractActivations';
 import { LayersModelPoints, layersModelCheckpoints, loadLayersModelFrom, type LayersCheckpoint } from '../models/layersModelPoints';
@@ -57,6 +57,9 @@ export interface LayersModelAnalysis {
   settings: GeometrySettingsRow;
 }
 
+/** Every option `analyzeLayersModel` knows (unknown ones, e.g. `nt` for `nT`, are refused). */
+const OPTIONS = ['P', 'M', 'nT', 'seeds', 'projectionDim', 'mode', 'kappa', 'layers', 'noisy', 'trainLabels', 'permuted', 'manifolds', 'epoch', 'epochs', 'seed', 'chunkSize', 'progress', 'file'] as const;
+
 type Source = { epoch: number; model?: tf.LayersModel; checkpoint?: LayersCheckpoint };
 
 /**
@@ -75,6 +78,7 @@ type Source = { epoch: number; model?: tf.LayersModel; checkpoint?: LayersCheckp
  * const { rows } = await analyzeLayersModel('runs/keras', split, { noisy, layers: ['dense1', 'dense2'] });
  */
 export async function analyzeLayersModel(models: tf.LayersModel | string, data: LabelledData, options: LayersModelAnalysisOptions = {}): Promise<LayersModelAnalysis> {
+  checkOptions(options, 'analyzeLayersModel', OPTIONS);
   await initBackend();
   const { settings, row: settingsRow } = resolveAnalysisSettings(options);
   let sources: Source[] = typeof models === 'string' ? layersModelCheckpoints(models, options.epoch ?? 0).map((c) => ({ epoch: c.epoch, checkpoint: c })) : [{ epoch: options.epoch ?? 0, model: models }];
