@@ -17,6 +17,7 @@ export * from './train';
 export * from './manifold';
 export * from './rewind';
 export * from './gradients';
+export * from './notebook';
 export * from './plots';
 export * from './report';
 export * from './geometry';

@@ -17,6 +17,9 @@ testNotebook(nb, { env: { MEMGEO_PRESET: 'smoke', MEMGEO_RESULTS_DIR: results },
   const figures = outputs.filter((o) => JSON.stringify(o.data ?? {}).includes('image/png')).length;
   const interactive = outputs.filter((o) => JSON.stringify(o.data ?? {}).includes('interactive version')).length;
   assert.ok(Math.max(figures, interactive) >= 11, `${figures} png, ${interactive} interactive`);
+  // the peak/last comparison as a DataFrame table, one row per (layer, manifold type)
+  assert.match(text, /<caption[^>]*>geometry at the test peak \(epoch \d+\) and the last epoch \(\d+\)<\/caption>/);
+  assert.match(text, /<td>logits<\/td><td>permuted<\/td>/);
   for (const t of ['geometry.csv', 'simcap.csv']) assert.ok(fs.existsSync(path.join(results, 'smoke', t)), t);
   fs.rmSync(results, { recursive: true, force: true });
 });

@@ -17,6 +17,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { prepareJupyter } from 'memgeo';
 
 /** Repository root (this file runs from tests/dist/notebooks/). */
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -56,17 +57,9 @@ export function jupyterMissing(): string | null {
 /** Where the repo-local kernelspecs live (JUPYTER_PATH). */
 export const jupyterPath = path.join(repoRoot, '.jupyter', 'share', 'jupyter');
 
-/** Register the tslab kernels under <repo>/.jupyter (idempotent: redone when missing or pointing elsewhere). */
+/** Register the tslab kernels and install the local Plotly bundle under <repo>/.jupyter (idempotent). */
 export function ensureTslabKernel(): void {
-  const binary = path.join(repoRoot, 'node_modules', '.bin', 'tslab');
-  const spec = path.join(jupyterPath, 'kernels', 'tslab', 'kernel.json');
-  if (fs.existsSync(spec)) {
-    const argv = (JSON.parse(fs.readFileSync(spec, 'utf8')) as { argv: string[] }).argv;
-    if (argv[0] === binary) return;
-  }
-  if (!fs.existsSync(binary)) throw new Error(`tslab is not installed (${binary} missing): run 'npm ci'`);
-  const r = spawnSync(binary, ['install', `--python=${PYTHON}`, `--binary=${binary}`, `--prefix=${path.join(repoRoot, '.jupyter')}`], { cwd: repoRoot, encoding: 'utf8' });
-  if (r.status !== 0 || !fs.existsSync(spec)) throw new Error(`tslab install failed (exit ${r.status}): ${r.stderr || r.stdout}`);
+  prepareJupyter(repoRoot);
 }
 
 /**

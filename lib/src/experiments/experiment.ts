@@ -4,6 +4,7 @@ import { InputError } from '../errors';
 import { atomicWriteFileSync, atomicWriteJsonSync } from '../io/atomicWrite';
 import { guardOutputDir, readJsonOrNull } from '../io/outputPath';
 import { readCsv, upsertCsv, type Row } from '../tables/csv';
+import { readFrame, type DataFrame } from '../tables/frames';
 import { openRun, type Run } from '../train';
 import { resolveProgressMode, type TaskProgressMode } from '../progress';
 import { getPreset, type Preset, type PresetName } from './presets';
@@ -94,6 +95,16 @@ export class Experiment {
     return readCsv(this.file(name.endsWith('.csv') ? name : `${name}.csv`));
   }
 
+  /**
+   * A tidy table of the results folder as a danfojs DataFrame (`geometry` → geometry.csv), for
+   * `query`, `groupby`, `describe`; `showTable(frame)` renders it in a notebook. The CSV is unchanged.
+   */
+  frame(name: string): DataFrame {
+    const file = this.file(name.endsWith('.csv') ? name : `${name}.csv`);
+    if (!fs.existsSync(file)) throw new InputError(`${file} does not exist yet: run the step that writes it first (exp.ensure(...))`);
+    return readFrame(file);
+  }
+
   /** Directory of the main training run (config, checkpoints, metrics.csv): `<out>/run`. */
   get runDir(): string {
     return path.join(this.out, 'run');
@@ -132,7 +143,7 @@ export class Experiment {
   /** A message in the experiment's progress channel. */
   log(text: string): void {
     if (this.progress === 'none') return;
-    if (this.progress === 'compact') console.log(text);
+    if (this.progress === 'compact' || this.progress === 'live') console.log(text);
     else process.stderr.write(text + '\n');
   }
 }

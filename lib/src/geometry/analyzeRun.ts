@@ -210,7 +210,8 @@ export function sortGeometryRows(rows: Row[]): Row[] {
   return [...rows].sort((a, b) => settings(a).localeCompare(settings(b)) || Number(a.epoch) - Number(b.epoch) || Number(a.layer_index) - Number(b.layer_index) || (KIND_ORDER[String(a.manifold)] ?? 9) - (KIND_ORDER[String(b.manifold)] ?? 9));
 }
 
-function geometryRow(epoch: number, layer: string, layerIndex: number, manifold: ManifoldKind, o: GeometryCellOutput, s: GeometrySettingsRow): Row {
+/** One row of geometry.csv (GEOMETRY_COLUMNS) from a cell's output and the analysis settings. */
+export function geometryRow(epoch: number, layer: string, layerIndex: number, manifold: ManifoldKind, o: GeometryCellOutput, s: GeometrySettingsRow): Row {
   return {
     epoch, layer, layer_index: layerIndex, manifold,
     capacity: o.capacity, radius: o.radius, dimension: o.dimension, center_correlation: o.centerCorrelation, K: o.K, participation_ratio: o.participationRatio,

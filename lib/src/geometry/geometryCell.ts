@@ -152,6 +152,18 @@ export function manifoldsFromActivations(a: ActivationMatrix, P: number, M: numb
 export async function geometryCell(input: GeometryCellInput): Promise<GeometryCellOutput> {
   const t0 = performance.now();
   const a = await activationsFor(input);
+  return cellGeometry(a, input, t0);
+}
+
+/** The analysis settings a cell needs. */
+export type CellSettings = Pick<GeometryCellInput, 'P' | 'M' | 'nT' | 'kappa' | 'mode' | 'projectionDim' | 'seed' | 'nSeeds'>;
+
+/**
+ * The geometry of one cell from its activations (rows manifold-major, P·M of them): MFTMA over the
+ * analysis seeds (mean, std) and the all-data participation ratio. Shared by the worker cells of
+ * `analyzeRun` and by `analyzeLayersModel`.
+ */
+export async function cellGeometry(a: ActivationMatrix, input: CellSettings, t0 = performance.now()): Promise<GeometryCellOutput> {
   const manifolds = manifoldsFromActivations(a, input.P, input.M);
   const nan = { capacity: NaN, radius: NaN, dimension: NaN, centerCorrelation: NaN, K: NaN, participationRatio: NaN, capacityStd: NaN, radiusStd: NaN, dimensionStd: NaN, nDegenerate: NaN };
   try {

@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import type { ManifoldPoints } from '../manifold/manifoldPoints';
+import { asManifoldPoints, type PointSets } from '../manifold/manifoldPoints';
 import { centeredPoints, gramEigenvalues } from '../manifold/centeredPoints';
 
 /**
@@ -11,8 +11,10 @@ import { centeredPoints, gramEigenvalues } from '../manifold/centeredPoints';
  * (explained-variance) spectrum and, when T ≤ N, the spectrum altogether: centring leaves rank ≤ T − 1,
  * so the dropped value is the zero of the centring and Σσ² = tr G, Σσ⁴ = ‖G‖²_F for the T × T Gram
  * matrix G. When N < T the N × N Gram's eigenvalues are taken and the smallest dropped, as the reference.
+ * Takes `ManifoldPoints`, ml-matrix Matrices (rows = points) or nested arrays.
  */
-export function participationRatio(manifolds: ManifoldPoints[]): number {
+export function participationRatio(points: PointSets): number {
+  const manifolds = asManifoldPoints(points);
   if (manifolds.length === 0) throw new InputError('participationRatio: no manifolds');
   const N = manifolds[0].ambientDim;
   let T = 0;

@@ -33,3 +33,5 @@ export { manifoldAnalysisSeeds, seedStat } from './manifoldAnalysisSeeds';
 export type { ManifoldAnalysisSeedsResult, ManifoldAnalysisSeedsOptions, SeedStat } from './manifoldAnalysisSeeds';
 export { runCenterSubspaceJob } from './centerSubspaceRestart';
 export type { CenterSubspaceJob, CenterSubspaceJobResult } from './centerSubspaceRestart';
+export { manifoldsFromMatrices, asManifoldPoints } from './manifoldPoints';
+export type { PointSets } from './manifoldPoints';

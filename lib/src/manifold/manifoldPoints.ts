@@ -1,3 +1,4 @@
+import { AbstractMatrix } from 'ml-matrix';
 import { InputError } from '../errors';
 import type { NpyArray } from '../io';
 
@@ -57,6 +58,35 @@ export function manifoldsFromPoints(manifolds: number[][][]): ManifoldPoints[] {
 }
 
 /**
+ * From ml-matrix `Matrix` objects, one per manifold: by default rows are points and columns features
+ * (M_i × N, the layout of activations, as `new Matrix(points)`); `layout: 'features'` takes N × M_i
+ * matrices (features × samples, the paper's X_i).
+ */
+export function manifoldsFromMatrices(matrices: AbstractMatrix[], opts: { layout?: 'points' | 'features' } = {}): ManifoldPoints[] {
+  if (!Array.isArray(matrices)) throw new InputError('manifolds must be an array of ml-matrix Matrix objects, one per manifold');
+  const byFeatures = opts.layout === 'features';
+  return matrices.map((m, i) => {
+    if (!AbstractMatrix.isMatrix(m)) throw new InputError(`manifold ${i}: not an ml-matrix Matrix`);
+    const M = byFeatures ? m.columns : m.rows;
+    const N = byFeatures ? m.rows : m.columns;
+    const data = new Float64Array(M * N);
+    for (let s = 0; s < M; s++) for (let f = 0; f < N; f++) data[s * N + f] = toNumber(byFeatures ? m.get(f, s) : m.get(s, f), i, s, f);
+    return { numPoints: M, ambientDim: N, data };
+  });
+}
+
+/** Point sets in any form memgeo takes: `ManifoldPoints`, ml-matrix Matrices (rows = points) or nested arrays ([manifold][point][feature]). */
+export type PointSets = ManifoldPoints[] | AbstractMatrix[] | number[][][];
+
+/** `PointSets` as `ManifoldPoints[]` (ManifoldPoints are passed through unchanged). */
+export function asManifoldPoints(input: PointSets): ManifoldPoints[] {
+  if (!Array.isArray(input) || input.length === 0) return input as ManifoldPoints[];
+  if (AbstractMatrix.isMatrix(input[0])) return manifoldsFromMatrices(input as AbstractMatrix[]);
+  if (Array.isArray(input[0])) return manifoldsFromPoints(input as number[][][]);
+  return input as ManifoldPoints[];
+}
+
+/**
  * From a .npy array of shape (P, M, N) (float32 or float64): P manifolds of M points each. float64
  * data are not copied: each manifold is a view into `arr.data` (the analysis never writes to its
  * input), so a 200 MB file costs no second 200 MB; float32 data are converted.
@@ -81,7 +111,8 @@ export function validateManifolds(manifolds: ManifoldPoints[]): void {
   if (!Array.isArray(manifolds) || manifolds.length < 2) throw new InputError(`manifold analysis needs at least 2 manifolds, got ${Array.isArray(manifolds) ? manifolds.length : 'none'}`);
   const N = manifolds[0].ambientDim;
   manifolds.forEach((m, i) => {
-    if (!m || !(m.data instanceof Float64Array)) throw new InputError(`manifold ${i}: data must be a Float64Array (use manifoldsFromFeatureMajor / manifoldsFromPoints / manifoldsFromNpy)`);
+    if (AbstractMatrix.isMatrix(m)) throw new InputError(`manifold ${i} is an ml-matrix Matrix: convert the list with manifoldsFromMatrices(...) (rows = points)`);
+    if (!m || !(m.data instanceof Float64Array)) throw new InputError(`manifold ${i}: data must be a Float64Array (use manifoldsFromFeatureMajor / manifoldsFromPoints / manifoldsFromMatrices / manifoldsFromNpy)`);
     if (!Number.isInteger(m.numPoints) || m.numPoints < 2) throw new InputError(`manifold ${i}: needs at least 2 points, got ${m.numPoints}`);
     if (!Number.isInteger(m.ambientDim) || m.ambientDim < 1) throw new InputError(`manifold ${i}: bad feature count ${m.ambientDim}`);
     if (m.ambientDim !== N) throw new InputError(`manifold ${i} has ${m.ambientDim} features but manifold 0 has ${N} (ragged feature counts)`);

@@ -1,7 +1,20 @@
 import * as tf from '@tensorflow/tfjs';
 import { InputError } from '../errors';
 import { Rng } from '../random';
-import type { Model } from './Model';
+
+/**
+ * What activations are extracted from: memgeo's `Model`, or a user's `tf.LayersModel` wrapped by
+ * `LayersModelPoints`. Analysis points are named; `input` is the input itself.
+ */
+export interface ActivationSource {
+  readonly analysisPoints: string[];
+  /** Shape of one example (e.g. [28, 28, 1] or [784]). */
+  readonly inputShape: readonly number[];
+  /** Index of a point (0 = input); throws an InputError listing the known points. */
+  pointIndex(point: string): number;
+  /** The points' representations for a batch, each flattened to [batch, features]; the caller disposes them. */
+  forwardPoints(x: tf.Tensor, points: string[]): Map<string, tf.Tensor2D>;
+}
 
 /** Representations of n examples at one analysis point: row-major [rows = examples, cols = features]. */
 export interface ActivationMatrix {
@@ -91,7 +104,7 @@ export function gaussianProjection(inputDim: number, dim: number, rng: Rng): Flo
  * const acts = await extractActivations(model, split.images, ['conv2', 'fc1'], { projectionDim: 5000, seed: 0 });
  * acts.get('fc1')!.data; // Float32Array, rows = examples
  */
-export async function extractActivations(model: Model, images: Float32Array, points: string[], options: ActivationOptions = {}): Promise<Map<string, ActivationMatrix>> {
+export async function extractActivations(model: ActivationSource, images: Float32Array, points: string[], options: ActivationOptions = {}): Promise<Map<string, ActivationMatrix>> {
   const chunkSize = options.chunkSize ?? 256;
   const seed = options.seed ?? 0;
   const { projectionDim } = options;
@@ -100,9 +113,9 @@ export async function extractActivations(model: Model, images: Float32Array, poi
   if (points.length === 0) throw new InputError('extractActivations: no analysis points given');
   if (new Set(points).size !== points.length) throw new InputError(`extractActivations: analysis points repeat: ${points.join(', ')}`);
   for (const p of points) model.pointIndex(p);
-  const [h, w, c] = model.inputShape;
-  const per = h * w * c;
-  if (images.length % per !== 0) throw new InputError(`extractActivations: images has ${images.length} floats, not a multiple of ${h}x${w}x${c}`);
+  const shape = [...model.inputShape];
+  const per = shape.reduce((a, b) => a * b, 1);
+  if (images.length % per !== 0) throw new InputError(`extractActivations: images has ${images.length} floats, not a multiple of ${shape.join('x')}`);
   const count = images.length / per;
 
   const projections = options.projections ?? new RandomProjections();
@@ -110,7 +123,7 @@ export async function extractActivations(model: Model, images: Float32Array, poi
   try {
     for (let start = 0; start < count; start += chunkSize) {
       const n = Math.min(chunkSize, count - start);
-      const x = tf.tensor4d(images.subarray(start * per, (start + n) * per), [n, h, w, c]);
+      const x = tf.tensor(images.subarray(start * per, (start + n) * per), [n, ...shape]);
       const acts = model.forwardPoints(x, points);
       x.dispose();
       try {

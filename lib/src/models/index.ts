@@ -10,3 +10,7 @@ export type { ModelSpec, ModelFamily } from './modelSpec';
 export { VGG_LAYOUTS } from './vgg';
 export { extractActivations, RandomProjections, gaussianProjection } from './extractActivations';
 export type { ActivationOptions, ActivationMatrix } from './extractActivations';
+export type { ActivationSource } from './extractActivations';
+export { LayersModelPoints, layersModelCheckpoints, loadLayersModelFrom } from './layersModelPoints';
+export type { LayersCheckpoint } from './layersModelPoints';
+export { fileModelHandler, registerFileModelIO } from './fileModelIO';

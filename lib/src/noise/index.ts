@@ -7,3 +7,4 @@ export { noLabelNoise } from './noLabelNoise';
 export { groupView, groupClassCounts, MANIFOLD_KINDS } from './groupView';
 export { sampleManifolds, sampleManifoldGroups, chooseClasses } from './sampleManifolds';
 export type { SampleManifoldsOptions } from './sampleManifolds';
+export { labelNoiseFromMask } from './labelNoiseFromMask';

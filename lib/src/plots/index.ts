@@ -2,7 +2,7 @@ export { COLORS, sequentialColor, baseLayout, axis } from './figure';
 export type { Figure, Trace, Layout } from './figure';
 export { renderFigure, closeRenderer, canRenderImages, chromiumPath } from './render';
 export { writePlotlyBundle, figureHtml, figureDiv, PLOTLY_BUNDLE } from './html';
-export { showFigure } from './notebook';
+export { showFigure, interactiveFigureHtml, PLOTLY_MIME } from './notebook';
 export { trainingCurves, testPeak } from './trainingCurves';
 export { geometryByLayer, geometryHeatmap, geometryChange, fig1bSimulatedCapacity } from './fig2Geometry';
 export type { GeometryMetric } from './fig2Geometry';

@@ -1,13 +1,16 @@
+import { inNotebook } from '../notebook/display';
+import { LiveLine } from '../notebook/liveLine';
 /**
  * Progress of long work that is a count of items (analysis cells, rewound models, sweep points):
  * - `bar`: a live bar on stderr, redrawn in place (terminals);
  * - `lines`: a line on stderr at most every few seconds and at the end (logs, pipes);
- * - `compact`: the same lines on stdout (notebooks: tslab shows stdout as it comes);
+ * - `compact`: the same lines on stdout (tslab shows stdout as it comes);
+ * - `live`: one line of the notebook cell, updated in place (a tslab kernel only);
  * - `none`: silent;
- * - `auto`: `bar` on a terminal, else `lines`; `none` when MEMGEO_QUIET is set.
+ * - `auto`: `live` in a notebook, `bar` on a terminal, else `lines`; `none` when MEMGEO_QUIET is set.
  * The same modes as training's progress, so one `progress` option serves a whole pipeline.
  */
-export type TaskProgressMode = 'auto' | 'bar' | 'lines' | 'compact' | 'none';
+export type TaskProgressMode = 'auto' | 'bar' | 'lines' | 'compact' | 'live' | 'none';
 
 export interface TaskProgress {
   /** `n` more items done; `note` is shown after the counts (e.g. the last item's name). */
@@ -20,8 +23,10 @@ export interface TaskProgress {
 
 export function resolveProgressMode(mode: TaskProgressMode | undefined): Exclude<TaskProgressMode, 'auto'> {
   const m = mode ?? ((process.env.MEMGEO_PROGRESS as TaskProgressMode | undefined) || 'auto');
+  if (m === 'live') return inNotebook() ? 'live' : 'compact';
   if (m !== 'auto') return m;
   if (process.env.MEMGEO_QUIET) return 'none';
+  if (inNotebook()) return 'live';
   return process.stderr.isTTY ? 'bar' : 'lines';
 }
 
@@ -41,7 +46,8 @@ export function taskProgress(label: string, total: number, mode?: TaskProgressMo
   let done = 0;
   let lastDraw = 0;
   let lastLine = t0;
-  const write = (text: string) => (m === 'compact' ? console.log(text) : process.stderr.write(text + '\n'));
+  const write = (text: string) => (m === 'compact' || m === 'live' ? console.log(text) : process.stderr.write(text + '\n'));
+  const line = m === 'live' ? new LiveLine() : null;
   const status = (note?: string) => {
     const elapsed = (Date.now() - t0) / 1000;
     const eta = done > 0 ? (elapsed / done) * (total - done) : NaN;
@@ -58,6 +64,8 @@ export function taskProgress(label: string, total: number, mode?: TaskProgressMo
         const filled = total > 0 ? Math.round((done / total) * width) : width;
         const s = status(note);
         process.stderr.write(`\r\x1b[K${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${formatSeconds(s.elapsed)} ETA ${formatSeconds(s.eta)}${note ? ` ${note}` : ''}`);
+      } else if (line) {
+        line.update(status(note).text, done >= total);
       } else if (m === 'lines' || m === 'compact') {
         if (now - lastLine < 5000 && done < total) return;
         lastLine = now;
@@ -73,6 +81,7 @@ export function taskProgress(label: string, total: number, mode?: TaskProgressMo
       if (m === 'none') return;
       const text = `${label}: ${done}/${total} done in ${formatSeconds((Date.now() - t0) / 1000)}${summary ? ` — ${summary}` : ''}`;
       if (m === 'bar') process.stderr.write(`\r\x1b[K${text}\n`);
+      else if (line) line.update(text, true);
       else write(text);
     },
   };

@@ -1,2 +1,4 @@
 export { readCsv, toCsv, writeCsv, upsertCsv } from './csv';
 export type { ReadCsvOptions, Row } from './csv';
+export { toFrame, frameRows, readFrame, frameHtml, frameText } from './frames';
+export type { DataFrame, FrameHtmlOptions } from './frames';

@@ -1,14 +1,18 @@
+import { LiveLine } from '../notebook/liveLine';
+import { resolveProgressMode } from '../progress/taskProgress';
 import type { SplitMetric } from './evaluate';
 
 /**
  * How training reports progress:
  * - `bar`: a live bar on stderr (epoch, loss, images/s, ETA), redrawn in place; for terminals.
  * - `lines`: one line per epoch on stderr; for logs and pipes.
- * - `compact`: one short line per epoch on stdout; for notebooks (tslab shows stdout as it comes).
+ * - `compact`: one short line per epoch on stdout (tslab shows stdout as it comes).
+ * - `live`: in a notebook, one line of the cell updated in place: the running epoch and the last
+ *   finished epoch's accuracies (a saved notebook keeps the final state, not a log).
  * - `none`: silent (use `onEpoch` to observe).
- * - `auto` (default): `bar` when stderr is a terminal, else `lines`; `none` when MEMGEO_QUIET is set.
+ * - `auto` (default): `live` in a notebook, `bar` when stderr is a terminal, else `lines`; `none` when MEMGEO_QUIET is set.
  */
-export type ProgressMode = 'auto' | 'bar' | 'lines' | 'compact' | 'none';
+export type ProgressMode = 'auto' | 'bar' | 'lines' | 'compact' | 'live' | 'none';
 
 /** What `onEpoch` receives after every epoch (epoch 0 = the initialization, evaluated only). */
 export interface EpochReport {
@@ -29,14 +33,18 @@ export class ProgressReporter {
   private lastDraw = 0;
   private rate = NaN;
 
+  private line: LiveLine | null = null;
+  private lastEpoch = '';
+
   constructor(mode: ProgressMode, private readonly epochs: number, private readonly imagesPerEpoch: number) {
-    this.mode = mode === 'auto' ? (process.env.MEMGEO_QUIET ? 'none' : process.stderr.isTTY ? 'bar' : 'lines') : mode;
+    this.mode = resolveProgressMode(mode);
+    if (this.mode === 'live') this.line = new LiveLine();
   }
 
   /** A one-off message (resuming, falling back). */
   note(text: string): void {
     if (this.mode === 'none') return;
-    if (this.mode === 'compact') console.log(text);
+    if (this.mode === 'compact' || this.mode === 'live') console.log(text);
     else process.stderr.write(`${this.mode === 'bar' ? '\r\x1b[K' : ''}${text}\n`);
   }
 
@@ -47,7 +55,7 @@ export class ProgressReporter {
 
   /** During an epoch: images done so far in it, running mean loss, seconds since it started. */
   batch(epoch: number, done: number, loss: number, seconds: number): void {
-    if (this.mode !== 'bar') return;
+    if (this.mode !== 'bar' && this.mode !== 'live') return;
     const now = Date.now();
     if (now - this.lastDraw < 150 && done < this.imagesPerEpoch) return;
     this.lastDraw = now;
@@ -57,6 +65,10 @@ export class ProgressReporter {
     const width = 24;
     const filled = Math.round(frac * width);
     const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
+    if (this.line) {
+      this.line.update(`epoch ${epoch}/${this.epochs} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}% loss ${loss.toFixed(4)} ${fmtRate(rate)} img/s ETA ${fmtTime(left / (Number.isFinite(this.rate) ? this.rate : rate))}${this.lastEpoch ? ` | last: ${this.lastEpoch}` : ''}`);
+      return;
+    }
     process.stderr.write(`\r\x1b[Kepoch ${epoch}/${this.epochs} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}% loss ${loss.toFixed(4)} ${fmtRate(rate)} img/s ETA ${fmtTime(left / (Number.isFinite(this.rate) ? this.rate : rate))}`);
   }
 
@@ -65,6 +77,11 @@ export class ProgressReporter {
     const acc = (s: string) => r.metrics.find((m) => m.split === s)?.accuracy ?? NaN;
     const f = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '-');
     if (this.mode === 'none') return;
+    if (this.line) {
+      this.lastEpoch = `epoch ${r.epoch}: loss ${f(r.trainLoss)}, accuracy unpermuted ${f(acc('train_unpermuted'))} permuted ${f(acc('train_permuted'))} restored ${f(acc('train_restored'))} test ${f(acc('test'))}`;
+      this.line.update(`${r.epoch}/${r.epochs} epochs done | ${this.lastEpoch}`, r.epoch === r.epochs);
+      return;
+    }
     if (this.mode === 'compact') {
       console.log(`ep ${r.epoch}/${r.epochs} loss ${f(r.trainLoss)} acc unperm ${f(acc('train_unpermuted'))} perm ${f(acc('train_permuted'))} restored ${f(acc('train_restored'))} test ${f(acc('test'))}${r.epoch > 0 ? ` (${r.seconds.toFixed(1)} s)` : ''}`);
       return;
