@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Matrix } from 'ml-matrix';
-import { manifoldsFromMatrices, manifoldsFromPoints, asManifoldPoints, manifoldAnalysis, participationRatio, validateManifolds, Rng } from 'memgeo';
+import { manifoldsFromMatrices, manifoldsFromPoints, asManifoldPoints, manifoldAnalysis, manifoldAnalysisSeeds, allDataDimension, simulatedCapacity, participationRatio, validateManifolds, Rng } from 'memgeo';
 
 const rng = new Rng(3);
 const P = 4, M = 7, N = 12;
@@ -26,4 +26,15 @@ test('participation ratio takes Matrices; manifold analysis of converted Matrice
   assert.equal(a.capacity, b.capacity);
   assert.ok(a.capacity > 0);
   assert.throws(() => validateManifolds(ms as never), { name: 'InputError', message: /ml-matrix Matrix: convert the list with manifoldsFromMatrices/ });
+});
+
+test('manifoldAnalysis, manifoldAnalysisSeeds, allDataDimension and simulatedCapacity take Matrices and nested arrays directly', async () => {
+  const ms = arrays.map((a) => new Matrix(a));
+  const pts = manifoldsFromPoints(arrays);
+  for (const input of [ms, arrays]) {
+    assert.equal((await manifoldAnalysis(input, { seed: 0, nT: 50 })).capacity, (await manifoldAnalysis(pts, { seed: 0, nT: 50 })).capacity);
+    assert.equal((await manifoldAnalysisSeeds(input, { seeds: 2, nT: 50 })).capacity.mean, (await manifoldAnalysisSeeds(pts, { seeds: 2, nT: 50 })).capacity.mean);
+    assert.deepEqual(allDataDimension(input), allDataDimension(pts));
+    assert.equal(simulatedCapacity(input, { nRep: 5, seed: 1 }).capacity, simulatedCapacity(pts, { nRep: 5, seed: 1 }).capacity);
+  }
 });

@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
+import { validateManifolds, type ManifoldPoints, asManifoldPoints, type PointSets } from './manifoldPoints';
 import { centeredPoints, gramEigenvalues } from './centeredPoints';
 
 /**
@@ -22,7 +22,8 @@ export interface AllDataDimension {
   featureDim: number;
 }
 
-export function allDataDimension(manifolds: ManifoldPoints[], options: { perc?: number } = {}): AllDataDimension {
+export function allDataDimension(points: PointSets, options: { perc?: number } = {}): AllDataDimension {
+  const manifolds = asManifoldPoints(points);
   const perc = options.perc ?? 0.9;
   if (!(perc > 0 && perc <= 1)) throw new InputError(`perc must be in (0, 1], got ${perc}`);
   validateManifolds(manifolds);

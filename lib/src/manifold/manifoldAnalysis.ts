@@ -4,7 +4,7 @@ import { checkSeed } from '../random/rng';
 import { defaultConcurrency, WorkerPool } from '../parallel/workerPool';
 import { analyzeManifold, analyzePreparedManifold, prepareManifoldTask, type ManifoldTask, type ManifoldTaskResult, type PreparedManifold, type PreparedManifoldTask } from './analyzeManifold';
 import { centerGeometry, type CenterGeometry } from './centerGeometry';
-import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
+import { validateManifolds, type ManifoldPoints, asManifoldPoints, type PointSets } from './manifoldPoints';
 import { randomProjection } from './randomProjection';
 import { sharedCenterSubspace, startRestartWorkers, STABLE_SUBSPACE_DEFAULTS, type AnalysisMode, type SharedCenterSubspace, type StableSubspaceOptions, type SubspaceStep } from './sharedCenterSubspace';
 import type { StiefelCgOptions } from './stiefelConjugateGradient';
@@ -208,8 +208,9 @@ function mean(a: number[]): number {
 }
 
 /** The analysis (see ManifoldAnalysisOptions). Resolves to aggregates, per-manifold values and diagnostics. */
-export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: ManifoldAnalysisOptions = {}): Promise<ManifoldAnalysisResult> {
+export async function manifoldAnalysis(points: PointSets, options: ManifoldAnalysisOptions = {}): Promise<ManifoldAnalysisResult> {
   const t0 = performance.now();
+  const manifoldsIn = asManifoldPoints(points);
   validateManifolds(manifoldsIn);
   const opt = resolve(options);
   const P = manifoldsIn.length;

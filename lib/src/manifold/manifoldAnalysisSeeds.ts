@@ -3,7 +3,7 @@ import { checkSeed } from '../random/rng';
 import { defaultConcurrency } from '../parallel/workerPool';
 import { centerGeometry, type CenterGeometry } from './centerGeometry';
 import { MANIFOLD_ANALYSIS_OPTIONS, manifoldAnalysis, STABLE_DEFAULTS, type ManifoldAnalysisOptions, type ManifoldAnalysisResult } from './manifoldAnalysis';
-import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
+import { validateManifolds, type ManifoldPoints, asManifoldPoints, type PointSets } from './manifoldPoints';
 import { sharedCenterSubspace } from './sharedCenterSubspace';
 import { prepareManifold, type PreparedManifold } from './analyzeManifold';
 
@@ -58,8 +58,9 @@ export const MAX_ANALYSIS_SEEDS = 1000;
 /** Why (in the message of a larger request). */
 export const SEEDS_LIMIT_REASON = "the mean over 1000 seeds already has a standard error of 3% of the seeds' spread (1/sqrt(1000)); more seeds only multiply the time";
 
-export async function manifoldAnalysisSeeds(manifolds: ManifoldPoints[], options: ManifoldAnalysisSeedsOptions = {}): Promise<ManifoldAnalysisSeedsResult> {
+export async function manifoldAnalysisSeeds(points: PointSets, options: ManifoldAnalysisSeedsOptions = {}): Promise<ManifoldAnalysisSeedsResult> {
   const t0 = performance.now();
+  const manifolds = asManifoldPoints(points);
   checkOptions(options, 'manifoldAnalysisSeeds', [...MANIFOLD_ANALYSIS_OPTIONS.filter((k) => k !== 'seed' && k !== 'prepared'), 'seeds', 'firstSeed']);
   const { seeds: seedsOpt = 3, firstSeed = 0, ...rest } = options;
   const seeds = Array.isArray(seedsOpt) ? seedsOpt : Array.from({ length: seedsOpt }, (_, i) => firstSeed + i);

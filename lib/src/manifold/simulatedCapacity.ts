@@ -2,7 +2,7 @@ import { InputError } from '../errors';
 import { Rng } from '../random/rng';
 import { householderQrInPlace } from './householderQr';
 import { LinearSeparability } from './linearSeparability';
-import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
+import { validateManifolds, type ManifoldPoints, asManifoldPoints, type PointSets } from './manifoldPoints';
 
 /**
  * Simulated capacity, the direct check of MFTMA used for the paper's Fig. 1B (docs/mftma.md §6; the
@@ -50,7 +50,8 @@ export interface SimulatedCapacityResult {
   seconds: number;
 }
 
-export function simulatedCapacity(manifolds: ManifoldPoints[], options: SimulatedCapacityOptions = {}): SimulatedCapacityResult {
+export function simulatedCapacity(points: PointSets, options: SimulatedCapacityOptions = {}): SimulatedCapacityResult {
+  const manifolds = asManifoldPoints(points);
   const t0 = performance.now();
   validateManifolds(manifolds);
   const nRep = options.nRep ?? 50;
