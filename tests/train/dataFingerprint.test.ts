@@ -14,7 +14,11 @@ const CONFIG = { dataset: 'synthetic', trainSize: 24, testSize: 8, model: { fami
 function files(dir: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(path.join(d, e.name)) : out.set(path.relative(dir, path.join(d, e.name)), fs.readFileSync(path.join(d, e.name)));
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), fs.readFileSync(p));
+    }
   };
   walk(dir);
   return out;
@@ -51,9 +55,17 @@ test('a run killed before its first checkpoint does not block a corrected config
   await initBackend();
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'memgeo-unstarted-'));
   const dir = path.join(parent, 'run');
-  // What a kill during epoch 0 leaves behind: config.json (of another width) and no checkpoint.
   await train(CONFIG, { out: dir, data: syntheticRunData(DATA), progress: 'none' });
   fs.rmSync(path.join(dir, 'checkpoints'), { recursive: true });
+  // Checkpoints deleted after training: the metrics of later epochs remain, so this is a run, not an
+  // unstarted one, and another config is refused rather than replacing it.
+  const metrics = fs.readFileSync(path.join(dir, 'metrics.csv'));
+  await assert.rejects(train({ ...CONFIG, model: { ...CONFIG.model, width: 6 } }, { out: dir, data: syntheticRunData(DATA), progress: 'none' }), { name: 'InputError', message: /holds a run with a different configuration/ });
+  assert.ok(fs.readFileSync(path.join(dir, 'metrics.csv')).equals(metrics));
+  // What a kill during epoch 0 leaves behind: config.json (of another width), labels.csv, at most
+  // epoch 0's metrics, and no checkpoint.
+  fs.rmSync(path.join(dir, 'metrics.csv'));
+  fs.rmSync(path.join(dir, 'epochs.csv'));
   const r = await train({ ...CONFIG, model: { ...CONFIG.model, width: 6 } }, { out: dir, data: syntheticRunData(DATA), progress: 'none' });
   assert.equal(r.resumedFrom, null);
   assert.equal(openRun(dir).config.model.width, 6);

@@ -259,6 +259,20 @@ function isOurLabels(dir: string): boolean {
   }
 }
 
+/**
+ * A run that never reached its first checkpoint: no checkpoint, and no metrics beyond epoch 0 (those
+ * are written before epoch 0's checkpoint). A run whose checkpoints were deleted after training keeps
+ * its later metrics and is not taken for one.
+ */
+function isUnstarted(dir: string): boolean {
+  if (listCheckpointEpochs(dir).length > 0) return false;
+  try {
+    return readMetrics(dir).every((r) => Number(r.epoch) === 0);
+  } catch {
+    return false;
+  }
+}
+
 /** Remove the files of a run that never reached its first checkpoint (all memgeo's own). */
 function removeUnstartedRun(dir: string, removeDir: boolean): void {
   for (const f of [RUN_FILES.config, RUN_FILES.labels, RUN_FILES.metrics, RUN_FILES.epochs]) fs.rmSync(path.join(dir, f), { force: true });
@@ -303,7 +317,7 @@ function prepareRunDir(dir: string, config: RunConfig, backend: string, data: Ru
     return { config, fresh: true, workers: info.workers! };
   };
   if (!fs.existsSync(path.join(dir, RUN_FILES.config))) return create();
-  const unstarted = listCheckpointEpochs(dir).length === 0;
+  const unstarted = isUnstarted(dir);
   let stored: { config: RunConfig; info: RunInfo };
   try {
     stored = readConfigFile(dir);
