@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { DATASET_NAMES, locateDataset, type DatasetName } from '../data';
 import { InputError } from '../errors';
 import { atomicWriteFileSync, atomicWriteJsonSync } from '../io/atomicWrite';
 import { readCsv, upsertCsv, type Row } from '../tables/csv';
@@ -147,10 +148,27 @@ export function openExperiment(preset: PresetName | string | Preset = process.en
 }
 
 /**
+ * Refuse a preset whose datasets are not on this machine (e.g. `cifar100` without the user's binary
+ * files) before anything is written, with the dataset's own instructions for getting it. Datasets
+ * given as something other than a known name (in-memory data) are not checked.
+ */
+export function requirePresetDatasets(preset: Preset): void {
+  const names = [...new Set([preset.train.dataset, preset.doubleDescent.base.dataset].filter((d): d is string => typeof d === 'string'))];
+  for (const name of names) {
+    if (!(DATASET_NAMES as readonly string[]).includes(name)) continue;
+    const loc = locateDataset(name as DatasetName);
+    if (loc.missing.length > 0)
+      throw new InputError(`preset '${preset.name}' needs the dataset ${name}, which is not available here (missing ${loc.missing.join(', ')}${loc.missing.some((m) => m.startsWith('directory ')) ? '' : ` in ${loc.dir}`}${loc.origin === 'default' ? '' : `, from ${loc.origin}`}). ${loc.howToGet}`);
+  }
+}
+
+/**
  * Run every step of a preset (or the named ones and what they need), skipping finished steps.
- * Returns the seconds of each step as recorded in timings.csv.
+ * Returns the seconds of each step as recorded in timings.csv. A preset whose datasets are missing is
+ * refused before the results folder is touched (`requirePresetDatasets`).
  */
 export async function reproduce(preset: PresetName | string | Preset, options: ExperimentOptions & { steps?: StepName[] } = {}): Promise<{ out: string; timings: Row[] }> {
+  requirePresetDatasets(getPreset(preset));
   const exp = openExperiment(preset, options);
   for (const step of options.steps ?? STEP_ORDER) await exp.ensure(step);
   return { out: exp.out, timings: exp.table('timings') };

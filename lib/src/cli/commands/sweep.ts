@@ -3,7 +3,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { formatDoubleDescentFindings, widthSweep, type WidthSweepConfig } from '../../doubleDescent';
 import { InputError } from '../../errors';
-import { getPreset } from '../../experiments/presets';
+import { getPreset, PRESETS } from '../../experiments/presets';
 import type { TaskProgressMode } from '../../progress';
 import { parseNumber, UsageError, type Command } from '../command';
 
@@ -25,7 +25,7 @@ Rerunning the same command skips finished points and resumes an interrupted one.
                         "analysis": {"P":10,"M":50,"nT":200,"seeds":3,"projectionDim":5000,
                                      "mode":"stable","kappa":0} or null (errors only),
                         "interpolationTolerance": 0.01 (optional)}
-  --preset NAME        use the doubleDescent section of a preset (smoke, default, paper)
+  --preset NAME        use the doubleDescent section of a preset (${Object.keys(PRESETS).join(', ')})
   --out DIR            sweep folder (default runs/double-descent-<config or preset name>)
   --workers N          points trained at once (default: CPU count)
   --keep-checkpoints   keep every checkpoint (default: epoch 0 and the last, once a point is done)
