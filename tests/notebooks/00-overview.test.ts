@@ -12,6 +12,8 @@ testNotebook('notebooks/00-overview.ipynb', { env: { MEMGEO_PRESET: 'smoke', MEM
   const text = notebookText(run.notebook!);
   assert.match(text, /backend here: \*\*wasm\*\*|backend here: \*\*tensorflow\*\*/);
   assert.match(text, /\| smoke \| A few minutes/);
+  assert.match(text, /\| cifar \| About an hour on 2 cores \(estimate, not yet measured end to end\): VGG-16/);
+  assert.match(text, /\| cifar100 \| The cifar design on CIFAR-100/);
   assert.match(text, /\| train \| no \|/);
   const m = /capacity ([\d.]+) \(2\/M = 0\.1000\)/.exec(text);
   assert.ok(m, 'the demonstration prints its capacity');
