@@ -64,6 +64,13 @@ test('cifar100 without the binary files: reproduce refuses with the download ins
   assert.match(r.stderr, /train\.bin/);
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
   assert.ok(!fs.existsSync(out), 'the results folder is not created');
+  // The width sweep alone (its own command) is refused the same way.
+  const sweepOut = path.join(path.dirname(out), 'sweep');
+  const s = spawnSync(process.execPath, [cli, 'sweep', 'width', '--preset', 'cifar100', '--out', sweepOut], { encoding: 'utf8', env: { ...process.env, MEMGEO_CIFAR100_DIR: empty, MEMGEO_QUIET: '1' } });
+  assert.equal(s.status, 2, s.stderr);
+  assert.match(s.stderr, /the width sweep cifar100 needs the dataset cifar100.*https:\/\/www\.cs\.toronto\.edu/);
+  assert.doesNotMatch(s.stderr, /\n\s+at /, 'no stack trace');
+  assert.ok(!fs.existsSync(sweepOut), 'the sweep folder is not created');
   fs.rmSync(empty, { recursive: true, force: true });
 });
 

@@ -148,18 +148,22 @@ export function openExperiment(preset: PresetName | string | Preset = process.en
 }
 
 /**
- * Refuse a preset whose datasets are not on this machine (e.g. `cifar100` without the user's binary
- * files) before anything is written, with the dataset's own instructions for getting it. Datasets
- * given as something other than a known name (in-memory data) are not checked.
+ * Refuse work whose datasets are not on this machine (e.g. CIFAR-100 without the user's binary files)
+ * before anything is written, with the dataset's own instructions for getting it. Names that are not
+ * datasets memgeo loads by name are left to the loader.
  */
-export function requirePresetDatasets(preset: Preset): void {
-  const names = [...new Set([preset.train.dataset, preset.doubleDescent.base.dataset].filter((d): d is string => typeof d === 'string'))];
-  for (const name of names) {
-    if (!(DATASET_NAMES as readonly string[]).includes(name)) continue;
+export function requireDatasets(names: unknown[], purpose: string): void {
+  for (const name of new Set(names)) {
+    if (typeof name !== 'string' || !(DATASET_NAMES as readonly string[]).includes(name)) continue;
     const loc = locateDataset(name as DatasetName);
     if (loc.missing.length > 0)
-      throw new InputError(`preset '${preset.name}' needs the dataset ${name}, which is not available here (missing ${loc.missing.join(', ')}${loc.missing.some((m) => m.startsWith('directory ')) ? '' : ` in ${loc.dir}`}${loc.origin === 'default' ? '' : `, from ${loc.origin}`}). ${loc.howToGet}`);
+      throw new InputError(`${purpose} needs the dataset ${name}, which is not available here (missing ${loc.missing.join(', ')}${loc.missing.some((m) => m.startsWith('directory ')) ? '' : ` in ${loc.dir}`}${loc.origin === 'default' ? '' : `, from ${loc.origin}`}). ${loc.howToGet}`);
   }
+}
+
+/** `requireDatasets` for every dataset a preset uses (its main run and its width sweep). */
+export function requirePresetDatasets(preset: Preset): void {
+  requireDatasets([preset.train.dataset, preset.doubleDescent.base.dataset], `preset '${preset.name}'`);
 }
 
 /**
