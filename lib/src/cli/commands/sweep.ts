@@ -68,7 +68,7 @@ export const command: Command = {
     if (!['auto', 'bar', 'lines', 'compact', 'none'].includes(progress)) throw new UsageError(`--progress: must be bar, lines, compact or none, got '${progress}'`);
     const concurrency = parseNumber(values.workers, '--workers', { integer: true, min: 1 });
     const out = values.out ?? path.join('runs', `double-descent-${name}`);
-    requireDatasets([config.base?.dataset], `the width sweep ${name}`);
+    requireDatasets([(config as { base?: { dataset?: unknown } } | null)?.base?.dataset], `the width sweep ${name}`);
     const r = await widthSweep(config, { out, concurrency, progress, keepCheckpoints: !!values['keep-checkpoints'] });
     console.log(`${r.table}: ${r.rows.length} rows; ${r.computed} point(s) computed, ${r.skipped} already done; ${r.seconds.toFixed(0)} s`);
     console.log(formatDoubleDescentFindings(r.findings));
