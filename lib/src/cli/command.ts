@@ -1,3 +1,4 @@
+import { parseWorkerCount } from '../parallel/workerCount';
 import { MAX_SEED } from '../random/rng';
 import { MAX_EPOCHS } from '../train/runConfig';
 
@@ -94,4 +95,9 @@ export function parseNumber(value: string | undefined, flag: string, opts: { int
   if (opts.min !== undefined && v < opts.min) throw new UsageError(`${flag}: must be >= ${opts.min}, got ${v}`);
   if (opts.max !== undefined && v > opts.max) throw new UsageError(`${flag}: must be <= ${opts.max}, got ${v}`);
   return v;
+}
+
+/** A `--workers` value: a whole number ≥ 1, capped at the cores available with a message (parseWorkerCount). */
+export function parseWorkers(value: string | undefined, flag = '--workers'): number | undefined {
+  return value === undefined ? undefined : parseWorkerCount(value, flag);
 }

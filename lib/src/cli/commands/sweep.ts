@@ -6,7 +6,7 @@ import { InputError } from '../../errors';
 import { requireDatasets } from '../../experiments/experiment';
 import { getPreset, PRESETS } from '../../experiments/presets';
 import type { TaskProgressMode } from '../../progress';
-import { parseNumber, UsageError, type Command } from '../command';
+import { parseNumber, parseWorkers, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo sweep width (--config FILE | --preset NAME) [--out DIR] [--workers N] [--keep-checkpoints] [--progress MODE]
 
@@ -66,7 +66,7 @@ export const command: Command = {
     }
     const progress = (values.progress ?? 'auto') as TaskProgressMode;
     if (!['auto', 'bar', 'lines', 'compact', 'none'].includes(progress)) throw new UsageError(`--progress: must be bar, lines, compact or none, got '${progress}'`);
-    const concurrency = parseNumber(values.workers, '--workers', { integer: true, min: 1 });
+    const concurrency = parseWorkers(values.workers);
     const out = values.out ?? path.join('runs', `double-descent-${name}`);
     requireDatasets([(config as { base?: { dataset?: unknown } } | null)?.base?.dataset], `the width sweep ${name}`);
     const r = await widthSweep(config, { out, concurrency, progress, keepCheckpoints: !!values['keep-checkpoints'] });
