@@ -72,6 +72,7 @@ test('cifar100 without the binary files: reproduce refuses with the download ins
   assert.doesNotMatch(s.stderr, /\n\s+at /, 'no stack trace');
   assert.ok(!fs.existsSync(sweepOut), 'the sweep folder is not created');
   fs.rmSync(empty, { recursive: true, force: true });
+  fs.rmSync(path.dirname(out), { recursive: true, force: true });
 });
 
 test('cifar100 with binary files (written here): accepted, and its training subset leaves M examples per class in every group', { timeout: 120_000 }, async () => {
