@@ -15,6 +15,8 @@ testNotebook('notebooks/00-overview.ipynb', { env: { MEMGEO_PRESET: 'smoke', MEM
   assert.match(text, /<table border="1" class="dataframe">/, 'tables are rendered as HTML');
   assert.match(text, /<th>preset<\/th><th>what it does<\/th>/);
   assert.match(text, /<td>smoke<\/td><td>A few minutes/);
+  assert.match(text, /<td>cifar<\/td><td>About an hour on 2 cores \(estimate, not yet measured end to end\): VGG-16/);
+  assert.match(text, /<td>cifar100<\/td><td>The cifar design on CIFAR-100/);
   assert.match(text, /<td>train<\/td><td>no<\/td>/);
   const m = /capacity ([\d.]+) \(2\/M = 0\.1000\)/.exec(text);
   assert.ok(m, 'the demonstration prints its capacity');

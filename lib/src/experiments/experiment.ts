@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { DATASET_NAMES, locateDataset, type DatasetName } from '../data';
 import { InputError } from '../errors';
 import { atomicWriteFileSync, atomicWriteJsonSync } from '../io/atomicWrite';
 import { guardOutputDir, readJsonOrNull } from '../io/outputPath';
@@ -173,10 +174,31 @@ export function openExperiment(preset: PresetName | string | Preset = process.en
 }
 
 /**
+ * Refuse work whose datasets are not on this machine (e.g. CIFAR-100 without the user's binary files)
+ * before anything is written, with the dataset's own instructions for getting it. Names that are not
+ * datasets memgeo loads by name are left to the loader.
+ */
+export function requireDatasets(names: unknown[], purpose: string): void {
+  for (const name of new Set(names)) {
+    if (typeof name !== 'string' || !(DATASET_NAMES as readonly string[]).includes(name)) continue;
+    const loc = locateDataset(name as DatasetName);
+    if (loc.missing.length > 0)
+      throw new InputError(`${purpose} needs the dataset ${name}, which is not available here (missing ${loc.missing.join(', ')}${loc.missing.some((m) => m.startsWith('directory ')) ? '' : ` in ${loc.dir}`}${loc.origin === 'default' ? '' : `, from ${loc.origin}`}). ${loc.howToGet}`);
+  }
+}
+
+/** `requireDatasets` for every dataset a preset uses (its main run and its width sweep). */
+export function requirePresetDatasets(preset: Preset): void {
+  requireDatasets([preset.train.dataset, preset.doubleDescent.base.dataset], `preset '${preset.name}'`);
+}
+
+/**
  * Run every step of a preset (or the named ones and what they need), skipping finished steps.
- * Returns the seconds of each step as recorded in timings.csv.
+ * Returns the seconds of each step as recorded in timings.csv. A preset whose datasets are missing is
+ * refused before the results folder is touched (`requirePresetDatasets`).
  */
 export async function reproduce(preset: PresetName | string | Preset, options: ExperimentOptions & { steps?: StepName[] } = {}): Promise<{ out: string; timings: Row[] }> {
+  requirePresetDatasets(getPreset(preset));
   const exp = openExperiment(preset, options);
   for (const step of options.steps ?? STEP_ORDER) await exp.ensure(step);
   return { out: exp.out, timings: exp.table('timings') };

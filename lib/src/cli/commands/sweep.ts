@@ -3,7 +3,8 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { formatDoubleDescentFindings, widthSweep, type WidthSweepConfig } from '../../doubleDescent';
 import { InputError } from '../../errors';
-import { getPreset } from '../../experiments/presets';
+import { requireDatasets } from '../../experiments/experiment';
+import { getPreset, PRESETS } from '../../experiments/presets';
 import type { TaskProgressMode } from '../../progress';
 import { parseNumber, parseWorkers, UsageError, type Command } from '../command';
 
@@ -25,7 +26,7 @@ Rerunning the same command skips finished points and resumes an interrupted one.
                         "analysis": {"P":10,"M":50,"nT":200,"seeds":3,"projectionDim":5000,
                                      "mode":"stable","kappa":0} or null (errors only),
                         "interpolationTolerance": 0.01 (optional)}
-  --preset NAME        use the doubleDescent section of a preset (smoke, default, paper)
+  --preset NAME        use the doubleDescent section of a preset (${Object.keys(PRESETS).join(', ')})
   --out DIR            sweep folder (default runs/double-descent-<config or preset name>)
   --workers N          points trained at once (default: CPU count)
   --keep-checkpoints   keep every checkpoint (default: epoch 0 and the last, once a point is done)
@@ -67,6 +68,7 @@ export const command: Command = {
     if (!['auto', 'bar', 'lines', 'compact', 'none'].includes(progress)) throw new UsageError(`--progress: must be bar, lines, compact or none, got '${progress}'`);
     const concurrency = parseWorkers(values.workers);
     const out = values.out ?? path.join('runs', `double-descent-${name}`);
+    requireDatasets([(config as { base?: { dataset?: unknown } } | null)?.base?.dataset], `the width sweep ${name}`);
     const r = await widthSweep(config, { out, concurrency, progress, keepCheckpoints: !!values['keep-checkpoints'] });
     console.log(`${r.table}: ${r.rows.length} rows; ${r.computed} point(s) computed, ${r.skipped} already done; ${r.seconds.toFixed(0)} s`);
     console.log(formatDoubleDescentFindings(r.findings));

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { getBackendName, initBackend } from '../../backend';
 import { writeReport, type ReportSection } from '../../report';
 import { doubleDescentSection, geometrySection, gradientsSection, rewindingSection, trainingSection } from '../reportSections';
+import { reportSetting } from '../reportSetting';
 import type { Step } from './index';
 
 // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -16,6 +17,7 @@ export const reportStep: Step = {
     await initBackend();
     const sections = [trainingSection(exp), geometrySection(exp), rewindingSection(exp), doubleDescentSection(exp), gradientsSection(exp)].filter((s): s is ReportSection => s !== null);
     const config = JSON.parse(fs.readFileSync(exp.file('run/config.json'), 'utf8')) as { run?: { backend?: string } };
+    const timings = exp.table('timings').map((t) => ({ step: String(t.step), seconds: Number(t.seconds) }));
     const written = await writeReport(
       sections,
       {
@@ -25,7 +27,8 @@ export const reportStep: Step = {
         backend: config.run?.backend ?? getBackendName(),
         memgeoVersion: MEMGEO_VERSION,
         generatedAt: new Date().toISOString(),
-        timings: exp.table('timings').map((t) => ({ step: String(t.step), seconds: Number(t.seconds) })),
+        timings,
+        setting: reportSetting(exp, timings),
       },
       exp.out,
     );
