@@ -20,5 +20,6 @@ export * from './gradients';
 export * from './plots';
 export * from './report';
 export * from './geometry';
+export * from './probes';
 export * from './doubleDescent';
 export * from './experiments';
