@@ -66,6 +66,22 @@ export interface Preset {
     /** Scaling check: n values (log-spaced), draws per n, and the epochs where it is measured. */
     scaling: { ns: number[]; draws: number; epochs: EpochSelection };
   };
+  /**
+   * Per-layer kNN and linear probes and prediction depth (Baldock et al. 2021; Maini et al. 2023) on
+   * the geometry's examples: P, the seed and the projection come from `geometry.analysis`, and so does
+   * M unless given here (a smaller M bounds the Gram matrices of large presets).
+   */
+  probes: {
+    epochs: EpochSelection;
+    /** Analysis points (default: the geometry's, else all of the model's). */
+    layers?: string[];
+    /** Neighbours of the kNN probe (default 30). */
+    k?: number;
+    metric?: 'cosine' | 'euclidean';
+    M?: number;
+    /** Held-out examples per class (default M, capped by what the smallest class has left). */
+    heldOut?: number;
+  };
 }
 
 const ANALYSIS_DEFAULT: AnalysisSettings = { P: 10, M: 50, nT: 200, seeds: 3, projectionDim: 5000, mode: 'stable', kappa: 0 };
@@ -85,6 +101,7 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
       analysis: { ...ANALYSIS_DEFAULT, M: 10, nT: 50, seeds: 1 },
     },
     gradients: { epochs: 'all', scaling: { ns: [4, 16, 64], draws: 2, epochs: [0, 1] } },
+    probes: { epochs: 'all', k: 30 },
   },
   default: {
     name: 'default',
@@ -107,6 +124,8 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
     },
     // Every checkpoint (the ratio oscillates epoch to epoch); scaling at initialization, the first epochs and a few later ones. ~75 s of CPU (issue 9 report).
     gradients: { epochs: 'all', scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 10, 20, 40] } },
+    // The geometry's epochs and examples (P = 10, M = 50): probe accuracy and capacity read the same points.
+    probes: { epochs: { count: 6 }, k: 30 },
   },
   paper: {
     name: 'paper',
@@ -121,6 +140,8 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
       analysis: { ...ANALYSIS_DEFAULT, P: 100 },
     },
     gradients: { epochs: [0, 1, 2, 3, 5, 10, 15, 20, 30, 40, 50, 75, 100, 125, 150, 175, 200], scaling: { ns: [8, 16, 32, 64, 128, 256, 512, 1024], draws: 5, epochs: [0, 1, 2, 5, 20, 200] } },
+    // M = 20: P·M = 2000 examples per type keeps the Gram matrices (and the kNN support set of 4000) bounded.
+    probes: { epochs: { count: 12 }, k: 30, M: 20 },
   },
 };
 

@@ -1,9 +1,10 @@
 import type { Row } from '../tables/csv';
-import { doubleDescentErrors, doubleDescentGeometryPanels, fig1bSimulatedCapacity, geometryByLayer, geometryChange, geometryHeatmap, gradientContributionRatio, gradientCosine, gradientScaling, rewindCurves, rewindHeatmap, testPeak, trainingCurves } from '../plots';
+import { doubleDescentErrors, doubleDescentGeometryPanels, fig1bSimulatedCapacity, geometryByLayer, geometryChange, geometryHeatmap, gradientContributionRatio, gradientCosine, gradientScaling, predictionDepthDistribution, probeAccuracyByLayer, rewindCurves, rewindHeatmap, testPeak, trainingCurves } from '../plots';
 import { gradientFindings } from '../gradients';
 import { geometryFindings, simcapSummary } from '../geometry';
 import { doubleDescentFindings } from '../doubleDescent';
 import { rewindingFindings } from '../rewind';
+import { probeFindings } from '../probes';
 import type { ReportSection } from '../report';
 import type { Experiment } from './experiment';
 
@@ -203,5 +204,42 @@ export function doubleDescentSection(exp: Experiment): ReportSection | null {
     numbers: { columns: ['noise', 'width', 'parameters', 'train error', 'train error (noisy examples)', 'test error', 'mark'], rows: tableRows },
     checks,
     notes,
+  };
+}
+
+/** Per-layer probes and prediction depth: a second reading of where memorization lives (Baldock et al. 2021; Maini et al. 2023). */
+export function probesSection(exp: Experiment): ReportSection | null {
+  const probes = exp.table('probes');
+  const depth = exp.table('prediction_depth');
+  const metrics = metricsOf(exp);
+  if (probes.length === 0 || metrics.length === 0) return null;
+  const P = exp.preset.geometry.analysis.P;
+  const f = probeFindings(probes, depth, metrics, { P });
+  const epochs = [...new Set([Math.min(...probes.map((r) => Number(r.epoch))), f.peakEpoch, f.lastEpoch])].sort((a, b) => a - b);
+  const layerNames: Record<number, string> = {};
+  for (const r of probes) layerNames[Number(r.layer_index)] = String(r.layer);
+  const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+  const at = (layer: string, probe: string, manifold: string) => f.table.find((t) => t.layer === layer && t.probe === probe && t.manifold === manifold)!;
+  return {
+    id: 'probes',
+    title: 'Per-layer probes and prediction depth',
+    paperClaim:
+      'Not a claim of the paper: a second lens on its question. A kNN classifier (k = 30) and a linear probe on each layer\'s activations ask how well that layer separates the examples by their labels; on the permuted examples with the labels they were trained on, that is a memorization probe, and with their true labels (restored) it asks whether the layer still represents what they show. Prediction depth is the earliest layer from which every later kNN prediction agrees with the network (Baldock et al. 2021), who found mislabelled examples deep. If memorization lives in the final layers, as the paper argues, the permuted labels become readable there late in training; Maini et al. (2023) argue from such per-layer measurements that it is not confined to them.',
+    figures: [
+      { name: 'probes-knn', caption: `kNN probe accuracy (k = ${exp.preset.probes.k ?? 30}; the P·M geometry examples vote for held-out examples of the same group) against layer at epochs ${epochs.join(', ')} (test peak: epoch ${f.peakEpoch}); dashed: chance.`, figure: probeAccuracyByLayer(probes, { probe: 'knn', epochs, P }) },
+      { name: 'probes-linear', caption: 'Linear probe (multinomial logistic regression on the frozen activations) accuracy on the held-out examples against layer.', figure: probeAccuracyByLayer(probes, { probe: 'linear', epochs, P }) },
+      ...(depth.length ? [{ name: 'prediction-depth', caption: 'Prediction depth of the unpermuted and permuted examples (share of each group per depth; the last bin: the last probed layer disagrees with the network).', figure: predictionDepthDistribution(depth, { epochs, layers: layerNames }) }] : []),
+    ],
+    numbers: {
+      columns: ['layer', `kNN unpermuted @${f.peakEpoch} → @${f.lastEpoch}`, 'kNN permuted', 'kNN restored', 'linear permuted', 'linear restored'],
+      rows: f.layers.map((l) => [l, ...([['knn', 'unpermuted'], ['knn', 'permuted'], ['knn', 'restored'], ['linear', 'permuted'], ['linear', 'restored']] as const).map(([p, m]) => `${f3(at(l, p, m).peak)} → ${f3(at(l, p, m).last)}`)]),
+    },
+    checks: f.claims.map((c) => ({ claim: c.text, held: c.held, evidence: c.evidence })),
+    notes: [
+      `Chance is 1/P = ${f.chance.toFixed(2)}. "First" hidden layers: ${f.firstLayers.join(', ')}; "last": ${f.lastLayers.join(', ')}. Thresholds fixed in advance (PROBE_THRESHOLDS): near chance ≤ chance + ${f.thresholds.nearChance}, rises ≥ ${f.thresholds.rise}, falls ≥ ${f.thresholds.fall}, stays high: falls ≤ ${f.thresholds.stayHigh}, deeper: ≥ ${f.thresholds.depthGap} analysis point.`,
+      'The probes read the geometry\'s examples (the same P classes × M examples per type), so a layer\'s capacity and its probe accuracy describe the same points. Held-out examples are other training examples of the same group, not test images.',
+      ...(f.depth.length ? [`Mean prediction depth by epoch: ${[...new Set(f.depth.map((d) => d.epoch))].map((e) => `${e}: unpermuted ${f.depth.find((d) => d.epoch === e && d.group === 'unpermuted')?.mean.toFixed(2)}, permuted ${f.depth.find((d) => d.epoch === e && d.group === 'permuted')?.mean.toFixed(2)}`).join('; ')} (layer indices).`] : []),
+      ...f.notes,
+    ],
   };
 }

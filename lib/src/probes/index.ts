@@ -10,3 +10,5 @@ export { probeRun, sortProbeRows, PROBE_COLUMNS, PROBE_KEY_COLUMNS, DEPTH_COLUMN
 export type { ProbeRunOptions, ProbeRunResult, ProbeSettings } from './probeRun';
 export { probeEpoch } from './probeCell';
 export type { ProbeEpochInput, ProbeEpochOutput, ProbeCellRow, ProbeCellSet } from './probeCell';
+export { probeFindings, probeFindingsMarkdown, PROBE_THRESHOLDS } from './probeFindings';
+export type { ProbeFindings, ProbeThresholds } from './probeFindings';

@@ -5,10 +5,11 @@ import { geometryStep } from './geometry';
 import { rewindingStep } from './rewinding';
 import { doubleDescentStep } from './doubleDescent';
 import { gradientsStep } from './gradients';
+import { probesStep } from './probes';
 import { reportStep } from './report';
 
 /** The steps of a reproduction, in the order `reproduce` runs them. */
-export const STEP_ORDER = ['train', 'geometry', 'rewinding', 'double_descent', 'gradients', 'report'] as const;
+export const STEP_ORDER = ['train', 'geometry', 'rewinding', 'double_descent', 'gradients', 'probes', 'report'] as const;
 export type StepName = (typeof STEP_ORDER)[number];
 
 export interface Step {
@@ -30,6 +31,7 @@ const STEP_DEFS: Record<StepName, Step> = {
   rewinding: rewindingStep,
   double_descent: doubleDescentStep,
   gradients: gradientsStep,
+  probes: probesStep,
   report: reportStep,
 };
 
@@ -50,6 +52,7 @@ const STEP_FILES: Record<StepName, StepFiles> = {
   rewinding: { section: 'rewinding', outputs: ['rewinding.csv', 'rewinding.meta.json'] },
   double_descent: { section: 'doubleDescent', outputs: ['double_descent.csv', 'double_descent_summary.json', 'double-descent'], keep: { keys: ['widths'], outputs: ['double-descent'] } },
   gradients: { section: 'gradients', outputs: ['gradients.csv', 'gradient_scaling.csv', 'gradient_slopes.csv', 'gradients_findings.md'] },
+  probes: { section: 'probes', outputs: ['probes.csv', 'prediction_depth.csv', 'probes.meta.json', 'probes_findings.md'] },
   report: { section: null, outputs: ['report.md', 'report.html', 'figures'] },
 };
 
