@@ -46,8 +46,11 @@ test('probeRun: tidy rows per (epoch, layer, type, probe) on the geometry sample
   assert.deepEqual(readCsv(again.file), before);
   const third = await probeRun(run, SETTINGS);
   assert.equal(third.computed, 0);
-  // Other settings replace the tables rather than mixing rows.
-  const other = await probeRun(run, { ...SETTINGS, k: 3, epochs: [3], depth: false });
+  // Other settings: refused, nothing lost; with replace, the tables are recomputed rather than mixed.
+  const kept = fs.readFileSync(first.file, 'utf8');
+  await assert.rejects(probeRun(run, { ...SETTINGS, k: 3 }), (e: unknown) => e instanceof InputError && /other settings \(k 5 → 3\)/.test((e as Error).message));
+  assert.equal(fs.readFileSync(first.file, 'utf8'), kept);
+  const other = await probeRun(run, { ...SETTINGS, k: 3, epochs: [3], depth: false, replace: true });
   assert.equal(other.computed, 1);
   assert.ok(readCsv(other.file).every((r) => r.epoch === 3 && (r.k === 3 || r.k === null)));
   assert.equal(fs.existsSync(other.depthFile), false);

@@ -60,9 +60,10 @@ export interface ProbeRunOptions extends Partial<ProbeSettings> {
   concurrency?: number;
   chunkSize?: number;
   progress?: TaskProgressMode;
-  /** Tables (default `<run dir>/probes.csv`, `<run dir>/prediction_depth.csv`). */
-  file?: string;
-  depthFile?: string;
+  /** Folder of probes.csv, prediction_depth.csv and probes.meta.json (default: the run directory). */
+  out?: string;
+  /** Replace tables computed with other settings (default: refuse, so that nothing is lost). */
+  replace?: boolean;
   data?: RunData;
 }
 
@@ -102,7 +103,8 @@ export interface ProbeRunResult {
  * One worker task per epoch, on every core; rows of an epoch are written to `probes.csv` and
  * `prediction_depth.csv` when it finishes, so an interrupted run resumes and a rerun computes only the
  * missing epochs. The settings are kept in `probes.meta.json`: tables computed with other settings
- * (or another layer set) are replaced, never mixed.
+ * (or another layer set) are never mixed with new rows; they are kept and the call refused, unless
+ * `replace` says to recompute them.
  *
  * @example
  * const r = await probeRun(openRun('results/default/run'), { epochs: { count: 6 }, k: 30 });
@@ -135,14 +137,20 @@ export async function probeRun(run: Run, options: ProbeRunOptions = {}): Promise
   for (const s of Object.values(sets)) checkKnn(settings.k, s.fit.length, settings.metric, true);
   if (withDepth) checkKnn(settings.k, depthKinds.reduce((n, k) => n + sets[k].fit.length, 0), settings.metric, true);
 
-  const file = options.file ?? path.join(run.dir, 'probes.csv');
-  const depthFile = options.depthFile ?? path.join(run.dir, 'prediction_depth.csv');
-  const metaFile = file.replace(/\.csv$/, '') + '.meta.json';
+  const out = options.out ?? run.dir;
+  const file = path.join(out, 'probes.csv');
+  const depthFile = path.join(out, 'prediction_depth.csv');
+  const metaFile = path.join(out, 'probes.meta.json');
   const meta = { ...settings, heldOutUsed: Object.fromEntries(kinds.map((k) => [k, sets[k].heldOutPerClass])), layers, manifolds: kinds, depth: withDepth };
   const oldMeta = fs.existsSync(metaFile) ? fs.readFileSync(metaFile, 'utf8') : null;
-  if (oldMeta !== null && JSON.stringify(JSON.parse(oldMeta)) !== JSON.stringify(meta)) {
+  const stale = oldMeta !== null ? JSON.stringify(JSON.parse(oldMeta)) !== JSON.stringify(meta) : [file, depthFile].some((f) => fs.existsSync(f));
+  if (stale) {
+    if (!options.replace) {
+      throw new InputError(`${out} holds probe tables computed with other settings (${oldMeta === null ? 'unknown: no probes.meta.json' : describeChange(JSON.parse(oldMeta), meta)}); pass replace: true (--replace) to recompute them, or another out folder (--out)`);
+    }
     for (const f of [file, depthFile]) fs.rmSync(f, { force: true });
-  } else if (oldMeta === null) for (const f of [file, depthFile]) if (fs.existsSync(f)) fs.rmSync(f);
+  }
+  fs.mkdirSync(out, { recursive: true });
   atomicWriteJsonSync(metaFile, meta);
 
   // Epochs already complete: every (layer, type, probe) row and their depth rows.
@@ -202,6 +210,11 @@ export async function probeRun(run: Run, options: ProbeRunOptions = {}): Promise
   const rows = readCsv(file).filter((r) => wanted.has(Number(r.epoch)) && layers.includes(String(r.layer)));
   const depthRows = readCsv(depthFile).filter((r) => wanted.has(Number(r.epoch)));
   return { file, depthFile, rows, depthRows, epochs, layers, layerIndex, computed: todo.length, reused: epochs.length - todo.length, sets, settings, workers, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** The settings that differ between two meta records, as 'k 30 → 5'. */
+function describeChange(a: Record<string, unknown>, b: Record<string, unknown>): string {
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => `${k} ${JSON.stringify(a[k])} → ${JSON.stringify(b[k])}`).join(', ');
 }
 
 const KIND_ORDER: Record<string, number> = { unpermuted: 0, permuted: 1, restored: 2 };

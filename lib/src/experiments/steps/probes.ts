@@ -17,6 +17,8 @@ export const probesStep: Step = {
     const r = await probeRun(exp.run(), {
       epochs: p.epochs, layers: p.layers ?? exp.preset.geometry.layers, k: p.k, metric: p.metric, heldOut: p.heldOut,
       P: a.P, M: p.M ?? a.M, projectionDim: a.projectionDim, progress: exp.progress,
+      // The step owns these tables: when the preset's settings change it is invalidated and they are recomputed.
+      replace: true,
     });
     exp.log(`probes: ${r.rows.length} rows over epochs ${r.epochs.join(', ')} (${r.computed} computed now) in ${r.seconds.toFixed(1)} s`);
     exp.publish('probes.csv');
