@@ -12,3 +12,5 @@ export { probeEpoch } from './probeCell';
 export type { ProbeEpochInput, ProbeEpochOutput, ProbeCellRow, ProbeCellSet } from './probeCell';
 export { probeFindings, probeFindingsMarkdown, PROBE_THRESHOLDS } from './probeFindings';
 export type { ProbeFindings, ProbeThresholds } from './probeFindings';
+export { probeCapacityComparison, probeCapacityMarkdown } from './probeCapacity';
+export type { ProbeCapacityComparison, ProbeCapacityRow } from './probeCapacity';
