@@ -21,5 +21,6 @@ export * from './plots';
 export * from './report';
 export * from './geometry';
 export * from './probes';
+export * from './contrast';
 export * from './doubleDescent';
 export * from './experiments';

@@ -82,6 +82,18 @@ export interface Preset {
     /** Held-out examples per class (default M, capped by what the smallest class has left). */
     heldOut?: number;
   };
+  /**
+   * The architecture contrast: an MLP of about the main model's parameter count trained on the same
+   * data (the main run's config with the model replaced), with its own geometry, rewinding and probes
+   * at these settings (docs/small-scale.md: a convnet and an MLP put memorization at opposite ends).
+   * null: not run.
+   */
+  mlpContrast: {
+    model: { family: 'mlp'; depth: number; width: number };
+    geometry: { epochs: EpochSelection; analysis: AnalysisSettings };
+    rewinding: { epochs: EpochSelection; modes: ('single' | 'last' | 'first')[] };
+    probes: { epochs: EpochSelection; k?: number };
+  } | null;
 }
 
 const ANALYSIS_DEFAULT: AnalysisSettings = { P: 10, M: 50, nT: 200, seeds: 3, projectionDim: 5000, mode: 'stable', kappa: 0 };
@@ -102,6 +114,8 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
     },
     gradients: { epochs: 'all', scaling: { ns: [4, 16, 64], draws: 2, epochs: [0, 1] } },
     probes: { epochs: 'all', k: 30 },
+    // 55 050 parameters against the smoke CNN's 52 978.
+    mlpContrast: { model: { family: 'mlp', depth: 2, width: 64 }, geometry: { epochs: { count: 2 }, analysis: { ...ANALYSIS_DEFAULT, M: 10, nT: 50, seeds: 1 } }, rewinding: { epochs: 'all', modes: ['single', 'last', 'first'] }, probes: { epochs: 'all', k: 30 } },
   },
   default: {
     name: 'default',
@@ -126,6 +140,8 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
     gradients: { epochs: 'all', scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 10, 20, 40] } },
     // The geometry's epochs and examples (P = 10, M = 50): probe accuracy and capacity read the same points.
     probes: { epochs: { count: 6 }, k: 30 },
+    // 784-160x4-10: 204 490 parameters against the CNN's 210 330; the main run's settings otherwise.
+    mlpContrast: { model: { family: 'mlp', depth: 4, width: 160 }, geometry: { epochs: { count: 6 }, analysis: ANALYSIS_DEFAULT }, rewinding: { epochs: { count: 12 }, modes: ['single', 'last', 'first'] }, probes: { epochs: { count: 6 }, k: 30 } },
   },
   paper: {
     name: 'paper',
@@ -142,6 +158,7 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
     gradients: { epochs: [0, 1, 2, 3, 5, 10, 15, 20, 30, 40, 50, 75, 100, 125, 150, 175, 200], scaling: { ns: [8, 16, 32, 64, 128, 256, 512, 1024], draws: 5, epochs: [0, 1, 2, 5, 20, 200] } },
     // M = 20: P·M = 2000 examples per type keeps the Gram matrices (and the kNN support set of 4000) bounded.
     probes: { epochs: { count: 12 }, k: 30, M: 20 },
+    mlpContrast: null,
   },
 };
 

@@ -62,6 +62,8 @@ export interface ProbeEpochOutput {
   depth: Float64Array | null;
   network: Int32Array | null;
   seconds: number;
+  /** Where the seconds went: forward passes, Gram matrices, kNN votes, linear probes. */
+  timing: { extract: number; gram: number; knn: number; linear: number };
 }
 
 /** Activations kept per epoch task (floats, all layers): 256 MB; beyond it layers are extracted a few at a time. */
@@ -146,12 +148,21 @@ export async function probeEpoch(input: ProbeEpochInput): Promise<ProbeEpochOutp
     }
     if (cur.length) groups.push(cur);
 
+    const timing = { extract: 0, gram: 0, knn: 0, linear: 0 };
+    let t = performance.now();
+    const lap = (k: keyof typeof timing) => {
+      const now = performance.now();
+      timing[k] += (now - t) / 1000;
+      t = now;
+    };
     const rows: ProbeCellRow[] = [];
     const depthPreds: Int32Array[] = [];
     const depthSets = input.depth ? input.sets.filter((s) => s.kind === 'unpermuted' || s.kind === 'permuted') : [];
     let network: Int32Array | null = null;
     for (const group of groups) {
+      t = performance.now();
       const acts = await extractActivations(model, x, group, { chunkSize: input.chunkSize, projectionDim: input.projectionDim, seed: input.seed, projections });
+      lap('extract');
       for (const layer of group) {
         const a = acts.get(layer)!;
         acts.delete(layer);
@@ -159,24 +170,31 @@ export async function probeEpoch(input: ProbeEpochInput): Promise<ProbeEpochOutp
         try {
           // The support set's Gram holds the fitted Grams of the unpermuted and permuted sets as diagonal blocks.
           const support = input.depth ? gramBlock(X, input.depth.positions, input.depth.positions) : null;
+          lap('gram');
           const N = input.depth?.positions.length ?? 0;
           for (const set of input.sets) {
             const n = set.fit.length;
             const at = depthSets.indexOf(set);
             const fitGram = support && at >= 0 ? subBlock(support, N, depthSets.slice(0, at).reduce((o, s) => o + s.fit.length, 0), n) : gramBlock(X, set.fit, set.fit);
             const fitSq = diagonal(fitGram, n);
+            lap('gram');
             const loo: CrossGram = { cross: fitGram, nEval: n, nFit: n, evalSq: fitSq, fitSq };
             const looPred = knnPredict(loo, set.fitLabels, { k: input.k, metric: input.metric, numClasses: input.numClasses, exclude: Int32Array.from({ length: n }, (_, i) => i) });
             rows.push({ layer, manifold: set.kind, probe: 'knn_loo', k: input.k, accuracy: accuracy(looPred, set.fitLabels), n_fit: n - 1, n_eval: n });
+            lap('knn');
             const held: CrossGram = { cross: gramBlock(X, set.eval, set.fit), nEval: set.eval.length, nFit: n, evalSq: squaredNorms(X, set.eval), fitSq };
+            lap('gram');
             const knnPred = knnPredict(held, set.fitLabels, { k: input.k, metric: input.metric, numClasses: input.numClasses });
             rows.push({ layer, manifold: set.kind, probe: 'knn', k: input.k, accuracy: accuracy(knnPred, set.evalLabels), n_fit: n, n_eval: set.eval.length });
+            lap('knn');
             const lin = linearProbeFromGram(fitGram, n, set.fitLabels, held, { numClasses: input.numClasses, lambda: input.lambda, iterations: input.iterations });
             rows.push({ layer, manifold: set.kind, probe: 'linear', k: null, accuracy: accuracy(lin.predictions, set.evalLabels), n_fit: n, n_eval: set.eval.length });
+            lap('linear');
           }
           if (support && input.depth) {
             const sq = diagonal(support, N);
             depthPreds.push(knnPredict({ cross: support, nEval: N, nFit: N, evalSq: sq, fitSq: sq }, input.depth.labels, { k: input.k, metric: input.metric, numClasses: input.numClasses, exclude: Int32Array.from({ length: N }, (_, i) => i) }));
+            lap('knn');
           }
         } finally {
           X.dispose();
@@ -189,7 +207,7 @@ export async function probeEpoch(input: ProbeEpochInput): Promise<ProbeEpochOutp
       network = argmaxRows(out, input.depth.positions);
     }
     const depth = input.depth && network ? predictionDepth(depthPreds, network, { depths: input.layerIndex }) : null;
-    return { rows, depth, network, seconds: (performance.now() - t0) / 1000 };
+    return { rows, depth, network, seconds: (performance.now() - t0) / 1000, timing };
   } finally {
     model.dispose();
   }

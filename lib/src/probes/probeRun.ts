@@ -82,6 +82,8 @@ export interface ProbeRunResult {
   settings: ProbeSettings;
   workers: number;
   seconds: number;
+  /** Per epoch computed now: the worker's seconds and where they went (forward passes, Grams, kNN, linear probes). */
+  epochTimings: { epoch: number; seconds: number; extract: number; gram: number; knn: number; linear: number }[];
 }
 
 /**
@@ -168,6 +170,7 @@ export async function probeRun(run: Run, options: ProbeRunOptions = {}): Promise
   const supportLabels = withDepth ? Int32Array.from(depthKinds.flatMap((k) => [...sets[k].fitLabels])) : null;
 
   let workers = 0;
+  const epochTimings: ProbeRunResult['epochTimings'] = [];
   if (todo.length > 0) {
     const data = options.data ?? (await run.loadData());
     const [h, w, c] = data.imageShape;
@@ -190,6 +193,7 @@ export async function probeRun(run: Run, options: ProbeRunOptions = {}): Promise
         env: { ...process.env, MEMGEO_QUIET: '1' },
         onResult: (_d, _t, index, out) => {
           const epoch = todo[index];
+          epochTimings.push({ epoch, seconds: out.seconds, ...out.timing });
           // Depth rows first: an epoch counts as done only when its probe rows are in too.
           if (support && out.depth) {
             const rows = Array.from(support.indices, (ex, i) => ({ epoch, example: ex, group: support.groups[i], depth: out.depth![i] }));
@@ -209,7 +213,7 @@ export async function probeRun(run: Run, options: ProbeRunOptions = {}): Promise
   const wanted = new Set(epochs);
   const rows = readCsv(file).filter((r) => wanted.has(Number(r.epoch)) && layers.includes(String(r.layer)));
   const depthRows = readCsv(depthFile).filter((r) => wanted.has(Number(r.epoch)));
-  return { file, depthFile, rows, depthRows, epochs, layers, layerIndex, computed: todo.length, reused: epochs.length - todo.length, sets, settings, workers, seconds: (performance.now() - t0) / 1000 };
+  return { file, depthFile, rows, depthRows, epochs, layers, layerIndex, computed: todo.length, reused: epochs.length - todo.length, sets, settings, workers, seconds: (performance.now() - t0) / 1000, epochTimings };
 }
 
 /** The settings that differ between two meta records, as 'k 30 → 5'. */
