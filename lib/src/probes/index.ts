@@ -1,8 +1,8 @@
 // Per-layer probes (kNN, linear) and prediction depth: a second reading of where memorization lives, next to manifold capacity.
 export { knnPredict, knnProbe, crossGram, accuracy, checkKnn, leaveOneOut, KNN_METRICS } from './knn';
 export type { KnnMetric, KnnOptions, CrossGram, FeatureRows } from './knn';
-export { linearProbe, linearProbeFromGram, LINEAR_PROBE_DEFAULTS } from './linearProbe';
-export type { LinearProbeOptions, LinearProbeResult } from './linearProbe';
+export { linearProbe, linearProbeFromGram, loopKernelProduct, LINEAR_PROBE_DEFAULTS } from './linearProbe';
+export type { LinearProbeOptions, LinearProbeResult, KernelProduct } from './linearProbe';
 export { predictionDepth } from './predictionDepth';
 export { probeSamples } from './probeSamples';
 export type { ProbeSet } from './probeSamples';

@@ -7,6 +7,36 @@ export interface LinearProbeOptions {
   lambda?: number;
   /** Full-batch accelerated gradient steps (a fixed number: no convergence test, same cost for every cell). @default 100 */
   iterations?: number;
+  /** How to multiply by the centred Gram (default: `loopKernelProduct`). */
+  kernelProduct?: (K: Float64Array, n: number) => KernelProduct;
+}
+
+/**
+ * Products of the centred Gram K̃ (n × n) with C coefficient vectors, the inner loop of the fit:
+ * `times(x, C, out)` sets out[i·C + c] = Σ_j K̃[i, j] x[c·n + j]. The default is a plain loop; a caller
+ * with a faster matrix product (e.g. the tfjs backend in a worker) can supply its own.
+ */
+export interface KernelProduct {
+  times(x: Float64Array, C: number, out: Float64Array): void;
+  dispose(): void;
+}
+
+/** The plain-loop KernelProduct. */
+export function loopKernelProduct(K: Float64Array, n: number): KernelProduct {
+  return {
+    times(x, C, out) {
+      for (let i = 0; i < n; i++) {
+        const oi = i * n;
+        for (let c = 0; c < C; c++) {
+          const oc = c * n;
+          let s = 0;
+          for (let j = 0; j < n; j++) s += K[oi + j] * x[oc + j];
+          out[i * C + c] = s;
+        }
+      }
+    },
+    dispose() {},
+  };
 }
 
 export const LINEAR_PROBE_DEFAULTS = { lambda: 1e-4, iterations: 100 };
@@ -110,18 +140,8 @@ export function linearProbeFromGram(fitGram: Float64Array, n: number, fitLabels:
   const gb = new Float64Array(C);
   const zLook = new Float64Array(n * C);
   const prob = new Float64Array(C);
-  const KtimesClassMajor = (X: Float64Array, out: Float64Array) => {
-    // out[i*C + c] = Σ_j K[i,j] X[c*n + j]
-    for (let i = 0; i < n; i++) {
-      const oi = i * n;
-      for (let c = 0; c < C; c++) {
-        const oc = c * n;
-        let s = 0;
-        for (let j = 0; j < n; j++) s += K[oi + j] * X[oc + j];
-        out[i * C + c] = s;
-      }
-    }
-  };
+  const product = (options.kernelProduct ?? loopKernelProduct)(K, n);
+  const KtimesClassMajor = (X: Float64Array, out: Float64Array) => product.times(X, C, out);
   let loss = NaN;
   for (let t = 1; t <= iterations; t++) {
     const mom = (t - 1) / (t + 2);
@@ -172,6 +192,7 @@ export function linearProbeFromGram(fitGram: Float64Array, n: number, fitLabels:
   let penalty = 0; // (λ/2) tr(Aᵀ K̃ A)
   const KA = new Float64Array(n * C);
   KtimesClassMajor(A, KA);
+  product.dispose();
   for (let c = 0; c < C; c++) for (let i = 0; i < n; i++) penalty += A[c * n + i] * KA[i * C + c];
   return { predictions: predictRows(E, m), fitAccuracy: hit / n, loss: loss + (lambda / 2) * penalty };
 }
