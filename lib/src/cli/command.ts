@@ -50,3 +50,17 @@ export function parseNumber(value: string | undefined, flag: string, opts: { int
   if (opts.max !== undefined && v > opts.max) throw new UsageError(`${flag}: must be <= ${opts.max}, got ${v}`);
   return v;
 }
+
+/** `--progress MODE` (bar, lines, compact, none; auto when absent). */
+export function parseProgress(value: string | undefined): 'auto' | 'bar' | 'lines' | 'compact' | 'none' | undefined {
+  if (value !== undefined && !['auto', 'bar', 'lines', 'compact', 'none'].includes(value)) throw new UsageError(`--progress: expected bar, lines, compact or none, got '${value}'`);
+  return value as 'auto' | 'bar' | 'lines' | 'compact' | 'none' | undefined;
+}
+
+/** `--layers a,b,c`: the analysis points named, or undefined when absent; an empty list is an error. */
+export function parseLayerList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const layers = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (layers.length === 0) throw new UsageError('--layers: empty list');
+  return layers;
+}

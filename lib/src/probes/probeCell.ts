@@ -5,7 +5,8 @@ import { extractActivations, RandomProjections, type ActivationMatrix } from '..
 import type { Model } from '../models/Model';
 import { layerWidths } from '../geometry/geometryCell';
 import { openRun, type Run } from '../train/runDir';
-import { accuracy, knnPredict, type CrossGram, type KnnMetric } from './knn';
+import { accuracy, knnPredict, type CrossGram } from './knn';
+import type { ProbeSettings } from './probeRun';
 import { linearProbeFromGram, type KernelProduct } from './linearProbe';
 import { predictionDepth } from './predictionDepth';
 
@@ -23,7 +24,7 @@ export interface ProbeCellSet {
  * and the prediction depth of the examples of `depth`. One task per epoch, because the prediction
  * depth of an example needs the kNN predictions of every layer at that epoch.
  */
-export interface ProbeEpochInput {
+export interface ProbeEpochInput extends Pick<ProbeSettings, 'k' | 'metric' | 'lambda' | 'iterations' | 'projectionDim' | 'seed'> {
   runDir: string;
   epoch: number;
   /** Probed analysis points in network order, with their indices (0 = input). */
@@ -37,12 +38,6 @@ export interface ProbeEpochInput {
   /** kNN support set of the prediction depth (positions and the labels trained on), or null. */
   depth: { positions: Int32Array; labels: Int32Array } | null;
   numClasses: number;
-  k: number;
-  metric: KnnMetric;
-  lambda: number;
-  iterations: number;
-  projectionDim: number;
-  seed: number;
   chunkSize: number;
 }
 

@@ -1,8 +1,7 @@
 import { parseArgs } from 'util';
 import { probeFindings, probeFindingsMarkdown, probeRun } from '../../probes';
 import { openRun } from '../../train/runDir';
-import type { TaskProgressMode } from '../../progress/taskProgress';
-import { parseNumber, UsageError, type Command } from '../command';
+import { parseLayerList, parseNumber, parseProgress, UsageError, type Command } from '../command';
 import { parseEpochSpec } from './analyze';
 
 const usage = `usage: memgeo probe RUN [options]
@@ -66,10 +65,8 @@ export const command: Command = {
     if (positionals.length !== 1) throw new UsageError(`expected one run directory, got ${positionals.length}\n\n${usage}`);
     const metric = values.metric;
     if (metric !== undefined && metric !== 'cosine' && metric !== 'euclidean') throw new UsageError(`--metric: expected cosine or euclidean, got '${metric}'`);
-    const progress = values.progress as TaskProgressMode | undefined;
-    if (progress !== undefined && !['auto', 'bar', 'lines', 'compact', 'none'].includes(progress)) throw new UsageError(`--progress: expected bar, lines, compact or none, got '${progress}'`);
-    const layers = values.layers?.split(',').map((s) => s.trim()).filter(Boolean);
-    if (layers && layers.length === 0) throw new UsageError('--layers: empty list');
+    const progress = parseProgress(values.progress);
+    const layers = parseLayerList(values.layers);
     const P = parseNumber(values.P, '--P', { integer: true, min: 2 });
     const run = openRun(positionals[0]);
     const r = await probeRun(run, {
