@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { InputError } from '../errors';
-import type { EpochSelection } from '../experiments/presets';
+import type { AnalyzeRunOptions } from '../geometry/analyzeRun';
 import { ANALYZE_RUN_DEFAULTS, resolveRunEpochs, resolveRunLayers } from '../geometry/analyzeRun';
 import { atomicWriteJsonSync } from '../io/atomicWrite';
 import { writeNpy } from '../io/npy';
@@ -51,7 +51,7 @@ export const PROBE_DEFAULTS: Omit<ProbeSettings, 'P' | 'M' | 'heldOut' | 'seed' 
 
 export interface ProbeRunOptions extends Partial<ProbeSettings> {
   /** Checkpoints: 'all', a list, or {count} spread over the run (0, the test peak and the last epoch always in). @default {count: 6} */
-  epochs?: EpochSelection;
+  epochs?: AnalyzeRunOptions['epochs'];
   /** Analysis points (default: every point of the model). */
   layers?: string[];
   manifolds?: ManifoldKind[];
