@@ -5,8 +5,9 @@ import { geometryFindings, simcapSummary } from '../geometry';
 import { doubleDescentFindings } from '../doubleDescent';
 import { rewindingFindings } from '../rewind';
 import { probeFindings } from '../probes';
-import { architectureContrast, architectureContrastRows } from '../contrast';
+import { architectureContrast, architectureContrastRows, type ArchitectureReading } from '../contrast';
 import { createModel } from '../models';
+import { initBackend } from '../backend';
 import type { ReportSection } from '../report';
 import type { Experiment } from './experiment';
 
@@ -258,19 +259,35 @@ function paramCount(spec: Parameters<typeof createModel>[0], exp: Experiment): n
   return n;
 }
 
-/** The architecture contrast: the same measures of memorization for the main CNN and an MLP on the same data. */
-export function architectureSection(exp: Experiment): ReportSection | null {
+/**
+ * The architecture contrast of an experiment: the readings of the main run and of the `mlp_contrast`
+ * step's MLP (`architectureContrast`), or null before that step has run. Used by the report and notebook 06.
+ */
+export async function architectureReadings(exp: Experiment): Promise<ArchitectureReading[] | null> {
+  await initBackend(); // the parameter counts build the models
+  return readingsOf(exp);
+}
+
+function readingsOf(exp: Experiment): ArchitectureReading[] | null {
   const c = exp.preset.mlpContrast;
   const mlpMetrics = exp.table('mlp_metrics');
   if (!c || mlpMetrics.length === 0) return null;
-  const P = exp.preset.geometry.analysis.P;
-  const readings = architectureContrast(
+  const main = exp.run().config.model;
+  return architectureContrast(
     [
-      { name: `${exp.run().config.model.family} (main run)`, params: paramCount(exp.run().config.model, exp), metrics: metricsOf(exp), geometry: exp.table('geometry'), rewinding: exp.table('rewinding'), probes: exp.table('probes'), depth: exp.table('prediction_depth') },
+      { name: `${main.family} (main run)`, params: paramCount(main, exp), metrics: metricsOf(exp), geometry: exp.table('geometry'), rewinding: exp.table('rewinding'), probes: exp.table('probes'), depth: exp.table('prediction_depth') },
       { name: `mlp ${c.model.depth}×${c.model.width}`, params: paramCount(c.model, exp), metrics: mlpMetrics, geometry: exp.table('mlp_geometry'), rewinding: exp.table('mlp_rewinding'), probes: exp.table('mlp_probes'), depth: exp.table('mlp_prediction_depth') },
     ],
-    { P },
+    { P: exp.preset.geometry.analysis.P },
   );
+}
+
+/** The architecture contrast: the same measures of memorization for the main CNN and an MLP on the same data. */
+export function architectureSection(exp: Experiment): ReportSection | null {
+  const readings = readingsOf(exp); // the report step has initialized the backend
+  if (!readings) return null;
+  const P = exp.preset.geometry.analysis.P;
+  const mlpMetrics = exp.table('mlp_metrics');
   const [main, mlp] = readings;
   const mlpRewinding = exp.table('mlp_rewinding');
   const mlpRf = mlpRewinding.length ? rewindingFindings(mlpRewinding, mlpMetrics) : null;
