@@ -77,7 +77,7 @@ export async function runSweepPoint(task: SweepPointTask): Promise<SweepPointRes
   const dir = path.join(task.sweepDir, task.point.dirName);
   if (isPointDone(task)) {
     const marker = JSON.parse(fs.readFileSync(path.join(dir, POINT_FILES.done), 'utf8')) as DoneMarker;
-    return { dirName: task.point.dirName, rows: readCsv(path.join(dir, POINT_FILES.rows)), skipped: true, seconds: marker.seconds };
+    return { dirName: task.point.dirName, rows: readCsv(path.join(dir, POINT_FILES.rows), { columns: DOUBLE_DESCENT_COLUMNS }), skipped: true, seconds: marker.seconds };
   }
   const { config } = task.point;
   await train(config, { out: dir, progress: 'none' });

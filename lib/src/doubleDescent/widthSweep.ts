@@ -1,6 +1,7 @@
-import * as fs from 'fs';
 import * as path from 'path';
+import { checkOptions } from '../errors';
 import { atomicWriteJsonSync } from '../io/atomicWrite';
+import { guardOutputDir } from '../io/outputPath';
 import { defaultConcurrency, parallelMap } from '../parallel';
 import { formatSeconds, taskProgress, type TaskProgressMode } from '../progress';
 import { writeCsv, type Row } from '../tables/csv';
@@ -37,7 +38,7 @@ export interface WidthSweepResult {
 }
 
 /**
- * Model-wise double descent (paper Fig. 5, paper.md §5): train every width of the sweep on the same
+ * Model-wise double descent (paper Fig. 5, docs/paper.md §5): train every width of the sweep on the same
  * noisy training set — for each label-noise kind, permuted (the paper's) and symmetric (Nakkiran et
  * al.'s) — and measure errors and the last layers' manifold geometry of each trained model. Writes
  * `double_descent.csv` (one row per noise kind, seed, width, layer and manifold type) and a summary
@@ -58,9 +59,16 @@ export interface WidthSweepResult {
 export async function widthSweep(input: WidthSweepConfig | ResolvedWidthSweepConfig, options: WidthSweepOptions): Promise<WidthSweepResult> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  checkOptions(options, 'widthSweep', ['out', 'concurrency', 'progress', 'keepCheckpoints']);
   const config = resolveWidthSweepConfig(input);
   const out = path.resolve(options.out);
-  fs.mkdirSync(out, { recursive: true });
+  // A sweep folder is new, empty, or a sweep folder memgeo made (sweep.json); a results folder of
+  // the pipeline holds its sweep in double-descent/, which is such a folder.
+  guardOutputDir(out, {
+    what: 'a width-sweep folder',
+    refuse: (_dir, entries) =>
+      entries.includes(SWEEP_FILES.config) ? null : entries.includes('config.json') ? 'it is a memgeo training run, not a sweep folder' : `it is not empty and holds no memgeo sweep (no ${SWEEP_FILES.config}; it has ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''})`,
+  });
   atomicWriteJsonSync(path.join(out, SWEEP_FILES.config), config);
   const tasks: SweepPointTask[] = sweepPoints(config).map((point) => ({ sweepDir: out, point, layers: config.layers, analysis: config.analysis, keepCheckpoints: options.keepCheckpoints }));
   const todo = tasks.filter((t) => !isPointDone(t));

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { initBackend } from '../backend';
 import { DATASET_NAMES } from '../data';
-import { InputError } from '../errors';
+import { checkOptions, InputError } from '../errors';
 import { defaultConcurrency, parallelMap } from '../parallel/workerPool';
 import { taskProgress, type TaskProgressMode } from '../progress';
 import { readCsv, upsertCsv, writeCsv, type Row } from '../tables/csv';
@@ -11,6 +11,7 @@ import { checkpointGradients, GRADIENT_COLUMNS, gradientRows } from './checkpoin
 import { layerSlices } from './gradientAccumulator';
 import { gradientGroups, type GroupIndices } from './gradientGroups';
 import { gradientScalingRows, gradientScalingSlopes, SCALING_COLUMNS, SLOPE_COLUMNS, validateScaling } from './gradientScaling';
+import { checkSeed } from '../random/rng';
 
 /** File names of the gradient tables in a run directory. */
 export const GRADIENT_FILES = { gradients: 'gradients.csv', scaling: 'gradient_scaling.csv', slopes: 'gradient_slopes.csv' } as const;
@@ -87,7 +88,7 @@ function scalingGroups(groups: GroupIndices[]): GroupIndices[] {
 }
 
 /**
- * Gradient contributions of permuted and unpermuted examples over a run's checkpoints (paper.md §6,
+ * Gradient contributions of permuted and unpermuted examples over a run's checkpoints (docs/paper.md §6,
  * Fig. 6): writes `gradients.csv` (see `gradientRows`), `gradient_scaling.csv` (see
  * `gradientScalingRows`) and `gradient_slopes.csv` (see `gradientScalingSlopes`) into the run
  * directory. One worker task per checkpoint, both cores; resumable: epochs whose rows are already in
@@ -98,6 +99,8 @@ function scalingGroups(groups: GroupIndices[]): GroupIndices[] {
  */
 export async function analyzeRunGradients(runOrDir: Run | string, options: GradientAnalysisOptions = {}): Promise<GradientAnalysisResult> {
   const t0 = performance.now();
+  checkOptions(options, 'analyzeRunGradients', ['epochs', 'scaling', 'seed', 'batchSize', 'concurrency', 'data', 'progress']);
+  if (options.seed !== undefined) checkSeed(options.seed, 'analyzeRunGradients: seed');
   const run = typeof runOrDir === 'string' ? openRun(runOrDir, options.data ? { data: options.data } : {}) : runOrDir;
   if (run.epochs.length === 0) throw new InputError(`${run.dir}: the run has no checkpoints`);
   const checkEpochs = (list: number[], what: string) => {
@@ -125,8 +128,8 @@ export async function analyzeRunGradients(runOrDir: Run | string, options: Gradi
 
   const files = { gradients: path.join(run.dir, GRADIENT_FILES.gradients), scaling: path.join(run.dir, GRADIENT_FILES.scaling), slopes: path.join(run.dir, GRADIENT_FILES.slopes) };
   const have = (rows: Row[], keyOf: (r: Row) => string) => new Set(rows.map(keyOf));
-  const gradKeys = have(readCsv(files.gradients), (r) => `${r.epoch}|${r.layer}|${r.group}`);
-  const scaleKeys = have(readCsv(files.scaling), (r) => `${r.epoch}|${r.layer}|${r.group}|${r.n}|${r.draw}`);
+  const gradKeys = have(readCsv(files.gradients, { columns: GRADIENT_COLUMNS }), (r) => `${r.epoch}|${r.layer}|${r.group}`);
+  const scaleKeys = have(readCsv(files.scaling, { columns: SCALING_COLUMNS }), (r) => `${r.epoch}|${r.layer}|${r.group}|${r.n}|${r.draw}`);
   const gradGroupNames = [...groups.map((g) => g.group as string), 'full'];
   const gradDone = (e: number) => layers.every((l) => gradGroupNames.every((g) => gradKeys.has(`${e}|${l}|${g}`)));
   const scaleDone = (e: number) =>
@@ -164,8 +167,8 @@ export async function analyzeRunGradients(runOrDir: Run | string, options: Gradi
     }
     return 0;
   };
-  const gradients = readCsv(files.gradients).sort(byKeys('epoch', 'layer_index', 'group'));
-  const scaling = readCsv(files.scaling).sort(byKeys('epoch', 'layer_index', 'group', 'n', 'draw'));
+  const gradients = readCsv(files.gradients, { columns: GRADIENT_COLUMNS }).sort(byKeys('epoch', 'layer_index', 'group'));
+  const scaling = readCsv(files.scaling, { columns: SCALING_COLUMNS }).sort(byKeys('epoch', 'layer_index', 'group', 'n', 'draw'));
   writeCsv(files.gradients, gradients, GRADIENT_COLUMNS);
   if (scaling.length) writeCsv(files.scaling, scaling, SCALING_COLUMNS);
   const slopes = scaling.length ? gradientScalingSlopes(scaling) : [];

@@ -24,7 +24,7 @@ export interface CheckpointGradients {
 }
 
 /**
- * Per-group gradient sums of a model at one checkpoint (paper.md §6), in inference mode (see
+ * Per-group gradient sums of a model at one checkpoint (docs/paper.md §6), in inference mode (see
  * `GradientAccumulator`), against the labels trained on. The groups must partition the training set
  * for the contributions to add up to the full-batch gradient.
  */
@@ -48,7 +48,7 @@ export function checkpointGradients(model: Model, images: Float32Array, trainLab
 }
 
 /**
- * Gradient and contribution of a group, per layer (paper.md §6). With S_G the sum of the per-example
+ * Gradient and contribution of a group, per layer (docs/paper.md §6). With S_G the sum of the per-example
  * gradients of group G, n_G its size and n the training-set size:
  * - gradient of G: g_G = S_G / n_G, the gradient of the mean loss over G;
  * - contribution of G: c_G = (n_G / n) g_G = S_G / n, its share of the full-batch gradient

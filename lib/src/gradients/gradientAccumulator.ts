@@ -28,7 +28,7 @@ export function layerSlices(model: Model): LayerSlice[] {
 }
 
 /**
- * Sum of per-example loss gradients, Σ_i ∇_θ ℓ(x_i, y_i), accumulated over batches (paper.md §6).
+ * Sum of per-example loss gradients, Σ_i ∇_θ ℓ(x_i, y_i), accumulated over batches (docs/paper.md §6).
  *
  * The model runs in inference mode (`forward(x, false)`): batch norm uses its running statistics, so
  * each example's gradient depends only on that example, a sum over examples does not depend on how

@@ -64,13 +64,13 @@ export interface GradientFindings {
   layers: LayerFindings[];
   /** Epoch, layer, group, slope, … at every scaling epoch (`gradientScalingSlopes`). */
   slopes: Row[];
-  /** The claims of paper.md §6 checked at initialization, and again after the first analysed epoch. */
+  /** The claims of docs/paper.md §6 checked at initialization, and again after the first analysed epoch. */
   verdicts: { init: EpochVerdicts; early: EpochVerdicts | null };
   options: Required<GradientFindingsOptions>;
 }
 
 /**
- * What the gradient tables say about the paper's argument (paper.md §6), with verdicts computed from
+ * What the gradient tables say about the paper's argument (docs/paper.md §6), with verdicts computed from
  * the data against stated thresholds: near initialization the permuted group's contribution to the
  * full-batch gradient is small (ratio ‖c_p‖/‖c_u‖ ≪ 1), because its per-example gradients add
  * incoherently (log–log slope ≈ 1/2) while the unpermuted ones add coherently (slope ≈ 1); the ratio

@@ -31,7 +31,7 @@ export function validateScaling(ns: number[], draws: number, groups: GroupIndice
 }
 
 /**
- * The scaling check of paper.md §6: the norm of the summed gradient Σ_{i∈S} ∇_θℓ ℓ_i of n examples
+ * The scaling check of docs/paper.md §6: the norm of the summed gradient Σ_{i∈S} ∇_θℓ ℓ_i of n examples
  * drawn without replacement from each group, per layer, for each n and draw. The sets of one draw are
  * nested (the first n of one random order of the group), so a draw costs max(n) example gradients
  * rather than Σ n; draws are independent of each other. Coherent per-example gradients give

@@ -1,4 +1,4 @@
-// Gradient contributions of permuted and unpermuted examples (paper.md §6, Fig. 6; issue 9).
+// Gradient contributions of permuted and unpermuted examples (docs/paper.md §6, Fig. 6).
 export { gradientGroups, GRADIENT_GROUPS } from './gradientGroups';
 export type { GradientGroup, GroupIndices } from './gradientGroups';
 export { GradientAccumulator, layerSlices, summedLayerGradients, summedCrossEntropy } from './gradientAccumulator';

@@ -2,8 +2,8 @@ import { parseArgs } from 'util';
 import type { EpochSelection } from '../../experiments/presets';
 import { analyzeRun } from '../../geometry/analyzeRun';
 import { simulatedCapacityPoints } from '../../geometry/simulatedCapacityPoints';
-import { openRun } from '../../train/runDir';
-import { parseLayerList, parseNumber, parseNumberList, parseProgress, UsageError, type Command } from '../command';
+import { missingMetricsNote, openRun } from '../../train/runDir';
+import { MAX_LIST_LENGTH, parseEpochList, parseLayerList, parseNumber, parseProgress, parseSeed, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo analyze RUN [options]
 
@@ -39,9 +39,10 @@ export function parseEpochSpec(value: string | undefined): EpochSelection {
   if (m) {
     const n = Number(m[1]);
     if (n < 2) throw new UsageError(`--epochs count:N needs N >= 2, got ${n}`);
+    if (n > MAX_LIST_LENGTH) throw new UsageError(`--epochs count:N needs N <= ${MAX_LIST_LENGTH} (no run has more checkpoints), got ${m[1]}`);
     return { count: n };
   }
-  return parseNumberList(value, '--epochs');
+  return parseEpochList(value, '--epochs');
 }
 
 const fmt = (v: unknown, d = 4) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : String(v ?? '-'));
@@ -84,7 +85,7 @@ export const command: Command = {
       M: parseNumber(values.M, '--M', { integer: true, min: 2 }),
       nT: parseNumber(values['n-t'], '--n-t', { integer: true, min: 1 }),
       kappa: parseNumber(values.kappa, '--kappa'),
-      seed: parseNumber(values.seed, '--seed', { integer: true }),
+      seed: parseSeed(values.seed, '--seed'),
       seeds: parseNumber(values.seeds, '--seeds', { integer: true, min: 1 }),
       mode: mode as 'stable' | 'faithful' | undefined,
       projectionDim: parseNumber(values['projection-dim'], '--projection-dim', { integer: true, min: 1 }),
@@ -96,6 +97,8 @@ export const command: Command = {
     const epochs = parseEpochSpec(values.epochs);
 
     const run = openRun(positionals[0]);
+    const note = epochs !== 'all' && !Array.isArray(epochs) ? missingMetricsNote(run.dir, 'the choice of epochs (the test-accuracy peak is always among them)') : null;
+    if (note) process.stderr.write(`memgeo analyze: ${note}\n`);
     const r = await analyzeRun(run, { ...settings, epochs, layers, concurrency, progress });
     const s = simcap !== undefined ? await simulatedCapacityPoints(run, { ...settings, points: simcap, nRep, simcapM, geometry: r.rows, concurrency, progress }) : null;
     if (values.json) {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { InputError } from '../../errors';
 import { resolveRunConfig, train, type ProgressMode, type RunConfig } from '../../train';
-import { parseNumber, parseNumberList, UsageError, type Command } from '../command';
+import { parseEpochList, parseNumber, parseSeed, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo train [--config FILE] [options] [--out DIR]
 
@@ -113,6 +113,15 @@ export function configFromArgs(values: Values): Record<string, unknown> {
       throw new InputError(`--config: ${values.config} does not parse as JSON: ${(err as Error).message}`);
     }
     if (cfg === null || typeof cfg !== 'object' || Array.isArray(cfg)) throw new InputError(`--config: ${values.config} must hold a JSON object`);
+    // A run's own config.json may be given (to resume or rebuild it): its 'run' section is provenance.
+    if (cfg.run !== null && typeof cfg.run === 'object' && 'backend' in (cfg.run as object)) delete cfg.run;
+    // The file alone must be a valid config: a null or unknown field is an error even where a flag
+    // below would replace it.
+    try {
+      resolveRunConfig(cfg);
+    } catch (err) {
+      throw new InputError(`--config ${values.config}: ${(err as Error).message}`);
+    }
   }
   const str = (k: string) => values[k] as string | undefined;
   const sub = (k: string) => ({ ...((cfg[k] as Record<string, unknown>) ?? {}) });
@@ -145,9 +154,9 @@ export function configFromArgs(values: Values): Record<string, unknown> {
   if (str('schedule') !== undefined) cfg.schedule = { ...(sub('schedule').kind === str('schedule') ? sub('schedule') : {}), kind: str('schedule') };
   if (str('batch-size') !== undefined) cfg.batchSize = parseNumber(str('batch-size'), '--batch-size', { integer: true, min: 1 });
   if (values.augment) cfg.augment = { crop: 4, flip: true };
-  if (str('seed') !== undefined) cfg.seed = parseNumber(str('seed'), '--seed', { integer: true, min: 0 });
-  if (str('data-seed') !== undefined) cfg.dataSeed = parseNumber(str('data-seed'), '--data-seed', { integer: true, min: 0 });
-  if (str('checkpoints') !== undefined) cfg.checkpoints = str('checkpoints') === 'all' ? 'all' : parseNumberList(str('checkpoints')!, '--checkpoints');
+  if (str('seed') !== undefined) cfg.seed = parseSeed(str('seed'), '--seed');
+  if (str('data-seed') !== undefined) cfg.dataSeed = parseSeed(str('data-seed'), '--data-seed');
+  if (str('checkpoints') !== undefined) cfg.checkpoints = str('checkpoints') === 'all' ? 'all' : parseEpochList(str('checkpoints')!, '--checkpoints');
   return cfg;
 }
 

@@ -6,7 +6,7 @@ import { selectEpochs } from '../presets';
 import type { Step } from './index';
 
 /**
- * Issue 9: gradient contributions of permuted examples (Fig. 6; paper.md §6). Writes gradients.csv,
+ * Gradient contributions of permuted examples (Fig. 6; docs/paper.md §6). Writes gradients.csv,
  * gradient_scaling.csv and gradient_slopes.csv in the run directory (resumable per epoch), publishes
  * them, and writes gradients_findings.md (the verdicts of `gradientFindings`).
  */
