@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { InputError } from '../errors';
+import { checkOptions, InputError } from '../errors';
+import { checkSeed } from '../random/rng';
 import type { AnalyzeRunOptions } from '../geometry/analyzeRun';
 import { ANALYZE_RUN_DEFAULTS, resolveRunEpochs, resolveRunLayers } from '../geometry/analyzeRun';
 import { atomicWriteJsonSync } from '../io/atomicWrite';
@@ -67,6 +68,9 @@ export interface ProbeRunOptions extends Partial<ProbeSettings> {
   data?: RunData;
 }
 
+/** Every option `probeRun` knows (unknown ones are refused rather than ignored). */
+export const PROBE_RUN_OPTIONS = ['P', 'M', 'heldOut', 'k', 'metric', 'lambda', 'iterations', 'projectionDim', 'seed', 'epochs', 'layers', 'manifolds', 'depth', 'concurrency', 'chunkSize', 'progress', 'out', 'replace', 'data'] as const;
+
 export interface ProbeRunResult {
   file: string;
   depthFile: string;
@@ -113,6 +117,7 @@ export interface ProbeRunResult {
  */
 export async function probeRun(run: Run, options: ProbeRunOptions = {}): Promise<ProbeRunResult> {
   const t0 = performance.now();
+  checkOptions(options, 'probeRun', PROBE_RUN_OPTIONS);
   const settings: ProbeSettings = {
     P: options.P ?? ANALYZE_RUN_DEFAULTS.P,
     M: options.M ?? ANALYZE_RUN_DEFAULTS.M,
@@ -126,7 +131,7 @@ export async function probeRun(run: Run, options: ProbeRunOptions = {}): Promise
   };
   if (!KNN_METRICS.includes(settings.metric)) throw new InputError(`unknown kNN metric '${settings.metric}'; choose ${KNN_METRICS.join(' or ')}`);
   if (!Number.isInteger(settings.projectionDim) || settings.projectionDim < 1) throw new InputError(`projectionDim must be a positive integer, got ${settings.projectionDim}`);
-  if (!Number.isInteger(settings.seed)) throw new InputError(`seed must be an integer, got ${settings.seed}`);
+  checkSeed(settings.seed, 'probeRun: seed');
   const kinds = options.manifolds ?? [...MANIFOLD_KINDS];
   for (const k of kinds) if (!MANIFOLD_KINDS.includes(k)) throw new InputError(`unknown manifold type '${k}'; choose from ${MANIFOLD_KINDS.join(', ')}`);
   const concurrency = options.concurrency ?? defaultConcurrency();
@@ -156,8 +161,8 @@ export async function probeRun(run: Run, options: ProbeRunOptions = {}): Promise
   atomicWriteJsonSync(metaFile, meta);
 
   // Epochs already complete: every (layer, type, probe) row and their depth rows.
-  const have = new Set(readCsv(file).map((r) => `${r.epoch}|${r.layer}|${r.manifold}|${r.probe}`));
-  const depthEpochs = new Set(readCsv(depthFile).map((r) => Number(r.epoch)));
+  const have = new Set(readCsv(file, { columns: PROBE_COLUMNS }).map((r) => `${r.epoch}|${r.layer}|${r.manifold}|${r.probe}`));
+  const depthEpochs = new Set(readCsv(depthFile, { columns: DEPTH_COLUMNS }).map((r) => Number(r.epoch)));
   const complete = (e: number) => layers.every((l) => kinds.every((k) => PROBE_KINDS.every((p) => have.has(`${e}|${l}|${k}|${p}`)))) && (!withDepth || depthEpochs.has(e));
   const todo = epochs.filter((e) => !complete(e));
 

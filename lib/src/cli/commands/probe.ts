@@ -1,7 +1,7 @@
 import { parseArgs } from 'util';
 import { probeFindings, probeFindingsMarkdown, probeRun } from '../../probes';
 import { openRun } from '../../train/runDir';
-import { parseLayerList, parseNumber, parseProgress, UsageError, type Command } from '../command';
+import { parseLayerList, parseNumber, parseProgress, parseSeed, UsageError, type Command } from '../command';
 import { parseEpochSpec } from './analyze';
 
 const usage = `usage: memgeo probe RUN [options]
@@ -77,7 +77,7 @@ export const command: Command = {
       P,
       M: parseNumber(values.M, '--M', { integer: true, min: 2 }),
       heldOut: parseNumber(values['held-out'], '--held-out', { integer: true, min: 1 }),
-      seed: parseNumber(values.seed, '--seed', { integer: true }),
+      seed: parseSeed(values.seed, '--seed'),
       projectionDim: parseNumber(values['projection-dim'], '--projection-dim', { integer: true, min: 1 }),
       depth: !values['no-depth'],
       out: values.out,
