@@ -1,3 +1,4 @@
+import { parseWorkerCount } from '../parallel/workerCount';
 import { MAX_SEED } from '../random/rng';
 import { MAX_EPOCHS } from '../train/runConfig';
 
@@ -108,4 +109,9 @@ export function parseLayerList(value: string | undefined): string[] | undefined 
   const layers = value.split(',').map((s) => s.trim()).filter(Boolean);
   if (layers.length === 0) throw new UsageError('--layers: empty list');
   return layers;
+}
+
+/** A `--workers` value: a whole number ≥ 1, capped at the cores available with a message (parseWorkerCount). */
+export function parseWorkers(value: string | undefined, flag = '--workers'): number | undefined {
+  return value === undefined ? undefined : parseWorkerCount(value, flag);
 }

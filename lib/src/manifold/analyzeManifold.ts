@@ -1,7 +1,7 @@
 import { Rng } from '../random/rng';
 import { anchorGeometry } from './anchorGeometry';
 import { applyQ, householderQrInPlace } from './householderQr';
-import { gramReduction } from './gramReduction';
+import { columnGram, reductionFromGram } from './gramReduction';
 import { normalQuantile } from './normalQuantile';
 
 /**
@@ -70,9 +70,10 @@ export interface PreparedManifold {
 export function prepareManifold(task: Omit<ManifoldTask, 'kappa' | 'nT' | 'seed' | 'tVectors' | 'index'>, scratch?: Float64Array): PreparedManifold {
   // Without an explicit choice: LAPACK's Householder QR (the reference's basis, signs included).
   const { numPoints: M, ambientDim: N, points, globalMean, sharedBasis, K } = task;
-  // U = (I − VVᵀ)(X − x̄), column-major N × M.
   // `scratch` (≥ M·N, contents ignored) spares a fresh M × N array per manifold: nothing below keeps u.
   const u = scratch && scratch.length >= M * N ? scratch.subarray(0, M * N) : new Float64Array(M * N);
+  if (N > M && task.reduction === 'gram') return prepareByGram(task, u);
+  // U = (I − VVᵀ)(X − x̄), column-major N × M.
   const proj = new Float64Array(K);
   for (let s = 0; s < M; s++) {
     const o = s * N;
@@ -110,10 +111,7 @@ export function prepareManifold(task: Omit<ManifoldTask, 'kappa' | 'nT' | 'seed'
   let dim: number;
   let reduced: Float64Array;
   const rDiagSign: number[] = [];
-  if (N > M && task.reduction === 'gram') {
-    dim = M;
-    reduced = gramReduction(u, N, M);
-  } else if (N > M) {
+  if (N > M) {
     // QᵀU = R: the reduced points are the columns of the triangular factor (LAPACK signs).
     const f = householderQrInPlace(u, N, M);
     dim = M;
@@ -124,13 +122,73 @@ export function prepareManifold(task: Omit<ManifoldTask, 'kappa' | 'nT' | 'seed'
     dim = N;
     reduced = u;
   }
+  return { sD1: lift(reduced, dim, M), dim, centerNorm, spread, rDiagSign };
+}
+
+/** sD1 = [points ; 1ᵀ], (D+1) × M column-major (docs/mftma.md §3 step 4). */
+function lift(reduced: Float64Array, dim: number, M: number): Float64Array {
   const D1 = dim + 1;
   const sD1 = new Float64Array(D1 * M);
   for (let s = 0; s < M; s++) {
     sD1.set(reduced.subarray(s * dim, s * dim + dim), s * D1);
     sD1[s * D1 + dim] = 1;
   }
-  return { sD1, dim, centerNorm, spread, rDiagSign };
+  return sD1;
+}
+
+/**
+ * §3 through the Gram matrix (N > M, any isometric reduction allowed). The normalised, centred,
+ * projected points are U = (I − VVᵀ)(X − c1ᵀ)/‖y‖ with c the manifold's own mean (the global mean
+ * cancels on centring) and y = (I − VVᵀ)(c − x̄). So
+ *   UᵀU = (X_cᵀX_c − BᵀB)/‖y‖²,  X_c = X − c1ᵀ, B = VᵀX_c (K × M),
+ * and only X_c is formed: one pass that also accumulates B, then the Gram of X_c. This skips the
+ * explicit projection and its four extra passes over the M × N points. The spread is
+ * sqrt(tr(X_cᵀX_c − BᵀB)/M), the RMS norm of the projected, centred points.
+ */
+function prepareByGram(task: Omit<ManifoldTask, 'kappa' | 'nT' | 'seed' | 'tVectors' | 'index'>, xc: Float64Array): PreparedManifold {
+  const { numPoints: M, ambientDim: N, points, globalMean, sharedBasis, K } = task;
+  const c = new Float64Array(N);
+  for (let s = 0; s < M; s++) {
+    const o = s * N;
+    for (let f = 0; f < N; f++) c[f] += points[o + f];
+  }
+  for (let f = 0; f < N; f++) c[f] /= M;
+  const B = new Float64Array(K * M); // B[k·M + s] = v_k·(x_s − c)
+  for (let s = 0; s < M; s++) {
+    const o = s * N;
+    for (let f = 0; f < N; f++) xc[o + f] = points[o + f] - c[f];
+    for (let k = 0; k < K; k++) {
+      const ok = k * N;
+      let dot = 0;
+      for (let f = 0; f < N; f++) dot += sharedBasis[ok + f] * xc[o + f];
+      B[k * M + s] = dot;
+    }
+  }
+  // y = (I − VVᵀ)(c − x̄), formed explicitly: its norm can be a tiny fraction of ‖c − x̄‖ (a removed
+  // direction along the centre), where ‖c − x̄‖² − ‖Vᵀ(c − x̄)‖² would cancel.
+  const y = new Float64Array(N);
+  for (let f = 0; f < N; f++) y[f] = c[f] - globalMean[f];
+  for (let k = 0; k < K; k++) {
+    const ok = k * N;
+    let dot = 0;
+    for (let f = 0; f < N; f++) dot += sharedBasis[ok + f] * y[f];
+    for (let f = 0; f < N; f++) y[f] -= dot * sharedBasis[ok + f];
+  }
+  let cn2 = 0;
+  for (let f = 0; f < N; f++) cn2 += y[f] * y[f];
+  const centerNorm = Math.sqrt(cn2);
+  const g = columnGram(xc, N, M);
+  let trace = 0;
+  for (let a = 0; a < M; a++) {
+    for (let b = 0; b < M; b++) {
+      let s = g[a * M + b];
+      for (let k = 0; k < K; k++) s -= B[k * M + a] * B[k * M + b];
+      g[a * M + b] = s / cn2;
+    }
+    trace += g[a * M + a];
+  }
+  const spread = Math.sqrt(Math.max(trace, 0) * cn2 / M);
+  return { sD1: lift(reductionFromGram(g, M), M, M), dim: M, centerNorm, spread, rDiagSign: [] };
 }
 
 /**

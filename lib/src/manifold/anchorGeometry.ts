@@ -42,7 +42,8 @@ export function anchorGeometry(sD1: Float64Array, dim: number, numPoints: number
   if (tVectors.length !== D1 * nT) throw new Error(`anchorGeometry: t-vectors have ${tVectors.length} entries, expected ${nT}x${D1}`);
   // Gram of the points, shared by every NNLS of this manifold.
   const gram = gramOfRows(sD1, M, D1);
-  const solver = new NnlsSolver(D1, M);
+  // Block entry (nnls.ts): same anchors, ~2.5× less time; the anchor Sα/Σα is unique even when α is not.
+  const solver = new NnlsSolver(D1, M, { blockRatio: 0.2 });
   const alpha = new Float64Array(M);
   const tPrime = new Float64Array(D1);
   const anchors = new Float64Array(nT * D1); // s̃_k, row-major

@@ -45,6 +45,9 @@ class CenterCorrelationCost implements StiefelProblem {
   private readonly tAcc: Float64Array;
   private readonly cxT: Float64Array;
   private readonly cdT: Float64Array;
+  // rowEnd[m] = 1 + index of the last non-zero in row m of X. The centre coordinates are (R of the
+  // basis QR)ᵀ, lower triangular, so the products with X (image and gradient) cost half of P·d·K.
+  private readonly rowEnd: Int32Array;
   // cT (and ir) hold the image of this point, so the CG's next costAndGrad/begin can skip a product.
   private cachedFor: Float64Array | null = null;
   private lowFor: Float64Array | null = null;
@@ -67,6 +70,12 @@ class CenterCorrelationCost implements StiefelProblem {
     this.tAcc = new Float64Array(P);
     this.cxT = new Float64Array(K * P);
     this.cdT = new Float64Array(K * P);
+    this.rowEnd = new Int32Array(P);
+    for (let m = 0; m < P; m++) {
+      let e = d;
+      while (e > 0 && coords[m * d + e - 1] === 0) e--;
+      this.rowEnd[m] = e;
+    }
   }
 
   private project(v: Float64Array): void {
@@ -100,13 +109,21 @@ class CenterCorrelationCost implements StiefelProblem {
 
   /** Σ_{n<m} A_mn² / (r_m r_n) over all m, from the current cT and ir; with `keep`, rows go to aLow. */
   private offDiagonal(keep: boolean): number {
-    const { P, ir, row, aLow } = this;
+    const { P, K, G, cT, ir, aLow } = this;
+    const row = keep ? aLow : this.row;
     let off = 0;
     for (let m = 1; m < P; m++) {
-      this.fillRow(m);
-      if (keep) aLow.set(row.subarray(0, m), m * P);
+      // A_mn = G_mn − c_m·c_n for n < m, written at row[o + n].
+      const om = m * P;
+      const o = keep ? om : 0;
+      for (let n = 0; n < m; n++) row[o + n] = G[om + n];
+      for (let k = 0; k < K; k++) {
+        const ck = k * P;
+        const cmk = cT[ck + m];
+        for (let n = 0; n < m; n++) row[o + n] -= cmk * cT[ck + n];
+      }
       let acc = 0;
-      for (let n = 0; n < m; n++) acc += row[n] * row[n] * ir[n];
+      for (let n = 0; n < m; n++) acc += row[o + n] * row[o + n] * ir[n];
       off += acc * ir[m];
     }
     return off;
@@ -120,7 +137,7 @@ class CenterCorrelationCost implements StiefelProblem {
   }
 
   costAndGrad(v: Float64Array, egrad: Float64Array): number {
-    const { P, d, K, coords, cT, ir, row, bcT, gT, aLow, tAcc } = this;
+    const { P, d, K, coords, cT, ir, row, bcT, gT, aLow, tAcc, rowEnd } = this;
     const haveLow = v === this.lowFor && v === this.cachedFor;
     this.project(v);
     // One pass over the pairs n < m using the symmetry of A and W:
@@ -174,7 +191,8 @@ class CenterCorrelationCost implements StiefelProblem {
       for (let m = 0; m < P; m++) {
         const b = -2 * bcT[ck + m];
         const om = m * d;
-        for (let i = 0; i < d; i++) gT[gk + i] += b * coords[om + i];
+        const e = rowEnd[m];
+        for (let i = 0; i < e; i++) gT[gk + i] += b * coords[om + i];
       }
     }
     for (let i = 0; i < d; i++) for (let k = 0; k < K; k++) egrad[i * K + k] = gT[k * d + i];
@@ -183,13 +201,15 @@ class CenterCorrelationCost implements StiefelProblem {
 
   /** out (K × P) = (X v)ᵀ. */
   private image(v: Float64Array, out: Float64Array): void {
-    const { P, d, K, coords, vT } = this;
+    const { P, d, K, coords, vT, rowEnd } = this;
     for (let i = 0; i < d; i++) for (let k = 0; k < K; k++) vT[k * d + i] = v[i * K + k];
     for (let k = 0; k < K; k++) {
+      const ok = k * d;
       for (let m = 0; m < P; m++) {
         const om = m * d;
+        const e = rowEnd[m];
         let s = 0;
-        for (let i = 0; i < d; i++) s += coords[om + i] * vT[k * d + i];
+        for (let i = 0; i < e; i++) s += coords[om + i] * vT[ok + i];
         out[k * P + m] = s;
       }
     }

@@ -29,6 +29,8 @@ export interface CenterGeometry {
   centerNorms: Float64Array;
   /** Householder QR of Xbᵀ (N × P); its Q lifts basis coordinates back to ℝ^N. */
   basisQr: HouseholderQr;
+  /** Σ_s ‖x_s‖² over each manifold's raw points (a scale for input checks, from the same pass as the centres). */
+  pointSumSq: Float64Array;
 }
 
 /** The reference's maxK rule on cumulative fractions (np.argmax returns the first maximum). */
@@ -69,17 +71,26 @@ export function centerGeometry(manifolds: ManifoldPoints[]): CenterGeometry {
   const N = manifolds[0].ambientDim;
   const globalMean = new Float64Array(N);
   const centers = new Float64Array(P * N);
+  const pointSumSq = new Float64Array(P);
   let total = 0;
   manifolds.forEach((m, i) => {
     const c = centers.subarray(i * N, i * N + N);
+    const x = m.data;
+    let sq = 0;
     for (let s = 0; s < m.numPoints; s++) {
       const o = s * N;
       for (let f = 0; f < N; f++) {
-        c[f] += m.data[o + f];
-        globalMean[f] += m.data[o + f];
+        const v = x[o + f];
+        c[f] += v;
+        sq += v * v;
       }
     }
-    for (let f = 0; f < N; f++) c[f] /= m.numPoints;
+    // x̄ = Σ_i (sum of manifold i's points) / Σ_i M_i, accumulated from the sums before they become means.
+    for (let f = 0; f < N; f++) {
+      globalMean[f] += c[f];
+      c[f] /= m.numPoints;
+    }
+    pointSumSq[i] = sq;
     total += m.numPoints;
   });
   for (let f = 0; f < N; f++) globalMean[f] /= total;
@@ -113,7 +124,7 @@ export function centerGeometry(manifolds: ManifoldPoints[]): CenterGeometry {
     centerNorms[m] = Math.sqrt(s);
   }
   const centerCorrelation = meanAbsCosine(coords, P, d);
-  return { numManifolds: P, ambientDim: N, globalMean, centers, centerSvCumFrac, maxK, centerCorrelation, basisDim: d, coords, centerNorms, basisQr };
+  return { numManifolds: P, ambientDim: N, globalMean, centers, centerSvCumFrac, maxK, centerCorrelation, basisDim: d, coords, centerNorms, basisQr, pointSumSq };
 }
 
 /** Lift basis coordinates V (d × K row-major) to ℝ^N: Proj·V, returned column-major N × K. */

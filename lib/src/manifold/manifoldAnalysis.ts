@@ -2,7 +2,7 @@ import * as path from 'path';
 import { checkOptions, InputError } from '../errors';
 import { checkSeed } from '../random/rng';
 import { defaultConcurrency, WorkerPool } from '../parallel/workerPool';
-import { analyzeManifold, prepareManifoldTask, type ManifoldTask, type ManifoldTaskResult, type PreparedManifoldTask } from './analyzeManifold';
+import { analyzeManifold, analyzePreparedManifold, prepareManifoldTask, type ManifoldTask, type ManifoldTaskResult, type PreparedManifold, type PreparedManifoldTask } from './analyzeManifold';
 import { centerGeometry, type CenterGeometry } from './centerGeometry';
 import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
 import { randomProjection } from './randomProjection';
@@ -47,6 +47,9 @@ export interface ManifoldAnalysisOptions {
   /** Advanced: a centre step already computed by `sharedCenterSubspace` for these same manifolds and
    * settings (stable mode's does not depend on the seed; manifoldAnalysisSeeds reuses it). */
   centerSubspace?: SharedCenterSubspace;
+  /** Advanced: the §3 reduction of each manifold (`prepareManifold`, Gram reduction) for exactly this
+   * centre subspace; seed-independent, so manifoldAnalysisSeeds shares it across seeds. Not with tVectors. */
+  prepared?: PreparedManifold[];
 }
 
 export interface StableOptions extends StableSubspaceOptions {
@@ -160,7 +163,7 @@ export const MAX_N_T = 100_000;
 export const N_T_LIMIT_REASON = "the capacity estimate's sampling error falls as 1/sqrt(n_t), so beyond 10^5 t-vectors only the time and the memory (n_t x (D+1) numbers per manifold) grow";
 
 /** Every option `manifoldAnalysis` knows (unknown ones are refused: a typo must not mean the default). */
-export const MANIFOLD_ANALYSIS_OPTIONS = ['kappa', 'nT', 'nReps', 'seed', 'centerCorrelation', 'projectionDim', 'mode', 'tVectors', 'concurrency', 'cg', 'stable', 'centerSubspace'] as const;
+export const MANIFOLD_ANALYSIS_OPTIONS = ['kappa', 'nT', 'nReps', 'seed', 'centerCorrelation', 'projectionDim', 'mode', 'tVectors', 'concurrency', 'cg', 'stable', 'centerSubspace', 'prepared'] as const;
 
 function resolve(options: ManifoldAnalysisOptions): Resolved {
   checkOptions(options, 'manifoldAnalysis', MANIFOLD_ANALYSIS_OPTIONS);
@@ -196,6 +199,10 @@ function workEstimate(manifolds: ManifoldPoints[], nT: number): number {
   return w;
 }
 
+function pointSumSqRms(sumSq: number, M: number, cx: number, meanSq: number): number {
+  return Math.sqrt(Math.max(0, sumSq / M - 2 * cx + meanSq));
+}
+
 function mean(a: number[]): number {
   return a.reduce((s, x) => s + x, 0) / a.length;
 }
@@ -228,12 +235,28 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     geom = centerGeometry(manifolds);
     // A centre at the global mean has no direction to normalise by: compare its offset with the
     // RMS distance of the manifold's points from the global mean.
+    let meanSq = 0;
+    for (let f = 0; f < N; f++) meanSq += geom.globalMean[f] * geom.globalMean[f];
     manifolds.forEach((m, i) => {
       let off = 0;
-      for (let f = 0; f < N; f++) off += (geom.centers[i * N + f] - geom.globalMean[f]) ** 2;
-      let rms = 0;
-      for (let s = 0; s < m.numPoints; s++) for (let f = 0; f < N; f++) rms += (m.data[s * N + f] - geom.globalMean[f]) ** 2;
-      rms = Math.sqrt(rms / m.numPoints);
+      let cSq = 0;
+      let cx = 0;
+      for (let f = 0; f < N; f++) {
+        const c = geom.centers[i * N + f];
+        off += (c - geom.globalMean[f]) ** 2;
+        cSq += c * c;
+        cx += c * geom.globalMean[f];
+      }
+      // rms² = mean_s ‖x_s − x̄‖² = Σ‖x_s‖²/M − 2c·x̄ + ‖x̄‖², from sums the centre pass already has.
+      // That cancels when the points sit far from the origin; there (and whenever the test is close)
+      // the points are read again.
+      const quick = pointSumSqRms(geom.pointSumSq[i], m.numPoints, cx, meanSq);
+      let rms = quick;
+      if (!(quick * quick > 1e-6 * (cSq + meanSq)) || !(Math.sqrt(off) > 1e-6 * quick)) {
+        rms = 0;
+        for (let s = 0; s < m.numPoints; s++) for (let f = 0; f < N; f++) rms += (m.data[s * N + f] - geom.globalMean[f]) ** 2;
+        rms = Math.sqrt(rms / m.numPoints);
+      }
       if (!(Math.sqrt(off) > 1e-10 * rms)) {
         throw new InputError(`manifold ${i}: its centre coincides with the global mean of all points${projected ? ' after the random projection' : ''}, so it has no centre direction to normalise by (the analysis divides by the centre norm)`);
       }
@@ -269,6 +292,14 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     if (!(t instanceof Float64Array) || t.length !== opt.nT * D1) throw new InputError(`tVectors[${i}]: expected a Float64Array of n_t x (D+1) = ${opt.nT} x ${D1}`);
   });
 
+  const prepared = options.prepared;
+  if (prepared && (prepared.length !== P || options.tVectors)) throw new InputError(`prepared: need one reduction per manifold (${P}) and drawn t-vectors`);
+  /** The task with its reduction: shared when given, else computed here (in `scratch`). */
+  const preparedTask = (task: ManifoldTask, scratch?: Float64Array): PreparedManifoldTask => {
+    if (!prepared) return prepareManifoldTask(task, scratch);
+    const { index, numPoints, kappa, nT, seed, balancedTVectors } = task;
+    return { index, numPoints, kappa, nT, seed, balancedTVectors, prep: prepared[index] };
+  };
   let workers = conc === 'auto' ? (workEstimate(manifolds, opt.nT) > 3e8 ? Math.min(defaultConcurrency(), P) : 1) : Math.max(1, Math.min(conc, P));
   let results: ManifoldTaskResult[];
   if (workers > 1) {
@@ -278,9 +309,9 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     const pool = new WorkerPool<PreparedManifoldTask, ManifoldTaskResult>({ module: WORKER_MODULE, exportName: 'analyzePreparedManifold' }, workers);
     try {
       const pending: Promise<ManifoldTaskResult>[] = [];
-      const scratch = new Float64Array(Math.max(...tasks.map((t) => t.numPoints * t.ambientDim)));
+      const scratch = prepared ? undefined : new Float64Array(Math.max(...tasks.map((t) => t.numPoints * t.ambientDim)));
       for (const task of tasks) {
-        pending.push(pool.run(prepareManifoldTask(task, scratch)));
+        pending.push(pool.run(preparedTask(task, scratch)));
         pending[pending.length - 1].catch(() => undefined); // rejections surface through Promise.all below
         await new Promise<void>((resolve) => setImmediate(resolve)); // let finished workers take the next item
       }
@@ -290,7 +321,7 @@ export async function manifoldAnalysis(manifoldsIn: ManifoldPoints[], options: M
     }
   } else {
     workers = 1;
-    results = tasks.map(analyzeManifold);
+    results = prepared ? tasks.map((t) => analyzePreparedManifold(preparedTask(t))) : tasks.map(analyzeManifold);
   }
 
   const t4 = performance.now();

@@ -1,10 +1,11 @@
 import { checkOptions, InputError } from '../errors';
 import { checkSeed } from '../random/rng';
 import { defaultConcurrency } from '../parallel/workerPool';
-import { centerGeometry } from './centerGeometry';
+import { centerGeometry, type CenterGeometry } from './centerGeometry';
 import { MANIFOLD_ANALYSIS_OPTIONS, manifoldAnalysis, STABLE_DEFAULTS, type ManifoldAnalysisOptions, type ManifoldAnalysisResult } from './manifoldAnalysis';
 import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
 import { sharedCenterSubspace } from './sharedCenterSubspace';
+import { prepareManifold, type PreparedManifold } from './analyzeManifold';
 
 /**
  * The analysis repeated over several seeds, with the mean and spread of each reported quantity —
@@ -59,7 +60,7 @@ export const SEEDS_LIMIT_REASON = "the mean over 1000 seeds already has a standa
 
 export async function manifoldAnalysisSeeds(manifolds: ManifoldPoints[], options: ManifoldAnalysisSeedsOptions = {}): Promise<ManifoldAnalysisSeedsResult> {
   const t0 = performance.now();
-  checkOptions(options, 'manifoldAnalysisSeeds', [...MANIFOLD_ANALYSIS_OPTIONS.filter((k) => k !== 'seed'), 'seeds', 'firstSeed']);
+  checkOptions(options, 'manifoldAnalysisSeeds', [...MANIFOLD_ANALYSIS_OPTIONS.filter((k) => k !== 'seed' && k !== 'prepared'), 'seeds', 'firstSeed']);
   const { seeds: seedsOpt = 3, firstSeed = 0, ...rest } = options;
   const seeds = Array.isArray(seedsOpt) ? seedsOpt : Array.from({ length: seedsOpt }, (_, i) => firstSeed + i);
   if (seeds.length === 0 || !seeds.every((s) => Number.isFinite(s))) throw new InputError(`seeds: need at least one finite seed, got ${JSON.stringify(seedsOpt)}`);
@@ -72,9 +73,12 @@ export async function manifoldAnalysisSeeds(manifolds: ManifoldPoints[], options
   const stable = (rest.mode ?? 'stable') === 'stable';
   const projected = manifolds.length > 0 && manifolds[0].ambientDim > (rest.projectionDim ?? 5000);
   let centerSubspace = rest.centerSubspace;
+  let prepared: PreparedManifold[] | undefined;
+  let geom: CenterGeometry | undefined;
   if (stable && !projected && (rest.centerCorrelation ?? true) && !centerSubspace && seeds.length > 1) {
     validateManifolds(manifolds);
-    centerSubspace = await sharedCenterSubspace(centerGeometry(manifolds), {
+    geom = centerGeometry(manifolds);
+    centerSubspace = await sharedCenterSubspace(geom, {
       mode: 'stable',
       nReps: rest.nReps ?? 1,
       seed: seeds[0],
@@ -83,7 +87,16 @@ export async function manifoldAnalysisSeeds(manifolds: ManifoldPoints[], options
       concurrency: rest.concurrency === undefined || rest.concurrency === 'auto' ? (manifolds.length >= 64 ? defaultConcurrency() : 1) : rest.concurrency,
     });
   }
-  for (const seed of seeds) runs.push(await manifoldAnalysis(manifolds, { ...rest, seed, centerSubspace }));
+  if (centerSubspace && geom && !rest.tVectors) {
+    // With the centre step fixed, the §3 reduction of every manifold is seed-independent too (only
+    // the t-vectors depend on the seed): reduce once, share with every seed.
+    const sub = centerSubspace;
+    const N = manifolds[0].ambientDim;
+    const scratch = new Float64Array(Math.max(...manifolds.map((m) => m.numPoints * N)));
+    const globalMean = geom.globalMean;
+    prepared = manifolds.map((m) => prepareManifold({ numPoints: m.numPoints, ambientDim: N, points: m.data, globalMean, sharedBasis: sub.basis, K: sub.K, reduction: 'gram' }, scratch));
+  }
+  for (const seed of seeds) runs.push(await manifoldAnalysis(manifolds, { ...rest, seed, centerSubspace, prepared }));
   return {
     seeds,
     capacity: seedStat(runs.map((r) => r.capacity)),

@@ -56,13 +56,20 @@ export function manifoldsFromPoints(manifolds: number[][][]): ManifoldPoints[] {
   });
 }
 
-/** From a .npy array of shape (P, M, N) (float32 or float64): P manifolds of M points each. */
+/**
+ * From a .npy array of shape (P, M, N) (float32 or float64): P manifolds of M points each. float64
+ * data are not copied: each manifold is a view into `arr.data` (the analysis never writes to its
+ * input), so a 200 MB file costs no second 200 MB; float32 data are converted.
+ */
 export function manifoldsFromNpy(arr: NpyArray, name = 'array'): ManifoldPoints[] {
   if (arr.shape.length !== 3) throw new InputError(`${name}: expected shape (P, M, N) = (manifolds, points, features), got (${arr.shape.join(', ')})`);
   if (arr.dtype !== 'f8' && arr.dtype !== 'f4') throw new InputError(`${name}: expected float32 or float64 data, got ${arr.dtype}`);
   const [P, M, N] = arr.shape;
   const out: ManifoldPoints[] = [];
-  for (let i = 0; i < P; i++) out.push({ numPoints: M, ambientDim: N, data: Float64Array.from(arr.data.subarray(i * M * N, (i + 1) * M * N)) });
+  for (let i = 0; i < P; i++) {
+    const part = arr.data.subarray(i * M * N, (i + 1) * M * N);
+    out.push({ numPoints: M, ambientDim: N, data: part instanceof Float64Array ? part : Float64Array.from(part) });
+  }
   return out;
 }
 

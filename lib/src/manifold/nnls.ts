@@ -13,6 +13,14 @@
  * with residuals formed from A itself (corrected semi-normal equations) and optimality is confirmed
  * with w = Aᵀ(t − Ax) from that residual, which has no cancellation; if the check fails the
  * iteration continues. One solver object is reused across calls (no allocation per t-vector).
+ *
+ * Block entry (`blockRatio` < 1): every free variable whose gradient w_j exceeds blockRatio × the
+ * largest enters in the same outer step. A block member whose passive solution comes out
+ * non-positive leaves again before x moves (if the whole block leaves, the steepest variable enters
+ * alone, as in plain LH); otherwise the usual step back to feasibility applies. The objective still
+ * falls at every step, and the answer is the same KKT point (unique in Aα), confirmed by the same
+ * check: only the path is shorter. On the anchor-point problems (M = 50 points in 51 dimensions,
+ * ~25 in the support) it cuts the outer steps ~8× and the time ~2.5×.
  */
 export interface NnlsResult {
   /** Outer Lawson–Hanson iterations (variables added). */
@@ -39,7 +47,14 @@ export class NnlsSolver {
   private readonly r: Float64Array;
   private readonly b: Float64Array;
 
-  constructor(maxRows: number, maxCols: number) {
+  /** Block entry: besides the steepest variable, free variables with w_j > blockRatio · max w enter
+   * together (at most maxBlock per step). blockRatio ≥ 1 (or maxBlock 1) is plain Lawson–Hanson. */
+  readonly blockRatio: number;
+  readonly maxBlock: number;
+
+  constructor(maxRows: number, maxCols: number, options: { blockRatio?: number; maxBlock?: number } = {}) {
+    this.blockRatio = options.blockRatio ?? 1;
+    this.maxBlock = options.maxBlock ?? maxCols;
     this.maxRows = maxRows;
     this.maxCols = maxCols;
     this.L = new Float64Array(maxCols * maxCols);
@@ -64,7 +79,10 @@ export class NnlsSolver {
    */
   solve(a: Float64Array, rows: number, cols: number, gram: Float64Array, t: Float64Array, x: Float64Array, atb?: Float64Array): NnlsResult {
     if (rows > this.maxRows || cols > this.maxCols) throw new Error(`NnlsSolver: problem ${rows}x${cols} exceeds workspace ${this.maxRows}x${this.maxCols}`);
-    const { inP, excluded, pidx, w, z, r, b } = this;
+    // Everything hot is a local: this runs 10⁴–10⁵ times per analysis on problems of ~50 columns,
+    // where property loads and calls cost as much as the arithmetic.
+    const { inP, excluded, pidx, w, z, r, b, L, rhs } = this;
+    const ld = this.maxCols;
     let tNorm2 = 0;
     for (let i = 0; i < rows; i++) tNorm2 += t[i] * t[i];
     let colMax2 = 0;
@@ -93,7 +111,7 @@ export class NnlsSolver {
       let jmax = -1;
       let wmax = tol;
       for (let j = 0; j < cols; j++) {
-        if (!inP[j] && !excluded[j] && w[j] > wmax) {
+        if (w[j] > wmax && !inP[j] && !excluded[j]) {
           wmax = w[j];
           jmax = j;
         }
@@ -113,31 +131,88 @@ export class NnlsSolver {
         break;
       }
       iterations++;
-      if (!this.choleskyAppend(gram, cols, k, jmax)) {
+      // Entering set: jmax and (block entry) every other free variable whose gradient is within
+      // `blockRatio` of the largest. Each outer step then re-forms w once for several variables;
+      // the optimum is unique (full column rank) and is confirmed by the same KKT check, so only
+      // the path to it changes. New variables sit at the end of the factor.
+      const threshold = Math.max(tol, this.blockRatio * wmax);
+      if (!this.appendColumn(gram, cols, k, jmax)) {
         excluded[jmax] = 1; // (numerically) in the span of the passive columns
         continue;
       }
       pidx[k++] = jmax;
       inP[jmax] = 1;
+      let nNew = 1;
+      for (let j = 0; j < cols && nNew < this.maxBlock; j++) {
+        if (j === jmax || inP[j] || excluded[j] || !(w[j] > threshold)) continue;
+        if (this.appendColumn(gram, cols, k, j)) {
+          pidx[k++] = j;
+          inP[j] = 1;
+          nNew++;
+        }
+      }
       let firstInner = true;
       for (;;) {
-        for (let p = 0; p < k; p++) this.rhs[p] = b[pidx[p]];
-        this.cholSolve(k, this.rhs, z);
-        if (firstInner && z[k - 1] <= 0) {
+        // z = (L Lᵀ)⁻¹ b_P
+        for (let p = 0; p < k; p++) {
+          const op = p * ld;
+          let v = b[pidx[p]];
+          for (let q = 0; q < p; q++) v -= L[op + q] * rhs[q];
+          rhs[p] = v / L[op + p];
+        }
+        for (let p = k - 1; p >= 0; p--) {
+          let v = rhs[p];
+          for (let q = p + 1; q < k; q++) v -= L[q * ld + p] * z[q];
+          z[p] = v / L[p * ld + p];
+        }
+        if (firstInner && nNew === 1 && z[k - 1] <= 0) {
           // Rounding made the entering variable non-positive: reject it, as LH's Fortran does.
           k--;
-          inP[jmax] = 0;
-          excluded[jmax] = 1;
+          inP[pidx[k]] = 0;
+          excluded[pidx[k]] = 1;
           break;
         }
-        firstInner = false;
         let allPositive = true;
-        for (let p = 0; p < k; p++) if (z[p] <= 0) allPositive = false;
+        let newNonPositive = false;
+        for (let p = 0; p < k; p++) {
+          if (z[p] <= 0) {
+            allPositive = false;
+            if (x[pidx[p]] === 0) newNonPositive = true;
+          }
+        }
         if (allPositive) {
           for (let p = 0; p < k; p++) x[pidx[p]] = z[p];
           for (let j = 0; j < cols; j++) excluded[j] = 0;
           break;
         }
+        if (newNonPositive) {
+          // A block-entered variable (still at x = 0) came out non-positive: take it back out
+          // without moving x, and solve again. If the whole block goes, enter jmax alone (plain LH).
+          let kk = 0;
+          let from = -1;
+          for (let p = 0; p < k; p++) {
+            const j = pidx[p];
+            if (x[j] === 0 && z[p] <= 0) {
+              inP[j] = 0;
+              nNew--;
+              if (from < 0) from = p;
+            } else pidx[kk++] = j;
+          }
+          k = kk;
+          if (nNew === 0) {
+            if (!this.appendColumn(gram, cols, k, jmax)) {
+              excluded[jmax] = 1;
+              break;
+            }
+            pidx[k++] = jmax;
+            inP[jmax] = 1;
+            nNew = 1;
+            if (from < k - 1) this.choleskyRebuild(gram, cols, k, from);
+          } else this.choleskyRebuild(gram, cols, k, from);
+          firstInner = true;
+          continue;
+        }
+        firstInner = false;
         // Step from x towards z until the first passive variable hits zero, then drop the zeros.
         let alpha = Infinity;
         let hit = -1;
@@ -152,23 +227,26 @@ export class NnlsSolver {
           }
         }
         let kk = 0;
+        let from = -1;
         for (let p = 0; p < k; p++) {
           const j = pidx[p];
           const v = x[j] + alpha * (z[p] - x[j]);
           if (p === hit || v <= 0) {
             x[j] = 0;
             inP[j] = 0;
+            if (from < 0) from = p;
           } else {
             x[j] = v;
             pidx[kk++] = j;
           }
         }
         k = kk;
-        this.choleskyRebuild(gram, cols, k);
+        nNew = 0; // every variable left in the passive set is now positive
         if (k === 0) break;
+        this.choleskyRebuild(gram, cols, k, from);
       }
       // w = b − (AᵀA) x, accumulated along contiguous rows of the symmetric Gram matrix.
-      w.set(b.subarray(0, cols));
+      for (let j = 0; j < cols; j++) w[j] = b[j];
       for (let p = 0; p < k; p++) {
         const col = pidx[p];
         const xp = x[col];
@@ -218,27 +296,31 @@ export class NnlsSolver {
     }
   }
 
-  /** Add column j to the factor of the passive Gram (k columns so far). False if dependent. */
-  private choleskyAppend(gram: Float64Array, cols: number, k: number, j: number): boolean {
-    const { L, pidx, maxCols } = this;
-    let s = 0;
+  /** Add column j as row k of the factor of the passive Gram. False if it is (numerically) dependent. */
+  private appendColumn(gram: Float64Array, cols: number, k: number, j: number): boolean {
+    const { L, pidx } = this;
+    const ld = this.maxCols;
+    let s2 = 0;
+    const ok = k * ld;
     for (let p = 0; p < k; p++) {
       let v = gram[pidx[p] * cols + j];
-      for (let q = 0; q < p; q++) v -= L[p * maxCols + q] * L[k * maxCols + q];
-      v /= L[p * maxCols + p];
-      L[k * maxCols + p] = v;
-      s += v * v;
+      const op = p * ld;
+      for (let q = 0; q < p; q++) v -= L[op + q] * L[ok + q];
+      v /= L[op + p];
+      L[ok + p] = v;
+      s2 += v * v;
     }
     const djj = gram[j * cols + j];
-    const d = djj - s;
-    if (!(d > 1e-13 * djj)) return false;
-    L[k * maxCols + k] = Math.sqrt(d);
+    const dd = djj - s2;
+    if (!(dd > 1e-13 * djj)) return false;
+    L[ok + k] = Math.sqrt(dd);
     return true;
   }
 
-  private choleskyRebuild(gram: Float64Array, cols: number, k: number): void {
+  /** Refactor rows `from`…k−1 of the passive Gram's factor (rows before `from` are unchanged by a removal after them). */
+  private choleskyRebuild(gram: Float64Array, cols: number, k: number, from = 0): void {
     const { L, pidx, maxCols } = this;
-    for (let p = 0; p < k; p++) {
+    for (let p = Math.max(0, from); p < k; p++) {
       for (let q = 0; q <= p; q++) {
         let v = gram[pidx[p] * cols + pidx[q]];
         for (let s = 0; s < q; s++) v -= L[p * maxCols + s] * L[q * maxCols + s];

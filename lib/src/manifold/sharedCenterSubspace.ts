@@ -283,93 +283,116 @@ export async function sharedCenterSubspace(geom: CenterGeometry, options: Shared
   const stableOpt = { ...STABLE_SUBSPACE_DEFAULTS, ...options.stable };
   const principal = options.mode === 'stable' ? principalAxes(geom.coords, P, d) : new Float64Array(0);
   const concurrency = Math.max(1, options.concurrency ?? 1);
-  const runJobs = async (jobs: CenterSubspaceJob[]): Promise<CenterSubspaceJobResult[]> => {
-    if (!((options.pool || concurrency > 1) && jobs.length >= 4)) return jobs.map(runCenterSubspaceJob);
-    const pool = options.pool ?? new WorkerPool<CenterSubspaceJob, CenterSubspaceJobResult>({ module: RESTART_MODULE, exportName: 'runCenterSubspaceJob' }, concurrency);
-    try {
-      // Longest first (a restart costs ∝ K per iteration and needs more iterations at larger K), so
-      // that no long restart is left running alone at the end.
-      const order = jobs.map((_, i) => i).sort((a, b) => jobs[b].K - jobs[a].K || a - b);
-      const results = new Array<CenterSubspaceJobResult>(jobs.length);
-      await Promise.all(order.map((i) => pool.run(jobs[i], i).then((r) => (results[i] = r))));
-      return results;
-    } finally {
-      if (pool !== options.pool) await pool.close();
-    }
+  const cg = options.mode === 'stable' ? { maxBacktracks: stableOpt.maxBacktracks, ...options.cg } : options.cg;
+  // One pool for the whole K loop (workers when asked for and the problem is large enough to pay).
+  const ownPool = !options.pool && concurrency > 1 ? new WorkerPool<CenterSubspaceJob, CenterSubspaceJobResult>({ module: RESTART_MODULE, exportName: 'runCenterSubspaceJob' }, concurrency) : null;
+  const pool = options.pool ?? ownPool;
+  /** Start one restart; without workers it runs here, now. `first`: ahead of the queued ones. */
+  const submit = (K: number, start: Float64Array, first = false): Promise<CenterSubspaceJobResult> => {
+    const job: CenterSubspaceJob = { coords: geom.coords, P, d, K, start, cg };
+    return pool ? pool.run(job, K, first) : Promise.resolve(runCenterSubspaceJob(job));
   };
-  const startsFor = (K: number, prev: Float64Array | null): { start: SubspaceRestart['start']; v: Float64Array }[] => {
-    const starts: { start: SubspaceRestart['start']; v: Float64Array }[] = [];
+  type Start = { start: SubspaceRestart['start']; v: Float64Array };
+  const randomStarts = (K: number): Start[] => {
+    const starts: Start[] = [];
     if (options.mode === 'faithful') {
       for (let rep = 0; rep < options.nReps; rep++) starts.push({ start: 'random', v: randomStiefel(Rng.derive(options.seed, 'fun_FA', K, rep), d, K) });
     } else {
-      starts.push(...deterministicStarts(geom, K, prev, principal));
       for (let rep = 0; rep < stableOpt.randomRestarts; rep++) starts.push({ start: 'random', v: randomStiefel(Rng.derive(STABLE_START_SEED, 'stable-start', K, rep), d, K) });
     }
     return starts;
   };
-  let prev: Float64Array | null = null;
-  let K = 1;
-  outer: while (K <= Kcap) {
-    // Faithful restarts of different K are independent (fresh random starts), and the early stop
-    // cannot fire before K = 5, so K = 1…5 go out as one batch; later K (and every K in stable mode,
-    // whose warm start needs the previous solution) one at a time.
-    const batch: number[] = [];
-    const last = options.mode === 'faithful' && K === 1 ? Math.min(5, Kcap) : K;
-    for (let k = K; k <= last; k++) batch.push(k);
-    const startsByK = batch.map((k) => startsFor(k, prev));
-    const jobs: CenterSubspaceJob[] = [];
-    const cg = options.mode === 'stable' ? { maxBacktracks: stableOpt.maxBacktracks, ...options.cg } : options.cg;
-    batch.forEach((k, b) => startsByK[b].forEach((s) => jobs.push({ coords: geom.coords, P, d, K: k, start: s.v, cg })));
-    const results = await runJobs(jobs);
-    let j = 0;
-    for (let b = 0; b < batch.length; b++) {
-      const Kb = batch[b];
-      const restarts: SubspaceRestart[] = [];
-      const solutions: Float64Array[] = [];
-      for (const s of startsByK[b]) {
-        const res = results[j++];
-        const finite = res.stopReason !== 'nonFinite';
-        const orthoOk = finite && orthogonalityError(res.x, d, Kb) < 1e-10;
-        const resid = residualRows(geom.coords, P, d, res.x, Kb);
-        const ratios = normRatios(resid, geom);
-        restarts.push({
-          start: s.start,
-          cost: res.cost,
-          stability: orthoOk ? Math.min(...ratios) : NaN,
-          resCoeff: meanAbsCosine(resid, P, d),
-          cgIterations: res.iterations,
-          stopReason: !finite ? 'nonFinite' : orthoOk ? res.stopReason : 'notOrthogonal',
-        });
-        solutions.push(res.x);
-      }
-      // Selection: the reference's stability rule (largest min_m ‖res_m‖/‖x_m‖, strictly above the
-      // best so far, starting from 0). In stable mode the start set is larger and fixed, and exact
-      // ties go to the lower cost, so the choice is a deterministic function of the centres.
-      let chosen = -1;
-      let best = 0;
-      restarts.forEach((r, i) => {
-        if (r.stability > best) {
-          best = r.stability;
-          chosen = i;
-        } else if (options.mode === 'stable' && chosen >= 0 && r.stability === best && r.cost < restarts[chosen].cost) {
-          chosen = i;
-        }
+  /** Restarts of one K that do not depend on the previous K's solution: faithful's random ones, stable's principal and random ones. */
+  const independentStarts = (K: number): Start[] => (options.mode === 'stable' ? [deterministicStarts(geom, K, null, principal)[0], ...randomStarts(K)] : randomStarts(K));
+  /** Stable mode's warm start: needs the kept (K−1)-solution. */
+  const warmStart = (K: number, prev: Float64Array | null): Start | null => (options.mode === 'stable' && prev ? deterministicStarts(geom, K, prev, principal)[1] : null);
+
+  /** Record one K from its restarts' results; false when no restart was usable (the loop stops). */
+  const select = (Kb: number, starts: Start[], results: CenterSubspaceJobResult[]): boolean => {
+    const restarts: SubspaceRestart[] = [];
+    const solutions: Float64Array[] = [];
+    starts.forEach((s, j) => {
+      const res = results[j];
+      const finite = res.stopReason !== 'nonFinite';
+      const orthoOk = finite && orthogonalityError(res.x, d, Kb) < 1e-10;
+      const resid = residualRows(geom.coords, P, d, res.x, Kb);
+      const ratios = normRatios(resid, geom);
+      restarts.push({
+        start: s.start,
+        cost: res.cost,
+        stability: orthoOk ? Math.min(...ratios) : NaN,
+        resCoeff: meanAbsCosine(resid, P, d),
+        cgIterations: res.iterations,
+        stopReason: !finite ? 'nonFinite' : orthoOk ? res.stopReason : 'notOrthogonal',
       });
-      if (chosen < 0) {
-        warnings.push(`K = ${Kb}: no restart gave a usable solution (all residual norms zero or NaN); stopping the K loop`);
-        steps.push({ K: Kb, resCoeff: NaN, cost: NaN, stability: NaN, normCoeff: [], chosen, restarts });
-        break outer;
+      solutions.push(res.x);
+    });
+    // Selection: the reference's stability rule (largest min_m ‖res_m‖/‖x_m‖, strictly above the
+    // best so far, starting from 0). In stable mode the start set is larger and fixed, and exact
+    // ties go to the lower cost, so the choice is a deterministic function of the centres.
+    let chosen = -1;
+    let best = 0;
+    restarts.forEach((r, i) => {
+      if (r.stability > best) {
+        best = r.stability;
+        chosen = i;
+      } else if (options.mode === 'stable' && chosen >= 0 && r.stability === best && r.cost < restarts[chosen].cost) {
+        chosen = i;
       }
-      const v = solutions[chosen];
-      const resid = residualRows(geom.coords, P, d, v, Kb);
-      const normCoeff = normRatios(resid, geom);
-      steps.push({ K: Kb, resCoeff: meanAbsCosine(resid, P, d), cost: restarts[chosen].cost, stability: Math.min(...normCoeff), normCoeff, chosen, restarts });
-      kept.push(v);
-      prev = v;
-      const n = steps.length;
-      if (Kb > 4 && steps[n - 1].resCoeff > steps[n - 2].resCoeff && steps[n - 2].resCoeff > steps[n - 3].resCoeff && steps[n - 3].resCoeff > steps[n - 4].resCoeff) break outer;
+    });
+    if (chosen < 0) {
+      warnings.push(`K = ${Kb}: no restart gave a usable solution (all residual norms zero or NaN); stopping the K loop`);
+      steps.push({ K: Kb, resCoeff: NaN, cost: NaN, stability: NaN, normCoeff: [], chosen, restarts });
+      return false;
     }
-    K = last + 1;
+    const v = solutions[chosen];
+    const resid = residualRows(geom.coords, P, d, v, Kb);
+    const normCoeff = normRatios(resid, geom);
+    steps.push({ K: Kb, resCoeff: meanAbsCosine(resid, P, d), cost: restarts[chosen].cost, stability: Math.min(...normCoeff), normCoeff, chosen, restarts });
+    kept.push(v);
+    return true;
+  };
+  const earlyStop = (Kb: number): boolean => {
+    const n = steps.length;
+    return Kb > 4 && steps[n - 1].resCoeff > steps[n - 2].resCoeff && steps[n - 2].resCoeff > steps[n - 3].resCoeff && steps[n - 3].resCoeff > steps[n - 4].resCoeff;
+  };
+
+  try {
+    // The early stop cannot fire before K = 5, so the restarts of K = 1…5 that do not need the
+    // previous solution (all of faithful's, stable's principal and random ones) are queued at once,
+    // largest K first in faithful mode (a restart costs ∝ K per iteration and needs more iterations
+    // at larger K, so no long one is left running alone at the end). Stable mode queues K = 1 first
+    // and puts each warm start, once its (K−1)-solution is kept, at the head of the queue. Later K
+    // run one at a time. The restarts and their order in the diagnostics are those of a plain
+    // K-by-K loop, so the results are too.
+    const first = Math.min(5, Kcap);
+    const queued = new Map<number, { starts: Start[]; results: Promise<CenterSubspaceJobResult>[] }>();
+    const order = Array.from({ length: first }, (_, i) => (options.mode === 'faithful' ? first - i : i + 1));
+    for (const K of order) {
+      const starts = independentStarts(K);
+      queued.set(K, { starts, results: starts.map((s) => submit(K, s.v)) });
+    }
+    for (const q of queued.values()) for (const r of q.results) r.catch(() => undefined); // surfaced when awaited
+    let prev: Float64Array | null = null;
+    for (let K = 1; K <= Kcap; K++) {
+      const q = queued.get(K) ?? (() => {
+        const starts = independentStarts(K);
+        return { starts, results: starts.map((s) => submit(K, s.v)) };
+      })();
+      const starts = [...q.starts];
+      const results = [...q.results];
+      const warm = warmStart(K, prev);
+      if (warm) {
+        // Same position as in deterministicStarts: principal, warm, random…
+        starts.splice(1, 0, warm);
+        results.splice(1, 0, submit(K, warm.v, true));
+      }
+      if (!select(K, starts, await Promise.all(results))) break;
+      prev = kept[kept.length - 1];
+      if (earlyStop(K)) break;
+    }
+  } finally {
+    await ownPool?.close();
   }
   if (Kcap < geom.maxK && steps.length > 0 && steps[steps.length - 1].K === Kcap) {
     warnings.push(`K capped at ${Kcap} (= basis dimension ${d} − 1; the reference's maxK is ${geom.maxK}): at K = ${d} every residual centre vanishes and the cost is 0/0, where the reference fails`);

@@ -70,12 +70,25 @@ export interface StiefelProblem {
  * ≈ I + α²dᵀd for a tangent d, so it is well conditioned). Returns R⁻¹ (upper triangular,
  * row-major k × k) or null if the Gram is not positive definite.
  */
-function retractionRInv(xtx: Float64Array, xtd: Float64Array, dtd: Float64Array, k: number, alpha: number): Float64Array | null {
-  const g = new Float64Array(k * k);
+function retractionRInv(xtx: Float64Array, xtd: Float64Array, dtd: Float64Array, k: number, alpha: number, ws: RetractionWorkspace): Float64Array | null {
+  const { g, r, inv } = ws;
   for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) g[a * k + b] = xtx[a * k + b] + alpha * (xtd[a * k + b] + xtd[b * k + a]) + alpha * alpha * dtd[a * k + b];
-  const r = upperCholesky(g, k);
-  if (!r) return null;
-  const inv = new Float64Array(k * k);
+  // Upper Cholesky factor R (RᵀR = g), as upperCholesky computes it, without allocating. Kept inline
+  // on purpose: calling upperCholesky with an output buffer made the whole CG iteration ~20% slower.
+  r.fill(0);
+  for (let j = 0; j < k; j++) {
+    let v = g[j * k + j];
+    for (let i = 0; i < j; i++) v -= r[i * k + j] * r[i * k + j];
+    if (!(v > 0)) return null;
+    const rjj = Math.sqrt(v);
+    r[j * k + j] = rjj;
+    for (let c = j + 1; c < k; c++) {
+      let w = g[j * k + c];
+      for (let i = 0; i < j; i++) w -= r[i * k + j] * r[i * k + c];
+      r[j * k + c] = w / rjj;
+    }
+  }
+  inv.fill(0);
   for (let j = k - 1; j >= 0; j--) {
     inv[j * k + j] = 1 / r[j * k + j];
     for (let c = j + 1; c < k; c++) {
@@ -85,6 +98,12 @@ function retractionRInv(xtx: Float64Array, xtd: Float64Array, dtd: Float64Array,
     }
   }
   return inv;
+}
+
+interface RetractionWorkspace {
+  g: Float64Array;
+  r: Float64Array;
+  inv: Float64Array;
 }
 
 /** out = (x + αd)·rInv (n × k). */
@@ -100,8 +119,7 @@ function applyStep(x: Float64Array, d: Float64Array, n: number, k: number, alpha
   return out;
 }
 
-function gramOf(a: Float64Array, b: Float64Array, n: number, k: number): Float64Array {
-  const g = new Float64Array(k * k);
+function gramOf(a: Float64Array, b: Float64Array, n: number, k: number, g: Float64Array): Float64Array {
   for (let p = 0; p < k; p++) {
     for (let q = 0; q < k; q++) {
       let s = 0;
@@ -119,8 +137,7 @@ function inner(a: Float64Array, b: Float64Array): number {
 }
 
 /** out = U − X·sym(XᵀU): projection onto the tangent space at X (pymanopt Stiefel.proj). */
-export function stiefelProject(x: Float64Array, u: Float64Array, n: number, k: number, out: Float64Array): void {
-  const xtu = new Float64Array(k * k);
+export function stiefelProject(x: Float64Array, u: Float64Array, n: number, k: number, out: Float64Array, xtu = new Float64Array(k * k)): void {
   for (let a = 0; a < k; a++) {
     for (let b = 0; b < k; b++) {
       let s = 0;
@@ -174,7 +191,7 @@ export function stiefelConjugateGradient(problem: StiefelProblem, x0: Float64Arr
   let grad: Float64Array = new Float64Array(size);
   let cost = problem.costAndGrad(x, egrad);
   let costEvaluations = 1;
-  stiefelProject(x, egrad, n, k, grad);
+  stiefelProject(x, egrad, n, k, grad, new Float64Array(k * k));
   let gradNorm = Math.sqrt(inner(grad, grad));
   let gradPgrad = gradNorm * gradNorm;
   let desc = new Float64Array(size);
@@ -182,9 +199,15 @@ export function stiefelConjugateGradient(problem: StiefelProblem, x0: Float64Arr
   let iter = 0;
   let stepSize = NaN;
   let oldAlpha: number | null = null; // LineSearchAdaptive state, fresh per solve
-  const newGrad = new Float64Array(size);
+  let newGrad: Float64Array = new Float64Array(size);
   const oldGradT = new Float64Array(size);
   const descT = new Float64Array(size);
+  // Workspaces reused by every iteration (the loop allocates only the new point).
+  const kk = new Float64Array(k * k);
+  const xtx = new Float64Array(k * k);
+  const xtd = new Float64Array(k * k);
+  const dtd = new Float64Array(k * k);
+  const ws: RetractionWorkspace = { g: new Float64Array(k * k), r: new Float64Array(k * k), inv: new Float64Array(k * k) };
   let stopReason: StiefelCgStopReason;
   for (;;) {
     if (!Number.isFinite(cost) || !Number.isFinite(gradNorm)) {
@@ -217,19 +240,16 @@ export function stiefelConjugateGradient(problem: StiefelProblem, x0: Float64Arr
     const normD = Math.sqrt(inner(desc, desc));
     let alpha: number = oldAlpha !== null ? oldAlpha : 1 / normD;
     const fast = problem.line;
-    let xtx: Float64Array | null = null;
-    let xtd: Float64Array | null = null;
-    let dtd: Float64Array | null = null;
     let rInv: Float64Array | null = null;
     if (fast) {
       fast.begin(x, desc);
-      xtx = gramOf(x, x, n, k);
-      xtd = gramOf(x, desc, n, k);
-      dtd = gramOf(desc, desc, n, k);
+      gramOf(x, x, n, k, xtx);
+      gramOf(x, desc, n, k, xtd);
+      gramOf(desc, desc, n, k, dtd);
     }
     const trial = (a: number): number => {
       if (fast) {
-        rInv = retractionRInv(xtx!, xtd!, dtd!, k, a);
+        rInv = retractionRInv(xtx, xtd, dtd, k, a, ws);
         if (rInv) return fast.costAt(a, rInv);
       }
       rInv = null;
@@ -259,11 +279,11 @@ export function stiefelConjugateGradient(problem: StiefelProblem, x0: Float64Arr
     // New cost, gradient and the Hestenes–Stiefel direction.
     const newCost = problem.costAndGrad(newX, egrad);
     costEvaluations++;
-    stiefelProject(newX, egrad, n, k, newGrad);
+    stiefelProject(newX, egrad, n, k, newGrad, kk);
     const newGradNorm = Math.sqrt(inner(newGrad, newGrad));
     const newGradPgrad = newGradNorm * newGradNorm;
-    stiefelProject(newX, grad, n, k, oldGradT);
-    stiefelProject(newX, desc, n, k, descT);
+    stiefelProject(newX, grad, n, k, oldGradT, kk);
+    stiefelProject(newX, desc, n, k, descT, kk);
     let ipDiff = 0;
     let denom = 0;
     for (let i = 0; i < size; i++) {
@@ -276,7 +296,9 @@ export function stiefelConjugateGradient(problem: StiefelProblem, x0: Float64Arr
     for (let i = 0; i < size; i++) desc[i] = -newGrad[i] + beta * descT[i];
     x = newX;
     cost = newCost;
-    grad = Float64Array.from(newGrad);
+    const swap = grad; // the old gradient is not needed any more: reuse its buffer
+    grad = newGrad;
+    newGrad = swap;
     gradNorm = newGradNorm;
     gradPgrad = newGradPgrad;
     iter++;

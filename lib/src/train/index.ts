@@ -1,4 +1,7 @@
-export { train, trainStep, crossEntropy } from './train';
+export { train, trainStep, crossEntropy, defaultTrainWorkers, multiplyAddsPerExample } from './train';
+export { DataParallelTrainer } from './dataParallel';
+export type { DataParallelOptions } from './dataParallel';
+export { shardRange } from './shardReplica';
 export type { TrainOptions, TrainResult } from './train';
 export { resolveRunConfig, diffConfigs, learningRateAt, isCheckpointEpoch, RUN_CONFIG_DEFAULTS } from './runConfig';
 export type { RunConfig, RunConfigInput, OptimizerConfig, ScheduleConfig, NoiseConfig } from './runConfig';

@@ -40,6 +40,8 @@ const LABELS_REMEDY = "it holds the run's noisy labels, which nothing else recor
 /** Provenance stored next to the config; `backend` must match to resume (weights depend on it). */
 export interface RunInfo {
   backend: string;
+  /** Threads that train the run together (data parallel); absent in runs made before it existed (= 1). */
+  workers?: number;
   memgeoVersion: string;
   node: string;
   createdAt: string;

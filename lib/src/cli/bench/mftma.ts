@@ -11,23 +11,33 @@
  *  3. real    — 10 seeds on tests/fixtures/mftma/real/mlp_e4_relu4_unpermuted.npy in both modes: spread
  *               (max/min − 1) of capacity, radius, dimension, and seconds per analysis (the stable
  *               mode's ≤ 5% target, lib/src/manifold/README.md "Modes").
+ *  4. cli     — the README case as a user runs it: the (P, M, N) array written to a temporary .npy,
+ *               then `memgeo mftma --input FILE` in a fresh process, timed from spawn to exit
+ *               (start-up and reading 200 MB included).
+ * Targets (lib/src/manifold/README.md, "Speed"): each mode's analysis ≤ 1/30 of the reference's time
+ * on the README case, the CLI process ≤ 1/20.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawnSync } from 'child_process';
 import { parseArgs } from 'util';
-import { readNpy } from '../../io/npy';
+import { readNpy, writeNpy } from '../../io/npy';
 import { manifoldAnalysis, type ManifoldAnalysisOptions } from '../../manifold/manifoldAnalysis';
 import { manifoldsFromNpy, type ManifoldPoints } from '../../manifold/manifoldPoints';
 import { seedStat } from '../../manifold/manifoldAnalysisSeeds';
 import { Rng } from '../../random/rng';
 import type { BenchTarget } from './target';
 
-const usage = `usage: memgeo bench mftma [--only readme,scaling,real] [--workers W] [--repeat R] [--fixtures DIR] [--json]
+/** The reference's wall time on the README case, this machine kind (docs/mftma.md: 31 s). */
+export const REFERENCE_README_SECONDS = 31;
 
-Times the MFTMA implementation: the reference README case, the reference's scaling table
-(golden/timing.json) and the 10-seed spread on real activations (real/*.npy), both read from
---fixtures DIR (default: the repository's tests/fixtures/mftma).
+const usage = `usage: memgeo bench mftma [--only readme,cli,scaling,real] [--workers W] [--repeat R] [--fixtures DIR] [--json]
+
+Times the MFTMA implementation: the reference README case (both modes, and the CLI process on a
+.npy of it), the reference's scaling table (golden/timing.json) and the 10-seed spread on real
+activations (real/*.npy), both read from --fixtures DIR (default: the repository's
+tests/fixtures/mftma). Speed-ups are against the reference's recorded times.
 --workers sets the worker threads of the per-manifold step (default: auto).
 --repeat R reruns each timing R times and reports the fastest (default 1).`;
 
@@ -96,7 +106,7 @@ export async function benchMftma(argv: string[]): Promise<number> {
     strict: true,
     options: { only: { type: 'string' }, workers: { type: 'string' }, repeat: { type: 'string' }, fixtures: { type: 'string' }, json: { type: 'boolean' } },
   });
-  const parts = new Set((values.only ?? 'readme,scaling,real').split(',').map((s) => s.trim()));
+  const parts = new Set((values.only ?? 'readme,cli,scaling,real').split(',').map((s) => s.trim()));
   const concurrency = values.workers ? Number(values.workers) : ('auto' as const);
   const repeat = values.repeat ? Math.max(1, Number(values.repeat)) : 1;
   const fixtures = fixturesDir(values.fixtures);
@@ -116,8 +126,46 @@ export async function benchMftma(argv: string[]): Promise<number> {
       );
       rows.push({ mode, seconds, cpuSeconds, timing: r.diagnostics.timing, capacity: r.capacity, radius: r.radius, dimension: r.dimension, centerCorrelation: r.centerCorrelation, K: r.K, workers: r.diagnostics.workers });
     }
-    console.log('reference (same case, this machine kind): 31 s, capacity 0.0396 radius 1.473 dimension 36.18 rho_c 0.0141 K 1');
+    console.log(`reference (same case, this machine kind): ${REFERENCE_README_SECONDS} s, capacity 0.0396 radius 1.473 dimension 36.18 rho_c 0.0141 K 1`);
+    for (const r of rows) {
+      const x = REFERENCE_README_SECONDS / (r.seconds as number);
+      console.log(`  ${String(r.mode).padEnd(8)} ${(r.seconds as number).toFixed(2)} s = reference / ${x.toFixed(1)}  (target: ≤ ${(REFERENCE_README_SECONDS / 30).toFixed(2)} s, 30x) ${x >= 30 ? 'met' : 'not met'}`);
+    }
     summary.readme = rows;
+  }
+
+  if (parts.has('cli')) {
+    // The README case as a file, analysed by a fresh `memgeo mftma` process (default: stable mode).
+    const data = gaussianClouds(100, 50, 5000, 0);
+    const flat = new Float64Array(100 * 50 * 5000);
+    data.forEach((m, i) => flat.set(m.data, i * m.data.length));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'memgeo-bench-mftma-'));
+    const file = path.join(dir, 'readme_case.npy');
+    try {
+      writeNpy(file, { shape: [100, 50, 5000], data: flat, dtype: 'f8' });
+      const bin = path.resolve(__dirname, '..', '..', '..', 'bin', 'memgeo.js');
+      const rows: Record<string, unknown>[] = [];
+      for (const mode of ['stable', 'faithful'] as const) {
+        let best = Infinity;
+        let analysis = NaN;
+        for (let i = 0; i < repeat; i++) {
+          const t = performance.now();
+          const out = spawnSync(process.execPath, [bin, 'mftma', '--input', file, '--mode', mode, '--n-reps', '10'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+          const secs = (performance.now() - t) / 1000;
+          if (out.status !== 0) throw new Error(`memgeo mftma exited ${out.status}: ${out.stderr.slice(0, 500)}`);
+          if (secs < best) {
+            best = secs;
+            analysis = (JSON.parse(out.stdout) as { seconds: number }).seconds;
+          }
+        }
+        const x = REFERENCE_README_SECONDS / best;
+        console.log(`cli ${mode.padEnd(8)} memgeo mftma --input readme_case.npy (200 MB, --n-reps 10): ${best.toFixed(2)} s process (analysis ${analysis.toFixed(2)} s) = reference / ${x.toFixed(1)}  (target: ≤ ${(REFERENCE_README_SECONDS / 20).toFixed(2)} s, 20x) ${x >= 20 ? 'met' : 'not met'}`);
+        rows.push({ mode, processSeconds: best, analysisSeconds: analysis, speedup: x });
+      }
+      summary.cli = rows;
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }
 
   if (parts.has('scaling')) {
@@ -127,17 +175,18 @@ export async function benchMftma(argv: string[]): Promise<number> {
       ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { rows: Row[] }).rows
       : [10, 20, 40, 80].map((P) => ({ vary: 'P', P, M: 20, N: 200, n_t: 100, n_reps: 1, total_s: NaN, K: NaN }));
     if (!fs.existsSync(file)) console.log(`(no ${file}: printing our times only)`);
-    console.log('scaling (faithful mode, seed 0):');
-    console.log('  vary      P    M     N  n_t reps |   ours s  (cpu s)   ref s  speedup | K ours/ref');
+    console.log('scaling (seed 0; speed-up = reference s / ours):');
+    console.log('  vary      P    M     N  n_t reps | faithful s (cpu s)  speedup | stable s (cpu s)  speedup |  ref s | K faithful/stable/ref');
     const out: Record<string, unknown>[] = [];
     for (const row of rows) {
       const data = gaussianClouds(row.P, row.M, row.N, 1);
-      const { seconds, cpuSeconds, result } = await timed(data, { mode: 'faithful', nT: row.n_t, nReps: row.n_reps, seed: 0, concurrency }, repeat);
-      const speedup = row.total_s / seconds;
+      const f = await timed(data, { mode: 'faithful', nT: row.n_t, nReps: row.n_reps, seed: 0, concurrency }, repeat);
+      const st = await timed(data, { mode: 'stable', nT: row.n_t, seed: 0, concurrency }, repeat);
+      const cell = (t: { seconds: number; cpuSeconds: number }) => `${t.seconds.toFixed(3).padStart(10)} ${('(' + t.cpuSeconds.toFixed(3) + ')').padStart(8)} ${(row.total_s / t.seconds).toFixed(1).padStart(7)}x`;
       console.log(
-        `  ${row.vary.padEnd(7)} ${String(row.P).padStart(4)} ${String(row.M).padStart(4)} ${String(row.N).padStart(5)} ${String(row.n_t).padStart(4)} ${String(row.n_reps).padStart(4)} | ${seconds.toFixed(3).padStart(8)} ${('(' + cpuSeconds.toFixed(3) + ')').padStart(8)} ${row.total_s.toFixed(2).padStart(7)} ${speedup.toFixed(1).padStart(7)}x | ${result.K}/${row.K}`,
+        `  ${row.vary.padEnd(7)} ${String(row.P).padStart(4)} ${String(row.M).padStart(4)} ${String(row.N).padStart(5)} ${String(row.n_t).padStart(4)} ${String(row.n_reps).padStart(4)} | ${cell(f)} | ${cell(st)} | ${row.total_s.toFixed(2).padStart(6)} | ${f.result.K}/${st.result.K}/${row.K}`,
       );
-      out.push({ ...row, ours_s: seconds, ours_cpu_s: cpuSeconds, speedup, K_ours: result.K });
+      out.push({ ...row, faithful_s: f.seconds, faithful_cpu_s: f.cpuSeconds, faithful_timing: f.result.diagnostics.timing, stable_s: st.seconds, stable_cpu_s: st.cpuSeconds, stable_timing: st.result.diagnostics.timing, speedup_faithful: row.total_s / f.seconds, speedup_stable: row.total_s / st.seconds, K_faithful: f.result.K, K_stable: st.result.K });
     }
     summary.scaling = out;
   }

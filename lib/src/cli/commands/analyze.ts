@@ -3,7 +3,7 @@ import type { EpochSelection } from '../../experiments/presets';
 import { analyzeRun } from '../../geometry/analyzeRun';
 import { simulatedCapacityPoints } from '../../geometry/simulatedCapacityPoints';
 import { missingMetricsNote, openRun } from '../../train/runDir';
-import { MAX_LIST_LENGTH, parseEpochList, parseLayerList, parseNumber, parseProgress, parseSeed, UsageError, type Command } from '../command';
+import { MAX_LIST_LENGTH, parseEpochList, parseLayerList, parseNumber, parseProgress, parseSeed, parseWorkers, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo analyze RUN [options]
 
@@ -93,7 +93,7 @@ export const command: Command = {
     const simcap = parseNumber(values.simcap, '--simcap', { integer: true, min: 1 });
     const nRep = parseNumber(values['simcap-n-rep'], '--simcap-n-rep', { integer: true, min: 1 });
     const simcapM = parseNumber(values['simcap-m'], '--simcap-m', { integer: true, min: 2 });
-    const concurrency = parseNumber(values.workers, '--workers', { integer: true, min: 1 });
+    const concurrency = parseWorkers(values.workers);
     const epochs = parseEpochSpec(values.epochs);
 
     const run = openRun(positionals[0]);

@@ -2,7 +2,7 @@ import { parseArgs } from 'util';
 import { analyzeRunGradients, formatGradientFindings, GRADIENT_FILES, gradientFindings } from '../../gradients';
 import { resolveProgressMode, type TaskProgressMode } from '../../progress';
 import { openRun } from '../../train';
-import { parseEpochList, parseNumber, parseNumberList, parseSeed, UsageError, type Command } from '../command';
+import { parseEpochList, parseNumber, parseNumberList, parseSeed, parseWorkers, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo gradients RUN [--epochs LIST] [--scaling-epochs LIST] [--ns LIST] [--draws N] [options]
 
@@ -55,7 +55,7 @@ export const command: Command = {
     const draws = parseNumber(values.draws, '--draws', { integer: true, min: 1 }) ?? 5;
     const seed = parseSeed(values.seed, '--seed');
     const batchSize = parseNumber(values['batch-size'], '--batch-size', { integer: true, min: 1 });
-    const concurrency = parseNumber(values.workers, '--workers', { integer: true, min: 1 });
+    const concurrency = parseWorkers(values.workers);
     const progress = values.progress as TaskProgressMode | undefined;
     if (progress !== undefined && !['bar', 'lines', 'compact', 'none', 'auto'].includes(progress)) throw new UsageError(`--progress: unknown mode '${progress}'`);
     const run = openRun(positionals[0]);

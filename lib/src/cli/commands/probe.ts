@@ -1,7 +1,7 @@
 import { parseArgs } from 'util';
 import { probeFindings, probeFindingsMarkdown, probeRun } from '../../probes';
 import { openRun } from '../../train/runDir';
-import { parseLayerList, parseNumber, parseProgress, parseSeed, UsageError, type Command } from '../command';
+import { parseLayerList, parseNumber, parseProgress, parseSeed, parseWorkers, UsageError, type Command } from '../command';
 import { parseEpochSpec } from './analyze';
 
 const usage = `usage: memgeo probe RUN [options]
@@ -82,7 +82,7 @@ export const command: Command = {
       depth: !values['no-depth'],
       out: values.out,
       replace: values.replace,
-      concurrency: parseNumber(values.workers, '--workers', { integer: true, min: 1 }),
+      concurrency: parseWorkers(values.workers),
       progress,
     });
     if (values.json) {

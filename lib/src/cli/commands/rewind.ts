@@ -2,7 +2,7 @@ import { parseArgs } from 'util';
 import type { EpochSelection } from '../../experiments/presets';
 import { missingMetricsNote, openRun } from '../../train';
 import { REWIND_MODES, rewindingFindings, rewindSweep, type RewindMode } from '../../rewind';
-import { MAX_LIST_LENGTH, parseEpochList, parseNumber, UsageError, type Command } from '../command';
+import { MAX_LIST_LENGTH, parseEpochList, parseNumber, parseNumberList, parseWorkers, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo rewind RUN [--mode single|last|first] [--epochs LIST | --epoch-count N] [--out FILE] [--workers N]
 
@@ -47,7 +47,7 @@ export const command: Command = {
     if (values.epochs === 'all') epochs = 'all';
     else if (values.epochs !== undefined) epochs = parseEpochList(values.epochs, '--epochs');
     else if (values['epoch-count'] !== undefined) epochs = { count: parseNumber(values['epoch-count'], '--epoch-count', { integer: true, min: 2, max: MAX_LIST_LENGTH })! };
-    const workers = parseNumber(values.workers, '--workers', { integer: true, min: 1 });
+    const workers = parseWorkers(values.workers);
     const run = openRun(positionals[0]);
     const result = await rewindSweep(run, { modes: modes as RewindMode[], epochs, out: values.out, concurrency: workers, progress: values.quiet ? 'none' : undefined });
     console.log(`${result.file}: ${result.rows.length} rows (${result.measured} measured now, ${result.evaluations} models evaluated, ${result.seconds.toFixed(1)} s); layers ${result.layerNames.join(', ')}; epochs ${result.epochs.join(', ')}; final epoch ${result.baseEpoch}`);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { InputError } from '../../errors';
 import { resolveRunConfig, train, type ProgressMode, type RunConfig } from '../../train';
-import { parseEpochList, parseNumber, parseSeed, UsageError, type Command } from '../command';
+import { parseEpochList, parseNumber, parseNumberList, parseSeed, parseWorkers, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo train [--config FILE] [options] [--out DIR]
 
@@ -32,6 +32,9 @@ Settings come from the defaults, then --config FILE (JSON, fields of RunConfig),
   --data-seed S          training/test subsets and label noise (default: --seed)
   --checkpoints LIST     epochs to checkpoint besides 0 and the last, e.g. 1-10,20,30 (default all)
   --out DIR              run directory (default runs/<dataset>-<model>-<noise>-seed<S>)
+  --workers N            threads that train the run together (data parallel; default MEMGEO_WORKERS,
+                         else the cores, as many as get enough work per shard); recorded in
+                         config.json: a resume uses the stored count, another one is refused
   --fallback             if the newest checkpoint is corrupt, resume from the previous good one
   --progress MODE        bar | lines | compact | none (default: bar on a terminal, else lines)
   --print-config         print the resolved configuration as JSON and exit
@@ -70,6 +73,7 @@ export const command: Command = {
         checkpoints: { type: 'string' },
         out: { type: 'string' },
         fallback: { type: 'boolean' },
+        workers: { type: 'string' },
         progress: { type: 'string' },
         'print-config': { type: 'boolean' },
       },
@@ -80,16 +84,17 @@ export const command: Command = {
       console.log(JSON.stringify(config, null, 2));
       return 0;
     }
+    const workers = parseWorkers(values.workers as string | undefined);
     const progress = (values.progress ?? 'auto') as ProgressMode;
     if (!['auto', 'bar', 'lines', 'compact', 'none'].includes(progress)) throw new UsageError(`--progress: must be bar, lines, compact or none, got '${progress}'`);
     const out = values.out ?? defaultOut(config);
-    const result = await train(config, { out, progress, fallback: !!values.fallback });
+    const result = await train(config, { out, progress, fallback: !!values.fallback, workers });
     const acc = (s: string) => result.final.find((m) => m.split === s)?.accuracy;
     const f = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(4));
     console.log(
       `${result.epochsTrained === 0 ? 'already complete' : `trained ${result.epochsTrained} epoch(s)${result.resumedFrom !== null ? ` (resumed from epoch ${result.resumedFrom})` : ''}`}: ${out}\n` +
         `epoch ${config.epochs}: train unpermuted ${f(acc('train_unpermuted'))}, permuted ${f(acc('train_permuted'))}, restored ${f(acc('train_restored'))}, test ${f(acc('test'))}` +
-        (result.epochsTrained > 0 ? `; ${(result.trainSeconds / result.epochsTrained).toFixed(1)} s/epoch training, ${result.wallSeconds.toFixed(0)} s in all, on ${result.backend}` : ''),
+        (result.epochsTrained > 0 ? `; ${(result.trainSeconds / result.epochsTrained).toFixed(1)} s/epoch training, ${result.wallSeconds.toFixed(0)} s in all, on ${result.backend}, ${result.workers} worker(s)` : ''),
     );
     return 0;
   },
