@@ -21,5 +21,7 @@ export * from './notebook';
 export * from './plots';
 export * from './report';
 export * from './geometry';
+export * from './probes';
+export * from './contrast';
 export * from './doubleDescent';
 export * from './experiments';

@@ -16,7 +16,7 @@ function content(file: string): string[] {
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const cli = path.join(repo, 'lib', 'bin', 'memgeo.js');
-const TABLES = ['metrics.csv', 'geometry.csv', 'simcap.csv', 'rewinding.csv', 'double_descent.csv', 'gradients.csv', 'gradient_scaling.csv'];
+const TABLES = ['metrics.csv', 'geometry.csv', 'simcap.csv', 'rewinding.csv', 'double_descent.csv', 'gradients.csv', 'gradient_scaling.csv', 'probes.csv', 'prediction_depth.csv'];
 
 function reproduce(out: string): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [cli, 'reproduce', '--preset', 'smoke', '--out', out, '--progress', 'none'], { encoding: 'utf8', env: { ...process.env, MEMGEO_QUIET: '1' } });
@@ -34,7 +34,7 @@ test('reproduce --preset smoke writes every table, the figures and the report', 
     assert.ok(text.length > 1, `${t} has rows`);
   }
   const report = fs.readFileSync(path.join(full, 'report.md'), 'utf8');
-  for (const title of ['Training with permuted labels', 'Geometry across layers and epochs', 'Rewinding the final layers', 'Double descent across model width', 'Gradient contributions of permuted examples']) {
+  for (const title of ['Training with permuted labels', 'Geometry across layers and epochs', 'Rewinding the final layers', 'Double descent across model width', 'Gradient contributions of permuted examples', 'Per-layer probes and prediction depth']) {
     assert.ok(report.includes(`## ${title}`), `report.md has the section '${title}'`);
   }
   assert.match(report, /\*\*(held|did not hold|undecided)\*\*/);
@@ -42,7 +42,7 @@ test('reproduce --preset smoke writes every table, the figures and the report', 
   assert.ok(fs.existsSync(path.join(full, 'figures', 'plotly.js')));
   assert.ok(fs.readdirSync(path.join(full, 'figures')).filter((f) => f.endsWith('.html')).length >= 10);
   const steps = fs.readFileSync(path.join(full, 'timings.csv'), 'utf8');
-  for (const s of ['train', 'geometry', 'rewinding', 'double_descent', 'gradients', 'report']) assert.match(steps, new RegExp(`^${s},`, 'm'));
+  for (const s of ['train', 'geometry', 'rewinding', 'double_descent', 'gradients', 'probes', 'report']) assert.match(steps, new RegExp(`^${s},`, 'm'));
   // A second call has nothing left to do.
   const again = reproduce(full);
   assert.equal(again.status, 0, again.stderr);

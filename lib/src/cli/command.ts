@@ -97,6 +97,20 @@ export function parseNumber(value: string | undefined, flag: string, opts: { int
   return v;
 }
 
+/** `--progress MODE` (bar, lines, compact, none; auto when absent). */
+export function parseProgress(value: string | undefined): 'auto' | 'bar' | 'lines' | 'compact' | 'none' | undefined {
+  if (value !== undefined && !['auto', 'bar', 'lines', 'compact', 'none'].includes(value)) throw new UsageError(`--progress: expected bar, lines, compact or none, got '${value}'`);
+  return value as 'auto' | 'bar' | 'lines' | 'compact' | 'none' | undefined;
+}
+
+/** `--layers a,b,c`: the analysis points named, or undefined when absent; an empty list is an error. */
+export function parseLayerList(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const layers = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (layers.length === 0) throw new UsageError('--layers: empty list');
+  return layers;
+}
+
 /** A `--workers` value: a whole number ≥ 1, capped at the cores available with a message (parseWorkerCount). */
 export function parseWorkers(value: string | undefined, flag = '--workers'): number | undefined {
   return value === undefined ? undefined : parseWorkerCount(value, flag);

@@ -5,3 +5,4 @@ export { Experiment, openExperiment, reproduce, defaultResultsDir, requirePreset
 export type { ExperimentOptions } from './experiment';
 export { STEPS, STEP_ORDER } from './steps';
 export type { Step, StepName } from './steps';
+export { architectureReadings } from './reportSections';

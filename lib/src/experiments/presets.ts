@@ -68,6 +68,34 @@ export interface Preset {
     /** Scaling check: n values (log-spaced), draws per n, and the epochs where it is measured. */
     scaling: { ns: number[]; draws: number; epochs: EpochSelection };
   };
+  /**
+   * Per-layer kNN and linear probes and prediction depth (Baldock et al. 2021; Maini et al. 2023) on
+   * the geometry's examples: P, the seed and the projection come from `geometry.analysis`, and so does
+   * M unless given here (a smaller M bounds the Gram matrices of large presets).
+   */
+  probes: {
+    epochs: EpochSelection;
+    /** Analysis points (default: the geometry's, else all of the model's). */
+    layers?: string[];
+    /** Neighbours of the kNN probe (default 30). */
+    k?: number;
+    metric?: 'cosine' | 'euclidean';
+    M?: number;
+    /** Held-out examples per class (default M, capped by what the smallest class has left). */
+    heldOut?: number;
+  };
+  /**
+   * The architecture contrast: an MLP of about the main model's parameter count trained on the same
+   * data (the main run's config with the model replaced), with its own geometry, rewinding and probes
+   * at these settings (docs/small-scale.md: a convnet and an MLP put memorization at opposite ends).
+   * null: not run.
+   */
+  mlpContrast: {
+    model: { family: 'mlp'; depth: number; width: number };
+    geometry: { epochs: EpochSelection; analysis: AnalysisSettings };
+    rewinding: { epochs: EpochSelection; modes: ('single' | 'last' | 'first')[] };
+    probes: { epochs: EpochSelection; k?: number };
+  } | null;
 }
 
 const ANALYSIS_DEFAULT: AnalysisSettings = { P: 10, M: 50, nT: 200, seeds: 3, projectionDim: 5000, mode: 'stable', kappa: 0 };
@@ -87,6 +115,9 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
       analysis: { ...ANALYSIS_DEFAULT, M: 10, nT: 50, seeds: 1 },
     },
     gradients: { epochs: 'all', scaling: { ns: [4, 16, 64], draws: 2, epochs: [0, 1] } },
+    probes: { epochs: 'all', k: 30 },
+    // 55 050 parameters against the smoke CNN's 52 978.
+    mlpContrast: { model: { family: 'mlp', depth: 2, width: 64 }, geometry: { epochs: { count: 2 }, analysis: { ...ANALYSIS_DEFAULT, M: 10, nT: 50, seeds: 1 } }, rewinding: { epochs: 'all', modes: ['single', 'last', 'first'] }, probes: { epochs: 'all', k: 30 } },
   },
   'cifar-smoke': {
     name: 'cifar-smoke',
@@ -102,6 +133,8 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
       analysis: { ...ANALYSIS_DEFAULT, M: 3, nT: 30, seeds: 1 },
     },
     gradients: { epochs: 'all', scaling: { ns: [4, 16], draws: 2, epochs: [0, 2] } },
+    probes: { epochs: 'all', k: 30 },
+    mlpContrast: null,
   },
   default: {
     name: 'default',
@@ -124,6 +157,10 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
     },
     // Every checkpoint (the ratio oscillates epoch to epoch); scaling at initialization, the first epochs and a few later ones. ~75 s of CPU (environment.md).
     gradients: { epochs: 'all', scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 10, 20, 40] } },
+    // The geometry's epochs and examples (P = 10, M = 50): probe accuracy and capacity read the same points.
+    probes: { epochs: { count: 6 }, k: 30 },
+    // 784-160x4-10: 204 490 parameters against the CNN's 210 330; the main run's settings otherwise.
+    mlpContrast: { model: { family: 'mlp', depth: 4, width: 160 }, geometry: { epochs: { count: 6 }, analysis: ANALYSIS_DEFAULT }, rewinding: { epochs: { count: 12 }, modes: ['single', 'last', 'first'] }, probes: { epochs: { count: 6 }, k: 30 } },
   },
   // The paper's architecture family on natural images at a scale two cores finish in about an hour.
   // Width 1/8 because an epoch of VGG-16 at 1/4 (5000 images trained, 7000 evaluated) costs about 2.5x as
@@ -149,6 +186,9 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
     },
     // A backward pass over the 5000 images per checkpoint costs about an epoch of training: about 12 checkpoints.
     gradients: { epochs: { count: 12 }, scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 20, 60] } },
+    // The probes at the geometry's epochs; not yet timed on VGG-16 (environment.md, "The cifar preset"). The MLP contrast stays on MNIST.
+    probes: { epochs: { count: 6 }, k: 30 },
+    mlpContrast: null,
   },
   // The cifar design on the paper's dataset (P = 100 classes; the user's official binary files). 10000
   // images = 100 per class with ε = 0.5 leave about 45 permuted examples per trained label, the smallest
@@ -167,6 +207,8 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
       analysis: { ...ANALYSIS_DEFAULT, P: 100, M: 15 },
     },
     gradients: { epochs: { count: 12 }, scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 20, 60] } },
+    probes: { epochs: { count: 6 }, k: 30, M: 20 },
+    mlpContrast: null,
   },
   paper: {
     name: 'paper',
@@ -181,6 +223,9 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
       analysis: { ...ANALYSIS_DEFAULT, P: 100 },
     },
     gradients: { epochs: [0, 1, 2, 3, 5, 10, 15, 20, 30, 40, 50, 75, 100, 125, 150, 175, 200], scaling: { ns: [8, 16, 32, 64, 128, 256, 512, 1024], draws: 5, epochs: [0, 1, 2, 5, 20, 200] } },
+    // M = 20: P·M = 2000 examples per type keeps the Gram matrices (and the kNN support set of 4000) bounded.
+    probes: { epochs: { count: 12 }, k: 30, M: 20 },
+    mlpContrast: null,
   },
 };
 

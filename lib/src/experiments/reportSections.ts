@@ -1,9 +1,13 @@
 import type { Row } from '../tables/csv';
-import { doubleDescentErrors, doubleDescentGeometryPanels, fig1bSimulatedCapacity, geometryByLayer, geometryChange, geometryHeatmap, gradientContributionRatio, gradientCosine, gradientScaling, rewindCurves, rewindHeatmap, testPeak, trainingCurves } from '../plots';
+import { doubleDescentErrors, doubleDescentGeometryPanels, fig1bSimulatedCapacity, geometryByLayer, geometryChange, geometryHeatmap, gradientContributionRatio, gradientCosine, gradientScaling, predictionDepthDistribution, probeAccuracyByLayer, rewindCurves, rewindHeatmap, testPeak, trainingCurves } from '../plots';
 import { gradientFindings } from '../gradients';
 import { geometryFindings, simcapSummary } from '../geometry';
 import { doubleDescentFindings } from '../doubleDescent';
 import { rewindingFindings } from '../rewind';
+import { probeFindings } from '../probes';
+import { architectureContrast, architectureContrastRows, type ArchitectureReading } from '../contrast';
+import { createModel } from '../models';
+import { initBackend } from '../backend';
 import type { ReportSection } from '../report';
 import type { Experiment } from './experiment';
 
@@ -203,5 +207,118 @@ export function doubleDescentSection(exp: Experiment): ReportSection | null {
     numbers: { columns: ['noise', 'width', 'parameters', 'train error', 'train error (noisy examples)', 'test error', 'mark'], rows: tableRows },
     checks,
     notes,
+  };
+}
+
+/** Per-layer probes and prediction depth: a second reading of where memorization lives (Baldock et al. 2021; Maini et al. 2023). */
+export function probesSection(exp: Experiment): ReportSection | null {
+  const probes = exp.table('probes');
+  const depth = exp.table('prediction_depth');
+  const metrics = metricsOf(exp);
+  if (probes.length === 0 || metrics.length === 0) return null;
+  const P = exp.preset.geometry.analysis.P;
+  const f = probeFindings(probes, depth, metrics, { P });
+  const epochs = [...new Set([Math.min(...probes.map((r) => Number(r.epoch))), f.peakEpoch, f.lastEpoch])].sort((a, b) => a - b);
+  const layerNames: Record<number, string> = {};
+  for (const r of probes) layerNames[Number(r.layer_index)] = String(r.layer);
+  const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+  const at = (layer: string, probe: string, manifold: string) => f.table.find((t) => t.layer === layer && t.probe === probe && t.manifold === manifold)!;
+  return {
+    id: 'probes',
+    title: 'Per-layer probes and prediction depth',
+    paperClaim:
+      'Not a claim of the paper: a second lens on its question. A kNN classifier (k = 30) and a linear probe on each layer\'s activations ask how well that layer separates the examples by their labels; on the permuted examples with the labels they were trained on, that is a memorization probe, and with their true labels (restored) it asks whether the layer still represents what they show. Prediction depth is the earliest layer from which every later kNN prediction agrees with the network (Baldock et al. 2021), who found mislabelled examples deep. If memorization lives in the final layers, as the paper argues, the permuted labels become readable there late in training; Maini et al. (2023) argue from such per-layer measurements that it is not confined to them.',
+    figures: [
+      { name: 'probes-knn', caption: `kNN probe accuracy (k = ${exp.preset.probes.k ?? 30}; the P·M geometry examples vote for held-out examples of the same group) against layer at epochs ${epochs.join(', ')} (test peak: epoch ${f.peakEpoch}); dashed: chance.`, figure: probeAccuracyByLayer(probes, { probe: 'knn', epochs, P }) },
+      { name: 'probes-linear', caption: 'Linear probe (multinomial logistic regression on the frozen activations) accuracy on the held-out examples against layer.', figure: probeAccuracyByLayer(probes, { probe: 'linear', epochs, P }) },
+      ...(depth.length ? [{ name: 'prediction-depth', caption: 'Prediction depth of the unpermuted and permuted examples (share of each group per depth; the last bin: the last probed layer disagrees with the network).', figure: predictionDepthDistribution(depth, { epochs, layers: layerNames }) }] : []),
+    ],
+    numbers: {
+      columns: ['layer', `kNN unpermuted @${f.peakEpoch} → @${f.lastEpoch}`, 'kNN permuted', 'kNN restored', 'linear permuted', 'linear restored'],
+      rows: f.layers.map((l) => [l, ...([['knn', 'unpermuted'], ['knn', 'permuted'], ['knn', 'restored'], ['linear', 'permuted'], ['linear', 'restored']] as const).map(([p, m]) => `${f3(at(l, p, m).peak)} → ${f3(at(l, p, m).last)}`)]),
+    },
+    checks: f.claims.map((c) => ({ claim: c.text, held: c.held, evidence: c.evidence })),
+    notes: [
+      `Chance is 1/P = ${f.chance.toFixed(2)}. "First" hidden layers: ${f.firstLayers.join(', ')}; "last": ${f.lastLayers.join(', ')}. Thresholds fixed in advance (PROBE_THRESHOLDS): near chance ≤ chance + ${f.thresholds.nearChance}, rises ≥ ${f.thresholds.rise}, falls ≥ ${f.thresholds.fall}, stays high: falls ≤ ${f.thresholds.stayHigh}, deeper: ≥ ${f.thresholds.depthGap} analysis point.`,
+      'The probes read the geometry\'s examples (the same P classes × M examples per type), so a layer\'s capacity and its probe accuracy describe the same points. Held-out examples are other training examples of the same group, not test images.',
+      ...(f.depth.length ? [`Mean prediction depth by epoch: ${[...new Set(f.depth.map((d) => d.epoch))].map((e) => `${e}: unpermuted ${f.depth.find((d) => d.epoch === e && d.group === 'unpermuted')?.mean.toFixed(2)}, permuted ${f.depth.find((d) => d.epoch === e && d.group === 'permuted')?.mean.toFixed(2)}`).join('; ')} (layer indices).`] : []),
+      ...f.notes,
+    ],
+  };
+}
+
+/** Trainable parameters of a model spec on the run's input (for the contrast table). */
+function paramCount(spec: Parameters<typeof createModel>[0], exp: Experiment): number {
+  const run = exp.run();
+  const m = run.loadModelAt(run.epochs[0]);
+  const shape = m.inputShape;
+  m.dispose();
+  const model = createModel(spec, shape, run.noisy.numClasses, 0);
+  const n = model.numTrainable;
+  model.dispose();
+  return n;
+}
+
+/**
+ * The architecture contrast of an experiment: the readings of the main run and of the `mlp_contrast`
+ * step's MLP (`architectureContrast`), or null before that step has run. Used by the report and notebook 06.
+ */
+export async function architectureReadings(exp: Experiment): Promise<ArchitectureReading[] | null> {
+  await initBackend(); // the parameter counts build the models
+  return readingsOf(exp);
+}
+
+function readingsOf(exp: Experiment): ArchitectureReading[] | null {
+  const c = exp.preset.mlpContrast;
+  const mlpMetrics = exp.table('mlp_metrics');
+  if (!c || mlpMetrics.length === 0) return null;
+  const main = exp.run().config.model;
+  return architectureContrast(
+    [
+      { name: `${main.family} (main run)`, params: paramCount(main, exp), metrics: metricsOf(exp), geometry: exp.table('geometry'), rewinding: exp.table('rewinding'), probes: exp.table('probes'), depth: exp.table('prediction_depth') },
+      { name: `mlp ${c.model.depth}×${c.model.width}`, params: paramCount(c.model, exp), metrics: mlpMetrics, geometry: exp.table('mlp_geometry'), rewinding: exp.table('mlp_rewinding'), probes: exp.table('mlp_probes'), depth: exp.table('mlp_prediction_depth') },
+    ],
+    { P: exp.preset.geometry.analysis.P },
+  );
+}
+
+/** The architecture contrast: the same measures of memorization for the main CNN and an MLP on the same data. */
+export function architectureSection(exp: Experiment): ReportSection | null {
+  const readings = readingsOf(exp); // the report step has initialized the backend
+  if (!readings) return null;
+  const P = exp.preset.geometry.analysis.P;
+  const mlpMetrics = exp.table('mlp_metrics');
+  const [main, mlp] = readings;
+  const mlpRewinding = exp.table('mlp_rewinding');
+  const mlpRf = mlpRewinding.length ? rewindingFindings(mlpRewinding, mlpMetrics) : null;
+  const mlpGeometry = exp.table('mlp_geometry');
+  const mlpProbes = exp.table('mlp_probes');
+  const figures: ReportSection['figures'] = [{ name: 'mlp-training-curves', caption: 'The MLP: accuracy by epoch of the four groups.', figure: trainingCurves(mlpMetrics) }];
+  if (mlpGeometry.length) {
+    const gf = geometryFindings(mlpGeometry, mlpMetrics);
+    figures.push({ name: 'mlp-geometry-capacity', caption: `The MLP: manifold capacity against layer at epochs ${gf.keyEpochs.join(', ')}.`, figure: geometryByLayer(mlpGeometry, 'capacity', { epochs: gf.keyEpochs }) });
+  }
+  if (mlpRf) figures.push({ name: 'mlp-rewinding-curves', caption: `The MLP: rewinding the last L or the first L layers to epoch ${mlpRf.targetEpoch}.`, figure: rewindCurves(mlpRewinding, mlpRf.targetEpoch, { finalTestAccuracy: mlpRf.finalTestAccuracy, peakTestAccuracy: mlpRf.peakTestAccuracy }) });
+  if (mlpProbes.length) {
+    const pf = probeFindings(mlpProbes, exp.table('mlp_prediction_depth'), mlpMetrics, { P });
+    figures.push({ name: 'mlp-probes-knn', caption: 'The MLP: kNN probe accuracy against layer.', figure: probeAccuracyByLayer(mlpProbes, { probe: 'knn', epochs: [...new Set([Math.min(...mlpProbes.map((r) => Number(r.epoch))), pf.peakEpoch, pf.lastEpoch])].sort((a, b) => a - b), P }) });
+  }
+  const pct0 = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : 'n/a');
+  return {
+    id: 'architecture-contrast',
+    title: 'Architecture contrast: where a convnet and an MLP memorize',
+    paperClaim:
+      'Not a claim of the paper, which studies convnets (VGG-16, ResNet-18). A small PyTorch check on this machine kind (docs/small-scale.md) found the paper\'s picture with a small convnet but the opposite with an MLP: rewinding the first layer restored most of the test accuracy and the last layers nothing, closer to Maini et al. (2023). Here both architectures, of about the same parameter count, are trained on the same data with the same settings and read by every measure of this report.',
+    figures,
+    numbers: { columns: ['', ...readings.map((r) => r.name)], rows: architectureContrastRows(readings) },
+    checks: [
+      { claim: `${main.name}: rewinding the last layers recovers more of the test-accuracy drop than rewinding the first layer`, held: Number.isFinite(main.recoveredLast) && Number.isFinite(main.recoveredFirst) ? main.recoveredLast > main.recoveredFirst : null, evidence: `last ${main.lastL} layers ${pct0(main.recoveredLast)}, first layer ${pct0(main.recoveredFirst)}` },
+      { claim: `${mlp.name}: rewinding the first layer recovers more of the drop than rewinding the last layers (the small-scale check's MLP result)`, held: Number.isFinite(mlp.recoveredLast) && Number.isFinite(mlp.recoveredFirst) ? mlp.recoveredFirst > mlp.recoveredLast : null, evidence: `last ${mlp.lastL} layers ${pct0(mlp.recoveredLast)}, first layer ${pct0(mlp.recoveredFirst)}` },
+      { claim: 'the measures of the two architectures point to different ends of the network', held: [main.where, mlp.where].every((w) => w === 'last layers' || w === 'first layers') ? main.where !== mlp.where : null, evidence: `${main.name}: ${main.where}; ${mlp.name}: ${mlp.where}` },
+    ],
+    notes: [
+      'Each measure "points to the last layers" when its change in the last hidden layer exceeds that in the first hidden layer (capacity: |ratio − 1| from the test peak to the last epoch; kNN: rise of the permuted-label accuracy, fall of the restored accuracy; rewinding: share of the drop recovered by the last L layers against the first layer), and to the first layers when the reverse; "mixed" when the measures disagree.',
+      'The MLP uses the main run\'s data, label noise, optimizer, schedule and epochs; only the model differs.',
+    ],
   };
 }

@@ -128,7 +128,7 @@ async function activationsFor(input: GeometryCellInput): Promise<ActivationMatri
 const ACTIVATION_BUDGET_FLOATS = 2 ** 27;
 
 /** Features of each analysis point (one image through the model). */
-function layerWidths(model: Model, layers: string[]): Map<string, number> {
+export function layerWidths(model: Model, layers: string[]): Map<string, number> {
   const [h, w, c] = model.inputShape;
   const x = tf.zeros([1, h, w, c]) as tf.Tensor4D;
   const out = model.forwardPoints(x, layers);

@@ -11,3 +11,4 @@ export type { RewindMeasure } from './fig4Rewind';
 export { doubleDescentErrors, doubleDescentGeometry, doubleDescentGeometryPanels } from './fig5DoubleDescent';
 export { gradientContributionRatio, gradientCosine, gradientScaling } from './fig6Gradients';
 export { unique, where, col, sortBy } from './tidy';
+export { probeAccuracyByLayer, predictionDepthDistribution, capacityAgainstProbe } from './probes';

@@ -3,8 +3,7 @@ import type { EpochSelection } from '../../experiments/presets';
 import { analyzeRun } from '../../geometry/analyzeRun';
 import { simulatedCapacityPoints } from '../../geometry/simulatedCapacityPoints';
 import { missingMetricsNote, openRun } from '../../train/runDir';
-import type { TaskProgressMode } from '../../progress/taskProgress';
-import { MAX_LIST_LENGTH, parseEpochList, parseNumber, parseNumberList, parseSeed, parseWorkers, UsageError, type Command } from '../command';
+import { MAX_LIST_LENGTH, parseEpochList, parseLayerList, parseNumber, parseProgress, parseSeed, parseWorkers, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo analyze RUN [options]
 
@@ -79,10 +78,8 @@ export const command: Command = {
     if (positionals.length !== 1) throw new UsageError(`expected one run directory, got ${positionals.length}\n\n${usage}`);
     const mode = values.mode;
     if (mode !== undefined && mode !== 'stable' && mode !== 'faithful') throw new UsageError(`--mode: expected stable or faithful, got '${mode}'`);
-    const progress = values.progress as TaskProgressMode | undefined;
-    if (progress !== undefined && !['auto', 'bar', 'lines', 'compact', 'none'].includes(progress)) throw new UsageError(`--progress: expected bar, lines, compact or none, got '${progress}'`);
-    const layers = values.layers?.split(',').map((s) => s.trim()).filter(Boolean);
-    if (layers && layers.length === 0) throw new UsageError('--layers: empty list');
+    const progress = parseProgress(values.progress);
+    const layers = parseLayerList(values.layers);
     const settings = {
       P: parseNumber(values.P, '--P', { integer: true, min: 2 }),
       M: parseNumber(values.M, '--M', { integer: true, min: 2 }),

@@ -1,14 +1,17 @@
 import type { Experiment } from '../experiment';
 import type { Preset } from '../presets';
+import { MLP_TABLES } from './mlpContrast';
 import { trainStep } from './train';
 import { geometryStep } from './geometry';
 import { rewindingStep } from './rewinding';
 import { doubleDescentStep } from './doubleDescent';
 import { gradientsStep } from './gradients';
+import { probesStep } from './probes';
+import { mlpContrastStep } from './mlpContrast';
 import { reportStep } from './report';
 
 /** The steps of a reproduction, in the order `reproduce` runs them. */
-export const STEP_ORDER = ['train', 'geometry', 'rewinding', 'double_descent', 'gradients', 'report'] as const;
+export const STEP_ORDER = ['train', 'geometry', 'rewinding', 'double_descent', 'gradients', 'probes', 'mlp_contrast', 'report'] as const;
 export type StepName = (typeof STEP_ORDER)[number];
 
 export interface Step {
@@ -30,6 +33,8 @@ const STEP_DEFS: Record<StepName, Step> = {
   rewinding: rewindingStep,
   double_descent: doubleDescentStep,
   gradients: gradientsStep,
+  probes: probesStep,
+  mlp_contrast: mlpContrastStep,
   report: reportStep,
 };
 
@@ -50,6 +55,8 @@ const STEP_FILES: Record<StepName, StepFiles> = {
   rewinding: { section: 'rewinding', outputs: ['rewinding.csv', 'rewinding.meta.json'] },
   double_descent: { section: 'doubleDescent', outputs: ['double_descent.csv', 'double_descent_summary.json', 'double-descent'], keep: { keys: ['widths'], outputs: ['double-descent'] } },
   gradients: { section: 'gradients', outputs: ['gradients.csv', 'gradient_scaling.csv', 'gradient_slopes.csv', 'gradients_findings.md'] },
+  probes: { section: 'probes', outputs: ['probes.csv', 'prediction_depth.csv', 'probes.meta.json', 'probes_findings.md'] },
+  mlp_contrast: { section: 'mlpContrast', outputs: ['mlp', ...MLP_TABLES.map((t) => `mlp_${t}`)] },
   report: { section: null, outputs: ['report.md', 'report.html', 'figures'] },
 };
 

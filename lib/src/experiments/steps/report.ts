@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { getBackendName, initBackend } from '../../backend';
 import { writeReport, type ReportSection } from '../../report';
-import { doubleDescentSection, geometrySection, gradientsSection, rewindingSection, trainingSection } from '../reportSections';
+import { doubleDescentSection, geometrySection, architectureSection, gradientsSection, probesSection, rewindingSection, trainingSection } from '../reportSections';
 import { reportSetting } from '../reportSetting';
 import type { Step } from './index';
 
@@ -12,10 +12,10 @@ const MEMGEO_VERSION = (require('../../../package.json') as { version: string })
 export const reportStep: Step = {
   name: 'report',
   title: 'figures and report',
-  needs: ['train', 'geometry', 'rewinding', 'double_descent', 'gradients'],
+  needs: ['train', 'geometry', 'rewinding', 'double_descent', 'gradients', 'probes', 'mlp_contrast'],
   async run(exp) {
     await initBackend();
-    const sections = [trainingSection(exp), geometrySection(exp), rewindingSection(exp), doubleDescentSection(exp), gradientsSection(exp)].filter((s): s is ReportSection => s !== null);
+    const sections = [trainingSection(exp), geometrySection(exp), rewindingSection(exp), doubleDescentSection(exp), gradientsSection(exp), probesSection(exp), architectureSection(exp)].filter((s): s is ReportSection => s !== null);
     const config = JSON.parse(fs.readFileSync(exp.file('run/config.json'), 'utf8')) as { run?: { backend?: string } };
     const timings = exp.table('timings').map((t) => ({ step: String(t.step), seconds: Number(t.seconds) }));
     const written = await writeReport(
