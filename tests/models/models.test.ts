@@ -67,7 +67,7 @@ test('bad specs get errors that name the field', () => {
   const cases: [unknown, RegExp][] = [
     [{ family: 'alexnet' }, /model\.family: unknown model 'alexnet'.*mlp, cnn, vgg, resnet18/],
     [{ family: 'vgg', depth: 12 }, /model\.depth: must be one of 11, 13, 16/],
-    [{ family: 'mlp', width: 2.5 }, /model\.width: must be a positive integer/],
+    [{ family: 'mlp', width: 2.5 }, /model\.width: must be an integer number of units in 1\.\.16384/],
     [{ family: 'cnn', width: 0 }, /model\.width/],
     [{ family: 'resnet18', width: 3, depth: 18 }, /model\.depth: not a field of model 'resnet18'/],
   ];
