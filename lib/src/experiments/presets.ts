@@ -1,4 +1,5 @@
 import { InputError } from '../errors';
+import type { GradientReference } from '../gradients/parts';
 import type { RunConfigInput } from '../train';
 
 /** Epochs to analyse: every checkpoint, an explicit list, or about `count` epochs spread over the run
@@ -65,6 +66,8 @@ export interface Preset {
     epochs: EpochSelection;
     /** Scaling check: n values (log-spaced), draws per n, and the epochs where it is measured. */
     scaling: { ns: number[]; draws: number; epochs: EpochSelection };
+    /** ū of the split into label-independent and label-dependent parts (`GradientReference`; lib/src/gradients/parts.ts says why uniform). */
+    reference: GradientReference;
   };
 }
 
@@ -84,7 +87,7 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
       noiseKinds: ['permute'],
       analysis: { ...ANALYSIS_DEFAULT, M: 10, nT: 50, seeds: 1 },
     },
-    gradients: { epochs: 'all', scaling: { ns: [4, 16, 64], draws: 2, epochs: [0, 1] } },
+    gradients: { epochs: 'all', scaling: { ns: [4, 16, 64], draws: 2, epochs: [0, 1] }, reference: 'uniform' },
   },
   default: {
     name: 'default',
@@ -106,7 +109,7 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
       analysis: { ...ANALYSIS_DEFAULT, M: 15 },
     },
     // Every checkpoint (the ratio oscillates epoch to epoch); scaling at initialization, the first epochs and a few later ones. ~75 s of CPU (issue 9 report).
-    gradients: { epochs: 'all', scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 10, 20, 40] } },
+    gradients: { epochs: 'all', scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 10, 20, 40] }, reference: 'uniform' },
   },
   paper: {
     name: 'paper',
@@ -120,7 +123,7 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
       noiseKinds: ['permute', 'symmetric'],
       analysis: { ...ANALYSIS_DEFAULT, P: 100 },
     },
-    gradients: { epochs: [0, 1, 2, 3, 5, 10, 15, 20, 30, 40, 50, 75, 100, 125, 150, 175, 200], scaling: { ns: [8, 16, 32, 64, 128, 256, 512, 1024], draws: 5, epochs: [0, 1, 2, 5, 20, 200] } },
+    gradients: { epochs: [0, 1, 2, 3, 5, 10, 15, 20, 30, 40, 50, 75, 100, 125, 150, 175, 200], scaling: { ns: [8, 16, 32, 64, 128, 256, 512, 1024], draws: 5, epochs: [0, 1, 2, 5, 20, 200] }, reference: 'uniform' },
   },
 };
 
