@@ -102,9 +102,9 @@ for (const family of ['cnn', 'resnet18'] as const) {
     });
     // The table: contribution = (n_G/n)·gradient, the full row is the direct gradient, cosines as defined.
     const rows = gradientRows(result, 3);
-    assert.equal(rows.length, result.layers.length * 4);
+    assert.equal(rows.length, result.layers.length * 4 * 3);
     result.layers.forEach((l, k) => {
-      const mine = rows.filter((r) => r.layer === l.layer);
+      const mine = rows.filter((r) => r.layer === l.layer && r.part === 'total');
       const by = (g: string) => mine.find((r) => r.group === g)!;
       for (const g of groups) {
         const r = by(g.group);
