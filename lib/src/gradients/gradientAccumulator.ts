@@ -41,10 +41,10 @@ export function layerSlices(model: Model): LayerSlice[] {
  * The sum over a set S of per-example gradients equals |S| × the gradient of the mean loss over S,
  * which is what one backward pass of the summed loss gives, so no per-example passes are needed. By
  * linearity the same holds for the parts: the label-dependent sum is the parameter gradient of
- * Σ_i (ū − y_i)·z_i, a second backward pass from the logits with a constant cotangent, and the
- * label-independent sum is the total minus it. Taking the total from the loss (as without a split) and
- * subtracting keeps the total exact where it is small (fitted examples, p_i ≈ y_i, where the two parts
- * nearly cancel) and costs one backward pass more, not two.
+ * Σ_i (ū − y_i)·z_i, a second backward pass from the logits of the same forward pass with a constant
+ * cotangent, and the label-independent sum is the total minus it. Taking the total from the loss (as
+ * without a split) and subtracting keeps the total exact where it is small (fitted examples,
+ * p_i ≈ y_i, where the two parts nearly cancel) and costs one backward pass more, not two.
  * Accumulators are backend tensors (owned here): call `dispose()`.
  */
 export class GradientAccumulator {
@@ -94,27 +94,35 @@ export class GradientAccumulator {
       for (const i of idx) if (!(i >= 0 && i < this.labels.length)) throw new InputError(`GradientAccumulator: example index ${i} outside 0..${this.labels.length - 1}`);
       const x = tf.tensor4d(gatherImages(this.images, idx, per), [idx.length, h, w, c]);
       const y = tf.tensor1d(Int32Array.from(idx, (i) => this.labels[i]), 'int32');
+      // Cotangent ū − y_i at the logits: constant (no gradient flows through it), so the parameter
+      // gradient of Σ_i (ū − y_i)·z_i is Σ_i J_iᵀ (ū − y_i), the label-dependent sum.
+      const cotangent = this.reference ? tf.tidy(() => tf.sub(this.reference!.expandDims(0), tf.oneHot(y, this.model.numClasses).toFloat())) : null;
+      let labelDependent: tf.NamedTensorMap | null = null;
       try {
-        const { value, grads } = tf.variableGrads(() => summedCrossEntropy(this.model.forward(x, false), y, this.model.numClasses), this.vars);
+        // One forward pass serves both backward passes: the label-dependent gradient is taken inside
+        // the total's recording (tfjs keeps the forward's tape while an outer gradient is open, as for
+        // higher-order gradients), so the split costs one backward pass more, not a forward pass too.
+        const { value, grads } = tf.variableGrads(() => {
+          const z = this.model.forward(x, false);
+          if (cotangent) {
+            const ld = tf.variableGrads(() => tf.sum(tf.mul(z, cotangent)) as tf.Scalar, this.vars);
+            ld.value.dispose();
+            labelDependent = ld.grads;
+            for (const t of Object.values(ld.grads)) tf.keep(t);
+          }
+          return summedCrossEntropy(z, y, this.model.numClasses);
+        }, this.vars);
         this.lossSum += value.dataSync()[0];
         value.dispose();
         this.sums = accumulate(this.sums, this.vars, grads);
-        if (this.reference && this.sumsLabelDependent) {
-          // Cotangent ū − y_i at the logits: constant (no gradient flows through it), so the
-          // parameter gradient of Σ_i (ū − y_i)·z_i is Σ_i J_iᵀ (ū − y_i).
-          const cotangent = tf.tidy(() => tf.sub(this.reference!.expandDims(0), tf.oneHot(y, this.model.numClasses).toFloat()));
-          try {
-            const ld = tf.variableGrads(() => tf.sum(tf.mul(this.model.forward(x, false), cotangent)) as tf.Scalar, this.vars);
-            ld.value.dispose();
-            this.sumsLabelDependent = accumulate(this.sumsLabelDependent, this.vars, ld.grads);
-          } finally {
-            cotangent.dispose();
-          }
+        if (labelDependent && this.sumsLabelDependent) {
+          this.sumsLabelDependent = accumulate(this.sumsLabelDependent, this.vars, labelDependent);
+          labelDependent = null;
         }
         this.count += idx.length;
       } finally {
-        x.dispose();
-        y.dispose();
+        if (labelDependent) tf.dispose(labelDependent);
+        tf.dispose([x, y, ...(cotangent ? [cotangent] : [])]);
       }
     }
   }
