@@ -3,49 +3,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
-  checkpointGradients, createModel, gradientRows, gradientScalingRows, gradientScalingSlopes, groupGradient, initBackend, InputError, layerSlices,
+  checkpointGradients, createModel, gradientRows, gradientScalingRows, gradientScalingSlopes, groupGradient, initBackend, InputError,
   referenceDistribution, Rng, type GroupIndices, type Model, type ModelSpec,
 } from 'memgeo';
 import { syntheticSplit } from '../train/fixtures';
+import { assertClose, batchOf, layerGradients, modelWithStats } from './fixtures';
 
 const K = 4;
-
-/** A model whose batch-norm running statistics are not the fresh ones (so inference mode matters). */
-function modelWithStats(spec: ModelSpec, shape: [number, number, number]): Model {
-  const model = createModel(spec, shape, K, 5);
-  const rng = Rng.derive(7, 'bn-stats');
-  for (const p of model.params) {
-    if (p.role !== 'moving_mean' && p.role !== 'moving_variance') continue;
-    const v = Float32Array.from({ length: p.variable.size }, () => (p.role === 'moving_mean' ? 0.3 * rng.normal() : 0.5 + rng.uniform()));
-    tf.tidy(() => p.variable.assign(tf.tensor(v, p.variable.shape)));
-  }
-  return model;
-}
 
 /**
  * Reference: per layer, the parameter gradient of Σ_i c_i·z_i in one batch, with the cotangent c_i
  * at the logits given per example as constants (computed here from the logits, outside the tape).
  */
 function gradientForCotangent(model: Model, images: Float32Array, shape: [number, number, number], idx: number[], cotangent: (logits: Float32Array[], i: number) => Float32Array): Float32Array[] {
-  const per = shape[0] * shape[1] * shape[2];
-  const xs = new Float32Array(idx.length * per);
-  idx.forEach((i, k) => xs.set(images.subarray(i * per, (i + 1) * per), k * per));
-  const x = tf.tensor4d(xs, [idx.length, ...shape]);
+  const x = batchOf(images, shape, idx);
   const z = tf.tidy(() => model.forward(x, false).arraySync() as number[][]).map((r) => Float32Array.from(r));
   const c = tf.tensor2d(idx.map((_, k) => Array.from(cotangent(z, k))));
-  const slices = layerSlices(model);
-  const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(model.forward(x, false), c)) as tf.Scalar, slices.flatMap((s) => s.variables));
-  const out = slices.map((s) => {
-    const v = new Float32Array(s.size);
-    let off = 0;
-    for (const variable of s.variables) {
-      const d = grads[variable.name].dataSync();
-      v.set(d, off);
-      off += d.length;
-    }
-    return v;
-  });
-  tf.dispose([x, c, value, ...Object.values(grads)]);
+  const out = layerGradients(model, () => tf.sum(tf.mul(model.forward(x, false), c)) as tf.Scalar);
+  tf.dispose([x, c]);
   return out;
 }
 
@@ -57,17 +32,6 @@ const softmax = (z: Float32Array) => {
 };
 const oneHot = (y: number) => Float32Array.from({ length: K }, (_, c) => (c === y ? 1 : 0));
 const norm = (v: Float32Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
-
-function assertClose(a: Float32Array, b: Float32Array, what: string, rel = 2e-4): void {
-  assert.equal(a.length, b.length, what);
-  let diff = 0, ref = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    ref = Math.max(ref, Math.abs(b[i]));
-  }
-  assert.ok(ref > 0, `${what}: reference is zero`);
-  assert.ok(diff <= rel * ref, `${what}: max |Δ| = ${diff} vs max |ref| = ${ref}`);
-}
 
 const MODELS: { name: string; spec: ModelSpec; shape: [number, number, number] }[] = [
   { name: 'MLP', spec: { family: 'mlp', depth: 2, width: 16 }, shape: [8, 8, 1] },
@@ -85,7 +49,7 @@ for (const m of MODELS) {
       { group: 'unpermuted', indices: Int32Array.from({ length: 18 }, (_, i) => i) },
       { group: 'permuted', indices: Int32Array.from({ length: 12 }, (_, i) => 18 + i) },
     ];
-    const model = modelWithStats(m.spec, m.shape);
+    const model = modelWithStats(m.spec, m.shape, K);
     for (const reference of ['uniform', 'class_frequencies'] as const) {
       const ubar = referenceDistribution(reference, labels, K);
       const before = tf.memory().numTensors;
