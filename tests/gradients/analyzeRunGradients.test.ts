@@ -108,6 +108,8 @@ test('memgeo gradients: usage errors exit 2 with a message', () => {
     [['gradients'], /expected one run directory, got 0/],
     [['gradients', empty], /not a memgeo run directory/],
     [['gradients', empty, '--draws', '0'], /--draws: must be >= 1/],
+    [['gradients', empty, '--reference', 'flat'], /--reference: unknown 'flat'; choose one of uniform, class_frequencies/],
+    [['gradients', empty, '--reference', 'uniform', '--no-split'], /exclude each other/],
   ];
   for (const [args, pattern] of cases) {
     const r = memgeo(...args);
@@ -117,4 +119,5 @@ test('memgeo gradients: usage errors exit 2 with a message', () => {
   const help = memgeo('gradients', '--help');
   assert.equal(help.status, 0);
   assert.match(help.stdout, /gradient_scaling\.csv/);
+  assert.match(help.stdout, /label_dependent/);
 });
