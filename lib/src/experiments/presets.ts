@@ -108,7 +108,8 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
       // the smallest class holds; the table's M column has the value used).
       analysis: { ...ANALYSIS_DEFAULT, M: 15 },
     },
-    // Every checkpoint (the ratio oscillates epoch to epoch); scaling at initialization, the first epochs and a few later ones. ~75 s of CPU (issue 9 report).
+    // Every checkpoint (the ratio oscillates epoch to epoch); scaling at initialization, the first epochs and a few later ones. ~75 s of CPU for the total
+    // alone; the split into label-independent and label-dependent parts adds one backward pass per batch (`memgeo bench gradients`: 1.5–1.9x).
     gradients: { epochs: 'all', scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 10, 20, 40] }, reference: 'uniform' },
   },
   paper: {
