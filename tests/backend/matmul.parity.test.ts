@@ -1,5 +1,5 @@
 // memgeo's wasm BatchMatMul / _FusedMatMul: values and gradients against the cpu backend for every
-// transpose combination, batched and broadcast shapes; and the stale-B-operand hazard (stack.md §2)
+// transpose combination, batched and broadcast shapes; and the stale-B-operand hazard (docs/stack.md §2)
 // with exact expected values.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

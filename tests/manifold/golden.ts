@@ -1,24 +1,24 @@
-// Access to the reference's golden outputs in ../shared/golden (a sibling of the checkout, here and
-// in CI). Tests that need them fail with a message saying where they looked.
+// Access to the reference implementation's outputs, kept in the repository as fixtures
+// (tests/fixtures/mftma/README.md says where they came from).
 import * as fs from 'fs';
 import * as path from 'path';
 import { manifoldsFromFeatureMajor, type ManifoldPoints } from 'memgeo';
 
 /** tests/dist/manifold → repository root. */
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
-export const sharedDir = path.resolve(repoRoot, '..', 'shared');
-export const goldenDir = path.join(sharedDir, 'golden');
+export const fixturesDir = path.join(repoRoot, 'tests', 'fixtures', 'mftma');
+export const goldenDir = path.join(fixturesDir, 'golden');
 
 export function goldenPath(file: string): string {
   const p = path.join(goldenDir, file);
-  if (!fs.existsSync(p)) throw new Error(`golden file not found: ${p} (the reference's outputs are expected in ../shared/golden next to the repository)`);
+  if (!fs.existsSync(p)) throw new Error(`golden file not found: ${p}`);
   return p;
 }
 
-/** A file under ../shared (e.g. 'real/mlp_e4_relu4_unpermuted.npy'), with a clear error if absent. */
-export function sharedPath(rel: string): string {
-  const p = path.join(sharedDir, rel);
-  if (!fs.existsSync(p)) throw new Error(`shared file not found: ${p} (expected in ../shared next to the repository)`);
+/** A file under tests/fixtures/mftma (e.g. 'real/mlp_e4_relu4_unpermuted.npy'), with a clear error if absent. */
+export function fixturePath(rel: string): string {
+  const p = path.join(fixturesDir, rel);
+  if (!fs.existsSync(p)) throw new Error(`fixture not found: ${p}`);
   return p;
 }
 

@@ -1,4 +1,4 @@
-// The full analysis against the reference's golden outputs (../shared/golden): deterministic
+// The full analysis against the reference's golden outputs (tests/fixtures/mftma/golden): deterministic
 // per-manifold results where t-vectors are stored (nocorr), statistical agreement otherwise.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,12 +1,12 @@
-// Issue 11: one answer on real activations whatever the seed (stable mode), while faithful mode keeps
+// Stable mode: one answer on real activations whatever the seed (stable mode), while faithful mode keeps
 // the reference's seed dependence.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { degenerateManifolds, manifoldAnalysis, manifoldAnalysisSeeds, manifoldsFromNpy, readNpy, Rng, STABLE_DEFAULTS, type ManifoldPoints } from 'memgeo';
-import { sharedPath } from './golden';
+import { fixturePath } from './golden';
 
 function realCase(): ManifoldPoints[] {
-  const file = sharedPath('real/mlp_e4_relu4_unpermuted.npy');
+  const file = fixturePath('real/mlp_e4_relu4_unpermuted.npy');
   return manifoldsFromNpy(readNpy(file), file);
 }
 

@@ -8,7 +8,7 @@ test('each family: logits shape, ordered analysis points and their feature count
   await initBackend();
   const cases: { spec: ModelSpec; shape: [number, number, number]; points: Record<string, number> }[] = [
     { spec: { family: 'mlp', depth: 3, width: 7 }, shape: [5, 5, 2], points: { input: 50, fc1: 7, fc2: 7, fc3: 7, logits: 10 } },
-    // small-scale.md's CNN at width 1 on MNIST: conv16-pool-conv32-conv32-pool-conv64-fc256-fc10.
+    // docs/small-scale.md's CNN at width 1 on MNIST: conv16-pool-conv32-conv32-pool-conv64-fc256-fc10.
     { spec: { family: 'cnn', width: 1 }, shape: [28, 28, 1], points: { input: 784, conv1: 14 * 14 * 16, conv2: 14 * 14 * 32, conv3: 7 * 7 * 32, conv4: 7 * 7 * 64, fc1: 256, logits: 10 } },
     { spec: { family: 'cnn', width: 0.5 }, shape: [32, 32, 3], points: { input: 3072, conv1: 16 * 16 * 8, conv2: 16 * 16 * 16, conv3: 8 * 8 * 16, conv4: 8 * 8 * 32, fc1: 128, logits: 10 } },
     {

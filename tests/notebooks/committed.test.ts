@@ -1,4 +1,4 @@
-// The notebooks in the repository keep their outputs from a default-preset run (issue 10), so that a
+// The notebooks in the repository keep their outputs from a default-preset run, so that a
 // reader sees the results without running anything; the files must stay small.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 // Proves the notebook harness on a tiny fixture: real Jupyter + tslab, the compiled 'memgeo' package,
-// initBackend, a displayed value. Later issues add one testNotebook(...) per notebook.
+// initBackend, a displayed value. Each notebook has its own testNotebook(...) test beside this one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';

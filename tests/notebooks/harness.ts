@@ -1,6 +1,6 @@
 /**
  * Notebook test harness: execute a notebook headless through real Jupyter (`nbconvert --execute`)
- * with the tslab kernel registered under the repo (stack.md §5), into a temp dir — the committed
+ * with the tslab kernel registered under the repo (docs/stack.md §5), into a temp dir — the committed
  * notebook is never rewritten.
  *
  *   import { testNotebook } from './harness';

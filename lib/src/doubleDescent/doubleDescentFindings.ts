@@ -23,7 +23,7 @@ export interface GeometryValues {
   dimension: number;
 }
 
-/** What a width sweep shows for one label-noise kind (paper Fig. 5; issue 8's "done when"). */
+/** What a width sweep shows for one label-noise kind (paper Fig. 5; the verdict criteria of docs/paper.md §5). */
 export interface DoubleDescentFinding {
   noiseKind: string;
   epsilon: number;

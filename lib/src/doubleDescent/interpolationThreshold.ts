@@ -52,7 +52,7 @@ export function widthErrors(rows: Row[], noiseKind?: string): WidthErrors[] {
 
 /**
  * The interpolation threshold (Nakkiran et al. 2020's "effective model complexity" reaching n;
- * paper.md §5): the smallest width whose training error on the noisy training set — against the
+ * docs/paper.md §5): the smallest width whose training error on the noisy training set — against the
  * labels trained on, permuted ones included — is at most `tolerance` (default 1%). Null when no
  * width fits.
  */

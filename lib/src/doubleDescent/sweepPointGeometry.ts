@@ -11,7 +11,7 @@ export const SWEEP_GEOMETRY_COLUMNS = ['layer', 'manifold', 'M', 'capacity', 'ca
 
 /**
  * The analysis points a double-descent sweep measures by default: the last hidden layer and the
- * logits (paper.md §5: "the final layer(s)"; small-scale.md: the permuted-capacity jump is largest
+ * logits (docs/paper.md §5: "the final layer(s)"; docs/small-scale.md: the permuted-capacity jump is largest
  * there).
  */
 export function defaultSweepLayers(analysisPoints: string[]): string[] {
@@ -35,7 +35,7 @@ export function usableManifoldSize(noisy: NoisyLabels, M: number, classes?: Arra
 
 /**
  * MFTMA of the unpermuted, permuted and restored manifolds (paper Fig. 1A) of a sweep point's final
- * model at `layers`, by `analyzeRun` (issue 6) on the last checkpoint: P classes × M training examples
+ * model at `layers`, by `analyzeRun` (lib/src/geometry) on the last checkpoint: P classes × M training examples
  * per type sampled once with seed 0, projection above `projectionDim`, mean and std over
  * `analysis.seeds`. M is lowered to what the smallest class of the noisy groups holds (recorded in the
  * M column); if that is below 2 the rows carry NaN and a note. Cells already in the run's

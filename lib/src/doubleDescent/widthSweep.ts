@@ -37,7 +37,7 @@ export interface WidthSweepResult {
 }
 
 /**
- * Model-wise double descent (paper Fig. 5, paper.md §5): train every width of the sweep on the same
+ * Model-wise double descent (paper Fig. 5, docs/paper.md §5): train every width of the sweep on the same
  * noisy training set — for each label-noise kind, permuted (the paper's) and symmetric (Nakkiran et
  * al.'s) — and measure errors and the last layers' manifold geometry of each trained model. Writes
  * `double_descent.csv` (one row per noise kind, seed, width, layer and manifold type) and a summary

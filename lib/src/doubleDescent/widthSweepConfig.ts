@@ -7,7 +7,7 @@ export type SweepNoiseKind = 'permute' | 'symmetric';
 export const SWEEP_NOISE_KINDS: SweepNoiseKind[] = ['permute', 'symmetric'];
 
 /**
- * A model-wise double-descent sweep (paper Fig. 5, paper.md §5; Nakkiran et al. 2020): one training
+ * A model-wise double-descent sweep (paper Fig. 5, docs/paper.md §5; Nakkiran et al. 2020): one training
  * run per (noise kind, width, seed), all from the same base config, then errors and the manifold
  * geometry of the last layers of every trained model.
  */

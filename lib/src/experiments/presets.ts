@@ -6,7 +6,7 @@ import type { RunConfigInput } from '../train';
  * (always including 0, the test-accuracy peak and the last epoch). */
 export type EpochSelection = 'all' | number[] | { count: number };
 
-/** Settings of the manifold analysis used by the experiments (mftma.md; paper.md §3.5). */
+/** Settings of the manifold analysis used by the experiments (docs/mftma.md; docs/paper.md §3.5). */
 export interface AnalysisSettings {
   /** Number of classes (manifolds) P. */
   P: number;
@@ -14,7 +14,7 @@ export interface AnalysisSettings {
   M: number;
   /** Gaussian t-vectors per manifold n_t. */
   nT: number;
-  /** Seeds per analysis; tables carry the mean and std over them (issue 11). */
+  /** Seeds per analysis; tables carry the mean and std over them (the stable mode's seed spread, lib/src/manifold/README.md). */
   seeds: number;
   /** Layers wider than this are randomly projected to it (the reference wrapper's 5000). */
   projectionDim: number;
@@ -27,7 +27,7 @@ export interface AnalysisSettings {
 /**
  * Everything one `reproduce` run does, per paper finding. `smoke` is for tests (minutes), `default`
  * shows the findings on a 2-core machine in about half an hour, `paper` follows the paper's setting as
- * far as it is known (paper.md §3) for machines with more compute.
+ * far as it is known (docs/paper.md §3) for machines with more compute.
  */
 export interface Preset {
   name: string;
@@ -91,7 +91,7 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
   },
   default: {
     name: 'default',
-    description: 'About a quarter of an hour on 2 cores: the small CNN (width 0.5) on 2000 MNIST images with ε = 0.5 permuted labels, Adam 2e-3, 40 epochs, which memorizes (small-scale.md, environment.md); a width sweep of the same CNN on 1000 images with 20% noise for double descent.',
+    description: 'About a quarter of an hour on 2 cores: the small CNN (width 0.5) on 2000 MNIST images with ε = 0.5 permuted labels, Adam 2e-3, 40 epochs, which memorizes (docs/small-scale.md, environment.md); a width sweep of the same CNN on 1000 images with 20% noise for double descent.',
     train: { dataset: 'mnist', trainSize: 2000, testSize: 5000, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'cnn', width: 0.5 }, optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 40, batchSize: 128, seed: 0 },
     geometry: { epochs: { count: 6 }, analysis: ANALYSIS_DEFAULT, simcap: { points: 8, nRep: 30, M: 20 } },
     rewinding: { epochs: { count: 12 }, modes: ['single', 'last', 'first'] },
@@ -108,13 +108,13 @@ export const PRESETS: Record<'smoke' | 'default' | 'paper', Preset> = {
       // the smallest class holds; the table's M column has the value used).
       analysis: { ...ANALYSIS_DEFAULT, M: 15 },
     },
-    // Every checkpoint (the ratio oscillates epoch to epoch); scaling at initialization, the first epochs and a few later ones. ~75 s of CPU for the total
+    // Every checkpoint (the ratio oscillates epoch to epoch); scaling at initialization, the first epochs and a few later ones. ~75 s of CPU for the total (environment.md)
     // alone; the split into label-independent and label-dependent parts adds one backward pass per batch (`memgeo bench gradients`: 1.5–1.9x).
     gradients: { epochs: 'all', scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 10, 20, 40] }, reference: 'uniform' },
   },
   paper: {
     name: 'paper',
-    description: "The paper's setting as far as it is known (paper.md §3): VGG-16 with batch norm on CIFAR-100 (fine labels, user-provided binary files; MEMGEO_CIFAR100_DIR), ε = 0.5 permuted labels, SGD, no augmentation, P = 100 classes, M = 50, n_t = 300; ResNet-18 width sweep for double descent. Days of compute on a CPU; meant for machines where @tensorflow/tfjs-node or a GPU is available.",
+    description: "The paper's setting as far as it is known (docs/paper.md §3): VGG-16 with batch norm on CIFAR-100 (fine labels, user-provided binary files; MEMGEO_CIFAR100_DIR), ε = 0.5 permuted labels, SGD, no augmentation, P = 100 classes, M = 50, n_t = 300; ResNet-18 width sweep for double descent. Days of compute on a CPU; meant for machines where @tensorflow/tfjs-node or a GPU is available.",
     train: { dataset: 'cifar100', trainSize: null, testSize: null, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'vgg', depth: 16, width: 1 }, optimizer: { kind: 'sgd', lr: 0.01, momentum: 0.9 }, epochs: 200, batchSize: 128, seed: 0 },
     geometry: { epochs: { count: 12 }, analysis: { ...ANALYSIS_DEFAULT, P: 100, nT: 300 }, simcap: { points: 20, nRep: 50, M: 10 } },
     rewinding: { epochs: { count: 12 }, modes: ['single', 'last', 'first'] },

@@ -35,7 +35,7 @@ export function trainingSection(exp: Experiment): ReportSection | null {
     id: 'training',
     title: 'Training with permuted labels',
     paperClaim:
-      'With a fraction ε of labels permuted, a network first learns from the examples that share features (test accuracy rises to an early peak while permuted examples are not fitted); later it memorizes the permuted examples and test accuracy falls (paper Fig. 2, top; the shape of the curve is recalled, not verified, see paper.md).',
+      'With a fraction ε of labels permuted, a network first learns from the examples that share features (test accuracy rises to an early peak while permuted examples are not fitted); later it memorizes the permuted examples and test accuracy falls (paper Fig. 2, top; the shape of the curve is recalled, not verified, see docs/paper.md).',
     figures: [{ name: 'training-curves', caption: 'Accuracy by epoch: unpermuted, permuted (trained labels), restored (true labels of permuted examples), test.', figure: trainingCurves(metrics) }],
     numbers: {
       columns: ['quantity', 'value'],
@@ -64,7 +64,7 @@ export function rewindingSection(exp: Experiment): ReportSection | null {
     id: 'rewinding',
     title: 'Rewinding the final layers restores generalization',
     paperClaim:
-      'Reverting the weights of the final few layers to an epoch before significant memorization restores generalization (test accuracy), while early layers, barely changed by memorization, matter little [verified claim; protocol reconstructed, paper.md §4]. Maini et al. (2023) measure accuracy on the memorized examples instead and argue memorization is not confined to the last layers.',
+      'Reverting the weights of the final few layers to an epoch before significant memorization restores generalization (test accuracy), while early layers, barely changed by memorization, matter little [verified claim; protocol reconstructed, docs/paper.md §4]. Maini et al. (2023) measure accuracy on the memorized examples instead and argue memorization is not confined to the last layers.',
     figures: [
       { name: 'rewinding-test-heatmap', caption: 'Test accuracy after rewinding one layer (row) to an earlier epoch (column).', figure: rewindHeatmap(rows, 'test_accuracy', { peakEpoch: f.peakEpoch, reference: f.finalTestAccuracy }) },
       { name: 'rewinding-permuted-heatmap', caption: "Accuracy on the permuted examples (labels trained on; Maini et al.'s measure) after rewinding one layer.", figure: rewindHeatmap(rows, 'train_permuted_accuracy', { peakEpoch: f.peakEpoch }) },
@@ -122,7 +122,7 @@ export function gradientsSection(exp: Experiment): ReportSection | null {
     id: 'gradients',
     title: 'Gradient contributions of permuted examples',
     paperClaim:
-      'Near initialization the gradient contribution of permuted examples is small, so networks do not memorize early: labels independent of the features make their per-example gradients add incoherently (norm of the sum ~ √n) while unpermuted examples add coherently (~ n); once the unpermuted examples are fitted, the permuted ones dominate [claim verified; the argument is reconstructed, paper.md §6].',
+      'Near initialization the gradient contribution of permuted examples is small, so networks do not memorize early: labels independent of the features make their per-example gradients add incoherently (norm of the sum ~ √n) while unpermuted examples add coherently (~ n); once the unpermuted examples are fitted, the permuted ones dominate [claim verified; the argument is reconstructed, docs/paper.md §6].',
     figures: [
       { name: 'gradients-ratio', caption: 'Contribution of the permuted group relative to the unpermuted group, per layer, by epoch (with training curves): the total gradient, the one training follows.', figure: gradientContributionRatio(gradients, { metrics }) },
       ...(ld ? [{ name: 'gradients-ratio-label-dependent', caption: 'The same ratio for the label-dependent part J(ū − y) of the gradients alone, the part that carries the labels and that the argument is about.', figure: gradientContributionRatio(gradients, { metrics, part: 'label_dependent' }) }] : []),
@@ -172,7 +172,7 @@ export function geometrySection(exp: Experiment): ReportSection | null {
     id: 'geometry',
     title: 'Geometry across layers and epochs: memorization in the final layers',
     paperClaim:
-      'All layers first learn from examples that share features: while the network generalizes, unpermuted and restored manifolds grow more separable with depth and permuted manifolds stay near the unstructured level. Memorization happens late and in the deeper layers: permuted manifolds shrink in radius and dimension and their capacity rises only in the final layers, restored capacity falls there, and early layers barely change [claims verified; figure details recalled, paper.md §2].',
+      'All layers first learn from examples that share features: while the network generalizes, unpermuted and restored manifolds grow more separable with depth and permuted manifolds stay near the unstructured level. Memorization happens late and in the deeper layers: permuted manifolds shrink in radius and dimension and their capacity rises only in the final layers, restored capacity falls there, and early layers barely change [claims verified; figure details recalled, docs/paper.md §2].',
     figures,
     numbers: {
       columns: ['layer', `unpermuted @${f.peakAnalysisEpoch}`, `restored @${f.peakAnalysisEpoch}`, `permuted @${f.peakAnalysisEpoch}`, 'permuted / (2/M)', `permuted @${f.lastAnalysisEpoch}`, `restored @${f.lastAnalysisEpoch}`],
@@ -218,7 +218,7 @@ export function doubleDescentSection(exp: Experiment): ReportSection | null {
     id: 'double-descent',
     title: 'Double descent across model width',
     paperClaim:
-      'Studying generalization across model sizes links model-wise double descent — test error peaking near the width that can just fit the noisy training labels (Nakkiran et al. 2019), then falling again — to the geometry of the object manifolds in the final layers [claim verified; setting and direction of the geometric signature recalled or inferred, paper.md §5].',
+      'Studying generalization across model sizes links model-wise double descent — test error peaking near the width that can just fit the noisy training labels (Nakkiran et al. 2019), then falling again — to the geometry of the object manifolds in the final layers [claim verified; setting and direction of the geometric signature recalled or inferred, docs/paper.md §5].',
     figures,
     numbers: { columns: ['noise', 'width', 'parameters', 'train error', 'train error (noisy examples)', 'test error', 'mark'], rows: tableRows },
     checks,

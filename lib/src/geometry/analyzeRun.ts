@@ -17,7 +17,7 @@ import type { Run } from '../train/runDir';
 import type { GeometryCellInput, GeometryCellOutput } from './geometryCell';
 import { cellKey, GEOMETRY_COLUMNS, GEOMETRY_KEY_COLUMNS, sameSettings, type GeometrySettingsRow } from './geometryTable';
 
-/** Defaults of the analysis (paper.md §3.5: κ = 0, n_t = 200, projection to 5000; issue 11: 3 seeds, stable mode). */
+/** Defaults of the analysis (docs/paper.md §3.5: κ = 0, n_t = 200, projection to 5000; memgeo's choice: 3 seeds, stable mode, lib/src/manifold/README.md "Modes"). */
 export const ANALYZE_RUN_DEFAULTS: AnalysisSettings = { P: 10, M: 50, nT: 200, seeds: 3, projectionDim: 5000, mode: 'stable', kappa: 0 };
 
 export interface AnalyzeRunOptions extends Partial<AnalysisSettings> {
@@ -123,7 +123,7 @@ export function writeSampleImages(data: RunData, samples: Partial<Record<Manifol
 }
 
 /**
- * Manifold geometry of a trained run across epochs and layers (paper Figs. 2–3; paper.md §3.5): for
+ * Manifold geometry of a trained run across epochs and layers (paper Figs. 2–3; docs/paper.md §3.5): for
  * each checkpoint and analysis point, the three manifold types (unpermuted, permuted, restored) of
  * P classes × M training examples, sampled once with `seed` so the same images are analysed at every
  * epoch and layer. Layers wider than `projectionDim` are projected with a seeded Gaussian matrix that

@@ -190,7 +190,7 @@ export async function geometryCell(input: GeometryCellInput): Promise<GeometryCe
 
 /**
  * Worker task: the MFT capacity and the simulated capacity of the same manifolds (paper Fig. 1B;
- * mftma.md §6). The bisection runs on N′ ∈ [2, min(N, T)] (T = P·M points): T points in general
+ * docs/mftma.md §6). The bisection runs on N′ ∈ [2, min(N, T)] (T = P·M points): T points in general
  * position are separable in T − 1 dimensions, so p(N′) = 1 there and larger N′ only cost time. When
  * p(N′) = 0.5 is not bracketed (e.g. the points span fewer dimensions than P/α), α_sim is NaN and
  * `note` gives p at the top of the range and the rank of the points.

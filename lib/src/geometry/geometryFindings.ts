@@ -4,7 +4,7 @@ import { trainingSummary, type TrainingSummary } from './trainingSummary';
 
 /**
  * Thresholds of the verdicts in `geometryFindings`. They were fixed from the wording of the claims
- * (issue 6, paper.md §2), not from any result, and are the same for every preset:
+ * (docs/paper.md §1–2), not from any result, and are the same for every preset:
  * - memorization: permuted examples fitted (train accuracy on their permuted labels ≥ 0.9) and test
  *   accuracy ≥ 5 points below its peak at the last epoch;
  * - "near the unstructured level": capacity ≤ 1.5 × 2/M;
@@ -31,7 +31,7 @@ export type FindingThresholds = typeof FINDING_THRESHOLDS;
 
 export interface Claim {
   id: string;
-  /** The claim in words (issue 6, "Done when"). */
+  /** The claim in words (docs/paper.md §1–2). */
   text: string;
   held: boolean;
   /** The numbers behind the verdict. */
@@ -68,7 +68,7 @@ export interface GeometryFindings {
   keyEpochs: number[];
   M: number;
   P: number;
-  /** 2/M: the capacity of unstructured point clouds of M points (paper.md §3.5). */
+  /** 2/M: the capacity of unstructured point clouds of M points (docs/paper.md §3.5). */
   unstructured: number;
   layers: string[];
   hiddenLayers: string[];
@@ -125,10 +125,10 @@ const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : String(v));
 const pct = (r: number) => `${r >= 1 ? '+' : ''}${((r - 1) * 100).toFixed(0)}%`;
 
 /**
- * The numbers behind the paper's geometry claims (issue 6 "Done when"; paper.md §2, Fig. 1C) from a
+ * The numbers behind the paper's geometry claims (docs/paper.md §2, Fig. 1C) from a
  * geometry table (one analysis setting) and the run's metrics.csv, each claim with a verdict computed
  * from the data with the fixed FINDING_THRESHOLDS. The logits layer (fewer features than M, which
- * inflates its capacity; small-scale.md) is reported in `atPeak`/`changes` but not counted as a hidden
+ * inflates its capacity; docs/small-scale.md) is reported in `atPeak`/`changes` but not counted as a hidden
  * layer. Used by notebook 02 and the report.
  *
  * @example

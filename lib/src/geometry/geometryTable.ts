@@ -2,7 +2,7 @@ import type { Row } from '../tables/csv';
 
 /**
  * Columns of `geometry.csv`, one row per (epoch, analysis point, manifold type) and analysis setting:
- * the MFTMA aggregates (mean over `n_seeds` analysis seeds, paper.md §3.5 and issue 11) with their
+ * the MFTMA aggregates (mean over `n_seeds` analysis seeds, docs/paper.md §3.5 and the stable mode of lib/src/manifold/README.md) with their
  * seed-to-seed std, the all-data participation ratio of the same P·M points, and the settings.
  *
  * - `seed`: the base seed. It draws the examples and the random projection; the analysis seeds are
@@ -28,7 +28,7 @@ export const GEOMETRY_KEY_COLUMNS = ['epoch', 'layer', 'manifold', ...GEOMETRY_S
 
 /**
  * Columns of `simcap.csv` (paper Fig. 1B): for a subset of the geometry cells, the MFT capacity
- * (mean ± std over the analysis seeds) and the simulated capacity α_sim = P / N_c (mftma.md §6) of
+ * (mean ± std over the analysis seeds) and the simulated capacity α_sim = P / N_c (docs/mftma.md §6) of
  * the same points: M examples per manifold, a seeded subset of the cell's geometry examples (M may be
  * smaller than geometry.csv's, because the simulation's cost grows fast with P·M). `n_rep` dichotomies
  * per candidate N′. `Nc` and `simulated_capacity` are NaN when p(N′) = 0.5 is not bracketed in

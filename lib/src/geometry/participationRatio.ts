@@ -5,7 +5,7 @@ import { centeredPoints, gramEigenvalues } from '../manifold/centeredPoints';
 /**
  * Participation ratio of all the points of P manifolds together, (Σσ²)² / Σσ⁴ over the singular
  * values σ of the feature-centred data, with the reference's quirk of dropping the smallest of the
- * min(N, T) values (mftma.md §5; `allDataDimension(...).participationRatio` computes the same number).
+ * min(N, T) values (docs/mftma.md §5; `allDataDimension(...).participationRatio` computes the same number).
  *
  * Only the participation ratio is needed per geometry cell, so this skips `allDataDimension`'s second
  * (explained-variance) spectrum and, when T ≤ N, the spectrum altogether: centring leaves rank ≤ T − 1,

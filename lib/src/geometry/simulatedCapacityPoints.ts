@@ -54,7 +54,7 @@ export interface SimcapResult {
  * `count` cells spread evenly over the range of MFT capacity in `geometry` (quantiles of the
  * capacity-sorted cells), so the Fig. 1B scatter covers low and high capacities. Only layers with at
  * least `minFeatures` features are candidates: a layer narrower than M (the logits) has an inflated
- * capacity (small-scale.md) and leaves the simulation only a few dimensions.
+ * capacity (docs/small-scale.md) and leaves the simulation only a few dimensions.
  */
 export function chooseSimcapPoints(geometry: Row[], count: number, minFeatures: number): SimcapPoint[] {
   const cands = geometry
@@ -81,7 +81,7 @@ export function simcapSubsample(samples: Partial<Record<ManifoldKind, ManifoldSa
 /**
  * Paper Fig. 1B, "empirical manifold capacity matches theory": for a subset of the geometry cells,
  * the simulated capacity (random dichotomies of whole manifolds, linear separability after a random
- * projection to N′ features, bisection for p = 0.5; mftma.md §6) and the MFT capacity of exactly the
+ * projection to N′ features, bisection for p = 0.5; docs/mftma.md §6) and the MFT capacity of exactly the
  * same points, into `simcap.csv` (SIMCAP_COLUMNS). Resumable per point. The simulation's cost grows
  * roughly with (P·M)³ per trial, so by default it runs on M = 20 of each manifold's geometry examples.
  */

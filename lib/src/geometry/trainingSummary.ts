@@ -23,7 +23,7 @@ export interface TrainingSummary {
   /** First epoch with permuted train accuracy ≥ `fitted`, or null. */
   permutedFittedEpoch: number | null;
   fitted: number;
-  /** Permuted train accuracy ≥ 0.9 at the last epoch and a test drop ≥ 5 points (issue 6's criterion). */
+  /** Permuted train accuracy ≥ 0.9 at the last epoch and a test drop ≥ 5 points (memgeo's memorization criterion). */
   memorized: boolean;
   epochs: number;
 }
@@ -60,6 +60,6 @@ export function trainingSummaryMarkdown(s: TrainingSummary): string {
     '',
     `Test accuracy fell by **${(s.testDrop * 100).toFixed(1)} points** from its peak; the permuted examples were fitted (≥ ${s.fitted}) ` +
       (s.permutedFittedEpoch === null ? '**at no epoch**.' : `from epoch **${s.permutedFittedEpoch}**.`) +
-      ` Memorization by issue 6's criterion (permuted ≥ 0.9 at the end, test ≥ 5 points below the peak): **${s.memorized ? 'yes' : 'no'}**.`,
+      ` Memorization by memgeo's criterion (permuted ≥ 0.9 at the end, test ≥ 5 points below the peak): **${s.memorized ? 'yes' : 'no'}**.`,
   ].join('\n');
 }

@@ -15,7 +15,7 @@ export interface LogLogFit {
 
 /**
  * Fit norm ≈ b·n^a by ordinary least squares on (log n, log norm), one point per observation (e.g.
- * every draw at every n). The scaling check of paper.md §6: a slope near 1 means the per-example
+ * every draw at every n). The scaling check of docs/paper.md §6: a slope near 1 means the per-example
  * gradients add coherently, near 1/2 that they add like independent random vectors.
  */
 export function fitLogLogSlope(ns: ArrayLike<number>, norms: ArrayLike<number>): LogLogFit {

@@ -1,7 +1,7 @@
 import type { NoisyLabels } from '../noise/types';
 
 /**
- * The groups whose gradients are compared (paper.md §6):
+ * The groups whose gradients are compared (docs/paper.md §6):
  * - `unpermuted`: examples never chosen for label noise (trained on their true label);
  * - `permuted`: the permuted group (trained on a shuffled label that differs from the true one);
  * - `unchanged`: examples chosen for permutation whose shuffled label equals the true label by chance

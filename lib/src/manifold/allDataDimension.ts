@@ -3,7 +3,7 @@ import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
 import { centeredPoints, gramEigenvalues } from './centeredPoints';
 
 /**
- * Dimension of all the data together — the reference's `alldata_dimension_analysis` (mftma.md §5),
+ * Dimension of all the data together — the reference's `alldata_dimension_analysis` (docs/mftma.md §5),
  * with its quirks kept:
  *  - participation ratio (Σσ²)²/Σσ⁴ of the singular values of the feature-centred N × T data matrix,
  *    after dropping the smallest of the min(N, T) values (meant to be the zero left by centring,

@@ -6,7 +6,7 @@ import { normalQuantile } from './normalQuantile';
 
 /**
  * Everything the analysis does to one manifold after the shared centre subspace is known
- * (mftma.md §3–4): project the shared directions out of the globally centred points, centre the
+ * (docs/mftma.md §3–4): project the shared directions out of the globally centred points, centre the
  * manifold, scale it so its centre is at distance 1, rotate it into the span of its points (the QR
  * factor R), lift to (D+1) dimensions and compute α_M, R_M, D_M from anchor points.
  *

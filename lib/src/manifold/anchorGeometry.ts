@@ -3,7 +3,7 @@ import { gramOfRows } from './gramOfRows';
 
 /**
  * One manifold's capacity α_M, radius R_M and dimension D_M from its anchor points — the reference's
- * `each_manifold_analysis_D1` (mftma.md §4), with each quadratic program solved as an exact NNLS.
+ * `each_manifold_analysis_D1` (docs/mftma.md §4), with each quadratic program solved as an exact NNLS.
  *
  * Input layout: `sD1` holds the M lifted points s_μ = (u_μ, 1) ∈ ℝ^{D+1} column-major (point μ at
  * sD1[μ(D+1) .. μ(D+1)+D]); `tVectors` holds the n_t Gaussian vectors t_k ∈ ℝ^{D+1} row-major
@@ -25,7 +25,7 @@ export interface AnchorGeometry {
   nnlsMaxIterations: number;
 }
 
-/** "v equals t" threshold of the reference (mftma.md §4 step 4, `eps = 1e-8`). */
+/** "v equals t" threshold of the reference (docs/mftma.md §4 step 4, `eps = 1e-8`). */
 export const V_EQUALS_T_EPS = 1e-8;
 
 /**
@@ -56,7 +56,7 @@ export function anchorGeometry(sD1: Float64Array, dim: number, numPoints: number
   for (let k = 0; k < nT; k++) {
     const t = tVectors.subarray(k * D1, k * D1 + D1);
     const out = anchors.subarray(k * D1, k * D1 + D1);
-    // Max-projection point s⁰(t): argmax over the first D coordinates (mftma.md §4 step 2).
+    // Max-projection point s⁰(t): argmax over the first D coordinates (docs/mftma.md §4 step 2).
     let best = -Infinity;
     let muStar = 0;
     for (let mu = 0; mu < M; mu++) {
@@ -78,7 +78,7 @@ export function anchorGeometry(sD1: Float64Array, dim: number, numPoints: number
       interior++;
       continue;
     }
-    // Dual of min ‖v − t‖² s.t. s_μ·v ≤ −κ is NNLS(S, t + κ e_{D+1}) (mftma.md §4 port hint).
+    // Dual of min ‖v − t‖² s.t. s_μ·v ≤ −κ is NNLS(S, t + κ e_{D+1}) (docs/mftma.md §4 port hint).
     tPrime.set(t);
     tPrime[dim] += kappa;
     for (let mu = 0; mu < M; mu++) atb[mu] = proj[mu] + tPrime[dim] * sD1[mu * D1 + dim];

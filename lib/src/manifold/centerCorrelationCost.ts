@@ -2,7 +2,7 @@ import type { StiefelProblem } from './stiefelConjugateGradient';
 import { gramOfRows } from './gramOfRows';
 
 /**
- * The reference's `square_corrcoeff_full_cost` (mftma.md §2) as a problem on St(d, K):
+ * The reference's `square_corrcoeff_full_cost` (docs/mftma.md §2) as a problem on St(d, K):
  *
  *   G = XXᵀ, c = XV, A = G − ccᵀ, r_m = A_mm (squared norm of x_m's residual after removing span V),
  *   F(V) = ½ Σ_{m,n} A_mn² / (r_m r_n) = ½ [P + Σ_{m≠n} cos²(res_m, res_n)].

@@ -4,7 +4,7 @@ import type { ManifoldPoints } from './manifoldPoints';
 import { symmetricEigenvalues } from './symmetricEigenvalues';
 
 /**
- * The deterministic part of the centre analysis (mftma.md §1–2): global origin, raw centres, the
+ * The deterministic part of the centre analysis (docs/mftma.md §1–2): global origin, raw centres, the
  * centre SVD fractions and the maxK rule, the (P−1)-dimensional basis of the centred centres, and
  * the centre correlation ρ_c reported by the reference as `res_coeff0`.
  */

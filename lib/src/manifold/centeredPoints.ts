@@ -4,7 +4,7 @@ import { gramOfRows } from './gramOfRows';
 
 /**
  * All points of all manifolds as one sample-major T × N matrix with the per-feature mean removed:
- * the "all data" that the participation ratio and the data rank are computed from (mftma.md §5).
+ * the "all data" that the participation ratio and the data rank are computed from (docs/mftma.md §5).
  */
 export function centeredPoints(manifolds: ManifoldPoints[]): { x: Float64Array; T: number; N: number } {
   const N = manifolds[0].ambientDim;

@@ -1,7 +1,7 @@
 import { upperCholesky } from './upperCholesky';
 
 /**
- * The reduction of mftma.md §3 step 3 through the Gram matrix: an upper-triangular M × M factor R with
+ * The reduction of docs/mftma.md §3 step 3 through the Gram matrix: an upper-triangular M × M factor R with
  * RᵀR = UᵀU for the N × M matrix U of a manifold's (centred, normalised) points, N > M.
  *
  * Why: any such R is QᵀU for an orthonormal basis Q of the span of the points, so the reduced points

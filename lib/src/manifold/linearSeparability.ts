@@ -4,7 +4,7 @@ import { gramOfRows } from './gramOfRows';
 /**
  * Exact test of linear separability with a bias: is there (w, b) with y_j (w·z_j + b) > 0 for every
  * point? (The reference's simulated capacity asks the same of a hard-margin SVM in cvxopt,
- * mftma.md §6.)
+ * docs/mftma.md §6.)
  *
  * Method (Gordan's alternative): with a_j = y_j (z_j, 1), either some u has a_jᵀu > 0 for all j
  * (separable), or 0 is a convex combination of the a_j (not separable). Solve the NNLS

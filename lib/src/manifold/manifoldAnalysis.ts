@@ -11,7 +11,7 @@ import type { StiefelCgOptions } from './stiefelConjugateGradient';
 /**
  * Replica mean-field theoretic manifold analysis (MFTMA; Chung, Lee & Sompolinsky, PRX 2018; Cohen
  * et al. 2020) of P object manifolds, as the reference `manifold_analysis_corr` computes it
- * (mftma.md): optional random projection, centre-correlation removal, per-manifold anchor points,
+ * (docs/mftma.md): optional random projection, centre-correlation removal, per-manifold anchor points,
  * and the aggregates the paper reports.
  *
  * @example
@@ -58,7 +58,7 @@ export interface StableOptions extends StableSubspaceOptions {
 export const STABLE_DEFAULTS: StableOptions = { ...STABLE_SUBSPACE_DEFAULTS, degenerateRatio: 0.1, degenerateShrink: 0.5 };
 
 /**
- * Stable mode's rule for degenerate manifolds (issue 11): manifold i is degenerate when
+ * Stable mode's rule for degenerate manifolds (README.md "Modes"): manifold i is degenerate when
  *   centerNorm_i < degenerateRatio · spread_i            (its centre is tiny against its spread), and
  *   kept_i < degenerateShrink · median_j kept_j          (the centre step made it so),
  * with kept_i = centre norm after / before the shared-subspace removal. The second condition spares

@@ -19,7 +19,7 @@ export interface SeedStat {
   std: number;
   min: number;
   max: number;
-  /** max/min − 1 (the spread measure of issue 11); NaN if min ≤ 0. */
+  /** max/min − 1 (the spread measure of the stable mode's ≤ 5% target, README.md "Modes"); NaN if min ≤ 0. */
   relSpread: number;
   values: number[];
 }

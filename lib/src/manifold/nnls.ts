@@ -2,7 +2,7 @@
  * Non-negative least squares, min ‖A x − t‖² subject to x ≥ 0, by the Lawson–Hanson active-set
  * method (Lawson & Hanson 1974, "Solving Least Squares Problems", ch. 23).
  *
- * Why NNLS: the reference solves one quadratic program per t-vector (mftma.md §4 step 4) whose dual
+ * Why NNLS: the reference solves one quadratic program per t-vector (docs/mftma.md §4 step 4) whose dual
  * is exactly an NNLS on the manifold's points, and an exact finite active-set method answers it to
  * rounding error where cvxopt stops at a 1e-12 tolerance (and sometimes reports 'unknown').
  *

@@ -3,7 +3,7 @@ import type { ManifoldPoints } from './manifoldPoints';
 
 /**
  * Gaussian random projection to `dim` features, as the reference's PyTorch wrapper does when N is
- * larger than `projection_dimension` (mftma.md §0): W ∈ ℝ^{dim×N} with N(0, 1) entries, each row
+ * larger than `projection_dimension` (docs/mftma.md §0): W ∈ ℝ^{dim×N} with N(0, 1) entries, each row
  * scaled to unit norm, and every point x ↦ W x. W is drawn row by row from Rng.derive(seed,
  * 'projection'), so it never has to be held in memory whole.
  */

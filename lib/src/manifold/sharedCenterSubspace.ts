@@ -6,7 +6,7 @@ import { runCenterSubspaceJob, type CenterSubspaceJob, type CenterSubspaceJobRes
 import { qFactorRowMajor, type StiefelCgOptions, type StiefelCgStopReason } from './stiefelConjugateGradient';
 
 /**
- * Centre-correlation removal — the reference's `fun_FA` (mftma.md §2): for K = 1, 2, … find
+ * Centre-correlation removal — the reference's `fun_FA` (docs/mftma.md §2): for K = 1, 2, … find
  * V ∈ St(d, K) minimising the sum of squared residual cosines of the centred centres, keep one
  * solution per K, stop after three consecutive increases of the mean |residual cosine| (`res_coeff`),
  * and return K* = argmin_K res_coeff with its subspace lifted to ℝ^N.

@@ -5,7 +5,7 @@ import { LinearSeparability } from './linearSeparability';
 import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
 
 /**
- * Simulated capacity, the direct check of MFTMA used for the paper's Fig. 1B (mftma.md §6; the
+ * Simulated capacity, the direct check of MFTMA used for the paper's Fig. 1B (docs/mftma.md §6; the
  * reference is `manifold_simcap_analysis` of awakhloo/correlated_capacity): p(N′) is the fraction of
  * `nRep` trials in which a random balanced dichotomy of whole manifolds (P//2 labelled +1) is linearly
  * separable (with bias) after a random projection to N′ features; a bisection finds N_c with

@@ -3,7 +3,7 @@ import { applyQ, householderQrInPlace } from './householderQr';
 
 /**
  * Riemannian conjugate gradient on the Stiefel manifold St(n, k) = {X ∈ ℝ^{n×k} : XᵀX = I}, as
- * pymanopt 0.2.4's `ConjugateGradient()` runs it with its defaults (mftma.md §0), which is what the
+ * pymanopt 0.2.4's `ConjugateGradient()` runs it with its defaults (docs/mftma.md §0), which is what the
  * reference's centre-correlation step actually executes (its own options are ignored):
  *  - β: Hestenes–Stiefel, clipped at 0; a non-descent direction is reset to −grad;
  *  - line search: pymanopt's `LineSearchAdaptive` (contraction 0.5, sufficient decrease 0.5, at most

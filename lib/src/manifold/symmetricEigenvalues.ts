@@ -1,7 +1,7 @@
 /**
  * Eigenvalues of a real symmetric matrix: Householder tridiagonalisation followed by the implicit
  * QL iteration with Wilkinson-style shifts (the EISPACK tred2/tql1 pair, eigenvalues only).
- * Used for the centre SVD fractions (maxK rule, mftma.md §2) and the all-data dimension (§5), where
+ * Used for the centre SVD fractions (maxK rule, docs/mftma.md §2) and the all-data dimension (§5), where
  * only singular values are needed and they are the square roots of a Gram matrix's eigenvalues.
  *
  * @param a  n × n symmetric, row-major; only the lower triangle is read. Not modified.

@@ -6,7 +6,7 @@ import type { ModelSpec } from './modelSpec';
 /**
  * One named step of a network, from one analysis point to the next: e.g. `conv3` = conv → BN → ReLU
  * → pool. Its output is the analysis point of the same name, and its parameters are the unit that
- * layer rewinding reverts (paper.md §4).
+ * layer rewinding reverts (docs/paper.md §4).
  */
 export interface Stage {
   name: string;
@@ -169,7 +169,7 @@ export function localName(name: string): string {
 }
 
 /**
- * The layer-rewinding primitive (paper.md §4): copy the parameters of `layers` (including batch-norm
+ * The layer-rewinding primitive (docs/paper.md §4): copy the parameters of `layers` (including batch-norm
  * statistics) from `source` into `target`. Both models must have the same architecture.
  */
 export function copyLayers(source: Model, target: Model, layers: string[]): void {

@@ -5,7 +5,7 @@ import type { Stage } from './Model';
 import { scaleWidth } from './modelSpec';
 
 /**
- * The small convnet of small-scale.md (where it showed the paper's layer-localized memorization at
+ * The small convnet of docs/small-scale.md (where it showed the paper's layer-localized memorization at
  * small scale): conv16-pool-conv32-conv32-pool-conv64-fc256-logits, 3x3 convs with padding 1, ReLU,
  * no batch normalization. Each stage ends after its ReLU (and its pool, where one follows).
  */

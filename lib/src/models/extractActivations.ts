@@ -18,7 +18,7 @@ export interface ActivationOptions {
   chunkSize?: number;
   /**
    * Project layers with more features than this to this many with a seeded Gaussian random
-   * projection (paper.md §3.5: the analysis projects layers wider than 5000 to 5000). Default: none.
+   * projection (docs/paper.md §3.5: the analysis projects layers wider than 5000 to 5000). Default: none.
    */
   projectionDim?: number;
   /** Seed of the projection matrices (one per analysis point). Default 0. */
@@ -38,7 +38,7 @@ const MAX_WASM_PROJECTION_BYTES = 1.5 * 2 ** 30;
  * drawn once and kept on the tfjs backend until `dispose()`.
  *
  * Follows the MFTMA toolkit's `analyze(projection_dimension)`: M = randn(D, N) with each row scaled to
- * unit norm, x ↦ M x (Johnson–Lindenstrauss; paper.md §3.5). Stored transposed (N x D) so a chunk of
+ * unit norm, x ↦ M x (Johnson–Lindenstrauss; docs/paper.md §3.5). Stored transposed (N x D) so a chunk of
  * activations [n, N] is projected by one matMul.
  */
 export class RandomProjections {

@@ -33,7 +33,7 @@ export class ParamFactory {
 
   /**
    * PyTorch's default initialization for Conv2d/Linear (kaiming_uniform with a = sqrt(5)): weights and
-   * bias uniform on ±1/sqrt(fan_in). The reference experiments (small-scale.md) used PyTorch defaults.
+   * bias uniform on ±1/sqrt(fan_in). The reference experiments (docs/small-scale.md) used PyTorch defaults.
    */
   uniformFanIn(local: string, role: 'kernel' | 'bias', shape: number[], fanIn: number): tf.Variable {
     const rng = Rng.derive(this.seed, 'init', `${this.layer}/${local}`);

@@ -3,7 +3,7 @@ import { InputError } from '../errors';
 /**
  * What network to build. `width` means what is natural for each family:
  * - `mlp`: `depth` hidden layers of `width` units each (ReLU), then the logits layer.
- * - `cnn`: the small convnet of small-scale.md, conv16-pool-conv32-conv32-pool-conv64-fc256-logits;
+ * - `cnn`: the small convnet of docs/small-scale.md, conv16-pool-conv32-conv32-pool-conv64-fc256-logits;
  *   `width` multiplies every channel and unit count (1 = as listed).
  * - `vgg`: VGG-11/13/16 (`depth`) with batch normalization, as in torchvision's `vgg*_bn` feature
  *   stacks, then fc(512)-fc(512)-logits; `width` multiplies every channel count (1 = 64…512 channels).

@@ -14,7 +14,7 @@ export const VGG_LAYOUTS: Record<11 | 13 | 16, (number | 'M')[]> = {
 /**
  * VGG with batch normalization (torchvision `vgg*_bn` feature stacks: 3x3 conv, BN, ReLU, pools),
  * then a CIFAR-style classifier fc(512)-ReLU-fc(512)-ReLU-logits on the 1x1 map; `width` scales every
- * channel and unit count. The paper's exact VGG-16 head is not known (paper.md §3.3), this one is [I].
+ * channel and unit count. The paper's exact VGG-16 head is not known (docs/paper.md §3.3), this one is [I].
  * Stages conv1..convN end after ReLU and the pool that follows, if any. 28x28 inputs are zero-padded
  * to 32x32 in conv1 so that five pools end at 1x1.
  */

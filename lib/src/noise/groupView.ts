@@ -4,7 +4,7 @@ import type { GroupView, ManifoldKind, NoisyLabels } from './types';
 export const MANIFOLD_KINDS: readonly ManifoldKind[] = ['unpermuted', 'permuted', 'restored'];
 
 /**
- * The examples and grouping labels of one of the paper's three manifold types (paper.md §3.5, Fig. 1A):
+ * The examples and grouping labels of one of the paper's three manifold types (docs/paper.md §3.5, Fig. 1A):
  * - unpermuted: examples never chosen for label noise, grouped by their (true = training) label;
  * - permuted: the permuted group, grouped by the label they are trained on;
  * - restored: the same permuted examples, grouped by their true label.

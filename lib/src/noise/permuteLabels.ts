@@ -10,7 +10,7 @@ export interface PermuteLabelsOptions {
 }
 
 /**
- * The paper's label noise (paper.md §3.2): choose round(ε·n) training examples uniformly at random
+ * The paper's label noise (docs/paper.md §3.2): choose round(ε·n) training examples uniformly at random
  * and shuffle their labels among themselves (a uniform random permutation of the chosen subset), so
  * the class marginals are unchanged and the rest keep their true labels.
  *

@@ -16,7 +16,7 @@ export interface SampleManifoldsOptions {
 /**
  * The P classes of a manifold analysis: `classes` if given (checked), else all classes when P = C,
  * else P classes drawn with the seed. The draw depends only on (seed, C, P), so the three manifold
- * types of one dataset get the same classes (paper.md §3.5: "sampled classes are the same for all
+ * types of one dataset get the same classes (docs/paper.md §3.5: "sampled classes are the same for all
  * three types").
  */
 export function chooseClasses(numClasses: number, opts: { P?: number; seed: number; classes?: ArrayLike<number> }): Int32Array {
@@ -37,7 +37,7 @@ export function chooseClasses(numClasses: number, opts: { P?: number; seed: numb
 }
 
 /**
- * Sample P manifolds of M examples each from one group (paper.md §3.5: P classes x M examples per
+ * Sample P manifolds of M examples each from one group (docs/paper.md §3.5: P classes x M examples per
  * class, drawn from the training set). Examples of a class are drawn uniformly without replacement
  * with a per-class seeded stream: the same seed gives the same samples. A class with fewer than M
  * examples in the group is an InputError that says which class, how many it has, and what to change.

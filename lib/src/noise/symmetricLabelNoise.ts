@@ -4,7 +4,7 @@ import type { NoisyLabels } from './types';
 import { checkFraction, checkSeed, resolveNumClasses } from './validateLabels';
 
 /**
- * Nakkiran et al. (2019)'s label noise for double descent (paper.md §3.2, §5): each training label
+ * Nakkiran et al. (2019)'s label noise for double descent (docs/paper.md §3.2, §5): each training label
  * independently, with probability p, is replaced by a different class chosen uniformly among the
  * other C − 1. Unlike `permuteLabels` the class marginals are not kept exactly and the noisy count is
  * binomial. Every replaced label differs from the true one, so the permuted group is exactly the

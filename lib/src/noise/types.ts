@@ -1,6 +1,6 @@
 /**
  * Training labels after label noise, with the bookkeeping the paper's three manifold types need
- * (paper.md §3.2, Fig. 1A): per example the true label, the label it is trained on, and whether it
+ * (docs/paper.md §3.2, Fig. 1A): per example the true label, the label it is trained on, and whether it
  * belongs to the permuted group.
  */
 export interface NoisyLabels {

@@ -16,7 +16,7 @@ const LABEL: Record<GeometryMetric, string> = {
 
 /**
  * Layers with fewer features than M (the logits of a 10-class net): their capacity is inflated
- * (small-scale.md), so figures shade them and say so.
+ * (docs/small-scale.md), so figures shade them and say so.
  */
 function narrowLayers(rows: Row[], layers: string[]): string[] {
   return layers.filter((l) => rows.some((r) => r.layer === l && 'n_features' in r && Number(r.n_features) < Number(r.M)));

@@ -3,7 +3,7 @@ import type { Figure } from './figure';
 
 /**
  * Headless rendering of Plotly figures to PNG/SVG with Debian's Chromium through playwright-core
- * (stack.md §6). One browser and one page are reused per process: launching costs ~0.2 s and
+ * (docs/stack.md §6). One browser and one page are reused per process: launching costs ~0.2 s and
  * loading the 10 MB plotly bundle ~2 s, after which a figure takes ~0.1–0.3 s.
  */
 

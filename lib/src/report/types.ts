@@ -18,7 +18,7 @@ export interface NumberTable {
 export interface ReportSection {
   id: string;
   title: string;
-  /** The paper's claim, paraphrased, with its reliability tag from paper.md where relevant. */
+  /** The paper's claim, paraphrased, with its reliability tag from docs/paper.md where relevant. */
   paperClaim: string;
   figures: { name: string; caption: string; figure: Figure }[];
   numbers?: NumberTable;

@@ -1,4 +1,4 @@
-// Layer rewinding (paper.md §4, Fig. 4; issue 7): revert chosen layers of the memorized model to an
+// Layer rewinding (docs/paper.md §4, Fig. 4): revert chosen layers of the memorized model to an
 // earlier checkpoint and measure test accuracy and the accuracy on the memorized examples.
 export { rewind, rewoundModel, rewindAccuracies, runLayerNames, finalEpoch, checkRewindOptions } from './rewind';
 export type { RewindOptions, RewindResult, RewindAccuracies } from './rewind';

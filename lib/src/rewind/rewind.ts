@@ -61,7 +61,7 @@ export function checkRewindOptions(run: Run, layerNames: string[], opts: RewindO
 }
 
 /**
- * The rewound model (paper.md §4): the model of `baseEpoch` (default: the final, memorized one) with
+ * The rewound model (docs/paper.md §4): the model of `baseEpoch` (default: the final, memorized one) with
  * the parameters of `layers` — kernels, biases and batch-norm scale, shift and moving statistics —
  * taken from the checkpoint of `toEpoch`. The caller disposes it.
  */

@@ -1,7 +1,7 @@
 import { InputError } from '../errors';
 
 /**
- * The three rewinding sweeps (paper.md §4):
+ * The three rewinding sweeps (docs/paper.md §4):
  * - `single`: one layer at a time (the layer × epoch heat-map of Fig. 4);
  * - `last`: the last L layers together, L = 1..depth (the paper's "final few layers");
  * - `first`: the first L layers together, the control (early layers should matter little).

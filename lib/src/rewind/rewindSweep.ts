@@ -49,7 +49,7 @@ export interface RewindSweepResult {
 }
 
 /**
- * Layer-rewinding sweeps (paper.md §4, Fig. 4) into a tidy table: for each mode, each layer (or
+ * Layer-rewinding sweeps (docs/paper.md §4, Fig. 4) into a tidy table: for each mode, each layer (or
  * block of L layers) and each chosen epoch, the final model with those layers reverted to the
  * epoch's checkpoint, evaluated on the test set and on the unpermuted, permuted (trained labels) and
  * restored (true labels) training groups.

@@ -52,7 +52,7 @@ export interface RewindingFindings {
    */
   memorizingLayers: string[];
   thresholds: { half: number; little: number; minDrop: number };
-  /** The issue's criterion: last layers recover ≥ `half` of the drop, the first layer < `little`. */
+  /** memgeo's criterion, fixed in advance: last layers recover ≥ `half` of the drop, the first layer < `little`. */
   checks: RewindingCheck[];
   /** Both checks held (null when either cannot be decided). */
   held: boolean | null;
@@ -74,7 +74,7 @@ export interface RewindingFindingsOptions {
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
 
 /**
- * What the rewinding table says about the paper's claim (paper.md §4: rewinding the final few layers
+ * What the rewinding table says about the paper's claim (docs/paper.md §4: rewinding the final few layers
  * to an epoch before memorization restores test accuracy; early layers matter little) and about
  * Maini et al.'s measure (accuracy on the memorized, permuted examples), from rewinding.csv and the
  * run's metrics.csv. Nothing here is hard-coded: every number comes from the two tables.

@@ -10,7 +10,7 @@ export type NamedArrays = Map<string, { shape: number[]; data: Float32Array }>;
  * Adam moments, step count) readable and restorable for checkpoints. Written here rather than using
  * tf.train.* so that the state is keyed by parameter name and the learning rate can change per epoch.
  *
- * Update rules follow PyTorch (the reference experiments, small-scale.md), g = ∇L + weightDecay·w:
+ * Update rules follow PyTorch (the reference experiments, docs/small-scale.md), g = ∇L + weightDecay·w:
  * - SGD: buf ← μ·buf + g (buf = g on the first step); w ← w − lr·buf.
  * - Adam: m ← β1·m + (1−β1)·g; v ← β2·v + (1−β2)·g²; w ← w − lr·m̂/(√v̂ + ε), m̂ = m/(1−β1^t), v̂ = v/(1−β2^t).
  */

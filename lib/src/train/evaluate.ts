@@ -44,7 +44,7 @@ export function scoreLogits(logits: Float32Array, labels: Int32Array, numClasses
   return { loss, correct };
 }
 
-/** The four splits of `metrics.csv` (issue 5): the training groups of the paper's Fig. 1A, and test. */
+/** The four splits of `metrics.csv`: the training groups of the paper's Fig. 1A, and test. */
 export type MetricSplit = 'train_unpermuted' | 'train_permuted' | 'train_restored' | 'test';
 export const METRIC_SPLITS: MetricSplit[] = ['train_unpermuted', 'train_permuted', 'train_restored', 'test'];
 

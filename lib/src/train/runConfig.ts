@@ -22,7 +22,7 @@ export interface OptimizerConfig {
  */
 export type ScheduleConfig = { kind: 'constant' } | { kind: 'step'; every: number; gamma: number } | { kind: 'cosine'; minLr: number };
 
-/** The label noise applied to the training subset (paper.md §3.2). */
+/** The label noise applied to the training subset (docs/paper.md §3.2). */
 export interface NoiseConfig {
   /** 'permute': a fraction ε of examples shuffle their labels among themselves (the paper's);
    * 'symmetric': each label becomes a uniformly random other class with probability ε; 'none'. */
@@ -47,7 +47,7 @@ export interface RunConfig {
   schedule: ScheduleConfig;
   epochs: number;
   batchSize: number;
-  /** Augmentation, off by default (it slows memorization a lot, paper.md §3.4): random crop after
+  /** Augmentation, off by default (it slows memorization a lot, docs/paper.md §3.4): random crop after
    * zero-padding by `crop` pixels (0 = off) and random horizontal flips. */
   augment: { crop: number; flip: boolean };
   /** Seed of initialization, data order and augmentation. */
@@ -75,7 +75,7 @@ const OPTIMIZER_DEFAULTS: Record<OptimizerConfig['kind'], OptimizerConfig> = {
 /**
  * Defaults: a setting measured to show memorization on this 2-core machine in about two minutes
  * (environment.md, "Training speed"): 2000 MNIST images, ε = 0.5 permuted labels, the small CNN of
- * small-scale.md at half width, Adam 2e-3, batch 128, 40 epochs, no augmentation. Permuted examples
+ * docs/small-scale.md at half width, Adam 2e-3, batch 128, 40 epochs, no augmentation. Permuted examples
  * are fitted to ≥ 90% by about epoch 30; test accuracy peaks near epoch 9 and then falls 30–35 points.
  */
 export const RUN_CONFIG_DEFAULTS: RunConfig = {

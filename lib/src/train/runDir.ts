@@ -142,7 +142,7 @@ export interface Run {
   metrics(): Row[];
   /**
    * The checkpointed epoch with the highest test accuracy (the earliest if tied), the natural
-   * target of layer rewinding (paper.md §4); null before any metrics exist.
+   * target of layer rewinding (docs/paper.md §4); null before any metrics exist.
    */
   peakTestEpoch(): { epoch: number; accuracy: number } | null;
   /** A fresh model with the weights of the checkpoint of `epoch` (caller disposes it). */

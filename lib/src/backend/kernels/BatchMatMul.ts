@@ -11,7 +11,7 @@ const LOOP_MIN_WORK = 32 * 32 * 32;
 /**
  * `BatchMatMul` for wasm that always lands on the fast XNNPACK path (≈30 GFLOP/s) instead of the stock
  * scalar loop (1.6–2.6 GFLOP/s), which the stock kernel takes for any transpose or batch > 1
- * (stack.md §2):
+ * (docs/stack.md §2):
  * - transposeA/B become an explicit Transpose (O(size) copies against an O(M·K·N) product);
  * - a batched A against a single B is folded into one [batch·M, K] × [K, N] product;
  * - other batched products run one fast product per batch item (correct broadcasting, which the

@@ -3,7 +3,7 @@ import { callKernel, callStock, scratch, view, type Info, type KernelArgs, type 
 
 /**
  * dW of a 2-D convolution for wasm, which ships no `Conv2DBackpropFilter` (so stock wasm cannot train
- * a convnet; stack.md §2, approach (c)). With x padded as in the forward pass,
+ * a convnet; docs/stack.md §2, approach (c)). With x padded as in the forward pass,
  *   dW[i, j, c, o] = Σ_{n, p, q} x[n, s·p + i, s·q + j, c] · dy[n, p, q, o],
  * which is itself a valid convolution of x viewed as [C, H, W, N] (batch ↔ channels swapped) with the
  * filter dy viewed as [oH, oW, N, O], dilated by the forward stride. That runs on the XNNPACK

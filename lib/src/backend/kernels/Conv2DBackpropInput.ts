@@ -4,7 +4,7 @@ import { callStock, scratch, type Info, type KernelArgs } from './wasmKernel';
 /**
  * dx of a stride-1 2-D convolution for wasm: the "full" correlation of dy with the spatially flipped,
  * in/out-swapped filter, dx = conv(dy, flip(W)ᵀ) with explicit pads (kH − 1 − top, …), run on the
- * XNNPACK convolution instead of the stock kernel's naive loop (~3 GFLOP/s; stack.md §2).
+ * XNNPACK convolution instead of the stock kernel's naive loop (~3 GFLOP/s; docs/stack.md §2).
  * Strided or channels-first cases, or pads that would be negative, stay on the stock kernel.
  */
 export function conv2DBackpropInput(args: KernelArgs): Info {

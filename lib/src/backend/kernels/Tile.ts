@@ -3,7 +3,7 @@ import { callStock, scratch, type Info, type KernelArgs } from './wasmKernel';
 /**
  * `Tile` for wasm when it is a broadcast (every repeated axis has size 1) — the batch-norm gradient
  * tiles per-channel vectors to the activation shape this way. The stock kernel is a slow generic loop
- * (136 ms for 3.2M floats, stack.md §2); a zero fill plus a broadcasting Add writes the same values at
+ * (136 ms for 3.2M floats, docs/stack.md §2); a zero fill plus a broadcasting Add writes the same values at
  * memory speed. Real repetitions of non-singleton axes stay stock.
  */
 export function tile(args: KernelArgs): Info {

@@ -1,5 +1,5 @@
 /**
- * Training kernels for the tfjs wasm backend (stack.md §2 and Appendix A; environment.md "Backends").
+ * Training kernels for the tfjs wasm backend (docs/stack.md §2 and Appendix A; environment.md "Backends").
  * Stock tfjs-backend-wasm 4.22 cannot train a convnet (no `Conv2DBackpropFilter`), takes scalar slow
  * paths for transposed/batched matmul, conv input gradients, NHWC reductions and Tile, and silently
  * returns wrong matmul results when one buffer is used as the B operand under two shapes. Each file
@@ -52,12 +52,12 @@ const KERNELS: Record<string, { fn: WasmKernelFunc; add?: boolean }> = {
 /** Names of the kernels memgeo adds to or replaces in the wasm backend. */
 export const WASM_TRAINING_KERNELS = Object.keys(KERNELS);
 
-/** The subset of stack.md Appendix A (the starting point), for before/after benchmarks. */
+/** The subset of docs/stack.md Appendix A (the starting point), for before/after benchmarks. */
 const APPENDIX_A = ['Conv2DBackpropFilter', 'BatchMatMul', 'Conv2DBackpropInput', 'Sum', 'Mean', 'Tile'];
 
 /**
  * Which kernels to install: all of them, unless MEMGEO_WASM_KERNELS (for benchmarking only) names a
- * comma-separated subset, `appendix` (the stack.md Appendix A set, without the broadcast Mean/Sum
+ * comma-separated subset, `appendix` (the docs/stack.md Appendix A set, without the broadcast Mean/Sum
  * gradients) or `none` (stock wasm, which cannot train a convnet).
  */
 function selection(): { names: string[]; gradients: boolean } {

@@ -1,7 +1,7 @@
 import type { Info } from './wasmKernel';
 
 /**
- * Guard against the stale-B-operand hazard of tfjs-backend-wasm (stack.md §2): its XNNPACK matmul
+ * Guard against the stale-B-operand hazard of tfjs-backend-wasm (docs/stack.md §2): its XNNPACK matmul
  * (used by both `BatchMatMul` and `_FusedMatMul`) caches the packed B operand under the key
  * (B's tensor id, bias id, activation) and ignores B's shape. A reshape shares the tensor id, so
  * `matMul(p, x.reshape([6, 4]))` after `matMul(q, x.reshape([4, 6]))` silently reuses the [4, 6]

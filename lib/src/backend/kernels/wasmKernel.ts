@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 
 /**
- * Shared plumbing for memgeo's wasm training kernels (stack.md §2, Appendix A). A kernel here runs
+ * Shared plumbing for memgeo's wasm training kernels (docs/stack.md §2, Appendix A). A kernel here runs
  * inside the tfjs engine: it gets `TensorInfo`s (not Tensors), must return freshly made outputs, and
  * must free every intermediate it made through `backend.disposeData` — the engine only tracks the
  * outputs. `scratch()` does that bookkeeping.

@@ -24,7 +24,7 @@ interface BenchConfig {
 }
 
 /**
- * The configurations worth timing: memgeo's default run (RUN_CONFIG_DEFAULTS), small-scale.md's CNN
+ * The configurations worth timing: memgeo's default run (RUN_CONFIG_DEFAULTS), docs/small-scale.md's CNN
  * and MLP settings, then the paper's models at reduced and full width on CIFAR-sized inputs.
  */
 export const BENCH_CONFIGS: BenchConfig[] = [

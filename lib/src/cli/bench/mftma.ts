@@ -5,10 +5,12 @@
  *  1. readme  — the reference README case: P = 100 Gaussian clouds, M = 50, N = 5000, κ = 0, n_t = 200,
  *               n_reps = 10, faithful mode (the reference: α 0.0396, R 1.473, D 36.18, ρ_c 0.014, K 1,
  *               31 s on this machine kind); then the same in stable mode.
- *  2. scaling — every row of ../shared/golden/timing.json (vary P, M, N, n_t, n_reps; faithful mode),
+ *  2. scaling — every row of the reference's timing table, tests/fixtures/mftma/golden/timing.json
+ *               (vary P, M, N, n_t, n_reps; faithful mode),
  *               side by side with the reference's seconds.
- *  3. real    — 10 seeds on ../shared/real/mlp_e4_relu4_unpermuted.npy in both modes: spread
- *               (max/min − 1) of capacity, radius, dimension, and seconds per analysis (issue 11).
+ *  3. real    — 10 seeds on tests/fixtures/mftma/real/mlp_e4_relu4_unpermuted.npy in both modes: spread
+ *               (max/min − 1) of capacity, radius, dimension, and seconds per analysis (the stable
+ *               mode's ≤ 5% target, lib/src/manifold/README.md "Modes").
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -21,10 +23,11 @@ import { seedStat } from '../../manifold/manifoldAnalysisSeeds';
 import { Rng } from '../../random/rng';
 import type { BenchTarget } from './target';
 
-const usage = `usage: memgeo bench mftma [--only readme,scaling,real] [--workers W] [--repeat R] [--shared DIR] [--json]
+const usage = `usage: memgeo bench mftma [--only readme,scaling,real] [--workers W] [--repeat R] [--fixtures DIR] [--json]
 
 Times the MFTMA implementation: the reference README case, the reference's scaling table
-(../shared/golden/timing.json) and the 10-seed spread on the shared real activations.
+(golden/timing.json) and the 10-seed spread on real activations (real/*.npy), both read from
+--fixtures DIR (default: the repository's tests/fixtures/mftma).
 --workers sets the worker threads of the per-manifold step (default: auto).
 --repeat R reruns each timing R times and reports the fastest (default 1).`;
 
@@ -34,10 +37,10 @@ export function gaussianClouds(P: number, M: number, N: number, seed: number): M
   return Array.from({ length: P }, () => ({ numPoints: M, ambientDim: N, data: rng.fillNormal(new Float64Array(M * N)) }));
 }
 
-function sharedDir(arg?: string): string {
+function fixturesDir(arg?: string): string {
   if (arg) return path.resolve(arg);
-  // lib/dist/cli/bench → repository root is four levels up; shared/ sits beside the checkout.
-  return path.resolve(__dirname, '..', '..', '..', '..', '..', 'shared');
+  // lib/dist/cli/bench → the repository root is four levels up.
+  return path.resolve(__dirname, '..', '..', '..', '..', 'tests', 'fixtures', 'mftma');
 }
 
 /** µs for a 10 000-element dot product (best of 200): how fast this machine runs JS loops right now. */
@@ -91,12 +94,12 @@ export async function benchMftma(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: { only: { type: 'string' }, workers: { type: 'string' }, repeat: { type: 'string' }, shared: { type: 'string' }, json: { type: 'boolean' } },
+    options: { only: { type: 'string' }, workers: { type: 'string' }, repeat: { type: 'string' }, fixtures: { type: 'string' }, json: { type: 'boolean' } },
   });
   const parts = new Set((values.only ?? 'readme,scaling,real').split(',').map((s) => s.trim()));
   const concurrency = values.workers ? Number(values.workers) : ('auto' as const);
   const repeat = values.repeat ? Math.max(1, Number(values.repeat)) : 1;
-  const shared = sharedDir(values.shared);
+  const fixtures = fixturesDir(values.fixtures);
   const summary: Record<string, unknown> = { node: process.version, cpus: os.cpus().length, loadBefore: os.loadavg() };
   console.log(`# bench mftma — ${load()}, node ${process.version}`);
   // Warm-up: compile the hot loops before anything is timed.
@@ -118,7 +121,7 @@ export async function benchMftma(argv: string[]): Promise<number> {
   }
 
   if (parts.has('scaling')) {
-    const file = path.join(shared, 'golden', 'timing.json');
+    const file = path.join(fixtures, 'golden', 'timing.json');
     type Row = { vary: string; P: number; M: number; N: number; n_t: number; n_reps: number; total_s: number; K: number };
     const rows: Row[] = fs.existsSync(file)
       ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { rows: Row[] }).rows
@@ -140,7 +143,7 @@ export async function benchMftma(argv: string[]): Promise<number> {
   }
 
   if (parts.has('real')) {
-    const file = path.join(shared, 'real', 'mlp_e4_relu4_unpermuted.npy');
+    const file = path.join(fixtures, 'real', 'mlp_e4_relu4_unpermuted.npy');
     if (!fs.existsSync(file)) {
       console.log(`real: ${file} not found, skipped`);
     } else {

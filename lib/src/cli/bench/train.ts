@@ -7,7 +7,7 @@ import type { BenchTarget } from './target';
 
 /**
  * `memgeo bench train`: training and inference throughput of the four reference models of
- * ../shared/reference/README.md (torch_bench.py), built the same way: 3×3 'same' convs with bias,
+ * PyTorch's reference benchmark (docs/stack.md §3), built the same way: 3×3 'same' convs with bias,
  * conv → BN → ReLU, SGD(lr 0.01), batch 128, cross-entropy on logits, one fixed random batch;
  * inference is predict at batch 512. Reports the ratio to PyTorch's single-thread numbers.
  */
@@ -15,7 +15,7 @@ import type { BenchTarget } from './target';
 export type BenchModelName = 'mlp' | 'cnn2' | 'cnn4' | 'cnn4c';
 const MODELS: BenchModelName[] = ['mlp', 'cnn2', 'cnn4', 'cnn4c'];
 
-/** PyTorch 1.13 (Debian 12), 2-core machine kind, images/s: ../shared/reference/README.md (2026-11-27). */
+/** PyTorch 1.13 (Debian 12), 2-core machine kind, images/s, measured 2026-11-27 (docs/stack.md §3). */
 export const TORCH_REFERENCE: Record<BenchModelName, { train1: number; train2: number; infer1: number; infer2: number }> = {
   mlp: { train1: 39859, train2: 15365, infer1: 198741, infer2: 44768 },
   cnn2: { train1: 5835, train2: 6645, infer1: 7289, infer2: 10677 },
@@ -196,7 +196,7 @@ prints one JSON object per line with model, backend, train_img_s, infer_img_s an
 single-thread numbers (torch / ours; the foundation target is train gap <= 6), plus train_img_s_median
 (from the median step time), train_img_cpu_s (images per CPU-second of this process) and cpu_share (CPU time / wall time; well below 1 = other processes
 competed for the CPU, so the wall-clock numbers understate the code's speed).
-MEMGEO_WASM_KERNELS=appendix benchmarks the stack.md Appendix A kernel set for comparison.
+MEMGEO_WASM_KERNELS=appendix benchmarks the docs/stack.md Appendix A kernel set for comparison.
   --models LIST        comma-separated subset (default: all four)
   --seconds S          timed training seconds per model after 3 warm-up steps (default 5, like torch_bench.py)
   --infer-seconds S    timed inference seconds per model (default 3)

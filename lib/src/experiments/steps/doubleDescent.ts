@@ -5,7 +5,7 @@ import { atomicWriteFileSync } from '../../io/atomicWrite';
 import type { Step } from './index';
 
 /**
- * Issue 8: double descent over width (Fig. 5). The sweep's runs live in `<out>/double-descent/`
+ * Double descent over width (Fig. 5). The sweep's runs live in `<out>/double-descent/`
  * (one run directory per noise kind and width, resumable point by point); the tidy table
  * double_descent.csv and its summary are published into the results folder.
  */

@@ -5,7 +5,7 @@ import { writeCsv } from '../../tables/csv';
 import type { Step } from './index';
 
 /**
- * Issue 6: geometry across layers and epochs (Figs. 1B-3). analyzeRun on the preset's epochs (the
+ * Geometry across layers and epochs (Figs. 1B-3). analyzeRun on the preset's epochs (the
  * test-accuracy peak always among them) → run/geometry.csv, then the simulated-capacity check on a
  * subset of its cells → run/simcap.csv; the rows of the preset's settings are published to the results folder. Both tables are
  * upserted cell by cell, so an interrupted step resumes where it stopped.

@@ -7,7 +7,7 @@ import type { Step } from './index';
 // eslint-disable-next-line @typescript-eslint/no-var-requires
 const MEMGEO_VERSION = (require('../../../package.json') as { version: string }).version;
 
-/** Issue 10: every figure (HTML, PNG, SVG) and report.md / report.html, one section per finding. */
+/** Every figure (HTML, PNG, SVG) and report.md / report.html, one section per finding. */
 export const reportStep: Step = {
   name: 'report',
   title: 'figures and report',

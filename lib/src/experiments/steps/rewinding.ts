@@ -2,7 +2,7 @@ import { rewindSweep } from '../../rewind';
 import type { Step } from './index';
 
 /**
- * Issue 7: layer rewinding (Fig. 4). Sweeps the preset's modes and epochs (the test-accuracy peak
+ * Layer rewinding (Fig. 4). Sweeps the preset's modes and epochs (the test-accuracy peak
  * always among them) into run/rewinding.csv and publishes it. Resumable: rows already in the table
  * are not measured again.
  */
