@@ -118,6 +118,9 @@ export function gradientsSection(exp: Experiment): ReportSection | null {
   const both = (pick: (l: LayerFindings) => string, i: number) => (ld ? `${pick(fd.layers[i])} / ${pick(ld.layers[i])}` : pick(fd.layers[i]));
   const tag = ld ? ' (total / label-dep.)' : '';
   const ubar = fd.reference === 'class_frequencies' ? 'the class frequencies of the training labels' : 'uniform, 1/C';
+  // How large the label-independent part is next to the label-dependent one, per group, at initialization.
+  const partNorm = (layer: string, group: string, part: string) => Number(gradients.find((r) => Number(r.epoch) === fd.initEpoch && r.layer === layer && r.group === group && r.part === part)?.grad_norm ?? NaN);
+  const sizeText = fd.layers.filter((l) => l.layer !== 'all').map((l) => `${l.layer} ${['unpermuted', 'permuted'].map((g) => f2(partNorm(l.layer, g, 'label_independent') / partNorm(l.layer, g, 'label_dependent'))).join(' / ')}`).join(', ');
   return {
     id: 'gradients',
     title: 'Gradient contributions of permuted examples',
@@ -139,6 +142,7 @@ export function gradientsSection(exp: Experiment): ReportSection | null {
       ...(ld
         ? [
             `What the two columns measure. The total is the gradient of the loss, the one the optimizer follows. For cross-entropy the gradient at example i's logits is p_i − y_i = (p_i − ū) + (ū − y_i), with ū ${ubar}; back-propagated through the same Jacobian J_i it splits each example's gradient exactly into a label-independent part J_iᵀ(p_i − ū) (what the network's own prediction pushes, the same kind of vector for a permuted and an unpermuted example) and a label-dependent part J_iᵀ(ū − y_i), the only part that carries the label. The paper's √n-versus-n argument is about the label-dependent part: the total also holds the label-independent part, which is coherent for every example whatever its label. The label-dependent part does not shrink as examples are fitted (ū − y_i is fixed), so the "ratio grows once fitted" claim, which rests on p_i → y_i, is a claim about the total.`,
+            `Size of the label-independent part next to the label-dependent one at initialization (epoch ${fd.initEpoch}), ‖Σ_G J(p − ū)‖ / ‖Σ_G J(ū − y)‖ over each whole group, unpermuted / permuted: ${sizeText}. Where this is small the total and the label-dependent part tell the same story; where it is large the label-independent part adds to both groups alike and pulls the ratio towards their size ratio.`,
           ]
         : []),
     ],
