@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { DOUBLE_DESCENT_COLUMNS, InputError, POINT_FILES, readCsv, widthSweep, type WidthSweepConfig } from 'memgeo';
+import { defaultConcurrency, DOUBLE_DESCENT_COLUMNS, InputError, POINT_FILES, readCsv, sweepThreads, widthSweep, type WidthSweepConfig } from 'memgeo';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'memgeo-dd-'));
 
@@ -69,6 +69,19 @@ test('a tiny sweep writes one tidy row per (noise kind, width, layer, manifold t
   const summary = JSON.parse(fs.readFileSync(path.join(out, 'double_descent_summary.json'), 'utf8'));
   assert.equal(summary.findings.length, 2);
   assert.equal(first.findings.find((f) => f.noiseKind === 'permute')!.errors.length, 2);
+});
+
+test('a sweep shares the cores: points at once × threads per point never exceed them, and each point records its count', async () => {
+  assert.deepEqual(sweepThreads(2, 14, 2), { concurrency: 2, workers: 1 });
+  assert.deepEqual(sweepThreads(2, 1, 2), { concurrency: 1, workers: 2 });
+  assert.deepEqual(sweepThreads(16, 14, 16), { concurrency: 14, workers: 1 });
+  assert.deepEqual(sweepThreads(4, 14, 16), { concurrency: 4, workers: 4 });
+  assert.deepEqual(sweepThreads(3, 14, 2), { concurrency: 3, workers: 1 });
+  const { out } = await tinySweep();
+  const dirs = fs.readdirSync(out).filter((d) => fs.existsSync(path.join(out, d, 'config.json')));
+  assert.equal(dirs.length, 4);
+  const expected = sweepThreads(2, 4, defaultConcurrency()).workers;
+  for (const d of dirs) assert.equal(JSON.parse(fs.readFileSync(path.join(out, d, 'config.json'), 'utf8')).run.workers, expected, d);
 });
 
 test('a rerun skips finished points; a point without its done-marker is recomputed from its finished run', async () => {

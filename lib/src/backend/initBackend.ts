@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { InputError } from '../errors';
 
 /** The TensorFlow.js backends memgeo knows how to run on. */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -42,7 +43,7 @@ export function getBackendName(): BackendName {
 async function choose(): Promise<BackendName> {
   const forced = process.env.MEMGEO_BACKEND?.trim();
   if (forced !== undefined && forced !== '' && !KNOWN.includes(forced as BackendName)) {
-    throw new Error(`MEMGEO_BACKEND='${forced}' is not a backend memgeo knows; use one of: ${KNOWN.join(', ')}`);
+    throw new InputError(`MEMGEO_BACKEND='${forced}' is not a backend memgeo knows; use one of: ${KNOWN.join(', ')} (or unset it to choose automatically)`);
   }
   const order: BackendName[] = forced ? [forced as BackendName] : ['tensorflow', 'wasm'];
   const failures: string[] = [];
@@ -53,7 +54,7 @@ async function choose(): Promise<BackendName> {
       return name;
     } catch (err) {
       const msg = (err as Error).message.split('\n')[0];
-      if (forced) throw new Error(`MEMGEO_BACKEND=${name} was requested but the backend cannot be used: ${msg}${hint(name)}`);
+      if (forced) throw new InputError(`MEMGEO_BACKEND=${name} was requested but the backend cannot be used: ${msg}${hint(name)}`);
       failures.push(`${name}: ${msg}`);
     }
   }

@@ -5,6 +5,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { fileSystemError } from '../io/outputPath';
 import type { Command } from './command';
 
 function loadCommands(): Map<string, Command> {
@@ -49,6 +50,16 @@ export async function main(argv: string[]): Promise<number> {
     if (e && (e.name === 'UsageError' || e.name === 'InputError' || code.startsWith('ERR_PARSE_ARGS'))) {
       console.error(`memgeo ${name}: ${e.message}`);
       return 2;
+    }
+    // A file-system failure that no writer translated (it has a path and an errno code) is still the
+    // user's to fix (permissions, a file in the way): say what and where, without a stack trace.
+    const errno = e as NodeJS.ErrnoException;
+    if (errno?.path && errno.code) {
+      const clear = fileSystemError(errno, errno.syscall === 'mkdir' ? 'create folder' : errno.syscall === 'open' || errno.syscall === 'read' || errno.syscall === 'scandir' || errno.syscall === 'stat' ? 'access' : 'write', errno.path);
+      if (clear.name === 'InputError') {
+        console.error(`memgeo ${name}: ${clear.message}`);
+        return 2;
+      }
     }
     console.error(`memgeo ${name}: ${e?.stack ?? String(err)}`);
     return 1;

@@ -1,5 +1,5 @@
 // Model-wise double descent over width with label noise, and the geometry of the last layers (paper Fig. 5, §5).
-export { widthSweep, SWEEP_FILES } from './widthSweep';
+export { widthSweep, sweepThreads, SWEEP_FILES } from './widthSweep';
 export type { WidthSweepOptions, WidthSweepResult } from './widthSweep';
 export { resolveWidthSweepConfig, sweepPoints, SWEEP_NOISE_KINDS } from './widthSweepConfig';
 export type { WidthSweepConfig, ResolvedWidthSweepConfig, SweepPoint, SweepNoiseKind } from './widthSweepConfig';

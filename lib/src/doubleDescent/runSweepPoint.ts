@@ -3,7 +3,7 @@ import * as path from 'path';
 import type { AnalysisSettings } from '../experiments/presets';
 import { atomicWriteJsonSync } from '../io/atomicWrite';
 import { readCsv, writeCsv, type Row } from '../tables/csv';
-import { checkpointFile, diffConfigs, listCheckpointEpochs, openRun, train, type RunConfig } from '../train';
+import { checkpointFile, diffConfigs, listCheckpointEpochs, openRun, RUN_FILES, train, type RunConfig } from '../train';
 import { defaultSweepLayers, sweepPointGeometry, SWEEP_GEOMETRY_COLUMNS } from './sweepPointGeometry';
 import type { SweepNoiseKind, SweepPoint } from './widthSweepConfig';
 
@@ -35,6 +35,11 @@ export interface SweepPointTask {
   analysis: AnalysisSettings | null;
   /** Keep every checkpoint of the run (default: only epoch 0 and the last once the point is done). */
   keepCheckpoints?: boolean;
+  /**
+   * Threads that train a new point (data parallel): the sweep gives each of the points it trains at
+   * once an equal share of the cores. A point already started keeps the count in its config.json.
+   */
+  workers?: number;
 }
 
 export interface SweepPointResult {
@@ -77,10 +82,11 @@ export async function runSweepPoint(task: SweepPointTask): Promise<SweepPointRes
   const dir = path.join(task.sweepDir, task.point.dirName);
   if (isPointDone(task)) {
     const marker = JSON.parse(fs.readFileSync(path.join(dir, POINT_FILES.done), 'utf8')) as DoneMarker;
-    return { dirName: task.point.dirName, rows: readCsv(path.join(dir, POINT_FILES.rows)), skipped: true, seconds: marker.seconds };
+    return { dirName: task.point.dirName, rows: readCsv(path.join(dir, POINT_FILES.rows), { columns: DOUBLE_DESCENT_COLUMNS }), skipped: true, seconds: marker.seconds };
   }
   const { config } = task.point;
-  await train(config, { out: dir, progress: 'none' });
+  const started = fs.existsSync(path.join(dir, RUN_FILES.config));
+  await train(config, { out: dir, progress: 'none', workers: started ? undefined : task.workers });
   const run = openRun(dir);
   const last = config.epochs;
   const errors = finalErrors(run.metrics(), last);

@@ -1,6 +1,7 @@
-import * as fs from 'fs';
 import * as path from 'path';
+import { checkOptions } from '../errors';
 import { atomicWriteJsonSync } from '../io/atomicWrite';
+import { guardOutputDir } from '../io/outputPath';
 import { defaultConcurrency, parallelMap } from '../parallel';
 import { formatSeconds, taskProgress, type TaskProgressMode } from '../progress';
 import { writeCsv, type Row } from '../tables/csv';
@@ -58,11 +59,25 @@ export interface WidthSweepResult {
 export async function widthSweep(input: WidthSweepConfig | ResolvedWidthSweepConfig, options: WidthSweepOptions): Promise<WidthSweepResult> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
+  checkOptions(options, 'widthSweep', ['out', 'concurrency', 'progress', 'keepCheckpoints']);
   const config = resolveWidthSweepConfig(input);
   const out = path.resolve(options.out);
-  fs.mkdirSync(out, { recursive: true });
+  // A sweep folder is new, empty, or a sweep folder memgeo made (sweep.json); a results folder of
+  // the pipeline holds its sweep in double-descent/, which is such a folder.
+  guardOutputDir(out, {
+    what: 'a width-sweep folder',
+    refuse: (_dir, entries) =>
+      entries.includes(SWEEP_FILES.config) ? null : entries.includes('config.json') ? 'it is a memgeo training run, not a sweep folder' : `it is not empty and holds no memgeo sweep (no ${SWEEP_FILES.config}; it has ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''})`,
+  });
   atomicWriteJsonSync(path.join(out, SWEEP_FILES.config), config);
-  const tasks: SweepPointTask[] = sweepPoints(config).map((point) => ({ sweepDir: out, point, layers: config.layers, analysis: config.analysis, keepCheckpoints: options.keepCheckpoints }));
+  const points = sweepPoints(config);
+  // Points at once and threads per point depend only on the request, the cores and the sweep's size
+  // (never on how many points are left), so that an interrupted sweep trains each point as before:
+  // on 2 cores, two points at a time with one thread each; a single point gets every core.
+  // The thread budget is MEMGEO_WORKERS (checked, at most the cores) or the cores.
+  const budget = defaultConcurrency();
+  const { concurrency, workers } = sweepThreads(options.concurrency ?? budget, points.length, budget);
+  const tasks: SweepPointTask[] = points.map((point) => ({ sweepDir: out, point, layers: config.layers, analysis: config.analysis, keepCheckpoints: options.keepCheckpoints, workers }));
   const todo = tasks.filter((t) => !isPointDone(t));
   const progress = taskProgress('double descent: width sweep points', tasks.length, options.progress);
   progress.tick(tasks.length - todo.length, tasks.length > todo.length ? `${tasks.length - todo.length} done before` : undefined);
@@ -72,7 +87,7 @@ export async function widthSweep(input: WidthSweepConfig | ResolvedWidthSweepCon
       todo,
       { module: path.join(__dirname, 'runSweepPoint.js'), exportName: 'runSweepPoint' },
       {
-        concurrency: Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), todo.length)),
+        concurrency: Math.min(concurrency, todo.length),
         onResult: (_done, _total, _i, r) => progress.tick(1, `${r.dirName} in ${formatSeconds(r.seconds)}`),
       },
     );
@@ -94,4 +109,14 @@ export async function widthSweep(input: WidthSweepConfig | ResolvedWidthSweepCon
   const th = findings.map((f) => `${f.noiseKind}: threshold ${f.threshold ?? 'none'}, peak ${f.peak ? `${f.peak.width} (+${(100 * f.peak.prominence).toFixed(1)} pts)` : '-'}`).join('; ');
   progress.done(th);
   return { out, config, table, rows, findings, cpuSeconds, computed: todo.length, skipped: tasks.length - todo.length, seconds };
+}
+
+/**
+ * How a sweep of `points` shares `cores` (the thread budget: MEMGEO_WORKERS or the cores): `concurrency` points train at once (the request, at most one
+ * per point) and each new point trains on `workers` threads, ⌊cores / concurrency⌋, so that the two
+ * together never oversubscribe the cores: 2 cores, 14 points → 2 at once × 1 thread; 1 point → 1 × 2.
+ */
+export function sweepThreads(requested: number, points: number, cores: number): { concurrency: number; workers: number } {
+  const concurrency = Math.max(1, Math.min(requested, points));
+  return { concurrency, workers: Math.max(1, Math.floor(cores / concurrency)) };
 }

@@ -1,4 +1,6 @@
-import { InputError } from '../errors';
+import { checkFields, InputError } from '../errors';
+import { MAX_N_T, N_T_LIMIT_REASON } from '../manifold/manifoldAnalysis';
+import { MAX_SEED } from '../random/rng';
 import type { AnalysisSettings } from '../experiments/presets';
 import { resolveRunConfig, type RunConfig, type RunConfigInput } from '../train';
 
@@ -51,7 +53,7 @@ export function resolveWidthSweepConfig(input: unknown): ResolvedWidthSweepConfi
   if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new InputError(`sweep config: expected an object, got ${JSON.stringify(input)}`);
   const raw = input as Record<string, unknown>;
   const knownKeys = ['base', 'widths', 'noiseKinds', 'seeds', 'layers', 'analysis', 'interpolationTolerance'];
-  for (const k of Object.keys(raw)) if (!knownKeys.includes(k)) throw new InputError(`sweep config.${k}: unknown field (known: ${knownKeys.join(', ')})`);
+  checkFields(raw, 'sweep config', knownKeys, ['layers', 'analysis']);
   if (raw.base === undefined) throw new InputError('sweep config.base: the base training config is required');
   const baseRaw = { ...(raw.base as Record<string, unknown>) };
   let base: RunConfig;
@@ -89,7 +91,7 @@ export function resolveWidthSweepConfig(input: unknown): ResolvedWidthSweepConfi
   const seeds = raw.seeds ?? [base.seed];
   if (!Array.isArray(seeds) || seeds.length === 0) throw new InputError(`sweep config.seeds: expected a non-empty list of seeds, got ${JSON.stringify(seeds)}`);
   seeds.forEach((s, i) => {
-    if (typeof s !== 'number' || !Number.isInteger(s) || s < 0) throw new InputError(`sweep config.seeds[${i}]: must be a non-negative integer, got ${JSON.stringify(s)}`);
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > MAX_SEED) throw new InputError(`sweep config.seeds[${i}]: must be an integer in 0..${MAX_SEED} (2^32 - 1), got ${JSON.stringify(s)}`);
   });
   if (new Set(seeds).size !== seeds.length) throw new InputError(`sweep config.seeds: seeds repeat: ${seeds.join(', ')}`);
 
@@ -105,7 +107,7 @@ export function resolveWidthSweepConfig(input: unknown): ResolvedWidthSweepConfi
   if (raw.analysis !== undefined && raw.analysis !== null) {
     const a = raw.analysis as Record<string, unknown>;
     if (typeof a !== 'object' || Array.isArray(a)) throw new InputError(`sweep config.analysis: expected an object or null, got ${JSON.stringify(a)}`);
-    for (const k of Object.keys(a)) if (!ANALYSIS_FIELDS.includes(k as keyof AnalysisSettings)) throw new InputError(`sweep config.analysis.${k}: unknown field (known: ${ANALYSIS_FIELDS.join(', ')})`);
+    checkFields(a, 'sweep config.analysis', ANALYSIS_FIELDS);
     const intField = (k: string, min: number) => {
       const v = a[k];
       if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new InputError(`sweep config.analysis.${k}: must be an integer >= ${min}, got ${JSON.stringify(v)}`);
@@ -113,6 +115,7 @@ export function resolveWidthSweepConfig(input: unknown): ResolvedWidthSweepConfi
     intField('P', 2);
     intField('M', 2);
     intField('nT', 1);
+    if ((a.nT as number) > MAX_N_T) throw new InputError(`sweep config.analysis.nT: at most ${MAX_N_T}, got ${a.nT} (${N_T_LIMIT_REASON})`);
     intField('seeds', 1);
     intField('projectionDim', 1);
     if (a.mode !== 'stable' && a.mode !== 'faithful') throw new InputError(`sweep config.analysis.mode: must be 'stable' or 'faithful', got ${JSON.stringify(a.mode)}`);

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { InputError } from '../errors';
 import { atomicWriteFileSync, atomicWriteJsonSync } from '../io/atomicWrite';
+import { guardOutputDir, readJsonOrNull } from '../io/outputPath';
 import { readCsv, upsertCsv, type Row } from '../tables/csv';
 import { openRun, type Run } from '../train';
 import { resolveProgressMode, type TaskProgressMode } from '../progress';
@@ -54,8 +55,10 @@ export class Experiment {
    */
   private reconcilePreset(): void {
     const presetFile = path.join(this.out, 'preset.json');
+    guardOutputDir(this.out, { what: 'a results folder', refuse: foreignResultsReason });
     if (fs.existsSync(presetFile)) {
-      const existing = JSON.parse(fs.readFileSync(presetFile, 'utf8')) as Preset;
+      const existing = readJsonOrNull(presetFile) as Preset | null;
+      if (!existing || typeof existing.name !== 'string') throw new InputError(`${presetFile} is damaged (not a preset memgeo wrote); delete the results folder ${this.out} to start it over, or use another --out folder`);
       const same = (k: keyof Preset) => JSON.stringify(existing[k]) === JSON.stringify(this.preset[k]);
       if (existing.name !== this.preset.name || !same('train')) {
         throw new InputError(`${this.out} holds results of ${existing.name !== this.preset.name ? `preset '${existing.name}'` : 'a main run with other training settings'}; use another --out folder or delete it`);
@@ -132,6 +135,18 @@ export class Experiment {
     if (this.progress === 'compact') console.log(text);
     else process.stderr.write(text + '\n');
   }
+}
+
+/**
+ * Why a non-empty folder is not taken as a results folder (null: it is one, made by memgeo). A
+ * training run or a sweep folder is never taken as one: its tables would be overwritten.
+ */
+function foreignResultsReason(dir: string, entries: string[]): string | null {
+  if (entries.includes('config.json')) return 'it is a memgeo training run (config.json), not a results folder (a results folder holds its run in run/)';
+  if (entries.includes('sweep.json')) return 'it is a memgeo width-sweep folder, not a results folder';
+  if (entries.includes('preset.json')) return null;
+  const shown = entries.filter((f) => !f.startsWith('.')).slice(0, 3);
+  return `it is not empty and holds no memgeo results (no preset.json; it has ${(shown.length ? shown : entries.slice(0, 3)).join(', ')}${entries.length > 3 ? ', ...' : ''})`;
 }
 
 /** Top-level keys whose values differ between two preset sections. */

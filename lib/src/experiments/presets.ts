@@ -149,10 +149,13 @@ export function selectEpochs(selection: EpochSelection, available: number[], mus
   if (selection === 'all') return have;
   if (Array.isArray(selection)) {
     const missing = selection.filter((e) => !have.includes(e));
-    if (missing.length) throw new InputError(`no checkpoint for epoch(s) ${missing.join(', ')} (checkpoints: ${have.join(', ')})`);
+    if (missing.length) throw new InputError(`no checkpoint for epoch(s) ${shortList(missing)} (checkpoints: ${shortList(have)})`);
     return [...new Set(selection)].sort((a, b) => a - b);
   }
   const count = Math.max(2, selection.count);
+  if (!Number.isInteger(count)) throw new InputError(`epochs: {count} must be an integer, got ${selection.count}`);
+  // Asking for at least as many epochs as there are checkpoints selects them all.
+  if (count >= have.length) return have;
   const picked = new Set<number>([have[0], have[have.length - 1], ...mustInclude.filter((e) => have.includes(e))]);
   for (let k = 0; k < count; k++) {
     const target = have[0] + ((have[have.length - 1] - have[0]) * k) / (count - 1);
@@ -161,4 +164,9 @@ export function selectEpochs(selection: EpochSelection, available: number[], mus
     picked.add(best);
   }
   return [...picked].sort((a, b) => a - b);
+}
+
+/** At most 20 numbers of a list, for messages ("0, 1, 2, ... (1000 in all)"). */
+function shortList(v: number[]): string {
+  return v.length <= 20 ? v.join(', ') : `${v.slice(0, 10).join(', ')}, ... ${v.slice(-3).join(', ')} (${v.length} in all)`;
 }

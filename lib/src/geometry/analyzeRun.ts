@@ -2,7 +2,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { initBackend } from '../backend/initBackend';
-import { InputError } from '../errors';
+import { checkOptions, InputError } from '../errors';
+import { MAX_N_T, N_T_LIMIT_REASON } from '../manifold/manifoldAnalysis';
+import { MAX_ANALYSIS_SEEDS, SEEDS_LIMIT_REASON } from '../manifold/manifoldAnalysisSeeds';
+import { checkSeed } from '../random/rng';
 import { selectEpochs, type AnalysisSettings, type EpochSelection } from '../experiments/presets';
 import { writeNpy } from '../io/npy';
 import { MANIFOLD_KINDS } from '../noise/groupView';
@@ -40,6 +43,9 @@ export interface AnalyzeRunOptions extends Partial<AnalysisSettings> {
   data?: RunData;
 }
 
+/** Every option `analyzeRun` knows (unknown ones, e.g. `nt` for `nT`, are refused). */
+export const ANALYZE_RUN_OPTIONS = ['P', 'M', 'nT', 'seeds', 'projectionDim', 'mode', 'kappa', 'epochs', 'layers', 'manifolds', 'seed', 'concurrency', 'chunkSize', 'progress', 'file', 'data'] as const;
+
 export interface AnalyzeRunResult {
   file: string;
   /** The rows of this analysis (its settings, epochs, layers, types), in epoch, layer, type order. */
@@ -68,9 +74,12 @@ export function resolveAnalysisSettings(options: Partial<AnalysisSettings> & { s
   int(s.P, 'P (manifolds)', 2);
   int(s.M, 'M (examples per manifold)', 2);
   int(s.nT, 'n_t', 1);
+  if (s.nT > MAX_N_T) throw new InputError(`n_t must be at most ${MAX_N_T}, got ${s.nT}: ${N_T_LIMIT_REASON}`);
   int(s.seeds, 'seeds', 1);
+  if (s.seeds > MAX_ANALYSIS_SEEDS) throw new InputError(`seeds must be at most ${MAX_ANALYSIS_SEEDS}, got ${s.seeds}: ${SEEDS_LIMIT_REASON}`);
   int(s.projectionDim, 'projectionDim', 1);
-  if (!Number.isInteger(seed)) throw new InputError(`seed must be an integer, got ${seed}`);
+  checkSeed(seed, 'seed');
+  checkSeed(seed + s.seeds - 1, `seed + seeds - 1 (the last analysis seed)`);
   if (!Number.isFinite(s.kappa)) throw new InputError(`kappa must be a finite number, got ${s.kappa}`);
   if (s.mode !== 'stable' && s.mode !== 'faithful') throw new InputError(`mode must be 'stable' or 'faithful', got '${s.mode}'`);
   return { settings: s, row: { P: s.P, M: s.M, n_t: s.nT, kappa: s.kappa, mode: s.mode, projection_dim: s.projectionDim, seed, n_seeds: s.seeds } };
@@ -141,6 +150,7 @@ export function writeSampleImages(data: RunData, samples: Partial<Record<Manifol
  */
 export async function analyzeRun(run: Run, options: AnalyzeRunOptions = {}): Promise<AnalyzeRunResult> {
   const t0 = performance.now();
+  checkOptions(options, 'analyzeRun', ANALYZE_RUN_OPTIONS);
   const { settings, row: settingsRow } = resolveAnalysisSettings(options);
   const kinds = options.manifolds ?? [...MANIFOLD_KINDS];
   for (const k of kinds) if (!MANIFOLD_KINDS.includes(k)) throw new InputError(`unknown manifold type '${k}'; choose from ${MANIFOLD_KINDS.join(', ')}`);
@@ -152,7 +162,7 @@ export async function analyzeRun(run: Run, options: AnalyzeRunOptions = {}): Pro
   const samples = sampleManifoldGroups(run.noisy, { P: settings.P, M: settings.M, seed: settingsRow.seed, kinds });
   const file = options.file ?? path.join(run.dir, 'geometry.csv');
 
-  const done = new Set(readCsv(file).filter((r) => sameSettings(r, settingsRow)).map((r) => cellKey(Number(r.epoch), String(r.layer), String(r.manifold))));
+  const done = new Set(readCsv(file, { columns: GEOMETRY_COLUMNS }).filter((r) => sameSettings(r, settingsRow)).map((r) => cellKey(Number(r.epoch), String(r.layer), String(r.manifold))));
   const todo: { epoch: number; layer: string; manifold: ManifoldKind }[] = [];
   for (const epoch of epochs) for (const manifold of kinds) for (const layer of layers) if (!done.has(cellKey(epoch, layer, manifold))) todo.push({ epoch, layer, manifold });
   const total = epochs.length * layers.length * kinds.length;
@@ -178,7 +188,7 @@ export async function analyzeRun(run: Run, options: AnalyzeRunOptions = {}): Pro
       });
       progress.done(`${todo.length} cells (${total - todo.length} already in ${path.basename(file)})`);
       // Rows were appended as cells finished; store them in reading order.
-      writeCsv(file, sortGeometryRows(readCsv(file)), GEOMETRY_COLUMNS);
+      writeCsv(file, sortGeometryRows(readCsv(file, { columns: GEOMETRY_COLUMNS })), GEOMETRY_COLUMNS);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -186,7 +196,7 @@ export async function analyzeRun(run: Run, options: AnalyzeRunOptions = {}): Pro
 
   const wanted = new Set<string>();
   for (const e of epochs) for (const l of layers) for (const k of kinds) wanted.add(cellKey(e, l, k));
-  const rows = readCsv(file)
+  const rows = readCsv(file, { columns: GEOMETRY_COLUMNS })
     .filter((r) => sameSettings(r, settingsRow) && wanted.has(cellKey(Number(r.epoch), String(r.layer), String(r.manifold))))
     .sort((a, b) => Number(a.epoch) - Number(b.epoch) || Number(a.layer_index) - Number(b.layer_index) || kinds.indexOf(a.manifold as ManifoldKind) - kinds.indexOf(b.manifold as ManifoldKind));
   return { file, rows, computed: todo.length, reused: total - todo.length, epochs, layers, layerIndex, samples, settings: settingsRow, workers: Math.min(concurrency, Math.max(1, todo.length)), seconds: (performance.now() - t0) / 1000 };

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { InputError } from '../errors';
+import { checkOptions, InputError } from '../errors';
 import type { AnalysisSettings } from '../experiments/presets';
 import { defaultConcurrency, parallelMap } from '../parallel/workerPool';
 import { taskProgress, type TaskProgressMode } from '../progress/taskProgress';
@@ -13,7 +13,7 @@ import type { RunData } from '../train/runData';
 import type { Run } from '../train/runDir';
 import { resolveAnalysisSettings, resolveRunLayers, writeSampleImages } from './analyzeRun';
 import type { SimcapCellInput, SimcapCellOutput } from './geometryCell';
-import { cellKey, sameSettings, SIMCAP_COLUMNS, SIMCAP_KEY_COLUMNS } from './geometryTable';
+import { cellKey, GEOMETRY_COLUMNS, sameSettings, SIMCAP_COLUMNS, SIMCAP_KEY_COLUMNS } from './geometryTable';
 
 /** A cell whose simulated capacity is measured. */
 export interface SimcapPoint {
@@ -87,6 +87,7 @@ export function simcapSubsample(samples: Partial<Record<ManifoldKind, ManifoldSa
  */
 export async function simulatedCapacityPoints(run: Run, options: SimcapOptions = {}): Promise<SimcapResult> {
   const t0 = performance.now();
+  checkOptions(options, 'simulatedCapacityPoints', ['P', 'M', 'nT', 'seeds', 'projectionDim', 'mode', 'kappa', 'seed', 'points', 'geometry', 'nRep', 'simcapM', 'concurrency', 'chunkSize', 'progress', 'file', 'data']);
   const { settings, row: geomSettings } = resolveAnalysisSettings(options);
   const nRep = options.nRep ?? 50;
   const Ms = options.simcapM ?? Math.min(settings.M, 20);
@@ -98,7 +99,7 @@ export async function simulatedCapacityPoints(run: Run, options: SimcapOptions =
   if (Array.isArray(options.points)) {
     points = options.points;
   } else {
-    const geometry = (options.geometry ?? readCsv(path.join(run.dir, 'geometry.csv'))).filter((r) => sameSettings(r, geomSettings));
+    const geometry = (options.geometry ?? readCsv(path.join(run.dir, 'geometry.csv'), { columns: GEOMETRY_COLUMNS })).filter((r) => sameSettings(r, geomSettings));
     if (geometry.length === 0) throw new InputError(`${run.dir}: no geometry rows with these settings to choose simcap points from; run analyzeRun first`);
     points = chooseSimcapPoints(geometry, options.points ?? 12, settings.M);
   }
@@ -109,7 +110,7 @@ export async function simulatedCapacityPoints(run: Run, options: SimcapOptions =
   const { layerIndex } = await resolveRunLayers(run, [...new Set(points.map((p) => p.layer))]);
   const settingsRow = { ...geomSettings, M: Ms, n_rep: nRep };
   const same = (r: Row) => Object.entries(settingsRow).every(([k, v]) => String(r[k]) === String(v));
-  const done = new Set(readCsv(file).filter(same).map((r) => cellKey(Number(r.epoch), String(r.layer), String(r.manifold))));
+  const done = new Set(readCsv(file, { columns: SIMCAP_COLUMNS }).filter(same).map((r) => cellKey(Number(r.epoch), String(r.layer), String(r.manifold))));
   const todo = points.filter((p) => !done.has(cellKey(p.epoch, p.layer, p.manifold))).sort((a, b) => a.epoch - b.epoch || a.manifold.localeCompare(b.manifold));
 
   if (todo.length > 0) {
@@ -139,13 +140,13 @@ export async function simulatedCapacityPoints(run: Run, options: SimcapOptions =
       });
       progress.done();
       const order: Record<string, number> = { unpermuted: 0, permuted: 1, restored: 2 };
-      const all = readCsv(file).sort((a, b) => Number(a.epoch) - Number(b.epoch) || Number(a.layer_index) - Number(b.layer_index) || (order[String(a.manifold)] ?? 9) - (order[String(b.manifold)] ?? 9));
+      const all = readCsv(file, { columns: SIMCAP_COLUMNS }).sort((a, b) => Number(a.epoch) - Number(b.epoch) || Number(a.layer_index) - Number(b.layer_index) || (order[String(a.manifold)] ?? 9) - (order[String(b.manifold)] ?? 9));
       writeCsv(file, all, SIMCAP_COLUMNS);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }
   const want = new Set(points.map((p) => cellKey(p.epoch, p.layer, p.manifold)));
-  const rows = readCsv(file).filter((r) => same(r) && want.has(cellKey(Number(r.epoch), String(r.layer), String(r.manifold))));
+  const rows = readCsv(file, { columns: SIMCAP_COLUMNS }).filter((r) => same(r) && want.has(cellKey(Number(r.epoch), String(r.layer), String(r.manifold))));
   return { file, rows, points, computed: todo.length, reused: points.length - todo.length, seconds: (performance.now() - t0) / 1000 };
 }

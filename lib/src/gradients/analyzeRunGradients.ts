@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { initBackend } from '../backend';
 import { DATASET_NAMES } from '../data';
-import { InputError } from '../errors';
+import { checkOptions, InputError } from '../errors';
 import { defaultConcurrency, parallelMap } from '../parallel/workerPool';
 import { taskProgress, type TaskProgressMode } from '../progress';
 import { readCsv, upsertCsv, writeCsv, type Row } from '../tables/csv';
@@ -13,6 +13,7 @@ import { layerSlices } from './gradientAccumulator';
 import { gradientGroups, type GroupIndices } from './gradientGroups';
 import { gradientScalingRows, gradientScalingSlopes, SCALING_COLUMNS, SLOPE_COLUMNS, validateScaling } from './gradientScaling';
 import { GRADIENT_PARTS, GRADIENT_REFERENCES, partOf, type GradientPart, type GradientReference } from './parts';
+import { checkSeed } from '../random/rng';
 
 /** File names of the gradient tables in a run directory. */
 export const GRADIENT_FILES = { gradients: 'gradients.csv', scaling: 'gradient_scaling.csv', slopes: 'gradient_slopes.csv' } as const;
@@ -109,6 +110,8 @@ function scalingGroups(groups: GroupIndices[]): GroupIndices[] {
  */
 export async function analyzeRunGradients(runOrDir: Run | string, options: GradientAnalysisOptions = {}): Promise<GradientAnalysisResult> {
   const t0 = performance.now();
+  checkOptions(options, 'analyzeRunGradients', ['epochs', 'scaling', 'seed', 'batchSize', 'concurrency', 'data', 'progress']);
+  if (options.seed !== undefined) checkSeed(options.seed, 'analyzeRunGradients: seed');
   const run = typeof runOrDir === 'string' ? openRun(runOrDir, options.data ? { data: options.data } : {}) : runOrDir;
   if (run.epochs.length === 0) throw new InputError(`${run.dir}: the run has no checkpoints`);
   const checkEpochs = (list: number[], what: string) => {
@@ -139,7 +142,7 @@ export async function analyzeRunGradients(runOrDir: Run | string, options: Gradi
 
   const files = { gradients: path.join(run.dir, GRADIENT_FILES.gradients), scaling: path.join(run.dir, GRADIENT_FILES.scaling), slopes: path.join(run.dir, GRADIENT_FILES.slopes) };
   const have = (rows: Row[], keyOf: (r: Row) => string) => new Set(rows.map(keyOf));
-  const existing = { gradients: currentRows(files.gradients, reference), scaling: currentRows(files.scaling, reference) };
+  const existing = { gradients: currentRows(files.gradients, GRADIENT_COLUMNS, reference), scaling: currentRows(files.scaling, SCALING_COLUMNS, reference) };
   const gradKeys = have(existing.gradients, (r) => `${r.epoch}|${r.layer}|${r.group}|${r.part}`);
   const scaleKeys = have(existing.scaling, (r) => `${r.epoch}|${r.layer}|${r.group}|${r.part}|${r.n}|${r.draw}`);
   const gradGroupNames = [...groups.map((g) => g.group as string), 'full'];
@@ -182,8 +185,8 @@ export async function analyzeRunGradients(runOrDir: Run | string, options: Gradi
     }
     return 0;
   };
-  const gradients = readCsv(files.gradients).sort(byKeys('epoch', 'layer_index', 'part', 'group'));
-  const scaling = readCsv(files.scaling).sort(byKeys('epoch', 'layer_index', 'group', 'part', 'n', 'draw'));
+  const gradients = readCsv(files.gradients, { columns: GRADIENT_COLUMNS }).sort(byKeys('epoch', 'layer_index', 'part', 'group'));
+  const scaling = readCsv(files.scaling, { columns: SCALING_COLUMNS }).sort(byKeys('epoch', 'layer_index', 'group', 'part', 'n', 'draw'));
   writeCsv(files.gradients, gradients, GRADIENT_COLUMNS);
   if (scaling.length) writeCsv(files.scaling, scaling, SCALING_COLUMNS);
   const slopes = scaling.length ? gradientScalingSlopes(scaling) : [];
@@ -193,12 +196,16 @@ export async function analyzeRunGradients(runOrDir: Run | string, options: Gradi
 
 /**
  * The rows of an existing gradient table that this analysis can resume from: [] for a table written
- * before the split into parts (no `part` column; it is recomputed). A table made with another
- * reference distribution is refused rather than mixed with new rows.
+ * before the split into parts (a header with `epoch`, `layer` and `group` but no `part`; it is
+ * recomputed). A damaged table is an InputError (`readCsv`); one made with another reference
+ * distribution is refused rather than mixed with new rows.
  */
-function currentRows(file: string, reference: GradientReference | null): Row[] {
-  const rows = readCsv(file);
-  if (rows.length === 0 || !('part' in rows[0])) return [];
+function currentRows(file: string, columns: string[], reference: GradientReference | null): Row[] {
+  if (!fs.existsSync(file)) return [];
+  const header = fs.readFileSync(file, 'utf8').split('\n', 1)[0].trim().split(',');
+  if (!header.includes('part') && ['epoch', 'layer', 'group'].every((c) => header.includes(c))) return [];
+  const rows = readCsv(file, { columns });
+  if (rows.length === 0) return [];
   const other = rows.find((r) => String(r.reference ?? '') !== (reference ?? ''));
   if (other) throw new InputError(`${file} holds gradients ${other.reference ? `split with reference '${other.reference}'` : 'without the split into parts'}, not ${reference ? `'${reference}'` : 'the total only'}; use the same reference or delete the gradient tables (${Object.values(GRADIENT_FILES).join(', ')}) to recompute them`);
   return rows;

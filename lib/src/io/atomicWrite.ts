@@ -1,24 +1,32 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { ensureDir, fileSystemError } from './outputPath';
 
 /**
  * Write a file so that readers see either the old content or the complete new content, never a
  * half-written file: write to a temporary file in the same directory, fsync it, then rename over the
  * target (rename is atomic within one filesystem), then fsync the directory so the rename survives a
- * crash. Used for checkpoints, configs and every table memgeo writes.
+ * crash. Used for checkpoints, configs and every table memgeo writes. A failure (read-only folder, a
+ * file where the folder should be, a folder at the target) is an InputError naming the file, and the
+ * temporary file is removed.
  */
 export function atomicWriteFileSync(file: string, data: string | Uint8Array): void {
   const dir = path.dirname(file);
-  fs.mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const tmp = path.join(dir, `.${path.basename(file)}.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`);
-  const fd = fs.openSync(tmp, 'w');
   try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      fs.writeFileSync(fd, data);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(tmp, file);
+  } catch (err) {
+    fs.rmSync(tmp, { force: true });
+    throw fileSystemError(err, 'write', file);
   }
-  fs.renameSync(tmp, file);
   try {
     const dfd = fs.openSync(dir, 'r');
     try {

@@ -1,7 +1,8 @@
-import { InputError } from '../errors';
+import { checkOptions, InputError } from '../errors';
+import { checkSeed } from '../random/rng';
 import { defaultConcurrency } from '../parallel/workerPool';
 import { centerGeometry } from './centerGeometry';
-import { manifoldAnalysis, STABLE_DEFAULTS, type ManifoldAnalysisOptions, type ManifoldAnalysisResult } from './manifoldAnalysis';
+import { MANIFOLD_ANALYSIS_OPTIONS, manifoldAnalysis, STABLE_DEFAULTS, type ManifoldAnalysisOptions, type ManifoldAnalysisResult } from './manifoldAnalysis';
 import { validateManifolds, type ManifoldPoints } from './manifoldPoints';
 import { sharedCenterSubspace } from './sharedCenterSubspace';
 
@@ -51,12 +52,20 @@ export function seedStat(values: number[]): SeedStat {
   return { mean, std, min, max, relSpread: min > 0 ? max / min - 1 : NaN, values };
 }
 
+/** Most analysis seeds per call. */
+export const MAX_ANALYSIS_SEEDS = 1000;
+/** Why (in the message of a larger request). */
+export const SEEDS_LIMIT_REASON = "the mean over 1000 seeds already has a standard error of 3% of the seeds' spread (1/sqrt(1000)); more seeds only multiply the time";
+
 export async function manifoldAnalysisSeeds(manifolds: ManifoldPoints[], options: ManifoldAnalysisSeedsOptions = {}): Promise<ManifoldAnalysisSeedsResult> {
   const t0 = performance.now();
+  checkOptions(options, 'manifoldAnalysisSeeds', [...MANIFOLD_ANALYSIS_OPTIONS.filter((k) => k !== 'seed'), 'seeds', 'firstSeed']);
   const { seeds: seedsOpt = 3, firstSeed = 0, ...rest } = options;
   const seeds = Array.isArray(seedsOpt) ? seedsOpt : Array.from({ length: seedsOpt }, (_, i) => firstSeed + i);
   if (seeds.length === 0 || !seeds.every((s) => Number.isFinite(s))) throw new InputError(`seeds: need at least one finite seed, got ${JSON.stringify(seedsOpt)}`);
   if (!Array.isArray(seedsOpt) && (!Number.isInteger(seedsOpt) || seedsOpt < 1)) throw new InputError(`seeds must be a positive integer or a list, got ${seedsOpt}`);
+  if (seeds.length > MAX_ANALYSIS_SEEDS) throw new InputError(`seeds: at most ${MAX_ANALYSIS_SEEDS}, got ${seeds.length}: ${SEEDS_LIMIT_REASON}`);
+  seeds.forEach((s, i) => checkSeed(s, Array.isArray(seedsOpt) ? `seeds[${i}]` : `seed ${s} (firstSeed + ${i})`));
   // Stable mode's centre step is a fixed function of the centres (no seed), so unless a seeded random
   // projection changes the data it is computed once and shared by all seeds.
   const runs: ManifoldAnalysisResult[] = [];

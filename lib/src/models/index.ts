@@ -3,6 +3,8 @@ export { Model, copyLayers, localName } from './Model';
 export type { Stage, LayerValues } from './Model';
 export type { Param, ParamRole } from './layers';
 export { BN_MOMENTUM, BN_EPSILON } from './layers';
+export { withBatchNormSync } from './layers';
+export type { BatchNormSync } from './layers';
 export { resolveModelSpec, describeModelSpec, MODEL_FAMILIES, MODEL_DEFAULTS } from './modelSpec';
 export type { ModelSpec, ModelFamily } from './modelSpec';
 export { VGG_LAYOUTS } from './vgg';

@@ -113,6 +113,7 @@ export const BN_EPSILON = 1e-5;
  * running statistics. The running-statistic update is not differentiated (it does not feed the loss).
  */
 export function batchNorm<T extends tf.Tensor>(x: T, p: BatchNormParams, training: boolean): T {
+  if (training && batchNormSync) return syncedBatchNorm(x, p, batchNormSync);
   if (!training) return tf.batchNorm(x, p.movingMean as tf.Tensor1D, p.movingVariance as tf.Tensor1D, p.beta as tf.Tensor1D, p.gamma as tf.Tensor1D, BN_EPSILON) as T;
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const { mean, variance } = tf.moments(x, axes);
@@ -127,4 +128,95 @@ export function batchNorm<T extends tf.Tensor>(x: T, p: BatchNormParams, trainin
 
 export function maxPool2(x: tf.Tensor4D): tf.Tensor4D {
   return tf.maxPool(x, 2, 2, 'valid');
+}
+
+/**
+ * Batch moments shared by the shards of one batch in data-parallel training. `allReduceSum` adds a
+ * vector over all shards (same result in each); `active` is false for a shard that holds only a
+ * stand-in example (a batch with fewer examples than shards), which then contributes nothing.
+ */
+export interface BatchNormSync {
+  allReduceSum(values: Float64Array): Float64Array;
+  active: boolean;
+}
+
+let batchNormSync: BatchNormSync | null = null;
+
+/**
+ * While `fn` runs, training-mode batch normalization uses the moments of the whole batch across the
+ * shards (synchronised batch norm), so that a batch split over workers is the same mathematics as the
+ * batch in one process: the same normalisation, running statistics and gradients.
+ */
+export function withBatchNormSync<R>(sync: BatchNormSync, fn: () => R): R {
+  const before = batchNormSync;
+  batchNormSync = sync;
+  try {
+    return fn();
+  } finally {
+    batchNormSync = before;
+  }
+}
+
+/**
+ * Training-mode batch norm over a shard with the moments of the whole batch. Forward: mean = Σx / n and
+ * variance = Σ(x − mean)² / n over all shards (the two passes of `tf.moments`, each one all-reduce).
+ * Backward (y = γ·x̂ + β, x̂ = (x − mean)/σ): dγ = Σ dy·x̂ and dβ = Σ dy over this shard (the shards'
+ * parameter gradients are added later with the rest), and
+ * dx = γ/σ · (dy − Σ_all dy / n − x̂ · Σ_all dy·x̂ / n), whose two sums run over the whole batch: one
+ * all-reduce. This is the gradient that autodiff gives through `tf.moments` in a single process.
+ */
+function syncedBatchNorm<T extends tf.Tensor>(x: T, p: BatchNormParams, sync: BatchNormSync): T {
+  const C = x.shape[x.shape.length - 1];
+  const axes = x.shape.slice(0, -1).map((_, i) => i);
+  const w = sync.active ? 1 : 0;
+  const localSum = tf.tidy(() => tf.sum(x, axes).dataSync());
+  const first = new Float64Array(C + 1);
+  for (let c = 0; c < C; c++) first[c] = w * localSum[c];
+  first[C] = w * (x.size / C);
+  const r1 = sync.allReduceSum(first);
+  const n = r1[C];
+  const meanArr = Float32Array.from({ length: C }, (_, c) => r1[c] / n);
+  const mean = tf.tensor1d(meanArr);
+  const localSq = tf.tidy(() => tf.sum(tf.square(tf.sub(x, mean)), axes).dataSync());
+  const second = new Float64Array(C);
+  for (let c = 0; c < C; c++) second[c] = w * localSq[c];
+  const r2 = sync.allReduceSum(second);
+  const variance = tf.tensor1d(Float32Array.from({ length: C }, (_, c) => r2[c] / n));
+  tf.tidy(() => {
+    const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
+    p.movingMean.assign(tf.add(tf.mul(p.movingMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
+    p.movingVariance.assign(tf.add(tf.mul(p.movingVariance, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
+  });
+  const invStd = tf.tidy(() => tf.rsqrt(tf.add(variance, BN_EPSILON)));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const op = tf.customGrad(((xs: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, save: tf.GradSaveFunc) => {
+    const xhat = tf.mul(tf.sub(xs, mean), invStd);
+    save([xhat, gamma, invStd]);
+    return {
+      value: tf.add(tf.mul(xhat, gamma), beta),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const g = dy as tf.Tensor;
+        const [xh, gm, is] = saved;
+        const dBeta = tf.sum(g, axes);
+        const dGamma = tf.sum(tf.mul(g, xh), axes);
+        const local = new Float64Array(2 * C);
+        const db = dBeta.dataSync();
+        const dg = dGamma.dataSync();
+        for (let c = 0; c < C; c++) {
+          local[c] = w * db[c];
+          local[C + c] = w * dg[c];
+        }
+        const all = sync.allReduceSum(local);
+        const meanDy = tf.tensor1d(Float32Array.from({ length: C }, (_, c) => all[c] / n));
+        const meanDyXhat = tf.tensor1d(Float32Array.from({ length: C }, (_, c) => all[C + c] / n));
+        const dx = tf.mul(tf.mul(gm, is), tf.sub(tf.sub(g, meanDy), tf.mul(xh, meanDyXhat)));
+        return [dx, dGamma, dBeta];
+      },
+    };
+  }) as any);
+  const y = op(x, p.gamma, p.beta) as T;
+  mean.dispose();
+  variance.dispose();
+  invStd.dispose();
+  return y;
 }

@@ -57,7 +57,8 @@ export function resolveModelSpec(input: unknown, path = 'model'): ModelSpec {
   switch (f) {
     case 'mlp':
       num('depth', (v) => Number.isInteger(v) && v >= 1 && v <= 64, 'an integer number of hidden layers in 1..64');
-      num('width', (v) => Number.isInteger(v) && v >= 1, 'a positive integer number of units');
+      // 2^14 units: one hidden-to-hidden layer is then 1 GB of weights (3 GB with Adam's state).
+      num('width', (v) => Number.isInteger(v) && v >= 1 && v <= 16384, 'an integer number of units in 1..16384 (a wider layer would not fit in memory)');
       break;
     case 'cnn':
       num('width', (v) => v > 0 && v <= 64, 'a positive width multiplier (1 = conv16/32/32/64, fc256)');

@@ -1,6 +1,6 @@
-import * as os from 'os';
 import * as path from 'path';
 import { Worker } from 'worker_threads';
+import { defaultConcurrency } from './workerCount';
 
 /**
  * Where a task function lives: a compiled module (absolute path or package specifier, resolved in
@@ -20,12 +20,7 @@ export interface ParallelMapOptions<O> {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Default parallelism: the CPU count, overridable with MEMGEO_WORKERS. */
-export function defaultConcurrency(): number {
-  const fromEnv = Number(process.env.MEMGEO_WORKERS);
-  if (Number.isInteger(fromEnv) && fromEnv >= 1) return fromEnv;
-  return Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length);
-}
+export { defaultConcurrency };
 
 /**
  * Run `fn` over `items` in worker threads and return the outputs in input order.

@@ -1,1 +1,1 @@
-export { Rng } from './rng';
+export { Rng, MAX_SEED, checkSeed } from './rng';

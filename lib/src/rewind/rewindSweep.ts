@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { initBackend } from '../backend';
 import { DATASET_NAMES } from '../data';
-import { InputError } from '../errors';
+import { checkOptions, InputError } from '../errors';
 import { selectEpochs, type EpochSelection } from '../experiments/presets';
-import { atomicWriteJsonSync } from '../io';
+import { atomicWriteJsonSync, guardOutputFile, readJsonOrNull } from '../io';
 import { parallelMap } from '../parallel';
 import { taskProgress, type TaskProgressMode } from '../progress';
 import { readCsv, upsertCsv, writeCsv, type Row } from '../tables';
@@ -16,6 +16,7 @@ import type { RewindTask, RewindTaskOutput } from './rewindWorker';
 /** Columns of rewinding.csv, one row per (mode, layer or L, epoch rewound to). */
 export const REWINDING_COLUMNS = ['mode', 'layer', 'layer_index', 'L', 'epoch', 'test_accuracy', 'train_unpermuted_accuracy', 'train_permuted_accuracy', 'train_restored_accuracy'];
 const KEY_COLUMNS = ['mode', 'L', 'layer', 'epoch'];
+const REWINDING_META_KIND = 'memgeo rewinding table';
 
 export interface RewindSweepOptions {
   /** Sweeps to run (default all three). */
@@ -61,6 +62,7 @@ export interface RewindSweepResult {
  */
 export async function rewindSweep(runOrDir: Run | string, opts: RewindSweepOptions = {}): Promise<RewindSweepResult> {
   const t0 = performance.now();
+  checkOptions(opts, 'rewindSweep', ['modes', 'epochs', 'out', 'concurrency', 'progress', 'data', 'batchSize']);
   const run = typeof runOrDir === 'string' ? openRun(runOrDir, opts.data ? { data: opts.data } : {}) : runOrDir;
   await initBackend();
   const modes = opts.modes ?? REWIND_MODES;
@@ -72,19 +74,27 @@ export async function rewindSweep(runOrDir: Run | string, opts: RewindSweepOptio
   const cells = rewindCells(layerNames, modes, epochs);
   const file = path.resolve(opts.out ?? path.join(run.dir, 'rewinding.csv'));
 
-  // Rows made from another final model or another architecture would be silently wrong: start over.
+  // The run's data, checked against its fingerprint before anything is written (workers load a
+  // named dataset themselves; in-memory data is passed to them).
+  const loadable = (DATASET_NAMES as readonly string[]).includes(run.config.dataset);
+  const runData = await run.loadData();
+  const data = loadable ? undefined : runData;
+
+  // Only memgeo's own rewinding tables are ever replaced: a table is ours when the meta file written
+  // beside it says so. Rows made from another final model or another architecture would be silently
+  // wrong, so such a table of ours starts over; any other file at the path is refused.
   const metaFile = file.replace(/\.csv$/, '') + '.meta.json';
-  const meta = { runDir: path.resolve(run.dir), baseEpoch, layers: layerNames };
-  if (fs.existsSync(file)) {
-    const old = fs.existsSync(metaFile) ? (JSON.parse(fs.readFileSync(metaFile, 'utf8')) as typeof meta) : null;
-    if (!old || old.baseEpoch !== meta.baseEpoch || JSON.stringify(old.layers) !== JSON.stringify(meta.layers)) fs.rmSync(file);
-  }
+  const meta = { kind: REWINDING_META_KIND, runDir: path.resolve(run.dir), baseEpoch, layers: layerNames };
+  const old = readJsonOrNull(metaFile);
+  const oursMeta = old !== null && (old.kind === REWINDING_META_KIND || (old.kind === undefined && 'baseEpoch' in old && Array.isArray(old.layers)));
+  const why = `no ${path.basename(metaFile)} written by memgeo rewind lies beside it`;
+  guardOutputFile(file, { what: 'a rewinding table', isOurs: () => oursMeta, why });
+  guardOutputFile(metaFile, { what: 'the meta file of a rewinding table', isOurs: () => oursMeta, why: 'it is not the meta file of a memgeo rewinding table' });
+  if (fs.existsSync(file) && (old!.baseEpoch !== meta.baseEpoch || JSON.stringify(old!.layers) !== JSON.stringify(meta.layers))) fs.rmSync(file);
   atomicWriteJsonSync(metaFile, meta);
 
-  const have = new Set(readCsv(file).map((r) => rewindCellKey(r)));
+  const have = new Set(readCsv(file, { columns: REWINDING_COLUMNS }).map((r) => rewindCellKey(r)));
   const todo = cells.filter((c) => !have.has(rewindCellKey(c)));
-  const loadable = (DATASET_NAMES as readonly string[]).includes(run.config.dataset);
-  const data = loadable ? undefined : await run.loadData();
 
   // One task per epoch: a worker loads that checkpoint once and evaluates each distinct layer set.
   const byEpoch = new Map<number, { cells: RewindCell[]; sets: Map<string, string[]> }>();
@@ -119,7 +129,7 @@ export async function rewindSweep(runOrDir: Run | string, opts: RewindSweepOptio
       },
     },
   );
-  const rows = sortRows(readCsv(file));
+  const rows = sortRows(readCsv(file, { columns: REWINDING_COLUMNS }));
   writeCsv(file, rows, REWINDING_COLUMNS);
   progress.done(`${evaluations} models evaluated`);
   return { file, rows, layerNames, epochs, baseEpoch, peakEpoch: peak?.epoch ?? null, measured: todo.length, evaluations, seconds: (performance.now() - t0) / 1000 };

@@ -1,2 +1,2 @@
 export { readCsv, toCsv, writeCsv, upsertCsv } from './csv';
-export type { Row } from './csv';
+export type { ReadCsvOptions, Row } from './csv';

@@ -62,11 +62,15 @@ export interface SplitMetric {
  * does the network still represent them by their true class), and the test set.
  */
 export async function evaluateSplits(model: Model, data: { train: ImageSplit; test: ImageSplit; noisy: NoisyLabels }, batchSize = 512): Promise<SplitMetric[]> {
-  const K = model.numClasses;
   const trainLogits = await predictLogits(model, data.train.images, batchSize);
+  return splitMetrics(trainLogits, await predictLogits(model, data.test.images, batchSize), data, model.numClasses);
+}
+
+/** The four splits of `evaluateSplits` from the logits of the training and test images. */
+export function splitMetrics(trainLogits: Float32Array, testLogits: Float32Array, data: { train: ImageSplit; test: ImageSplit; noisy: NoisyLabels }, K: number): SplitMetric[] {
   const byTrain = scoreLogits(trainLogits, data.noisy.trainLabel, K);
   const byTrue = scoreLogits(trainLogits, data.noisy.trueLabel, K);
-  const testScore = scoreLogits(await predictLogits(model, data.test.images, batchSize), data.test.labels, K);
+  const testScore = scoreLogits(testLogits, data.test.labels, K);
   const perm = data.noisy.isPermuted;
   const mean = (s: { loss: Float64Array; correct: Uint8Array }, keep: (i: number) => boolean, split: MetricSplit): SplitMetric => {
     let l = 0;

@@ -40,6 +40,11 @@ export class ProgressReporter {
     else process.stderr.write(`${this.mode === 'bar' ? '\r\x1b[K' : ''}${text}\n`);
   }
 
+  /** A message about the run's files (a table rebuilt, a run replaced): shown in every mode, even 'none'. */
+  warn(text: string): void {
+    process.stderr.write(`${this.mode === 'bar' ? '\r\x1b[K' : ''}${text}\n`);
+  }
+
   /** During an epoch: images done so far in it, running mean loss, seconds since it started. */
   batch(epoch: number, done: number, loss: number, seconds: number): void {
     if (this.mode !== 'bar') return;

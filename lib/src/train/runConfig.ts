@@ -1,4 +1,4 @@
-import { InputError } from '../errors';
+import { checkFields, InputError } from '../errors';
 import { resolveModelSpec, type ModelSpec } from '../models';
 
 /** SGD with momentum (PyTorch semantics: buf = μ·buf + g; w -= lr·buf) or Adam (Kingma & Ba 2015). */
@@ -94,6 +94,9 @@ export const RUN_CONFIG_DEFAULTS: RunConfig = {
   checkpoints: 'all',
 };
 
+/** Most epochs a run may have (config.epochs); also the bound of every epoch list. */
+export const MAX_EPOCHS = 100_000;
+
 /**
  * Fill in defaults and validate. Every error names the offending field (`optimizer.lr`, ...).
  * Unknown fields are errors (a typo must not silently fall back to a default).
@@ -103,13 +106,13 @@ export const RUN_CONFIG_DEFAULTS: RunConfig = {
  */
 export function resolveRunConfig(input: unknown): RunConfig {
   const raw = obj(input, 'config');
-  known(raw, 'config', ['dataset', 'trainSize', 'testSize', 'noise', 'model', 'optimizer', 'schedule', 'epochs', 'batchSize', 'augment', 'seed', 'dataSeed', 'checkpoints']);
+  checkFields(raw, 'config', ['dataset', 'trainSize', 'testSize', 'noise', 'model', 'optimizer', 'schedule', 'epochs', 'batchSize', 'augment', 'seed', 'dataSeed', 'checkpoints'], ['trainSize', 'testSize']);
   const d = RUN_CONFIG_DEFAULTS;
   const dataset = raw.dataset ?? d.dataset;
   if (typeof dataset !== 'string' || dataset.trim() === '') throw new InputError(`config.dataset: must be a dataset name, got ${JSON.stringify(dataset)}`);
 
   const noiseRaw = obj(raw.noise ?? {}, 'config.noise');
-  known(noiseRaw, 'config.noise', ['kind', 'epsilon']);
+  checkFields(noiseRaw, 'config.noise', ['kind', 'epsilon']);
   const noiseKind = noiseRaw.kind ?? (noiseRaw.epsilon === 0 ? 'none' : d.noise.kind);
   oneOf(noiseKind, ['permute', 'symmetric', 'none'], 'config.noise.kind');
   const epsilon = noiseKind === 'none' ? 0 : noiseRaw.epsilon ?? d.noise.epsilon;
@@ -117,7 +120,7 @@ export function resolveRunConfig(input: unknown): RunConfig {
   if (noiseKind === 'none' && noiseRaw.epsilon !== undefined && noiseRaw.epsilon !== 0) throw new InputError(`config.noise.epsilon: must be 0 (or left out) with noise.kind 'none', got ${JSON.stringify(noiseRaw.epsilon)}`);
 
   const optRaw = obj(raw.optimizer ?? {}, 'config.optimizer');
-  known(optRaw, 'config.optimizer', ['kind', 'lr', 'momentum', 'weightDecay', 'beta1', 'beta2', 'epsilon']);
+  checkFields(optRaw, 'config.optimizer', ['kind', 'lr', 'momentum', 'weightDecay', 'beta1', 'beta2', 'epsilon']);
   const optKind = optRaw.kind ?? d.optimizer.kind;
   oneOf(optKind, ['sgd', 'adam'], 'config.optimizer.kind');
   // The default optimizer's own settings apply when its kind is kept; another kind starts from its defaults.
@@ -135,21 +138,21 @@ export function resolveRunConfig(input: unknown): RunConfig {
   oneOf(schKind, ['constant', 'step', 'cosine'], 'config.schedule.kind');
   let schedule: ScheduleConfig;
   if (schKind === 'step') {
-    known(schRaw, 'config.schedule', ['kind', 'every', 'gamma']);
+    checkFields(schRaw, 'config.schedule', ['kind', 'every', 'gamma']);
     schedule = { kind: 'step', every: (schRaw.every as number) ?? 30, gamma: (schRaw.gamma as number) ?? 0.1 };
     num(schedule.every, 'config.schedule.every', { integer: true, min: 1 });
     num(schedule.gamma, 'config.schedule.gamma', { min: 0, exclusiveMin: true });
   } else if (schKind === 'cosine') {
-    known(schRaw, 'config.schedule', ['kind', 'minLr']);
+    checkFields(schRaw, 'config.schedule', ['kind', 'minLr']);
     schedule = { kind: 'cosine', minLr: (schRaw.minLr as number) ?? 0 };
     num(schedule.minLr, 'config.schedule.minLr', { min: 0 });
   } else {
-    known(schRaw, 'config.schedule', ['kind']);
+    checkFields(schRaw, 'config.schedule', ['kind']);
     schedule = { kind: 'constant' };
   }
 
   const augRaw = obj(raw.augment ?? {}, 'config.augment');
-  known(augRaw, 'config.augment', ['crop', 'flip']);
+  checkFields(augRaw, 'config.augment', ['crop', 'flip']);
   const augment = { ...d.augment, ...defined(augRaw) } as RunConfig['augment'];
   num(augment.crop, 'config.augment.crop', { integer: true, min: 0, max: 16 });
   if (typeof augment.flip !== 'boolean') throw new InputError(`config.augment.flip: must be true or false, got ${JSON.stringify(augment.flip)}`);
@@ -159,7 +162,7 @@ export function resolveRunConfig(input: unknown): RunConfig {
   const testSize = raw.testSize === undefined ? d.testSize : raw.testSize;
   if (testSize !== null) num(testSize, 'config.testSize', { integer: true, min: 1 });
   const epochs = raw.epochs ?? d.epochs;
-  num(epochs, 'config.epochs', { integer: true, min: 1, max: 100000 });
+  num(epochs, 'config.epochs', { integer: true, min: 1, max: MAX_EPOCHS });
   const batchSize = raw.batchSize ?? d.batchSize;
   num(batchSize, 'config.batchSize', { integer: true, min: 1 });
   const seed = raw.seed ?? d.seed;
@@ -231,10 +234,6 @@ export function isCheckpointEpoch(config: Pick<RunConfig, 'checkpoints' | 'epoch
 function obj(v: unknown, path: string): Record<string, unknown> {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new InputError(`${path}: expected an object, got ${JSON.stringify(v)}`);
   return v as Record<string, unknown>;
-}
-
-function known(o: Record<string, unknown>, path: string, keys: string[]): void {
-  for (const k of Object.keys(o)) if (!keys.includes(k)) throw new InputError(`${path}.${k}: unknown field (known: ${keys.join(', ')})`);
 }
 
 function oneOf(v: unknown, allowed: string[], path: string): void {

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import type { ImageSplit } from '../data/types';
 import type { NoisyLabels } from '../noise/types';
 
@@ -21,6 +22,24 @@ export interface RunData {
   trainSourceIndices: Int32Array;
   /** Index of every test example in the full test split. */
   testSourceIndices: Int32Array;
+}
+
+/** SHA-256 (hex) of each split's images (float32, in run order) and true labels (int32). */
+export interface DataFingerprint {
+  train: string;
+  test: string;
+}
+
+/** The fingerprint a run records of its data (config.json, `run.data.fingerprint`). */
+export function dataFingerprint(d: Pick<RunData, 'train' | 'test'>): DataFingerprint {
+  const hash = (s: ImageSplit) => {
+    const labels = Int32Array.from(s.labels);
+    return createHash('sha256')
+      .update(Buffer.from(s.images.buffer, s.images.byteOffset, s.images.byteLength))
+      .update(Buffer.from(labels.buffer, labels.byteOffset, labels.byteLength))
+      .digest('hex');
+  };
+  return { train: hash(d.train), test: hash(d.test) };
 }
 
 /** Check the pieces fit together; every message names what is wrong. */

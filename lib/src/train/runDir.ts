@@ -8,7 +8,7 @@ import type { NoisyLabels } from '../noise/types';
 import { readCsv, writeCsv, type Row } from '../tables';
 import { readCheckpoint } from './checkpoint';
 import { loadRunDataFromLabels } from './prepareRunData';
-import type { RunData } from './runData';
+import { dataFingerprint, type DataFingerprint, type RunData } from './runData';
 import { resolveRunConfig, type RunConfig } from './runConfig';
 
 /**
@@ -31,11 +31,17 @@ export const RUN_FILES = {
 
 export const METRICS_COLUMNS = ['epoch', 'split', 'loss', 'accuracy', 'count'];
 export const EPOCHS_COLUMNS = ['epoch', 'lr', 'train_loss', 'seconds', 'images_per_second', 'eval_seconds'];
-const LABEL_COLUMNS = ['split', 'index', 'source_index', 'true_label', 'train_label', 'is_permuted', 'is_selected'];
+export const LABEL_COLUMNS = ['split', 'index', 'source_index', 'true_label', 'train_label', 'is_permuted', 'is_selected'];
+
+/** What to do about a damaged metrics.csv: it is derived from the checkpoints, so training rebuilds it. */
+export const METRICS_REMEDY = 'delete it and rerun the training command (e.g. memgeo train --config RUN/config.json --out RUN) to recompute it from the checkpoints';
+const LABELS_REMEDY = "it holds the run's noisy labels, which nothing else records: restore it from a copy, or train the run again in a new folder";
 
 /** Provenance stored next to the config; `backend` must match to resume (weights depend on it). */
 export interface RunInfo {
   backend: string;
+  /** Threads that train the run together (data parallel); absent in runs made before it existed (= 1). */
+  workers?: number;
   memgeoVersion: string;
   node: string;
   createdAt: string;
@@ -49,6 +55,8 @@ export interface RunInfo {
     unchangedByChance: number;
     excludeUnchanged: boolean;
     noiseSeed: number;
+    /** SHA-256 of the training and test images and labels (runs made before memgeo recorded it have none). */
+    fingerprint?: DataFingerprint;
   };
 }
 
@@ -107,8 +115,8 @@ export function writeLabels(dir: string, data: RunData): void {
 /** The noisy labels and example indices stored in `labels.csv`. */
 export function readLabels(dir: string, config: RunConfig, info: RunInfo): { noisy: NoisyLabels; trainSourceIndices: Int32Array; testSourceIndices: Int32Array; testLabels: Int32Array } {
   const file = path.join(dir, RUN_FILES.labels);
-  if (!fs.existsSync(file)) throw new InputError(`${dir}: ${RUN_FILES.labels} is missing`);
-  const rows = readCsv(file);
+  if (!fs.existsSync(file)) throw new InputError(`${dir}: ${RUN_FILES.labels} is missing; ${LABELS_REMEDY}`);
+  const rows = readCsv(file, { columns: LABEL_COLUMNS, remedy: LABELS_REMEDY });
   const train = rows.filter((r) => r.split === 'train');
   const test = rows.filter((r) => r.split === 'test');
   const col = (rs: Row[], c: string) => Int32Array.from(rs, (r) => Number(r[c]));
@@ -125,6 +133,41 @@ export function readLabels(dir: string, config: RunConfig, info: RunInfo): { noi
     excludeUnchanged: info.data.excludeUnchanged,
   };
   return { noisy, trainSourceIndices: col(train, 'source_index'), testSourceIndices: col(test, 'source_index'), testLabels: col(test, 'true_label') };
+}
+
+/** Rows of a run's metrics.csv ([] when it is missing); a damaged file is an error saying how to rebuild it. */
+export function readMetrics(dir: string): Row[] {
+  return readCsv(path.join(dir, RUN_FILES.metrics), { columns: METRICS_COLUMNS, remedy: METRICS_REMEDY.replace(/RUN/g, dir) });
+}
+
+/**
+ * What is lost when a run has checkpoints but no metrics.csv (null when it has one): said by every
+ * command that needs the test accuracy per epoch, with the command that rebuilds it.
+ */
+export function missingMetricsNote(dir: string, needs: string): string | null {
+  if (fs.existsSync(path.join(dir, RUN_FILES.metrics)) || listCheckpointEpochs(dir).length === 0) return null;
+  return `${path.join(dir, RUN_FILES.metrics)} is missing, and ${needs} need its test accuracy per epoch. Rebuild it from the checkpoints with: memgeo train --config ${path.join(dir, RUN_FILES.config)} --out ${dir}`;
+}
+
+/**
+ * Check that `data` are the examples the run was trained on: the SHA-256 of its training and test
+ * images and labels must equal the fingerprint stored in config.json. Runs made before memgeo stored
+ * one are accepted (nothing to compare; returns false). Resume, evaluation and every analysis load
+ * the data through here, so changed dataset files are never mixed with a run's checkpoints.
+ */
+export function checkRunData(dir: string, info: RunInfo, data: RunData): boolean {
+  const stored = info?.data?.fingerprint;
+  if (!stored) return false;
+  const now = dataFingerprint(data);
+  const changed = (['train', 'test'] as const).filter((k) => stored[k] !== now[k]);
+  if (changed.length > 0) {
+    throw new InputError(
+      `${dir}: the ${changed.map((k) => `${k === 'train' ? 'training' : 'test'} images or labels`).join(' and ')} differ from the ones this run was trained on ` +
+        `(their SHA-256 fingerprint in ${RUN_FILES.config} is ${stored[changed[0]].slice(0, 12)}..., now ${now[changed[0]].slice(0, 12)}...). ` +
+        `The dataset files changed: restore the originals (memgeo datasets shows where they are read from), or train a new run on the new data.`,
+    );
+  }
+  return true;
 }
 
 /** A trained (or training) run, opened for analysis: see `openRun`. */
@@ -168,6 +211,7 @@ export function openRun(dir: string, options: OpenRunOptions = {}): Run {
   const { config, info } = readConfigFile(dir);
   const labels = readLabels(dir, config, info);
   let cached: RunData | undefined = options.data;
+  let verified = false;
   return {
     dir,
     config,
@@ -176,11 +220,11 @@ export function openRun(dir: string, options: OpenRunOptions = {}): Run {
     noisy: labels.noisy,
     trainSourceIndices: labels.trainSourceIndices,
     testSourceIndices: labels.testSourceIndices,
-    metrics: () => readCsv(path.join(dir, RUN_FILES.metrics)),
+    metrics: () => readMetrics(dir),
     peakTestEpoch() {
       const have = new Set(listCheckpointEpochs(dir));
       let best: { epoch: number; accuracy: number } | null = null;
-      for (const r of readCsv(path.join(dir, RUN_FILES.metrics))) {
+      for (const r of readMetrics(dir)) {
         const epoch = Number(r.epoch);
         const accuracy = Number(r.accuracy);
         if (r.split !== 'test' || !have.has(epoch) || !Number.isFinite(accuracy)) continue;
@@ -210,6 +254,10 @@ export function openRun(dir: string, options: OpenRunOptions = {}): Run {
           throw new InputError(`${dir} was trained on in-memory data '${config.dataset}' (not a dataset memgeo can load); open it with openRun(dir, { data })`);
         }
         cached = await loadRunDataFromLabels(config, info, labels);
+      }
+      if (!verified) {
+        checkRunData(dir, info, cached);
+        verified = true;
       }
       return cached;
     },

@@ -2,25 +2,32 @@ import * as tf from '@tensorflow/tfjs';
 import * as fs from 'fs';
 import * as path from 'path';
 import { initBackend } from '../backend';
-import { InputError } from '../errors';
+import { checkOptions, InputError } from '../errors';
 import { createModel, type Model } from '../models';
+import { availableCores, parseWorkerCount, workersFromEnv } from '../parallel/workerCount';
 import { Rng } from '../random';
-import { upsertCsv, readCsv } from '../tables';
+import { ensureDir, guardOutputDir } from '../io';
+import { readCsv, upsertCsv } from '../tables';
 import { augmentBatch } from './augment';
+import { crossEntropy } from './loss';
 import { CheckpointError, readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
+import { DataParallelTrainer } from './dataParallel';
 import { evaluateSplits, type SplitMetric } from './evaluate';
 import { Optimizer } from './Optimizer';
 import { prepareRunData } from './prepareRunData';
 import { ProgressReporter, type EpochReport, type ProgressMode } from './progress';
-import { gatherImages, validateRunData, type RunData } from './runData';
+import { dataFingerprint, gatherImages, validateRunData, type RunData } from './runData';
 import { diffConfigs, isCheckpointEpoch, learningRateAt, resolveRunConfig, type RunConfig, type RunConfigInput } from './runConfig';
 import {
   checkpointFile,
+  checkRunData,
   EPOCHS_COLUMNS,
+  LABEL_COLUMNS,
   listCheckpointEpochs,
   METRICS_COLUMNS,
   readConfigFile,
   readLabels,
+  readMetrics,
   RUN_FILES,
   writeConfigFile,
   writeLabels,
@@ -42,6 +49,13 @@ export interface TrainOptions {
   fallback?: boolean;
   /** Batch size of evaluation passes (memory only; results do not depend on it). Default 512. */
   evalBatchSize?: number;
+  /**
+   * Threads that train this run together (data parallel, `DataParallelTrainer`): default
+   * `MEMGEO_WORKERS`, else `defaultTrainWorkers`; capped at the cores available. The weights depend
+   * on it (float rounding), so it is recorded in `config.json` and a resume uses the stored count;
+   * asking for another one to resume is refused.
+   */
+  workers?: number;
 }
 
 export interface TrainResult {
@@ -52,6 +66,8 @@ export interface TrainResult {
   resumedFrom: number | null;
   /** Epochs trained by this call. */
   epochsTrained: number;
+  /** Threads that trained the run (1 = this thread alone). */
+  workers: number;
   /** Seconds spent training (without evaluation) in this call. */
   trainSeconds: number;
   /** Seconds of the whole call: data loading, training, evaluation, checkpoints. */
@@ -74,6 +90,7 @@ export interface TrainResult {
  * await train({ dataset: 'mnist', trainSize: 2000, model: { family: 'cnn', width: 0.5 }, epochs: 20 }, { out: 'runs/demo' });
  */
 export async function train(input: RunConfigInput | RunConfig, options: TrainOptions): Promise<TrainResult> {
+  checkOptions(options, 'train', ['out', 'data', 'progress', 'onEpoch', 'fallback', 'evalBatchSize', 'workers']);
   let config = resolveRunConfig(input);
   const dir = options.out;
   if (!dir) throw new InputError('train: an output directory (out) is required');
@@ -90,26 +107,49 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
   }
   validateRunData(data);
 
-  fs.mkdirSync(dir, { recursive: true });
-  const release = acquireLock(dir);
-  let model: Model | null = null;
-  let opt: Optimizer | null = null;
+  const requested = options.workers !== undefined ? parseWorkerCount(options.workers, 'workers') : workersFromEnv();
+  // The model first (its size sets the default worker count), before anything is written: one that
+  // cannot be built leaves nothing behind. prepareRunDir changes no architecture (only `epochs`).
+  const built = createModel(config.model, data.imageShape, data.numClasses, config.seed);
+  let model: Model | null = built;
+  const existed = fs.existsSync(dir);
+  let release: () => void;
   try {
-    config = prepareRunDir(dir, config, backend, data);
+    // A run directory is new, empty, or holds a memgeo run (prepareRunDir compares it); anything else
+    // is refused before a file is written.
+    guardOutputDir(dir, { what: 'a run directory', refuse: foreignRunDirReason });
+    release = acquireLock(dir);
+  } catch (err) {
+    built.dispose();
+    throw err;
+  }
+  let opt: Optimizer | null = null;
+  let dp: DataParallelTrainer | null = null;
+  let fresh = false;
+  try {
+    const prepared = prepareRunDir(dir, config, backend, data, (m) => process.stderr.write(`memgeo train: ${m}\n`), requested, () => defaultTrainWorkers(config, built));
+    config = prepared.config;
+    fresh = prepared.fresh;
+    const workers = prepared.workers;
     removeStaleTemporaries(dir);
     const progress = new ProgressReporter(options.progress ?? 'auto', config.epochs, data.train.count);
     const resume = findResumePoint(dir, config, !!options.fallback, (m) => progress.note(m));
 
-    model = createModel(config.model, data.imageShape, data.numClasses, config.seed);
     opt = new Optimizer(config.optimizer, model.params);
     const evalBatch = options.evalBatchSize ?? 512;
+    if (resume) {
+      model.writeWeights(resume.weights, resume.file);
+      if (resume.optimizer.kind !== config.optimizer.kind) throw new CheckpointError(resume.file, `optimizer state is for '${resume.optimizer.kind}', the config says '${config.optimizer.kind}'`);
+      opt.loadState(resume.optimizer, resume.file);
+    }
+    if (workers > 1) dp = await DataParallelTrainer.start(model, opt, { workers, maxBatch: config.batchSize, data, backend });
     const metricsFile = path.join(dir, RUN_FILES.metrics);
     const epochsFile = path.join(dir, RUN_FILES.epochs);
     let final: SplitMetric[] = [];
 
     const finishEpoch = async (epoch: number, lr: number, trainLoss: number, seconds: number): Promise<void> => {
       const e0 = performance.now();
-      final = await evaluateSplits(model!, data, evalBatch);
+      final = dp ? await dp.evaluateSplits(data, evalBatch) : await evaluateSplits(model!, data, evalBatch);
       const evalSeconds = (performance.now() - e0) / 1000;
       upsertCsv(metricsFile, final.map((m) => ({ epoch, ...m })), METRICS_COLUMNS, ['epoch', 'split']);
       const ips = epoch > 0 ? data.train.count / seconds : NaN;
@@ -128,11 +168,9 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
 
     let start = 0;
     if (resume) {
-      model.writeWeights(resume.weights, resume.file);
-      if (resume.optimizer.kind !== config.optimizer.kind) throw new CheckpointError(resume.file, `optimizer state is for '${resume.optimizer.kind}', the config says '${config.optimizer.kind}'`);
-      opt.loadState(resume.optimizer, resume.file);
       start = resume.epoch;
-      final = readCsv(metricsFile)
+      await rebuildMetrics(dir, config, data, start, evalBatch, (m) => progress.warn(m));
+      final = readCsv(metricsFile, { columns: METRICS_COLUMNS })
         .filter((r) => r.epoch === start)
         .map((r) => ({ split: r.split, loss: Number(r.loss), accuracy: Number(r.accuracy), count: Number(r.count) }) as SplitMetric);
       if (start < config.epochs) progress.note(`memgeo train: resuming ${dir} from epoch ${start} of ${config.epochs}`);
@@ -161,7 +199,7 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
         const xb = gatherImages(data.train.images, idx, per);
         if (augmenting) augmentBatch(xb, idx.length, data.imageShape, config.augment, augRng);
         const yb = Int32Array.from(idx, (i) => data.noisy.trainLabel[i]);
-        lossSum += trainStep(model, opt, vars, xb, yb, lr);
+        lossSum += dp ? await dp.step(xb, yb, lr) : trainStep(model, opt, vars, xb, yb, lr);
         batches++;
         progress.batch(epoch, Math.min(n, b + config.batchSize), lossSum / batches, (performance.now() - t0) / 1000);
       }
@@ -169,18 +207,21 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
       trainSeconds += seconds;
       await finishEpoch(epoch, lr, lossSum / batches, seconds);
     }
-    return { dir, config, backend, resumedFrom: resume ? resume.epoch : null, epochsTrained: Math.max(0, config.epochs - start), trainSeconds, wallSeconds: (performance.now() - started) / 1000, final };
+    return { dir, config, backend, workers, resumedFrom: resume ? resume.epoch : null, epochsTrained: Math.max(0, config.epochs - start), trainSeconds, wallSeconds: (performance.now() - started) / 1000, final };
+  } catch (err) {
+    // A new run that failed before its first checkpoint (e.g. a model too large for memory) leaves
+    // nothing behind, so the corrected command starts cleanly.
+    if (fresh && listCheckpointEpochs(dir).length === 0) removeUnstartedRun(dir, !existed);
+    throw err;
   } finally {
+    await dp?.close();
     model?.dispose();
     opt?.dispose();
     release();
   }
 }
 
-/** Mean softmax cross-entropy of logits against integer labels. */
-export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, numClasses: number): tf.Scalar {
-  return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(tf.oneHot(labels, numClasses).toFloat(), tf.logSoftmax(logits)), 1))) as tf.Scalar);
-}
+export { crossEntropy };
 
 /** One optimizer step on a batch; returns the batch loss (before the step). */
 export function trainStep(model: Model, opt: Optimizer, vars: tf.Variable[], images: Float32Array, labels: Int32Array, lr: number): number {
@@ -200,14 +241,43 @@ export function trainStep(model: Model, opt: Optimizer, vars: tf.Variable[], ima
   }
 }
 
+/** Why a non-empty folder is not taken as a run directory (null: it holds a run, or only memgeo's leftovers). */
+function foreignRunDirReason(dir: string, entries: string[]): string | null {
+  if (entries.includes(RUN_FILES.config)) return null;
+  const foreign = entries.filter((f) => f !== RUN_FILES.lock && !f.startsWith('.') && !(f === RUN_FILES.labels && isOurLabels(dir)));
+  if (foreign.length === 0) return null;
+  return `it is not empty and holds no memgeo run (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''})`;
+}
+
+/** Whether `labels.csv` in `dir` is memgeo's (its header), left by a crash before config.json was written. */
+function isOurLabels(dir: string): boolean {
+  try {
+    readCsv(path.join(dir, RUN_FILES.labels), { columns: LABEL_COLUMNS });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Remove the files of a run that never reached its first checkpoint (all memgeo's own). */
+function removeUnstartedRun(dir: string, removeDir: boolean): void {
+  for (const f of [RUN_FILES.config, RUN_FILES.labels, RUN_FILES.metrics, RUN_FILES.epochs]) fs.rmSync(path.join(dir, f), { force: true });
+  const ckpt = path.join(dir, RUN_FILES.checkpoints);
+  if (fs.existsSync(ckpt) && fs.readdirSync(ckpt).length === 0) fs.rmdirSync(ckpt);
+  if (removeDir && fs.readdirSync(dir).every((f) => f === RUN_FILES.lock)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
 /**
  * Create the run directory's config and labels, or check that an existing run is the same run:
  * same config (a larger `epochs` is allowed unless the schedule depends on it), same backend, same
- * examples and labels. Returns the config to use (the stored one, with `epochs` possibly raised).
+ * examples, labels and data fingerprint. A run with no checkpoint yet (a first epoch that failed or
+ * was killed) is not a run to protect: a different config replaces it. Returns the config to use (the
+ * stored one, with `epochs` possibly raised) and whether the run is new.
  */
-function prepareRunDir(dir: string, config: RunConfig, backend: string, data: RunData): RunConfig {
+function prepareRunDir(dir: string, config: RunConfig, backend: string, data: RunData, note: (m: string) => void, requestedWorkers: number | undefined, defaultWorkers: () => number): { config: RunConfig; fresh: boolean; workers: number } {
   const info: RunInfo = {
     backend,
+    workers: requestedWorkers ?? defaultWorkers(),
     memgeoVersion: MEMGEO_VERSION,
     node: process.version,
     createdAt: new Date().toISOString(),
@@ -221,21 +291,42 @@ function prepareRunDir(dir: string, config: RunConfig, backend: string, data: Ru
       unchangedByChance: data.noisy.unchangedByChance,
       excludeUnchanged: data.noisy.excludeUnchanged,
       noiseSeed: data.noisy.seed,
+      fingerprint: dataFingerprint(data),
     },
   };
-  if (!fs.existsSync(path.join(dir, RUN_FILES.config))) {
-    // labels.csv is written before config.json, so a crash between the two leaves it behind.
-    const leftovers = fs.readdirSync(dir).filter((f) => f !== RUN_FILES.lock && f !== RUN_FILES.labels && !f.startsWith('.'));
-    if (leftovers.length > 0) throw new InputError(`${dir} is not empty and holds no memgeo run (${leftovers.slice(0, 3).join(', ')}${leftovers.length > 3 ? ', ...' : ''}); choose another directory`);
-    writeLabels(dir, data);
+  const create = () => {
+    // config.json first: a crash before labels.csv leaves a run without checkpoints, which the next
+    // call replaces (see above); labels.csv is never left alone in a folder.
+    ensureDir(dir);
     writeConfigFile(dir, config, info);
-    return config;
+    writeLabels(dir, data);
+    return { config, fresh: true, workers: info.workers! };
+  };
+  if (!fs.existsSync(path.join(dir, RUN_FILES.config))) return create();
+  const unstarted = listCheckpointEpochs(dir).length === 0;
+  let stored: { config: RunConfig; info: RunInfo };
+  try {
+    stored = readConfigFile(dir);
+  } catch (err) {
+    if (!unstarted) throw err;
+    note(`${dir}: replacing the unreadable config of a run that never reached its first checkpoint`);
+    removeUnstartedRun(dir, false);
+    return create();
   }
-  const stored = readConfigFile(dir);
   const extendable = stored.config.schedule.kind !== 'cosine' && config.epochs > stored.config.epochs;
   const differences = diffConfigs({ ...stored.config, epochs: extendable ? config.epochs : stored.config.epochs }, config).map((d) => `  ${d}`);
+  // Runs written before data-parallel training have no worker count: they were trained by one thread.
+  const storedWorkers = stored.info?.workers ?? 1;
+  if (requestedWorkers !== undefined && requestedWorkers !== storedWorkers) {
+    differences.push(`  workers: ${storedWorkers} vs ${requestedWorkers} (the weights depend on the worker count; resume with --workers ${storedWorkers} / MEMGEO_WORKERS=${storedWorkers}, or leave both unset to use the stored count)`);
+  }
   if (stored.info?.backend !== backend) differences.push(`  backend: ${JSON.stringify(stored.info?.backend)} vs ${JSON.stringify(backend)} (set MEMGEO_BACKEND=${stored.info?.backend} to continue this run)`);
-  if (differences.length > 0) {
+  if (differences.length > 0 || (unstarted && !fs.existsSync(path.join(dir, RUN_FILES.labels)))) {
+    if (unstarted) {
+      note(`${dir} holds a run that never reached its first checkpoint; starting it again with the settings given now`);
+      removeUnstartedRun(dir, false);
+      return create();
+    }
     throw new InputError(`${dir} holds a run with a different configuration (stored vs now):\n${differences.join('\n')}\nUse another output directory, or the stored settings to resume.`);
   }
   const labels = readLabels(dir, stored.config, stored.info);
@@ -243,11 +334,92 @@ function prepareRunDir(dir: string, config: RunConfig, backend: string, data: Ru
   if (!same(labels.noisy.trainLabel, data.noisy.trainLabel) || !same(labels.noisy.isPermuted, data.noisy.isPermuted) || !same(labels.trainSourceIndices, data.trainSourceIndices) || !same(labels.testSourceIndices, data.testSourceIndices)) {
     throw new InputError(`${dir}: the examples or noisy labels prepared now differ from the ones stored in ${RUN_FILES.labels} (did the dataset or the label-noise code change?); refusing to mix them`);
   }
-  if (extendable) {
-    writeConfigFile(dir, config, stored.info);
-    return config;
+  let storedInfo = stored.info;
+  if (!checkRunData(dir, stored.info, data)) {
+    // A run made before memgeo recorded fingerprints: nothing to compare; record the data's now.
+    note(`${dir} has no data fingerprint (made by an older memgeo); recording the current data's in ${RUN_FILES.config}`);
+    storedInfo = { ...stored.info, data: { ...stored.info.data, fingerprint: info.data.fingerprint } };
   }
-  return stored.config;
+  if (extendable || storedInfo !== stored.info) writeConfigFile(dir, extendable ? config : stored.config, storedInfo);
+  return { config: extendable ? config : stored.config, fresh: false, workers: storedWorkers };
+}
+
+/**
+ * Worker count of a new run when none is asked for: the cores available, but only as many shards as
+ * carry enough work each. A shard's step must outweigh the fixed costs of a data-parallel step
+ * (copying the gradient out and the sum back in, the barriers, every rank packing the same weights):
+ * measured here (environment.md, "Training on every core"), 2 shards of 64 images cost 2% more CPU
+ * than one process for cnn4 (18 M multiply-adds per image), 16–19% for mlp and cnn2 (0.7–1 M), and
+ * 45% for the smoke preset's CNN (width 0.25, 0.3 M) with shards of 32. So each shard gets at least
+ * 32 M multiply-adds (`multiplyAddsPerExample`) and 16 examples.
+ */
+export function defaultTrainWorkers(config: Pick<RunConfig, 'batchSize'>, model: Model): number {
+  const perShard = 32e6;
+  const byWork = Math.floor((config.batchSize * multiplyAddsPerExample(model)) / perShard);
+  return Math.max(1, Math.min(availableCores(), byWork, Math.floor(config.batchSize / 16)));
+}
+
+/**
+ * Multiply-adds of one example's forward pass, roughly: each convolution kernel [k, k, c_in, c_out]
+ * counts k²·c_in·c_out per pixel of its stage's input (an over-estimate for strided convolutions),
+ * each dense kernel [n_in, n_out] counts n_in·n_out. The stage inputs come from one inference pass.
+ */
+export function multiplyAddsPerExample(model: Model): number {
+  const [h, w, c] = model.inputShape;
+  return tf.tidy(() => {
+    let x: tf.Tensor = tf.zeros([1, h, w, c]);
+    let macs = 0;
+    for (const stage of model.stages) {
+      const pixels = x.rank === 4 ? x.shape[1]! * x.shape[2]! : 1;
+      for (const p of stage.params) {
+        if (p.role !== 'kernel') continue;
+        const s = p.variable.shape;
+        macs += s.length === 4 ? s[0] * s[1] * s[2] * s[3] * pixels : s.reduce((a, b) => a * b, 1);
+      }
+      x = stage.apply(x, false);
+    }
+    return macs;
+  });
+}
+
+/**
+ * metrics.csv is derived: the rows of checkpointed epochs up to `upTo` that it lacks (deleted, or an
+ * older file) are recomputed from their checkpoints, so a resumed run never silently misses epochs.
+ * Epochs without a checkpoint cannot be recomputed; that is said.
+ */
+async function rebuildMetrics(dir: string, config: RunConfig, data: RunData, upTo: number, evalBatch: number, note: (m: string) => void): Promise<void> {
+  const have = new Set(readMetrics(dir).map((r) => Number(r.epoch)));
+  const missing: number[] = [];
+  for (let e = 0; e <= upTo; e++) if (!have.has(e)) missing.push(e);
+  const checkpoints = new Set(listCheckpointEpochs(dir));
+  const recompute = missing.filter((e) => checkpoints.has(e));
+  const lost = missing.filter((e) => !checkpoints.has(e));
+  if (recompute.length === 0 && lost.length === 0) return;
+  for (const epoch of recompute) {
+    const ckpt = readCheckpoint(checkpointFile(dir, epoch), { weightsOnly: true });
+    const m = createModel(config.model, data.imageShape, data.numClasses, config.seed);
+    try {
+      m.writeWeights(ckpt.weights, checkpointFile(dir, epoch));
+      const rows = await evaluateSplits(m, data, evalBatch);
+      upsertCsv(path.join(dir, RUN_FILES.metrics), rows.map((r) => ({ epoch, ...r })), METRICS_COLUMNS, ['epoch', 'split']);
+    } finally {
+      m.dispose();
+    }
+  }
+  if (recompute.length > 0) note(`memgeo train: ${RUN_FILES.metrics} lacked epoch(s) ${compactList(recompute)}: recomputed from their checkpoints`);
+  if (lost.length > 0) note(`memgeo train: ${RUN_FILES.metrics} lacks epoch(s) ${compactList(lost)} and their checkpoints are gone: those rows cannot be recomputed`);
+}
+
+/** "0-3, 7, 9-12" */
+function compactList(v: number[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < v.length; ) {
+    let j = i;
+    while (j + 1 < v.length && v[j + 1] === v[j] + 1) j++;
+    parts.push(j > i ? `${v[i]}-${v[j]}` : String(v[i]));
+    i = j + 1;
+  }
+  return parts.join(', ');
 }
 
 /** The newest usable checkpoint (≤ config.epochs), or null for a fresh start. */

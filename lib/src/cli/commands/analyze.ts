@@ -2,9 +2,9 @@ import { parseArgs } from 'util';
 import type { EpochSelection } from '../../experiments/presets';
 import { analyzeRun } from '../../geometry/analyzeRun';
 import { simulatedCapacityPoints } from '../../geometry/simulatedCapacityPoints';
-import { openRun } from '../../train/runDir';
+import { missingMetricsNote, openRun } from '../../train/runDir';
 import type { TaskProgressMode } from '../../progress/taskProgress';
-import { parseNumber, parseNumberList, UsageError, type Command } from '../command';
+import { MAX_LIST_LENGTH, parseEpochList, parseNumber, parseNumberList, parseSeed, parseWorkers, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo analyze RUN [options]
 
@@ -40,9 +40,10 @@ export function parseEpochSpec(value: string | undefined): EpochSelection {
   if (m) {
     const n = Number(m[1]);
     if (n < 2) throw new UsageError(`--epochs count:N needs N >= 2, got ${n}`);
+    if (n > MAX_LIST_LENGTH) throw new UsageError(`--epochs count:N needs N <= ${MAX_LIST_LENGTH} (no run has more checkpoints), got ${m[1]}`);
     return { count: n };
   }
-  return parseNumberList(value, '--epochs');
+  return parseEpochList(value, '--epochs');
 }
 
 const fmt = (v: unknown, d = 4) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : String(v ?? '-'));
@@ -87,7 +88,7 @@ export const command: Command = {
       M: parseNumber(values.M, '--M', { integer: true, min: 2 }),
       nT: parseNumber(values['n-t'], '--n-t', { integer: true, min: 1 }),
       kappa: parseNumber(values.kappa, '--kappa'),
-      seed: parseNumber(values.seed, '--seed', { integer: true }),
+      seed: parseSeed(values.seed, '--seed'),
       seeds: parseNumber(values.seeds, '--seeds', { integer: true, min: 1 }),
       mode: mode as 'stable' | 'faithful' | undefined,
       projectionDim: parseNumber(values['projection-dim'], '--projection-dim', { integer: true, min: 1 }),
@@ -95,10 +96,12 @@ export const command: Command = {
     const simcap = parseNumber(values.simcap, '--simcap', { integer: true, min: 1 });
     const nRep = parseNumber(values['simcap-n-rep'], '--simcap-n-rep', { integer: true, min: 1 });
     const simcapM = parseNumber(values['simcap-m'], '--simcap-m', { integer: true, min: 2 });
-    const concurrency = parseNumber(values.workers, '--workers', { integer: true, min: 1 });
+    const concurrency = parseWorkers(values.workers);
     const epochs = parseEpochSpec(values.epochs);
 
     const run = openRun(positionals[0]);
+    const note = epochs !== 'all' && !Array.isArray(epochs) ? missingMetricsNote(run.dir, 'the choice of epochs (the test-accuracy peak is always among them)') : null;
+    if (note) process.stderr.write(`memgeo analyze: ${note}\n`);
     const r = await analyzeRun(run, { ...settings, epochs, layers, concurrency, progress });
     const s = simcap !== undefined ? await simulatedCapacityPoints(run, { ...settings, points: simcap, nRep, simcapM, geometry: r.rows, concurrency, progress }) : null;
     if (values.json) {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'util';
 import { initBackend } from '../../backend';
 import { evaluateSplits, openRun } from '../../train';
-import { parseNumberList, UsageError, type Command } from '../command';
+import { parseEpochList, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo eval RUN [--epoch E[,E...]] [--json]
 
@@ -21,7 +21,7 @@ export const command: Command = {
     await initBackend();
     const run = openRun(positionals[0]);
     if (run.epochs.length === 0) throw new UsageError(`${run.dir} has no checkpoints yet`);
-    const epochs = values.epoch === undefined ? [run.epochs[run.epochs.length - 1]] : values.epoch === 'all' ? run.epochs : parseNumberList(values.epoch, '--epoch');
+    const epochs = values.epoch === undefined ? [run.epochs[run.epochs.length - 1]] : values.epoch === 'all' ? run.epochs : parseEpochList(values.epoch, '--epoch');
     const data = await run.loadData();
     if (!values.json) console.log(`${run.dir}: ${run.config.dataset}, ${data.train.count} training examples (${run.noisy.isPermuted.reduce((a, v) => a + v, 0)} permuted), ${data.test.count} test\n${'epoch'.padStart(6)}  ${'split'.padEnd(17)} ${'count'.padStart(6)} ${'loss'.padStart(8)} ${'accuracy'.padStart(9)}`);
     for (const epoch of epochs) {

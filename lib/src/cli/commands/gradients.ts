@@ -2,7 +2,7 @@ import { parseArgs } from 'util';
 import { analyzeRunGradients, formatGradientFindings, GRADIENT_FILES, GRADIENT_REFERENCES, gradientFindings, type GradientReference } from '../../gradients';
 import { resolveProgressMode, type TaskProgressMode } from '../../progress';
 import { openRun } from '../../train';
-import { parseNumber, parseNumberList, UsageError, type Command } from '../command';
+import { parseEpochList, parseNumber, parseNumberList, parseSeed, parseWorkers, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo gradients RUN [--epochs LIST] [--scaling-epochs LIST] [--ns LIST] [--draws N] [--reference R] [options]
 
@@ -63,9 +63,9 @@ export const command: Command = {
     if (positionals.length !== 1) throw new UsageError(`expected one run directory, got ${positionals.length}\n\n${usage}`);
     const ns = values.ns === undefined ? [8, 16, 32, 64, 128, 256, 512] : parseNumberList(values.ns, '--ns');
     const draws = parseNumber(values.draws, '--draws', { integer: true, min: 1 }) ?? 5;
-    const seed = parseNumber(values.seed, '--seed', { integer: true });
+    const seed = parseSeed(values.seed, '--seed');
     const batchSize = parseNumber(values['batch-size'], '--batch-size', { integer: true, min: 1 });
-    const concurrency = parseNumber(values.workers, '--workers', { integer: true, min: 1 });
+    const concurrency = parseWorkers(values.workers);
     const progress = values.progress as TaskProgressMode | undefined;
     if (progress !== undefined && !['bar', 'lines', 'compact', 'none', 'auto'].includes(progress)) throw new UsageError(`--progress: unknown mode '${progress}'`);
     const reference = values.reference ?? 'uniform';
@@ -73,7 +73,7 @@ export const command: Command = {
     if (values['no-split'] && values.reference !== undefined) throw new UsageError('--reference and --no-split exclude each other');
     const run = openRun(positionals[0]);
     if (run.epochs.length === 0) throw new UsageError(`${run.dir} has no checkpoints yet`);
-    const epochList = (v: string | undefined, flag: string, dflt: number[]) => (v === undefined ? dflt : v === 'all' ? run.epochs : parseNumberList(v, flag));
+    const epochList = (v: string | undefined, flag: string, dflt: number[]) => (v === undefined ? dflt : v === 'all' ? run.epochs : parseEpochList(v, flag));
     const epochs = epochList(values.epochs, '--epochs', run.epochs);
     const scalingEpochs = epochList(values['scaling-epochs'], '--scaling-epochs', run.epochs.slice(0, 2));
     const result = await analyzeRunGradients(run, {

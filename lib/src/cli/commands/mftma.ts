@@ -7,7 +7,7 @@ import { manifoldAnalysisSeeds } from '../../manifold/manifoldAnalysisSeeds';
 import { manifoldsFromFeatureMajor, manifoldsFromNpy, validateManifolds, type ManifoldPoints } from '../../manifold/manifoldPoints';
 import { simulatedCapacity } from '../../manifold/simulatedCapacity';
 import type { AnalysisMode } from '../../manifold/sharedCenterSubspace';
-import { parseNumber, UsageError, type Command } from '../command';
+import { parseNumber, parseSeed, parseWorkers, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo mftma --input FILE [options]
 
@@ -106,10 +106,10 @@ export const command: Command = {
     const kappa = parseNumber(values.kappa, '--kappa');
     const nT = parseNumber(values['n-t'], '--n-t', { integer: true, min: 1 });
     const nReps = parseNumber(values['n-reps'], '--n-reps', { integer: true, min: 1 });
-    const seed = parseNumber(values.seed, '--seed', { integer: true }) ?? 0;
+    const seed = parseSeed(values.seed, '--seed') ?? 0;
     const seeds = parseNumber(values.seeds, '--seeds', { integer: true, min: 1 });
     const projectionDim = parseNumber(values['projection-dim'], '--projection-dim', { integer: true, min: 1 });
-    const workers = parseNumber(values.workers, '--workers', { integer: true, min: 1 });
+    const workers = parseWorkers(values.workers);
     const verbose = values.verbose ?? false;
     const manifolds = readManifoldsFile(values.input);
     const opts = { kappa, nT, nReps, mode, centerCorrelation: !values['no-center-correlation'], projectionDim, concurrency: workers ?? ('auto' as const) };

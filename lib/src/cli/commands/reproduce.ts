@@ -2,9 +2,9 @@ import { parseArgs } from 'util';
 import { closeRenderer } from '../../plots';
 import { PRESETS, reproduce, STEP_ORDER, type StepName } from '../../experiments';
 import { formatSeconds, type TaskProgressMode } from '../../progress';
-import { UsageError, type Command } from '../command';
+import { parseWorkers, UsageError, type Command } from '../command';
 
-const usage = `usage: memgeo reproduce [--preset smoke|default|paper] [--out DIR] [--steps LIST] [--progress MODE]
+const usage = `usage: memgeo reproduce [--preset smoke|default|paper] [--out DIR] [--steps LIST] [--progress MODE] [--workers N]
 
 Reproduce the paper's findings at a preset: train the main run (once, shared by every analysis), then
 geometry across layers and epochs (Figs. 1B-3), layer rewinding (Fig. 4), the double-descent width
@@ -16,6 +16,8 @@ again skips finished steps and resumes the step in progress.
   --out DIR         results folder (default results/<preset>)
   --steps LIST      comma-separated subset of: ${STEP_ORDER.join(', ')} (and what they need)
   --progress MODE   bar | lines | compact | none (default: bar on a terminal, else lines)
+  --workers N       threads for every step (as MEMGEO_WORKERS; default: the cores). The main run is
+                    trained on up to N threads and records the count; a resume keeps it
 
 Presets:
 ${Object.values(PRESETS).map((p) => `  ${p.name}: ${p.description}`).join('\n')}`;
@@ -28,8 +30,11 @@ export const command: Command = {
     const { values } = parseArgs({
       args: argv,
       strict: true,
-      options: { preset: { type: 'string', default: 'default' }, out: { type: 'string' }, steps: { type: 'string' }, progress: { type: 'string' } },
+      options: { preset: { type: 'string', default: 'default' }, out: { type: 'string' }, steps: { type: 'string' }, progress: { type: 'string' }, workers: { type: 'string' } },
     });
+    // One thread budget for every step (the training run, sweep points × their threads, analysis pools).
+    const workers = parseWorkers(values.workers);
+    if (workers !== undefined) process.env.MEMGEO_WORKERS = String(workers);
     const steps = values.steps?.split(',').map((s) => s.trim()).filter(Boolean) as StepName[] | undefined;
     for (const s of steps ?? []) if (!(STEP_ORDER as readonly string[]).includes(s)) throw new UsageError(`--steps: unknown step '${s}'; steps: ${STEP_ORDER.join(', ')}`);
     const progress = values.progress as TaskProgressMode | undefined;

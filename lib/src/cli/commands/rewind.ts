@@ -1,10 +1,8 @@
-import * as path from 'path';
 import { parseArgs } from 'util';
 import type { EpochSelection } from '../../experiments/presets';
-import { readCsv } from '../../tables';
-import { openRun } from '../../train';
+import { missingMetricsNote, openRun } from '../../train';
 import { REWIND_MODES, rewindingFindings, rewindSweep, type RewindMode } from '../../rewind';
-import { parseNumber, parseNumberList, UsageError, type Command } from '../command';
+import { MAX_LIST_LENGTH, parseEpochList, parseNumber, parseNumberList, parseWorkers, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo rewind RUN [--mode single|last|first] [--epochs LIST | --epoch-count N] [--out FILE] [--workers N]
 
@@ -47,14 +45,15 @@ export const command: Command = {
     if (values.epochs !== undefined && values['epoch-count'] !== undefined) throw new UsageError('give --epochs or --epoch-count, not both');
     let epochs: EpochSelection = { count: 8 };
     if (values.epochs === 'all') epochs = 'all';
-    else if (values.epochs !== undefined) epochs = parseNumberList(values.epochs, '--epochs');
-    else if (values['epoch-count'] !== undefined) epochs = { count: parseNumber(values['epoch-count'], '--epoch-count', { integer: true, min: 2 })! };
-    const workers = parseNumber(values.workers, '--workers', { integer: true, min: 1 });
+    else if (values.epochs !== undefined) epochs = parseEpochList(values.epochs, '--epochs');
+    else if (values['epoch-count'] !== undefined) epochs = { count: parseNumber(values['epoch-count'], '--epoch-count', { integer: true, min: 2, max: MAX_LIST_LENGTH })! };
+    const workers = parseWorkers(values.workers);
     const run = openRun(positionals[0]);
     const result = await rewindSweep(run, { modes: modes as RewindMode[], epochs, out: values.out, concurrency: workers, progress: values.quiet ? 'none' : undefined });
     console.log(`${result.file}: ${result.rows.length} rows (${result.measured} measured now, ${result.evaluations} models evaluated, ${result.seconds.toFixed(1)} s); layers ${result.layerNames.join(', ')}; epochs ${result.epochs.join(', ')}; final epoch ${result.baseEpoch}`);
-    const metrics = readCsv(path.join(run.dir, 'metrics.csv'));
+    const metrics = run.metrics();
     if (metrics.length > 0) for (const line of rewindingFindings(result.rows, metrics).lines) console.log(line);
+    else console.log(`no findings: ${missingMetricsNote(run.dir, 'the findings and the test-accuracy peak among the epochs')}`);
     return 0;
   },
 };

@@ -5,7 +5,7 @@ import { formatDoubleDescentFindings, widthSweep, type WidthSweepConfig } from '
 import { InputError } from '../../errors';
 import { getPreset } from '../../experiments/presets';
 import type { TaskProgressMode } from '../../progress';
-import { parseNumber, UsageError, type Command } from '../command';
+import { parseNumber, parseWorkers, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo sweep width (--config FILE | --preset NAME) [--out DIR] [--workers N] [--keep-checkpoints] [--progress MODE]
 
@@ -65,7 +65,7 @@ export const command: Command = {
     }
     const progress = (values.progress ?? 'auto') as TaskProgressMode;
     if (!['auto', 'bar', 'lines', 'compact', 'none'].includes(progress)) throw new UsageError(`--progress: must be bar, lines, compact or none, got '${progress}'`);
-    const concurrency = parseNumber(values.workers, '--workers', { integer: true, min: 1 });
+    const concurrency = parseWorkers(values.workers);
     const out = values.out ?? path.join('runs', `double-descent-${name}`);
     const r = await widthSweep(config, { out, concurrency, progress, keepCheckpoints: !!values['keep-checkpoints'] });
     console.log(`${r.table}: ${r.rows.length} rows; ${r.computed} point(s) computed, ${r.skipped} already done; ${r.seconds.toFixed(0)} s`);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { InputError } from '../../errors';
 import { resolveRunConfig, train, type ProgressMode, type RunConfig } from '../../train';
-import { parseNumber, parseNumberList, UsageError, type Command } from '../command';
+import { parseEpochList, parseNumber, parseNumberList, parseSeed, parseWorkers, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo train [--config FILE] [options] [--out DIR]
 
@@ -32,6 +32,9 @@ Settings come from the defaults, then --config FILE (JSON, fields of RunConfig),
   --data-seed S          training/test subsets and label noise (default: --seed)
   --checkpoints LIST     epochs to checkpoint besides 0 and the last, e.g. 1-10,20,30 (default all)
   --out DIR              run directory (default runs/<dataset>-<model>-<noise>-seed<S>)
+  --workers N            threads that train the run together (data parallel; default MEMGEO_WORKERS,
+                         else the cores, as many as get enough work per shard); recorded in
+                         config.json: a resume uses the stored count, another one is refused
   --fallback             if the newest checkpoint is corrupt, resume from the previous good one
   --progress MODE        bar | lines | compact | none (default: bar on a terminal, else lines)
   --print-config         print the resolved configuration as JSON and exit
@@ -70,6 +73,7 @@ export const command: Command = {
         checkpoints: { type: 'string' },
         out: { type: 'string' },
         fallback: { type: 'boolean' },
+        workers: { type: 'string' },
         progress: { type: 'string' },
         'print-config': { type: 'boolean' },
       },
@@ -80,16 +84,17 @@ export const command: Command = {
       console.log(JSON.stringify(config, null, 2));
       return 0;
     }
+    const workers = parseWorkers(values.workers as string | undefined);
     const progress = (values.progress ?? 'auto') as ProgressMode;
     if (!['auto', 'bar', 'lines', 'compact', 'none'].includes(progress)) throw new UsageError(`--progress: must be bar, lines, compact or none, got '${progress}'`);
     const out = values.out ?? defaultOut(config);
-    const result = await train(config, { out, progress, fallback: !!values.fallback });
+    const result = await train(config, { out, progress, fallback: !!values.fallback, workers });
     const acc = (s: string) => result.final.find((m) => m.split === s)?.accuracy;
     const f = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(4));
     console.log(
       `${result.epochsTrained === 0 ? 'already complete' : `trained ${result.epochsTrained} epoch(s)${result.resumedFrom !== null ? ` (resumed from epoch ${result.resumedFrom})` : ''}`}: ${out}\n` +
         `epoch ${config.epochs}: train unpermuted ${f(acc('train_unpermuted'))}, permuted ${f(acc('train_permuted'))}, restored ${f(acc('train_restored'))}, test ${f(acc('test'))}` +
-        (result.epochsTrained > 0 ? `; ${(result.trainSeconds / result.epochsTrained).toFixed(1)} s/epoch training, ${result.wallSeconds.toFixed(0)} s in all, on ${result.backend}` : ''),
+        (result.epochsTrained > 0 ? `; ${(result.trainSeconds / result.epochsTrained).toFixed(1)} s/epoch training, ${result.wallSeconds.toFixed(0)} s in all, on ${result.backend}, ${result.workers} worker(s)` : ''),
     );
     return 0;
   },
@@ -113,6 +118,15 @@ export function configFromArgs(values: Values): Record<string, unknown> {
       throw new InputError(`--config: ${values.config} does not parse as JSON: ${(err as Error).message}`);
     }
     if (cfg === null || typeof cfg !== 'object' || Array.isArray(cfg)) throw new InputError(`--config: ${values.config} must hold a JSON object`);
+    // A run's own config.json may be given (to resume or rebuild it): its 'run' section is provenance.
+    if (cfg.run !== null && typeof cfg.run === 'object' && 'backend' in (cfg.run as object)) delete cfg.run;
+    // The file alone must be a valid config: a null or unknown field is an error even where a flag
+    // below would replace it.
+    try {
+      resolveRunConfig(cfg);
+    } catch (err) {
+      throw new InputError(`--config ${values.config}: ${(err as Error).message}`);
+    }
   }
   const str = (k: string) => values[k] as string | undefined;
   const sub = (k: string) => ({ ...((cfg[k] as Record<string, unknown>) ?? {}) });
@@ -145,9 +159,9 @@ export function configFromArgs(values: Values): Record<string, unknown> {
   if (str('schedule') !== undefined) cfg.schedule = { ...(sub('schedule').kind === str('schedule') ? sub('schedule') : {}), kind: str('schedule') };
   if (str('batch-size') !== undefined) cfg.batchSize = parseNumber(str('batch-size'), '--batch-size', { integer: true, min: 1 });
   if (values.augment) cfg.augment = { crop: 4, flip: true };
-  if (str('seed') !== undefined) cfg.seed = parseNumber(str('seed'), '--seed', { integer: true, min: 0 });
-  if (str('data-seed') !== undefined) cfg.dataSeed = parseNumber(str('data-seed'), '--data-seed', { integer: true, min: 0 });
-  if (str('checkpoints') !== undefined) cfg.checkpoints = str('checkpoints') === 'all' ? 'all' : parseNumberList(str('checkpoints')!, '--checkpoints');
+  if (str('seed') !== undefined) cfg.seed = parseSeed(str('seed'), '--seed');
+  if (str('data-seed') !== undefined) cfg.dataSeed = parseSeed(str('data-seed'), '--data-seed');
+  if (str('checkpoints') !== undefined) cfg.checkpoints = str('checkpoints') === 'all' ? 'all' : parseEpochList(str('checkpoints')!, '--checkpoints');
   return cfg;
 }
 
