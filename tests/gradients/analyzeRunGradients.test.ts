@@ -90,6 +90,7 @@ test('analyzeRunGradients: tidy tables over the checkpoints, resumable per epoch
   assert.equal(fs.readFileSync(first.files.gradients, 'utf8'), before);
   // A table written before the split (no part/reference columns) is recomputed with the parts; its totals are the same.
   const legacy = first.gradients.filter((r) => r.part === 'total').map(({ part: _p, reference: _r, ...rest }) => rest);
+  fs.rmSync(first.files.gradients);
   writeCsv(first.files.gradients, legacy, Object.keys(legacy[0]));
   const redone = await analyzeRunGradients(run, { scaling, progress: 'none' });
   assert.deepEqual(redone.computed.gradients, [0, 1, 2]);

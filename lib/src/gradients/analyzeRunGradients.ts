@@ -110,7 +110,7 @@ function scalingGroups(groups: GroupIndices[]): GroupIndices[] {
  */
 export async function analyzeRunGradients(runOrDir: Run | string, options: GradientAnalysisOptions = {}): Promise<GradientAnalysisResult> {
   const t0 = performance.now();
-  checkOptions(options, 'analyzeRunGradients', ['epochs', 'scaling', 'seed', 'batchSize', 'concurrency', 'data', 'progress']);
+  checkOptions(options, 'analyzeRunGradients', ['epochs', 'scaling', 'seed', 'reference', 'batchSize', 'concurrency', 'data', 'progress']);
   if (options.seed !== undefined) checkSeed(options.seed, 'analyzeRunGradients: seed');
   const run = typeof runOrDir === 'string' ? openRun(runOrDir, options.data ? { data: options.data } : {}) : runOrDir;
   if (run.epochs.length === 0) throw new InputError(`${run.dir}: the run has no checkpoints`);
@@ -195,15 +195,15 @@ export async function analyzeRunGradients(runOrDir: Run | string, options: Gradi
 }
 
 /**
- * The rows of an existing gradient table that this analysis can resume from: [] for a table written
- * before the split into parts (a header with `epoch`, `layer` and `group` but no `part`; it is
+ * The rows of an existing gradient table that this analysis can resume from: [] for a table memgeo
+ * wrote before the split into parts (exactly today's columns without `part` and `reference`; it is
  * recomputed). A damaged table is an InputError (`readCsv`); one made with another reference
  * distribution is refused rather than mixed with new rows.
  */
 function currentRows(file: string, columns: string[], reference: GradientReference | null): Row[] {
   if (!fs.existsSync(file)) return [];
-  const header = fs.readFileSync(file, 'utf8').split('\n', 1)[0].trim().split(',');
-  if (!header.includes('part') && ['epoch', 'layer', 'group'].every((c) => header.includes(c))) return [];
+  const header = fs.readFileSync(file, 'utf8').split('\n', 1)[0].trim();
+  if (header === columns.filter((c) => c !== 'part' && c !== 'reference').join(',')) return [];
   const rows = readCsv(file, { columns });
   if (rows.length === 0) return [];
   const other = rows.find((r) => String(r.reference ?? '') !== (reference ?? ''));
