@@ -2,58 +2,26 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
-  checkpointGradients, createModel, crossEntropy, GradientAccumulator, gradientGroups, gradientRows, groupGradient, initBackend, InputError, layerSlices,
-  permuteLabels, Rng, summedLayerGradients, type Model, type NoisyLabels,
+  checkpointGradients, createModel, crossEntropy, GradientAccumulator, gradientGroups, gradientRows, groupGradient, initBackend, InputError,
+  permuteLabels, summedLayerGradients, type Model, type NoisyLabels,
 } from 'memgeo';
 import { syntheticSplit } from '../train/fixtures';
+import { assertClose, batchOf, layerGradients, modelWithStats } from './fixtures';
 
 const SHAPE: [number, number, number] = [8, 8, 1];
 const K = 4;
 
-/** A model with non-trivial batch-norm running statistics (so inference mode differs from a fresh net). */
-function modelWithStats(family: 'cnn' | 'resnet18'): Model {
-  const model = createModel(family === 'cnn' ? { family, width: 0.25 } : { family, width: 1 }, SHAPE, K, 5);
-  const rng = Rng.derive(7, 'bn-stats');
-  for (const p of model.params) {
-    if (p.role !== 'moving_mean' && p.role !== 'moving_variance') continue;
-    const v = Float32Array.from({ length: p.variable.size }, () => (p.role === 'moving_mean' ? 0.3 * rng.normal() : 0.5 + rng.uniform()));
-    tf.tidy(() => p.variable.assign(tf.tensor(v, p.variable.shape)));
-  }
-  return model;
+function modelWithStatsOf(family: 'cnn' | 'resnet18'): Model {
+  return modelWithStats(family === 'cnn' ? { family, width: 0.25 } : { family, width: 1 }, SHAPE, K);
 }
 
 /** ∇ of the mean loss over `idx`, in one batch, inference mode, per layer concatenated (the reference). */
 function directGradient(model: Model, images: Float32Array, labels: Int32Array, idx: number[]): Float32Array[] {
-  const per = SHAPE[0] * SHAPE[1] * SHAPE[2];
-  const xs = new Float32Array(idx.length * per);
-  idx.forEach((i, k) => xs.set(images.subarray(i * per, (i + 1) * per), k * per));
-  const x = tf.tensor4d(xs, [idx.length, ...SHAPE]);
+  const x = batchOf(images, SHAPE, idx);
   const y = tf.tensor1d(Int32Array.from(idx, (i) => labels[i]), 'int32');
-  const slices = layerSlices(model);
-  const { value, grads } = tf.variableGrads(() => crossEntropy(model.forward(x, false), y, K), slices.flatMap((s) => s.variables));
-  const out = slices.map((s) => {
-    const v = new Float32Array(s.size);
-    let off = 0;
-    for (const variable of s.variables) {
-      const d = grads[variable.name].dataSync();
-      v.set(d, off);
-      off += d.length;
-    }
-    return v;
-  });
-  tf.dispose([x, y, value, ...Object.values(grads)]);
+  const out = layerGradients(model, () => crossEntropy(model.forward(x, false), y, K));
+  tf.dispose([x, y]);
   return out;
-}
-
-function assertClose(a: Float32Array, b: Float32Array, what: string, rel = 2e-4): void {
-  assert.equal(a.length, b.length, what);
-  let diff = 0, ref = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i] - b[i]));
-    ref = Math.max(ref, Math.abs(b[i]));
-  }
-  assert.ok(ref > 0, `${what}: reference gradient is zero`);
-  assert.ok(diff <= rel * ref, `${what}: max |Δ| = ${diff} vs max |g| = ${ref}`);
 }
 
 const norm = (v: Float32Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
@@ -81,7 +49,7 @@ for (const family of ['cnn', 'resnet18'] as const) {
     noisy.trainLabel[0] = noisy.trueLabel[0];
     const groups = gradientGroups(noisy);
     assert.deepEqual(groups.map((g) => g.group), ['unpermuted', 'permuted', 'unchanged']);
-    const model = modelWithStats(family);
+    const model = modelWithStatsOf(family);
     const before = tf.memory().numTensors;
     // batch size 7 so that groups span several uneven batches
     const result = checkpointGradients(model, split.images, noisy.trainLabel, groups, 7);
@@ -102,9 +70,9 @@ for (const family of ['cnn', 'resnet18'] as const) {
     });
     // The table: contribution = (n_G/n)·gradient, the full row is the direct gradient, cosines as defined.
     const rows = gradientRows(result, 3);
-    assert.equal(rows.length, result.layers.length * 4);
+    assert.equal(rows.length, result.layers.length * 4 * 3);
     result.layers.forEach((l, k) => {
-      const mine = rows.filter((r) => r.layer === l.layer);
+      const mine = rows.filter((r) => r.layer === l.layer && r.part === 'total');
       const by = (g: string) => mine.find((r) => r.group === g)!;
       for (const g of groups) {
         const r = by(g.group);
@@ -128,7 +96,7 @@ for (const family of ['cnn', 'resnet18'] as const) {
 test('summed gradients do not depend on the batch size; the mean loss is the training loss', async () => {
   await initBackend();
   const split = syntheticSplit(23, SHAPE, K, 4);
-  const model = modelWithStats('resnet18');
+  const model = modelWithStatsOf('resnet18');
   const idx = Array.from({ length: 23 }, (_, i) => (i * 7) % 23);
   const a = summedLayerGradients(model, split.images, split.labels, idx, 4);
   const b = summedLayerGradients(model, split.images, split.labels, idx, 64);

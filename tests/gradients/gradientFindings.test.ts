@@ -60,7 +60,9 @@ test('verdicts follow the data: the argument holding, and failing at initializat
   assert.equal(bad.verdicts.early!.ratioGrowsByFitted, false, '0.3 → 0.5 is less than ×2');
   const md = formatGradientFindings(bad);
   assert.match(md, /\| logits \| 1\.30 \| 0\.30 \| 0\.50 \|/);
-  assert.match(md, /in every layer: \*\*NO\*\*/);
+  assert.match(md, /at initialization: permuted contribution clearly smaller \(ratio < 0\.5\) in every layer \| 0 \| \*\*NO\*\* \|/);
+  assert.deepEqual(Object.keys(bad.parts), ['total'], 'a table without a part column is the total');
+  assert.equal(bad.reference, null);
   // Without metrics the fitted epoch is the last one.
   assert.equal(gradientFindings(gradientsTable(() => 0.5, [0, 5])).fittedEpoch, 5);
 });
@@ -90,4 +92,43 @@ test('Fig. 6 builders: ratio per layer and for all layers, training curves above
   const notes = (sc.layout.annotations as { text: string }[]).map((a) => a.text).join(' ');
   assert.match(notes, /conv1: 1\.00/);
   assert.match(notes, /logits: 0\.50/);
+});
+
+/** gradients.csv rows with parts: the total's ratio as `total`, the label-dependent part's as `dependent`. */
+function splitTable(total: (epoch: number, layer: string) => number, dependent: (epoch: number, layer: string) => number, epochs: number[]): Row[] {
+  const rows: Row[] = [];
+  for (const [part, ratio] of [['total', total], ['label_independent', () => 1], ['label_dependent', dependent]] as const) {
+    for (const r of gradientsTable(ratio, epochs)) rows.push({ ...r, part, reference: 'uniform' });
+  }
+  return rows;
+}
+
+test('findings per part: the same claims and thresholds on the total and on the label-dependent part, side by side', () => {
+  const gradients = splitTable((e, l) => (l === 'logits' ? [1.3, 1.1, 2, 3][e] : [0.6, 0.7, 1.5, 3][e]), (e) => [0.2, 0.3, 0.35, 0.4][e], [0, 1, 2, 3]);
+  const scaling: Row[] = [];
+  for (const part of ['total', 'label_independent', 'label_dependent']) {
+    for (const r of scalingTable((_e, _l, g) => (part === 'label_dependent' ? (g === 'unpermuted' ? 0.97 : 0.5) : part === 'label_independent' ? 1 : g === 'unpermuted' ? 0.7 : 0.75), [0])) scaling.push({ ...r, part, reference: 'uniform' });
+  }
+  const fd = gradientFindings(gradients, scaling, metrics);
+  assert.deepEqual(Object.keys(fd.parts), ['total', 'label_independent', 'label_dependent']);
+  assert.equal(fd.reference, 'uniform');
+  // The top-level fields are the total's.
+  assert.deepEqual(fd.verdicts, fd.parts.total!.verdicts);
+  assert.deepEqual(fd.verdicts.init, { epoch: 0, permutedSmallerEveryLayer: false, unpermutedSlopeNear1: false, permutedSlopeNearHalf: false, ratioGrowsByFitted: false });
+  assert.deepEqual(fd.parts.label_dependent!.verdicts.init, { epoch: 0, permutedSmallerEveryLayer: true, unpermutedSlopeNear1: true, permutedSlopeNearHalf: true, ratioGrowsByFitted: false });
+  const ldLogits = fd.parts.label_dependent!.layers.find((l) => l.layer === 'logits')!;
+  assert.ok(Math.abs(ldLogits.init.ratio - 0.2) < 1e-12 && Math.abs(ldLogits.init.slopeUnpermuted - 0.97) < 1e-3);
+  assert.ok(Math.abs(fd.layers.find((l) => l.layer === 'logits')!.init.ratio - 1.3) < 1e-12);
+  const md = formatGradientFindings(fd);
+  assert.match(md, /\| claim \(thresholds fixed in advance, the same for every part\) \| epoch \| total \| label-dependent part \|/);
+  assert.match(md, /at initialization: permuted contribution clearly smaller \(ratio < 0\.5\) in every layer \| 0 \| \*\*NO\*\* \| \*\*yes\*\* \|/);
+  assert.match(md, /Per layer, label-dependent part[^\n]*\n\n[^\n]*\n[^\n]*\n\| conv1 \| 0\.20 \| 0\.30 \| 0\.35 \|/);
+  assert.match(md, /\| 0 \| label_dependent \| 0\.97 \/ 0\.50 \| 0\.97 \/ 0\.50 \|/);
+  // Figures pick a part; the scaling figure shows the total and the label-dependent part, one row each.
+  assert.deepEqual(gradientContributionRatio(gradients, { part: 'label_dependent' }).data[0].y, [0.2, 0.3, 0.35, 0.4]);
+  assert.deepEqual(gradientContributionRatio(gradients).data[1].y, [1.3, 1.1, 2, 3]);
+  const sc = gradientScaling(scaling, 0);
+  const titles = (sc.layout.annotations as { text: string }[]).map((a) => a.text);
+  assert.ok(titles.some((t) => /unpermuted · label-dependent part/.test(t)) && titles.some((t) => /permuted · total gradient/.test(t)), titles.join(' | '));
+  assert.equal(sc.data.filter((t) => t.mode === 'lines+markers').length, 4 * LAYERS.length);
 });

@@ -1,4 +1,5 @@
 import { InputError } from '../errors';
+import type { GradientReference } from '../gradients/parts';
 import type { RunConfigInput } from '../train';
 
 /** Epochs to analyse: every checkpoint, an explicit list, or about `count` epochs spread over the run
@@ -67,6 +68,8 @@ export interface Preset {
     epochs: EpochSelection;
     /** Scaling check: n values (log-spaced), draws per n, and the epochs where it is measured. */
     scaling: { ns: number[]; draws: number; epochs: EpochSelection };
+    /** ū of the split into label-independent and label-dependent parts (`GradientReference`; lib/src/gradients/parts.ts says why uniform). */
+    reference: GradientReference;
   };
   /**
    * Per-layer kNN and linear probes and prediction depth (Baldock et al. 2021; Maini et al. 2023) on
@@ -114,7 +117,7 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
       noiseKinds: ['permute'],
       analysis: { ...ANALYSIS_DEFAULT, M: 10, nT: 50, seeds: 1 },
     },
-    gradients: { epochs: 'all', scaling: { ns: [4, 16, 64], draws: 2, epochs: [0, 1] } },
+    gradients: { epochs: 'all', scaling: { ns: [4, 16, 64], draws: 2, epochs: [0, 1] }, reference: 'uniform' },
     probes: { epochs: 'all', k: 30 },
     // 55 050 parameters against the smoke CNN's 52 978.
     mlpContrast: { model: { family: 'mlp', depth: 2, width: 64 }, geometry: { epochs: { count: 2 }, analysis: { ...ANALYSIS_DEFAULT, M: 10, nT: 50, seeds: 1 } }, rewinding: { epochs: 'all', modes: ['single', 'last', 'first'] }, probes: { epochs: 'all', k: 30 } },
@@ -132,7 +135,7 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
       noiseKinds: ['permute'],
       analysis: { ...ANALYSIS_DEFAULT, M: 3, nT: 30, seeds: 1 },
     },
-    gradients: { epochs: 'all', scaling: { ns: [4, 16], draws: 2, epochs: [0, 2] } },
+    gradients: { epochs: 'all', scaling: { ns: [4, 16], draws: 2, epochs: [0, 2] }, reference: 'uniform' },
     probes: { epochs: 'all', k: 30 },
     mlpContrast: null,
   },
@@ -155,8 +158,9 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
       // the smallest class holds; the table's M column has the value used).
       analysis: { ...ANALYSIS_DEFAULT, M: 15 },
     },
-    // Every checkpoint (the ratio oscillates epoch to epoch); scaling at initialization, the first epochs and a few later ones. ~75 s of CPU (environment.md).
-    gradients: { epochs: 'all', scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 10, 20, 40] } },
+    // Every checkpoint (the ratio oscillates epoch to epoch); scaling at initialization, the first epochs and a few later ones. ~75 s of CPU for the total (environment.md)
+    // alone; the split into label-independent and label-dependent parts adds one backward pass per batch (`memgeo bench gradients`: 1.5–1.9x).
+    gradients: { epochs: 'all', scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 10, 20, 40] }, reference: 'uniform' },
     // The geometry's epochs and examples (P = 10, M = 50): probe accuracy and capacity read the same points.
     probes: { epochs: { count: 6 }, k: 30 },
     // 784-160x4-10: 204 490 parameters against the CNN's 210 330; the main run's settings otherwise.
@@ -185,7 +189,7 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
       analysis: { ...ANALYSIS_DEFAULT, M: 15 },
     },
     // A backward pass over the 5000 images per checkpoint costs about an epoch of training: about 12 checkpoints.
-    gradients: { epochs: { count: 12 }, scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 20, 60] } },
+    gradients: { epochs: { count: 12 }, scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 20, 60] }, reference: 'uniform' },
     // The probes at the geometry's epochs; not yet timed on VGG-16 (environment.md, "The cifar preset"). The MLP contrast stays on MNIST.
     probes: { epochs: { count: 6 }, k: 30 },
     mlpContrast: null,
@@ -206,7 +210,7 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
       // 10000 images with ε = 0.2 leave about 20 noisy examples per class (the sweep caps M to the smallest).
       analysis: { ...ANALYSIS_DEFAULT, P: 100, M: 15 },
     },
-    gradients: { epochs: { count: 12 }, scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 20, 60] } },
+    gradients: { epochs: { count: 12 }, scaling: { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [0, 1, 2, 5, 20, 60] }, reference: 'uniform' },
     probes: { epochs: { count: 6 }, k: 30, M: 20 },
     mlpContrast: null,
   },
@@ -222,7 +226,7 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
       noiseKinds: ['permute', 'symmetric'],
       analysis: { ...ANALYSIS_DEFAULT, P: 100 },
     },
-    gradients: { epochs: [0, 1, 2, 3, 5, 10, 15, 20, 30, 40, 50, 75, 100, 125, 150, 175, 200], scaling: { ns: [8, 16, 32, 64, 128, 256, 512, 1024], draws: 5, epochs: [0, 1, 2, 5, 20, 200] } },
+    gradients: { epochs: [0, 1, 2, 3, 5, 10, 15, 20, 30, 40, 50, 75, 100, 125, 150, 175, 200], scaling: { ns: [8, 16, 32, 64, 128, 256, 512, 1024], draws: 5, epochs: [0, 1, 2, 5, 20, 200] }, reference: 'uniform' },
     // M = 20: P·M = 2000 examples per type keeps the Gram matrices (and the kNN support set of 4000) bounded.
     probes: { epochs: { count: 12 }, k: 30, M: 20 },
     mlpContrast: null,

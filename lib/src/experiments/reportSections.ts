@@ -1,6 +1,6 @@
 import type { Row } from '../tables/csv';
 import { doubleDescentErrors, doubleDescentGeometryPanels, fig1bSimulatedCapacity, geometryByLayer, geometryChange, geometryHeatmap, gradientContributionRatio, gradientCosine, gradientScaling, predictionDepthDistribution, probeAccuracyByLayer, rewindCurves, rewindHeatmap, testPeak, trainingCurves } from '../plots';
-import { gradientFindings } from '../gradients';
+import { gradientFindings, PART_LABELS, verdictParts, type LayerFindings, type PartFindings } from '../gradients';
 import { geometryFindings, simcapSummary } from '../geometry';
 import { doubleDescentFindings } from '../doubleDescent';
 import { rewindingFindings } from '../rewind';
@@ -88,7 +88,10 @@ export function rewindingSection(exp: Experiment): ReportSection | null {
   };
 }
 
-/** Why networks do not memorize early: gradient contributions of permuted examples (paper §6, Fig. 6). */
+/**
+ * Why networks do not memorize early: gradient contributions of permuted examples (paper §6, Fig. 6),
+ * checked on the total gradient and, with the same thresholds, on its label-dependent part.
+ */
 export function gradientsSection(exp: Experiment): ReportSection | null {
   const gradients = exp.table('gradients');
   const scaling = exp.table('gradient_scaling');
@@ -97,35 +100,56 @@ export function gradientsSection(exp: Experiment): ReportSection | null {
   const fd = gradientFindings(gradients, scaling, metrics);
   const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
   const o = fd.options;
-  const layersText = (pick: (l: (typeof fd.layers)[number]) => number) => fd.layers.filter((l) => l.layer !== 'all').map((l) => `${l.layer} ${f2(pick(l))}`).join(', ');
+  const shown = verdictParts(fd);
+  const ld = fd.parts.label_dependent ?? null;
+  const layersText = (pf: PartFindings, pick: (l: LayerFindings) => number) => pf.layers.filter((l) => l.layer !== 'all').map((l) => `${l.layer} ${f2(pick(l))}`).join(', ');
   const checks = [] as ReportSection['checks'];
+  // Each claim on the total, then on the label-dependent part (same thresholds), next to each other.
+  const claim = (text: string, held: (pf: PartFindings) => boolean | null, evidence: (pf: PartFindings) => string) => {
+    for (const pf of shown) checks.push({ claim: `${PART_LABELS[pf.part] === 'total' ? 'total gradient' : PART_LABELS[pf.part]}: ${text}`, held: held(pf), evidence: evidence(pf) });
+  };
   const v0 = fd.verdicts.init;
-  checks.push({ claim: `at initialization (epoch ${v0.epoch}) the permuted group's contribution is clearly smaller than the unpermuted group's in every layer (ratio < ${o.clearlySmaller})`, held: v0.permutedSmallerEveryLayer, evidence: `ratio ‖c_permuted‖/‖c_unpermuted‖ per layer: ${layersText((l) => l.init.ratio)}` });
-  checks.push({ claim: `at initialization the summed gradient of n unpermuted examples grows like n (slope within ±${o.slopeTolerance} of 1 in every layer)`, held: v0.unpermutedSlopeNear1, evidence: `fitted slopes: ${layersText((l) => l.init.slopeUnpermuted)}` });
-  checks.push({ claim: `at initialization the summed gradient of n permuted examples grows like √n (slope within ±${o.slopeTolerance} of 0.5 in every layer)`, held: v0.permutedSlopeNearHalf, evidence: `fitted slopes: ${layersText((l) => l.init.slopePermuted)}` });
-  checks.push({ claim: `the ratio grows (≥ ×${o.growthFactor}) from initialization to the epoch the unpermuted examples are fitted (epoch ${fd.fittedEpoch})`, held: v0.ratioGrowsByFitted, evidence: `ratio at epoch ${fd.fittedEpoch}: ${layersText((l) => l.fitted.ratio)}` });
+  claim(`at initialization (epoch ${v0.epoch}) the permuted group's contribution is clearly smaller than the unpermuted group's in every layer (ratio < ${o.clearlySmaller})`, (pf) => pf.verdicts.init.permutedSmallerEveryLayer, (pf) => `ratio ‖c_permuted‖/‖c_unpermuted‖ per layer: ${layersText(pf, (l) => l.init.ratio)}`);
+  claim(`at initialization the summed gradient of n unpermuted examples grows like n (slope within ±${o.slopeTolerance} of 1 in every layer)`, (pf) => pf.verdicts.init.unpermutedSlopeNear1, (pf) => `fitted slopes: ${layersText(pf, (l) => l.init.slopeUnpermuted)}`);
+  claim(`at initialization the summed gradient of n permuted examples grows like √n (slope within ±${o.slopeTolerance} of 0.5 in every layer)`, (pf) => pf.verdicts.init.permutedSlopeNearHalf, (pf) => `fitted slopes: ${layersText(pf, (l) => l.init.slopePermuted)}`);
+  claim(`the ratio grows (≥ ×${o.growthFactor}) from initialization to the epoch the unpermuted examples are fitted (epoch ${fd.fittedEpoch})`, (pf) => pf.verdicts.init.ratioGrowsByFitted, (pf) => `ratio at epoch ${fd.fittedEpoch}: ${layersText(pf, (l) => l.fitted.ratio)}`);
   const ve = fd.verdicts.early;
   if (ve) {
-    checks.push({ claim: `measured after the first epoch instead (epoch ${ve.epoch}, unpermuted train accuracy ${pct(fd.accuracyEarly)}): the permuted contribution is clearly smaller in every layer`, held: ve.permutedSmallerEveryLayer, evidence: `ratio per layer: ${layersText((l) => (l.early ? l.early.ratio : NaN))}; fitted slopes there, unpermuted: ${layersText((l) => (l.early ? l.early.slopeUnpermuted : NaN))}, permuted: ${layersText((l) => (l.early ? l.early.slopePermuted : NaN))}` });
-    checks.push({ claim: `from epoch ${ve.epoch} to epoch ${fd.fittedEpoch} the ratio grows (≥ ×${o.growthFactor}) in every layer`, held: ve.ratioGrowsByFitted, evidence: `ratio at epoch ${fd.fittedEpoch}: ${layersText((l) => l.fitted.ratio)}` });
+    claim(`measured after the first epoch instead (epoch ${ve.epoch}, unpermuted train accuracy ${pct(fd.accuracyEarly)}): the permuted contribution is clearly smaller in every layer`, (pf) => pf.verdicts.early?.permutedSmallerEveryLayer ?? null, (pf) => `ratio per layer: ${layersText(pf, (l) => (l.early ? l.early.ratio : NaN))}; fitted slopes there, unpermuted: ${layersText(pf, (l) => (l.early ? l.early.slopeUnpermuted : NaN))}, permuted: ${layersText(pf, (l) => (l.early ? l.early.slopePermuted : NaN))}`);
+    claim(`from epoch ${ve.epoch} to epoch ${fd.fittedEpoch} the ratio grows (≥ ×${o.growthFactor}) in every layer`, (pf) => pf.verdicts.early?.ratioGrowsByFitted ?? null, (pf) => `ratio at epoch ${fd.fittedEpoch}: ${layersText(pf, (l) => l.fitted.ratio)}`);
   }
   const scalingEpochs = [...new Set(scaling.map((r) => Number(r.epoch)))].sort((a, b) => a - b);
+  const both = (pick: (l: LayerFindings) => string, i: number) => (ld ? `${pick(fd.layers[i])} / ${pick(ld.layers[i])}` : pick(fd.layers[i]));
+  const tag = ld ? ' (total / label-dep.)' : '';
+  const ubar = fd.reference === 'class_frequencies' ? 'the class frequencies of the training labels' : 'uniform, 1/C';
+  // How large the label-independent part is next to the label-dependent one, per group, at initialization.
+  const partNorm = (layer: string, group: string, part: string) => Number(gradients.find((r) => Number(r.epoch) === fd.initEpoch && r.layer === layer && r.group === group && r.part === part)?.grad_norm ?? NaN);
+  const sizeText = fd.layers.filter((l) => l.layer !== 'all').map((l) => `${l.layer} ${['unpermuted', 'permuted'].map((g) => f2(partNorm(l.layer, g, 'label_independent') / partNorm(l.layer, g, 'label_dependent'))).join(' / ')}`).join(', ');
   return {
     id: 'gradients',
     title: 'Gradient contributions of permuted examples',
     paperClaim:
       'Near initialization the gradient contribution of permuted examples is small, so networks do not memorize early: labels independent of the features make their per-example gradients add incoherently (norm of the sum ~ √n) while unpermuted examples add coherently (~ n); once the unpermuted examples are fitted, the permuted ones dominate [claim verified; the argument is reconstructed, docs/paper.md §6].',
     figures: [
-      { name: 'gradients-ratio', caption: 'Contribution of the permuted group relative to the unpermuted group, per layer, by epoch (with training curves).', figure: gradientContributionRatio(gradients, { metrics }) },
-      { name: 'gradients-cosine', caption: 'Cosine between the unpermuted and the permuted group gradients, per layer.', figure: gradientCosine(gradients) },
-      ...scalingEpochs.slice(0, 2).map((e) => ({ name: `gradients-scaling-epoch${e}`, caption: `Norm of the summed gradient of n examples against n, epoch ${e}, with fitted slopes.`, figure: gradientScaling(scaling, e) })),
+      { name: 'gradients-ratio', caption: 'Contribution of the permuted group relative to the unpermuted group, per layer, by epoch (with training curves): the total gradient, the one training follows.', figure: gradientContributionRatio(gradients, { metrics }) },
+      ...(ld ? [{ name: 'gradients-ratio-label-dependent', caption: 'The same ratio for the label-dependent part J(ū − y) of the gradients alone, the part that carries the labels and that the argument is about.', figure: gradientContributionRatio(gradients, { metrics, part: 'label_dependent' }) }] : []),
+      { name: 'gradients-cosine', caption: 'Cosine between the unpermuted and the permuted group gradients (total), per layer.', figure: gradientCosine(gradients) },
+      ...scalingEpochs.slice(0, 2).map((e) => ({ name: `gradients-scaling-epoch${e}`, caption: `Norm of the summed gradient of n examples against n, epoch ${e}, with fitted slopes${ld ? ': the total (top) and its label-dependent part (bottom)' : ''}.`, figure: gradientScaling(scaling, e) })),
     ],
     numbers: {
-      columns: ['layer', `ratio @${fd.initEpoch}`, ...(fd.earlyEpoch !== null ? [`ratio @${fd.earlyEpoch}`] : []), `ratio @${fd.fittedEpoch}`, 'max ratio (epoch)', `slopes u / p @${fd.initEpoch}`],
-      rows: fd.layers.map((l) => [l.layer, f2(l.init.ratio), ...(fd.earlyEpoch !== null ? [f2(l.early?.ratio ?? NaN)] : []), f2(l.fitted.ratio), `${f2(l.ratioMax)} (${l.epochMax})`, `${f2(l.init.slopeUnpermuted)} / ${f2(l.init.slopePermuted)}`]),
+      columns: ['layer', `ratio @${fd.initEpoch}${tag}`, ...(fd.earlyEpoch !== null ? [`ratio @${fd.earlyEpoch}${tag}`] : []), `ratio @${fd.fittedEpoch}${tag}`, 'max ratio, total (epoch)', `slopes u / p @${fd.initEpoch}, total`, ...(ld ? [`slopes u / p @${fd.initEpoch}, label-dep.`] : [])],
+      rows: fd.layers.map((l, i) => [l.layer, both((x) => f2(x.init.ratio), i), ...(fd.earlyEpoch !== null ? [both((x) => f2(x.early?.ratio ?? NaN), i)] : []), both((x) => f2(x.fitted.ratio), i), `${f2(l.ratioMax)} (${l.epochMax})`, `${f2(l.init.slopeUnpermuted)} / ${f2(l.init.slopePermuted)}`, ...(ld ? [`${f2(ld.layers[i].init.slopeUnpermuted)} / ${f2(ld.layers[i].init.slopePermuted)}`] : [])]),
     },
     checks,
-    notes: ['Contribution of a group G = (n_G/n)·g_G, so the contributions of the groups sum exactly to the full-batch gradient; gradients are taken in inference mode (batch-norm running statistics), so each example\'s gradient depends only on itself.'],
+    notes: [
+      'Contribution of a group G = (n_G/n)·g_G, so the contributions of the groups sum exactly to the full-batch gradient; gradients are taken in inference mode (batch-norm running statistics), so each example\'s gradient depends only on itself.',
+      ...(ld
+        ? [
+            `What the two columns measure. The total is the gradient of the loss, the one the optimizer follows. For cross-entropy the gradient at example i's logits is p_i − y_i = (p_i − ū) + (ū − y_i), with ū ${ubar}; back-propagated through the same Jacobian J_i it splits each example's gradient exactly into a label-independent part J_iᵀ(p_i − ū) (what the network's own prediction pushes, the same kind of vector for a permuted and an unpermuted example) and a label-dependent part J_iᵀ(ū − y_i), the only part that carries the label. The paper's √n-versus-n argument is about the label-dependent part: the total also holds the label-independent part, which is coherent for every example whatever its label. The label-dependent part does not shrink as examples are fitted (ū − y_i is fixed), so the "ratio grows once fitted" claim, which rests on p_i → y_i, is a claim about the total.`,
+            `Size of the label-independent part next to the label-dependent one at initialization (epoch ${fd.initEpoch}), ‖Σ_G J(p − ū)‖ / ‖Σ_G J(ū − y)‖ over each whole group, unpermuted / permuted: ${sizeText}. Where this is small the total and the label-dependent part tell the same story; where it is large the label-independent part adds to both groups alike and pulls the ratio towards their size ratio.`,
+          ]
+        : []),
+    ],
   };
 }
 

@@ -1,10 +1,10 @@
 import { parseArgs } from 'util';
-import { analyzeRunGradients, formatGradientFindings, GRADIENT_FILES, gradientFindings } from '../../gradients';
+import { analyzeRunGradients, formatGradientFindings, GRADIENT_FILES, GRADIENT_REFERENCES, gradientFindings, type GradientReference } from '../../gradients';
 import { resolveProgressMode, type TaskProgressMode } from '../../progress';
 import { openRun } from '../../train';
 import { parseEpochList, parseNumber, parseNumberList, parseSeed, parseWorkers, UsageError, type Command } from '../command';
 
-const usage = `usage: memgeo gradients RUN [--epochs LIST] [--scaling-epochs LIST] [--ns LIST] [--draws N] [options]
+const usage = `usage: memgeo gradients RUN [--epochs LIST] [--scaling-epochs LIST] [--ns LIST] [--draws N] [--reference R] [options]
 
 Gradient contributions of permuted and unpermuted examples (paper Fig. 6): at each checkpoint, per
 layer (its trainable parameters), the gradient of the mean loss over the unpermuted group and over the
@@ -12,16 +12,24 @@ permuted group (labels trained on, inference mode), their norms, their cosine, a
 contribution (n_group/n)·g_group to the full-batch gradient (the contributions add up to it exactly).
 Then the scaling check: the norm of the summed gradient of n examples drawn from each group, for each
 n and draw, with the fitted log–log slope (≈1: coherent, ≈0.5: incoherent).
+Each is measured for the total gradient and for its two parts: with p the softmax output, y the
+one-hot label and ū a reference distribution, the logit gradient p − y = (p − ū) + (ū − y) splits
+each example's gradient into a label-independent part J(p − ū) and a label-dependent part J(ū − y)
+(the paper's argument is about the latter).
 
-Writes into RUN: gradients.csv (epoch, layer, layer_index, group, count, loss, params, grad_norm,
-contribution_norm, cosine, cosine_full), gradient_scaling.csv (epoch, layer, layer_index, group, n,
-draw, norm) and gradient_slopes.csv; prints the findings. Resumable: epochs already in the tables are
-skipped.
+Writes into RUN: gradients.csv (epoch, layer, layer_index, group, part, reference, count, loss,
+params, grad_norm, contribution_norm, cosine, cosine_full), gradient_scaling.csv (epoch, layer,
+layer_index, group, part, reference, n, draw, norm) and gradient_slopes.csv, where part is total,
+label_independent or label_dependent; prints the findings. Resumable: epochs already in the tables
+are skipped.
   --epochs LIST          checkpoints for gradients.csv, e.g. 0-10,20,40 or 'all' (default all)
   --scaling-epochs LIST  checkpoints of the scaling check (default: the first two checkpoints)
   --ns LIST              numbers of examples summed (default 8,16,32,64,128,256,512)
   --draws N              draws per group (default 5)
   --no-scaling           skip the scaling check
+  --reference R          ū: uniform (default: 1/C, what an undecided network predicts) or
+                         class_frequencies (of the training labels; for unbalanced classes)
+  --no-split             the total gradient only (one backward pass per batch instead of two)
   --seed S               seed of the draws (default: the run's seed)
   --batch-size N         examples per backward pass (memory only; default 256)
   --workers N            worker threads (default: the CPU count)
@@ -44,6 +52,8 @@ export const command: Command = {
         ns: { type: 'string' },
         draws: { type: 'string' },
         'no-scaling': { type: 'boolean' },
+        reference: { type: 'string' },
+        'no-split': { type: 'boolean' },
         seed: { type: 'string' },
         'batch-size': { type: 'string' },
         workers: { type: 'string' },
@@ -58,6 +68,9 @@ export const command: Command = {
     const concurrency = parseWorkers(values.workers);
     const progress = values.progress as TaskProgressMode | undefined;
     if (progress !== undefined && !['bar', 'lines', 'compact', 'none', 'auto'].includes(progress)) throw new UsageError(`--progress: unknown mode '${progress}'`);
+    const reference = values.reference ?? 'uniform';
+    if (!(GRADIENT_REFERENCES as readonly string[]).includes(reference)) throw new UsageError(`--reference: unknown '${reference}'; choose one of ${GRADIENT_REFERENCES.join(', ')}`);
+    if (values['no-split'] && values.reference !== undefined) throw new UsageError('--reference and --no-split exclude each other');
     const run = openRun(positionals[0]);
     if (run.epochs.length === 0) throw new UsageError(`${run.dir} has no checkpoints yet`);
     const epochList = (v: string | undefined, flag: string, dflt: number[]) => (v === undefined ? dflt : v === 'all' ? run.epochs : parseEpochList(v, flag));
@@ -67,6 +80,7 @@ export const command: Command = {
       epochs,
       scaling: values['no-scaling'] ? null : { ns, draws, epochs: scalingEpochs },
       seed,
+      reference: values['no-split'] ? null : (reference as GradientReference),
       batchSize,
       concurrency,
       progress: resolveProgressMode(progress),
