@@ -13,7 +13,7 @@ interface Output {
 }
 
 const join = (v: string | string[] | undefined): string => (Array.isArray(v) ? v.join('') : (v ?? ''));
-const figureNotebooks = ['01-label-noise-training', '02-geometry-across-layers', '03-layer-rewinding', '04-double-descent', '05-gradients'];
+const figureNotebooks = ['01-label-noise-training', '02-geometry-across-layers', '03-layer-rewinding', '04-double-descent', '05-gradients', '06-probes'];
 
 for (const name of figureNotebooks) {
   test(`committed ${name}.ipynb shows its default-preset results as static and interactive figures, and stays small`, () => {
@@ -27,6 +27,8 @@ for (const name of figureNotebooks) {
     const interactive = outputs.filter((o) => join(o.data?.['text/html']).includes('interactive version'));
     assert.ok(png.length >= 1, 'static PNG figures');
     assert.equal(interactive.length, png.length, 'each figure also has its interactive version');
+    assert.ok(png.every((o) => o.data?.['application/vnd.plotly.v1+json']), 'each figure also carries Plotly JSON (JupyterLab, VS Code)');
+    assert.doesNotMatch(fs.readFileSync(file, 'utf8'), /cdn\.plot\.ly|https?:\/\/cdn/i, 'no CDN');
     const text = outputs.map((o) => join(o.text) + join(o.data?.['text/markdown']) + join(o.data?.['text/plain'])).join('\n');
     assert.doesNotMatch(text, /preset \**smoke\**/i, 'outputs come from the default preset, not the smoke one');
     // Plotly is loaded on demand, never inlined: no output carries a bundle.
