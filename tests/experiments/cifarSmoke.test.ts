@@ -43,7 +43,7 @@ test('reproduce --preset cifar-smoke runs every step on VGG-16 / CIFAR-10 and re
   }
   assert.match(report, /- Main run: cifar10, 300 training images \(ε = 0\.5 permuted labels; \d+ examples permuted\), 200 test images, 10 classes; model VGG-16 with batch norm, width 0\.0625 \([\d,]+ parameters\)/);
   assert.match(report, /- Width sweep \(double descent\): cnn at widths 0\.0625, 0\.125 on cifar10, 200 training images/);
-  assert.match(report, /- Time the run took \(timings\.csv, compute time of each step\): train \d+ s, geometry \d+ s, rewinding \d+ s, double_descent \d+ s, gradients \d+ s; total [\d.]+ min/);
+  assert.match(report, /- Time the run took \(timings\.csv, compute time of each step\): train \d+ s, geometry \d+ s, rewinding \d+ s, double_descent \d+ s, gradients \d+ s, probes \d+ s, mlp_contrast \d+ s; total [\d.]+ min/);
   assert.doesNotMatch(report, /MNIST|digit/i, 'nothing in the report assumes MNIST');
   fs.rmSync(out, { recursive: true, force: true });
 });
