@@ -1,6 +1,7 @@
 export { COLORS, sequentialColor, baseLayout, axis } from './figure';
 export type { Figure, Trace, Layout } from './figure';
 export { renderFigure, closeRenderer, canRenderImages, chromiumPath } from './render';
+export { compactPng } from './compactPng';
 export { writePlotlyBundle, figureHtml, figureDiv, PLOTLY_BUNDLE } from './html';
 export { showFigure, interactiveFigureHtml, PLOTLY_MIME } from './notebook';
 export { trainingCurves, testPeak } from './trainingCurves';

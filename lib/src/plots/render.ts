@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import type { Figure } from './figure';
+import { compactPng } from './compactPng';
 
 /**
  * Headless rendering of Plotly figures to PNG/SVG with Debian's Chromium through playwright-core
@@ -74,7 +75,7 @@ export async function renderFigure(fig: Figure, format: 'png' | 'svg', opts: { s
     },
     { fig, format, width, height, scale: opts.scale ?? 1 },
   );
-  if (format === 'png') return Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
+  if (format === 'png') return compactPng(Buffer.from(url.slice(url.indexOf(',') + 1), 'base64'));
   const comma = url.indexOf(',');
   const head = url.slice(0, comma);
   const body = url.slice(comma + 1);
