@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { encodeNpy } from 'memgeo';
+import { fileSnapshot as snapshot } from '../train/fixtures';
 
 const main = path.join(__dirname, '..', '..', '..', 'lib', 'dist', 'cli', 'main.js');
 const memgeo = (args: string[], env: Record<string, string> = {}) =>
@@ -25,20 +26,6 @@ function caseDir(withRun = true): { dir: string; run: string } {
   const run = path.join(dir, 'run');
   if (withRun) fs.cpSync(template, run, { recursive: true });
   return { dir, run };
-}
-
-/** Every file under `dir` with its bytes. */
-function snapshot(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), fs.readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 /** Every file of `before` is still there, byte for byte; with `exact`, nothing was added either. */

@@ -6,23 +6,10 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { analyzeRun, dataFingerprint, initBackend, openRun, rewindSweep, train } from 'memgeo';
-import { syntheticRunData } from './fixtures';
+import { fileSnapshot as files, syntheticRunData } from './fixtures';
 
 const DATA = { trainCount: 24, testCount: 8, shape: [4, 4, 1] as [number, number, number], numClasses: 4, epsilon: 0.5 };
 const CONFIG = { dataset: 'synthetic', trainSize: 24, testSize: 8, model: { family: 'mlp' as const, depth: 1, width: 8 }, epochs: 2, batchSize: 8, seed: 1 };
-
-function files(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(path.relative(dir, p), fs.readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 test('the fingerprint is recorded, matches the data, and changed pixels or labels are refused everywhere', async () => {
   await initBackend();

@@ -1,5 +1,21 @@
 import type { ImageSplit, RunData } from 'memgeo';
 import { permuteLabels, Rng } from 'memgeo';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** Every file under `dir` (relative path) with its bytes: to show a command left a folder as it was. */
+export function fileSnapshot(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(path.relative(dir, p), fs.readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
 
 /**
  * A small learnable image dataset: each class is a random prototype image, examples are the
