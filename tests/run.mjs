@@ -25,5 +25,9 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--test', ...flags, ...files], { stdio: 'inherit', cwd: root, env: { ...process.env, MEMGEO_QUIET: process.env.MEMGEO_QUIET ?? '1' } });
+const r = spawnSync(process.execPath, ['--test', ...flags, ...files], {
+  stdio: 'inherit',
+  cwd: root,
+  env: { ...process.env, MEMGEO_QUIET: process.env.MEMGEO_QUIET ?? '1' },
+});
 process.exit(r.status ?? 1);

@@ -17,7 +17,8 @@ export class InputError extends Error {
 export function checkFields(o: Record<string, unknown>, where: string, known: readonly string[], nullable: readonly string[] = []): void {
   for (const k of Object.keys(o)) {
     if (!known.includes(k)) throw new InputError(`${where}.${k}: unknown field (known: ${known.join(', ')})`);
-    if (o[k] === null && !nullable.includes(k)) throw new InputError(`${where}.${k}: null is not a value for this field; leave the field out for its default`);
+    if (o[k] === null && !nullable.includes(k))
+      throw new InputError(`${where}.${k}: null is not a value for this field; leave the field out for its default`);
   }
 }
 
@@ -28,7 +29,8 @@ export function checkFields(o: Record<string, unknown>, where: string, known: re
  */
 export function checkOptions<T extends object>(options: T | undefined | null, fn: string, known: readonly string[]): T {
   if (options === undefined || options === null) return {} as T;
-  if (typeof options !== 'object' || Array.isArray(options)) throw new InputError(`${fn}: options must be an object, got ${JSON.stringify(options)}`);
+  if (typeof options !== 'object' || Array.isArray(options))
+    throw new InputError(`${fn}: options must be an object, got ${JSON.stringify(options)}`);
   for (const [k, v] of Object.entries(options)) {
     if (!known.includes(k)) throw new InputError(`${fn}: unknown option '${k}' (known: ${known.join(', ')})`);
     if (v === null) throw new InputError(`${fn}: option '${k}' is null; leave it out for its default`);

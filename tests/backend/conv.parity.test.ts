@@ -13,7 +13,12 @@ interface Case {
   pad: Pad;
 }
 
-const explicit: Pad = [[0, 0], [1, 2], [2, 0], [0, 0]];
+const explicit: Pad = [
+  [0, 0],
+  [1, 2],
+  [2, 0],
+  [0, 0],
+];
 const cases: Case[] = [
   { name: 'stride 1 same', x: [2, 7, 7, 3], w: [3, 3, 3, 4], strides: [1, 1], pad: 'same' },
   { name: 'stride 1 valid', x: [2, 7, 7, 3], w: [3, 3, 3, 4], strides: [1, 1], pad: 'valid' },
@@ -21,7 +26,18 @@ const cases: Case[] = [
   { name: 'stride 2 valid', x: [2, 8, 8, 3], w: [3, 3, 3, 4], strides: [2, 2], pad: 'valid' },
   { name: 'stride 1 explicit pads', x: [2, 6, 7, 2], w: [3, 3, 2, 3], strides: [1, 1], pad: explicit },
   { name: 'stride 2 explicit pads', x: [2, 6, 7, 2], w: [3, 3, 2, 3], strides: [2, 2], pad: explicit },
-  { name: 'explicit pad larger than kernel - 1 (stock dx path)', x: [1, 5, 5, 2], w: [3, 3, 2, 2], strides: [1, 1], pad: [[0, 0], [3, 3], [0, 1], [0, 0]] },
+  {
+    name: 'explicit pad larger than kernel - 1 (stock dx path)',
+    x: [1, 5, 5, 2],
+    w: [3, 3, 2, 2],
+    strides: [1, 1],
+    pad: [
+      [0, 0],
+      [3, 3],
+      [0, 1],
+      [0, 0],
+    ],
+  },
   { name: 'mixed strides [1, 2], 5x5 same', x: [2, 9, 8, 2], w: [5, 5, 2, 3], strides: [1, 2], pad: 'same' },
   { name: '2x2 stride 2 valid (downsampling)', x: [3, 6, 6, 4], w: [2, 2, 4, 5], strides: [2, 2], pad: 'valid' },
   { name: '1x1 conv', x: [2, 5, 5, 6], w: [1, 1, 6, 4], strides: [1, 1], pad: 'valid' },
@@ -35,7 +51,9 @@ for (const c of cases) {
         const w = randt(c.w, 2);
         const y = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad);
         const r = randt(y.shape, 3); // random upstream gradient, so dy is not all ones
-        const g = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), r)));
+        const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(tf.mul(tf.conv2d(a as tf.Tensor4D, b as tf.Tensor4D, c.strides, c.pad), r)),
+        );
         return values([y, ...g([x, w])]);
       });
     const { cpu, wasm } = await onBoth(run);

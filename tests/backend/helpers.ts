@@ -12,7 +12,13 @@ export function randn(n: number, seed: number): Float32Array {
 
 /** A seeded normal tensor of `shape` on the active backend. */
 export function randt(shape: number[], seed: number): tf.Tensor {
-  return tf.tensor(randn(shape.reduce((a, b) => a * b, 1), seed), shape);
+  return tf.tensor(
+    randn(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+    ),
+    shape,
+  );
 }
 
 /**
@@ -37,7 +43,14 @@ export async function onBoth<T>(fn: () => T): Promise<{ cpu: T; wasm: T }> {
 
 /** Flattened values of tensors, disposing them. */
 export function values(ts: tf.Tensor | tf.Tensor[] | tf.NamedTensorMap): Float32Array[] {
-  const list = ts instanceof tf.Tensor ? [ts] : Array.isArray(ts) ? ts : Object.keys(ts).sort().map((k) => ts[k]);
+  const list =
+    ts instanceof tf.Tensor
+      ? [ts]
+      : Array.isArray(ts)
+        ? ts
+        : Object.keys(ts)
+            .sort()
+            .map((k) => ts[k]);
   const out = list.map((t) => Float32Array.from(t.dataSync()));
   tf.dispose(list);
   return out;

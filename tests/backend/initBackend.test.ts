@@ -49,11 +49,15 @@ test('an unknown MEMGEO_BACKEND is a clear error listing the known backends', ()
   assert.match(r.stderr, /MEMGEO_BACKEND='bogus' is not a backend memgeo knows; use one of: tensorflow, wasm, cpu/);
 });
 
-test('MEMGEO_BACKEND=tensorflow without tfjs-node is a clear error that says how to get it', { skip: nativeInstalled() && 'tfjs-node is installed here' }, () => {
-  const r = initIn({ MEMGEO_BACKEND: 'tensorflow' });
-  assert.equal(r.status, 3);
-  assert.match(r.stderr, /MEMGEO_BACKEND=tensorflow was requested but the backend cannot be used/);
-  assert.match(r.stderr, /@tensorflow\/tfjs-node/);
-  assert.match(r.stderr, /npm install @tensorflow\/tfjs-node@4\.22\.0/);
-  assert.match(r.stderr, /MEMGEO_BACKEND=wasm/);
-});
+test(
+  'MEMGEO_BACKEND=tensorflow without tfjs-node is a clear error that says how to get it',
+  { skip: nativeInstalled() && 'tfjs-node is installed here' },
+  () => {
+    const r = initIn({ MEMGEO_BACKEND: 'tensorflow' });
+    assert.equal(r.status, 3);
+    assert.match(r.stderr, /MEMGEO_BACKEND=tensorflow was requested but the backend cannot be used/);
+    assert.match(r.stderr, /@tensorflow\/tfjs-node/);
+    assert.match(r.stderr, /npm install @tensorflow\/tfjs-node@4\.22\.0/);
+    assert.match(r.stderr, /MEMGEO_BACKEND=wasm/);
+  },
+);

@@ -31,7 +31,13 @@ test('sum/mean over leading axes of 2-D and large tensors match cpu (dense bias 
   const run = () =>
     tf.tidy(() => {
       const outs: tf.Tensor[] = [];
-      for (const shape of [[128, 512], [131, 7], [2, 3], [64, 14, 14, 8], [1, 5, 3]]) {
+      for (const shape of [
+        [128, 512],
+        [131, 7],
+        [2, 3],
+        [64, 14, 14, 8],
+        [1, 5, 3],
+      ]) {
         const x = randt(shape, 40);
         const lead = shape.length === 4 ? [0, 1, 2] : [0];
         outs.push(tf.sum(x, lead), tf.mean(x, lead), tf.sum(x, lead, true));
@@ -46,8 +52,13 @@ test('mean and sum gradients have the exact expected values (1/n and 1 broadcast
   await useBackend('wasm');
   tf.tidy(() => {
     const x = randt([2, 3, 4], 33);
-    const gm = tf.grad((t: tf.Tensor) => tf.mean(t, [0, 2]))(x).dataSync();
-    assert.ok(Array.from(gm).every((v) => Math.abs(v - 1 / 8) < 1e-7), 'mean grad = 1/8');
+    const gm = tf
+      .grad((t: tf.Tensor) => tf.mean(t, [0, 2]))(x)
+      .dataSync();
+    assert.ok(
+      Array.from(gm).every((v) => Math.abs(v - 1 / 8) < 1e-7),
+      'mean grad = 1/8',
+    );
     const dy = tf.tensor1d([1, 2, 3]);
     const gs = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.sum(t, [0, 2]), dy)))(x);
     assert.deepEqual(gs.shape, [2, 3, 4]);
@@ -109,7 +120,14 @@ test('slice (contiguous and strided, ranks 1–5, float32/int32/bool) matches cp
     tf.tidy(() => {
       const x5 = randt([2, 3, 4, 5, 6], 39);
       const x3 = tf.range(0, 60, 1, 'int32').reshape([3, 4, 5]);
-      const b2 = tf.tensor2d([[true, false, true], [false, false, true]], [2, 3], 'bool');
+      const b2 = tf.tensor2d(
+        [
+          [true, false, true],
+          [false, false, true],
+        ],
+        [2, 3],
+        'bool',
+      );
       const outs = [
         tf.slice(tf.range(0, 10), 3, 4),
         tf.slice(x5, [1, 0, 0, 0, 0], [1, 3, 4, 5, 6]),
@@ -171,16 +189,37 @@ test('split, unstack and stridedSlice (plain and strided) match cpu', async () =
 
 test('transpose (all 4-D permutations, size-1 axes, 2-D/5-D, int32/bool) matches cpu', async () => {
   const perms4: number[][] = [];
-  for (const a of [0, 1, 2, 3]) for (const b of [0, 1, 2, 3]) for (const c of [0, 1, 2, 3]) for (const d of [0, 1, 2, 3]) if (new Set([a, b, c, d]).size === 4) perms4.push([a, b, c, d]);
+  for (const a of [0, 1, 2, 3])
+    for (const b of [0, 1, 2, 3])
+      for (const c of [0, 1, 2, 3]) for (const d of [0, 1, 2, 3]) if (new Set([a, b, c, d]).size === 4) perms4.push([a, b, c, d]);
   const run = () =>
     tf.tidy(() => {
       const x = randt([3, 5, 4, 37], 43); // 37: not a multiple of the 32-element tile
       const y = randt([2, 1, 6, 1, 3], 44);
       const m = randt([70, 33], 45);
       const xi = tf.range(0, 120, 1, 'int32').reshape([2, 3, 4, 5]);
-      const xb = tf.tensor3d([[[true, false], [false, false]], [[true, true], [false, true]]], [2, 2, 2], 'bool');
+      const xb = tf.tensor3d(
+        [
+          [
+            [true, false],
+            [false, false],
+          ],
+          [
+            [true, true],
+            [false, true],
+          ],
+        ],
+        [2, 2, 2],
+        'bool',
+      );
       const outs: tf.Tensor[] = perms4.map((p) => tf.transpose(x, p));
-      outs.push(tf.transpose(m), tf.transpose(y, [4, 2, 0, 3, 1]), tf.transpose(y, [1, 3, 0, 2, 4]), tf.transpose(xi, [3, 1, 0, 2]), tf.transpose(xb, [2, 0, 1]).toInt());
+      outs.push(
+        tf.transpose(m),
+        tf.transpose(y, [4, 2, 0, 3, 1]),
+        tf.transpose(y, [1, 3, 0, 2, 4]),
+        tf.transpose(xi, [3, 1, 0, 2]),
+        tf.transpose(xb, [2, 0, 1]).toInt(),
+      );
       return [...values(outs), Float32Array.from(outs.flatMap((t) => t.shape))];
     });
   const { cpu, wasm } = await onBoth(run);

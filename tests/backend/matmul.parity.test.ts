@@ -64,7 +64,12 @@ for (const c of cases) {
   });
 }
 
-for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
+for (const [ta, tb] of [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+]) {
   test(`fused matMul (bias + relu) values match cpu, transposeA=${ta} transposeB=${tb}, batched A`, async () => {
     const run = () =>
       tf.tidy(() => {

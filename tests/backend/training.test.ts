@@ -32,7 +32,10 @@ test('gradients of a conv + batch-norm model (training mode) match cpu', async (
         const x = tf.tensor4d(xs, [5, 8, 8, 2]);
         const y = tf.oneHot(tf.tensor1d(labels, 'int32'), 3);
         const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-        const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, vars);
+        const { value, grads } = tf.variableGrads(
+          () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+          vars,
+        );
         return [Float32Array.from(value.dataSync()), ...vars.map((v) => Float32Array.from(grads[v.name].dataSync()))];
       });
     } finally {
@@ -63,7 +66,15 @@ test('a small conv + batch-norm model trains with model.fit on wasm and its loss
   await useBackend('wasm');
   const { x, y } = patchData(128, 61);
   const m = tf.sequential();
-  m.add(tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 8, kernelSize: 3, padding: 'same', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }));
+  m.add(
+    tf.layers.conv2d({
+      inputShape: [8, 8, 1],
+      filters: 8,
+      kernelSize: 3,
+      padding: 'same',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+    }),
+  );
   m.add(tf.layers.batchNormalization());
   m.add(tf.layers.activation({ activation: 'relu' }));
   m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
@@ -85,7 +96,15 @@ test('many training steps keep the tensor count and the wasm heap flat', async (
   const model = smallConvBnModel(9, [12, 12, 2]);
   model.compile({ optimizer: tf.train.adam(1e-3), loss: (yt: tf.Tensor, yp: tf.Tensor) => tf.losses.softmaxCrossEntropy(yt, yp) });
   const x = tf.tensor4d(randn(16 * 12 * 12 * 2, 71), [16, 12, 12, 2]);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 3), 'int32'), 3).toFloat();
+  const y = tf
+    .oneHot(
+      tf.tensor1d(
+        Array.from({ length: 16 }, (_, i) => i % 3),
+        'int32',
+      ),
+      3,
+    )
+    .toFloat();
   const heap = () => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.byteLength;
   for (let i = 0; i < 5; i++) await model.trainOnBatch(x, y);
   const before = { tensors: tf.memory().numTensors, bytes: tf.memory().numBytes, heap: heap() };

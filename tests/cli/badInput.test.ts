@@ -16,7 +16,28 @@ const memgeo = (args: string[], env: Record<string, string> = {}) =>
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'memgeo-badinput-'));
 const template = path.join(root, 'template', 'run');
-const TRAIN = ['--dataset', 'mnist', '--train-size', '100', '--test-size', '50', '--model', 'mlp', '--depth', '1', '--width', '16', '--epochs', '2', '--batch-size', '25', '--lr', '0.01', '--progress', 'none'];
+const TRAIN = [
+  '--dataset',
+  'mnist',
+  '--train-size',
+  '100',
+  '--test-size',
+  '50',
+  '--model',
+  'mlp',
+  '--depth',
+  '1',
+  '--width',
+  '16',
+  '--epochs',
+  '2',
+  '--batch-size',
+  '25',
+  '--lr',
+  '0.01',
+  '--progress',
+  'none',
+];
 let caseNo = 0;
 
 /** A fresh folder for one case, with a copy of the template run at `<folder>/run`. */
@@ -62,30 +83,65 @@ describe('1. rewind --out never replaces a file memgeo did not write', () => {
     const mine = path.join(dir, 'notes.csv');
     fs.writeFileSync(mine, 'my,own\n1,2\n');
     const sweep = ['--epochs', '0,2', '--mode', 'single', '--quiet'];
-    refused(['rewind', run, '--out', mine, ...sweep], /notes\.csv exists and is not a rewinding table written by memgeo \(no notes\.meta\.json/, dir);
-    refused(['rewind', run, '--out', path.join(run, 'config.json'), ...sweep], /config\.json exists and is not a rewinding table written by memgeo/, dir);
+    refused(
+      ['rewind', run, '--out', mine, ...sweep],
+      /notes\.csv exists and is not a rewinding table written by memgeo \(no notes\.meta\.json/,
+      dir,
+    );
+    refused(
+      ['rewind', run, '--out', path.join(run, 'config.json'), ...sweep],
+      /config\.json exists and is not a rewinding table written by memgeo/,
+      dir,
+    );
     refused(['rewind', run, '--out', path.join(run, 'metrics.csv'), ...sweep], /metrics\.csv exists and is not a rewinding table/, dir);
     fs.mkdirSync(path.join(dir, 'folder'));
-    refused(['rewind', run, '--out', path.join(dir, 'folder'), ...sweep], /cannot write a rewinding table to .*folder: it is a folder; give the path of a file/, dir);
+    refused(
+      ['rewind', run, '--out', path.join(dir, 'folder'), ...sweep],
+      /cannot write a rewinding table to .*folder: it is a folder; give the path of a file/,
+      dir,
+    );
   });
 });
 
 describe('2. reproduce --out takes only an empty folder or its own results folder', () => {
   test('a training run, a foreign non-empty folder and a file are refused, nothing written', () => {
     const { dir, run } = caseDir();
-    refused(['reproduce', '--preset', 'smoke', '--steps', 'train', '--out', run, '--progress', 'none'], /cannot use .*run as a results folder: it is a memgeo training run/, dir);
+    refused(
+      ['reproduce', '--preset', 'smoke', '--steps', 'train', '--out', run, '--progress', 'none'],
+      /cannot use .*run as a results folder: it is a memgeo training run/,
+      dir,
+    );
     const mine = path.join(dir, 'mine');
     fs.mkdirSync(mine);
     fs.writeFileSync(path.join(mine, 'thesis.tex'), '\\documentclass{article}\n');
-    refused(['reproduce', '--preset', 'smoke', '--steps', 'train', '--out', mine, '--progress', 'none'], /it is not empty and holds no memgeo results \(no preset\.json; it has thesis\.tex\)\. Nothing was written/, dir);
-    refused(['reproduce', '--preset', 'smoke', '--out', path.join(mine, 'thesis.tex'), '--progress', 'none'], /thesis\.tex as a results folder: it is a file, not a folder/, dir);
+    refused(
+      ['reproduce', '--preset', 'smoke', '--steps', 'train', '--out', mine, '--progress', 'none'],
+      /it is not empty and holds no memgeo results \(no preset\.json; it has thesis\.tex\)\. Nothing was written/,
+      dir,
+    );
+    refused(
+      ['reproduce', '--preset', 'smoke', '--out', path.join(mine, 'thesis.tex'), '--progress', 'none'],
+      /thesis\.tex as a results folder: it is a file, not a folder/,
+      dir,
+    );
   });
 
   test('sweep width --out refuses a training run', () => {
     const { dir, run } = caseDir();
     const cfg = path.join(dir, 'sweep.json');
-    fs.writeFileSync(cfg, JSON.stringify({ base: { trainSize: 100, testSize: 50, model: { family: 'mlp', depth: 1 }, epochs: 1 }, widths: [4], analysis: null }));
-    refused(['sweep', 'width', '--config', cfg, '--out', run, '--progress', 'none'], /cannot use .*run as a width-sweep folder: it is a memgeo training run/, dir);
+    fs.writeFileSync(
+      cfg,
+      JSON.stringify({
+        base: { trainSize: 100, testSize: 50, model: { family: 'mlp', depth: 1 }, epochs: 1 },
+        widths: [4],
+        analysis: null,
+      }),
+    );
+    refused(
+      ['sweep', 'width', '--config', cfg, '--out', run, '--progress', 'none'],
+      /cannot use .*run as a width-sweep folder: it is a memgeo training run/,
+      dir,
+    );
   });
 });
 
@@ -112,7 +168,24 @@ describe('3. missing or damaged tables: rebuilt from the checkpoints, or named w
     const rw = memgeo(['rewind', run, '--epochs', '0,2', '--mode', 'last', '--quiet']);
     assert.equal(rw.status, 0, rw.stderr);
     assert.match(rw.stdout, /no findings: .*metrics\.csv is missing[\s\S]*memgeo train --config .*config\.json --out/);
-    const an = memgeo(['analyze', run, '--epochs', 'count:2', '--layers', 'fc1', '--P', '2', '--M', '3', '--n-t', '5', '--seeds', '1', '--progress', 'none']);
+    const an = memgeo([
+      'analyze',
+      run,
+      '--epochs',
+      'count:2',
+      '--layers',
+      'fc1',
+      '--P',
+      '2',
+      '--M',
+      '3',
+      '--n-t',
+      '5',
+      '--seeds',
+      '1',
+      '--progress',
+      'none',
+    ]);
     assert.equal(an.status, 0, an.stderr);
     assert.match(an.stderr, /metrics\.csv is missing, and the choice of epochs \(the test-accuracy peak is always among them\) need/);
     assertUnchanged(dir, beforeFiles, false);
@@ -127,7 +200,11 @@ describe('3. missing or damaged tables: rebuilt from the checkpoints, or named w
     const metrics = path.join(run, 'metrics.csv');
     const text = fs.readFileSync(metrics, 'utf8');
     fs.writeFileSync(metrics, text.replace(/^[^\n]*/, 'junk;header'));
-    refused(['train', ...TRAIN, '--out', run], /metrics\.csv is damaged: its header lacks epoch, split, loss, accuracy, count[\s\S]*delete it and rerun the training command/, dir);
+    refused(
+      ['train', ...TRAIN, '--out', run],
+      /metrics\.csv is damaged: its header lacks epoch, split, loss, accuracy, count[\s\S]*delete it and rerun the training command/,
+      dir,
+    );
     fs.writeFileSync(metrics, text.slice(0, text.length - 7));
     refused(['analyze', run, '--epochs', 'count:2', '--layers', 'fc1'], /metrics\.csv is damaged: it does not end with a newline/, dir);
     refused(['rewind', run, '--quiet'], /metrics\.csv is damaged/, dir);
@@ -138,7 +215,11 @@ describe('3. missing or damaged tables: rebuilt from the checkpoints, or named w
   test('a damaged geometry.csv and labels.csv are named, nothing is overwritten', () => {
     const { dir, run } = caseDir();
     fs.writeFileSync(path.join(run, 'geometry.csv'), 'epoch,layer\n0,fc1\n0');
-    refused(['analyze', run, '--epochs', '0', '--layers', 'fc1', '--P', '2', '--M', '3', '--n-t', '5', '--seeds', '1'], /geometry\.csv is damaged: its header lacks .*delete it and rerun the command to recompute it/, dir);
+    refused(
+      ['analyze', run, '--epochs', '0', '--layers', 'fc1', '--P', '2', '--M', '3', '--n-t', '5', '--seeds', '1'],
+      /geometry\.csv is damaged: its header lacks .*delete it and rerun the command to recompute it/,
+      dir,
+    );
     const labels = path.join(run, 'labels.csv');
     fs.writeFileSync(labels, fs.readFileSync(labels, 'utf8').slice(0, 500));
     refused(['eval', run], /labels\.csv is damaged: it does not end with a newline.*noisy labels/, dir);
@@ -149,7 +230,11 @@ describe('4. a train that fails in its first epoch leaves no half-made run', () 
   test('a model too large is refused before anything is written', () => {
     const { dir } = caseDir(false);
     const out = path.join(dir, 'big');
-    refused(['train', ...TRAIN.map((a) => (a === '16' ? '1e7' : a)), '--out', out], /config\.model\.width: must be an integer number of units in 1\.\.16384 \(a wider layer would not fit in memory\)/, dir);
+    refused(
+      ['train', ...TRAIN.map((a) => (a === '16' ? '1e7' : a)), '--out', out],
+      /config\.model\.width: must be an integer number of units in 1\.\.16384 \(a wider layer would not fit in memory\)/,
+      dir,
+    );
     assert.equal(fs.existsSync(out), false);
   });
 
@@ -173,12 +258,24 @@ describe('4. a train that fails in its first epoch leaves no half-made run', () 
 describe('5. huge values: upper bounds with the reason, at once', () => {
   test('epoch lists and ranges, count:N and n_t', () => {
     const { dir, run } = caseDir();
-    refused(['eval', run, '--epoch', '0-1000000000:2'], /--epoch: '0-1000000000:2' is above 100000: no run has more than 100000 epochs/, dir);
+    refused(
+      ['eval', run, '--epoch', '0-1000000000:2'],
+      /--epoch: '0-1000000000:2' is above 100000: no run has more than 100000 epochs/,
+      dir,
+    );
     refused(['analyze', run, '--epochs', '0-100000000'], /--epochs: '0-100000000' is above 100000/, dir);
-    refused(['analyze', run, '--epochs', '0-99999'], /no checkpoint for epoch\(s\) 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, \.\.\. 99997, 99998, 99999 \(99997 in all\)/, dir);
+    refused(
+      ['analyze', run, '--epochs', '0-99999'],
+      /no checkpoint for epoch\(s\) 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, \.\.\. 99997, 99998, 99999 \(99997 in all\)/,
+      dir,
+    );
     refused(['analyze', run, '--epochs', 'count:1000000000'], /--epochs count:N needs N <= 100000/, dir);
     refused(['rewind', run, '--epoch-count', '1000000000'], /--epoch-count: must be <= 100000/, dir);
-    refused(['analyze', run, '--n-t', '30000000'], /n_t must be at most 100000, got 30000000: the capacity estimate's sampling error falls as 1\/sqrt\(n_t\)/, dir);
+    refused(
+      ['analyze', run, '--n-t', '30000000'],
+      /n_t must be at most 100000, got 30000000: the capacity estimate's sampling error falls as 1\/sqrt\(n_t\)/,
+      dir,
+    );
     const npy = path.join(dir, 'acts.npy');
     const data = Float32Array.from({ length: 2 * 3 * 4 }, (_, i) => Math.sin(i) + (i >= 12 ? 3 : 0));
     fs.writeFileSync(npy, encodeNpy({ shape: [2, 3, 4], data, dtype: 'f4' }));
@@ -193,9 +290,21 @@ describe('6. file-system errors are named, not thrown', () => {
     const file = path.join(dir, 'a-file');
     fs.writeFileSync(file, 'mine\n');
     refused(['train', ...TRAIN, '--out', file], /cannot use .*a-file as a run directory: it is a file, not a folder/, dir);
-    refused(['train', ...TRAIN, '--out', path.join(file, 'run')], /cannot create folder .*a-file\/run: .*a-file is a file, not a folder/, dir);
-    refused(['reproduce', '--preset', 'smoke', '--out', path.join(file, 'results'), '--progress', 'none'], /cannot create folder .*a-file\/results: .*a-file is a file, not a folder/, dir);
-    refused(['rewind', run, '--out', path.join(file, 'r.csv'), '--quiet'], /cannot create folder .*a-file: it is a file|cannot write into .*a-file: it is a file, not a folder/, dir);
+    refused(
+      ['train', ...TRAIN, '--out', path.join(file, 'run')],
+      /cannot create folder .*a-file\/run: .*a-file is a file, not a folder/,
+      dir,
+    );
+    refused(
+      ['reproduce', '--preset', 'smoke', '--out', path.join(file, 'results'), '--progress', 'none'],
+      /cannot create folder .*a-file\/results: .*a-file is a file, not a folder/,
+      dir,
+    );
+    refused(
+      ['rewind', run, '--out', path.join(file, 'r.csv'), '--quiet'],
+      /cannot create folder .*a-file: it is a file|cannot write into .*a-file: it is a file, not a folder/,
+      dir,
+    );
   });
 
   test('a read-only folder: "permission denied"', (t) => {
@@ -216,7 +325,9 @@ describe('6. file-system errors are named, not thrown', () => {
 
   test('MEMGEO_BACKEND=bogus is a clear error, also for version', () => {
     const { dir } = caseDir(false);
-    refused(['version'], /MEMGEO_BACKEND='bogus' is not a backend memgeo knows; use one of: tensorflow, wasm, cpu/, dir, { MEMGEO_BACKEND: 'bogus' });
+    refused(['version'], /MEMGEO_BACKEND='bogus' is not a backend memgeo knows; use one of: tensorflow, wasm, cpu/, dir, {
+      MEMGEO_BACKEND: 'bogus',
+    });
   });
 });
 
@@ -229,12 +340,28 @@ describe('7. null and unknown fields in config files', () => {
       return f;
     };
     const out = path.join(dir, 'out');
-    refused(['train', '--config', cfg('e.json', { epochs: null }), '--out', out], /config\.epochs: null is not a value for this field; leave the field out for its default/, dir);
+    refused(
+      ['train', '--config', cfg('e.json', { epochs: null }), '--out', out],
+      /config\.epochs: null is not a value for this field; leave the field out for its default/,
+      dir,
+    );
     refused(['train', '--config', cfg('n.json', { noise: null }), '--out', out], /config\.noise: null is not a value/, dir);
-    refused(['train', '--config', cfg('k.json', { noise: { epsilon: null } }), '--out', out], /config\.noise\.epsilon: null is not a value/, dir);
+    refused(
+      ['train', '--config', cfg('k.json', { noise: { epsilon: null } }), '--out', out],
+      /config\.noise\.epsilon: null is not a value/,
+      dir,
+    );
     refused(['train', '--config', cfg('m.json', { model: null }), '--width', '2', '--out', out], /config\.model: null is not a value/, dir);
-    refused(['train', '--config', cfg('t.json', { epoch: 3 }), '--out', out], /config\.epoch: unknown field \(known: dataset, trainSize/, dir);
-    refused(['sweep', 'width', '--config', cfg('s.json', { base: {}, widths: [1], interpolationTolerance: null }), '--out', out], /sweep config\.interpolationTolerance: null is not a value/, dir);
+    refused(
+      ['train', '--config', cfg('t.json', { epoch: 3 }), '--out', out],
+      /config\.epoch: unknown field \(known: dataset, trainSize/,
+      dir,
+    );
+    refused(
+      ['sweep', 'width', '--config', cfg('s.json', { base: {}, widths: [1], interpolationTolerance: null }), '--out', out],
+      /sweep config\.interpolationTolerance: null is not a value/,
+      dir,
+    );
   });
 });
 
@@ -247,7 +374,11 @@ describe('8. seeds outside 0..2^32-1', () => {
     }
     refused(['train', '--data-seed', '4294967296', '--print-config'], /--data-seed: a seed must be an integer/, dir);
     refused(['analyze', run, '--seed', '4294967296'], /--seed: a seed must be an integer/, dir);
-    refused(['analyze', run, '--seed', '4294967295', '--seeds', '3'], /seed \+ seeds - 1 \(the last analysis seed\): a seed must be an integer in 0\.\.4294967295/, dir);
+    refused(
+      ['analyze', run, '--seed', '4294967295', '--seeds', '3'],
+      /seed \+ seeds - 1 \(the last analysis seed\): a seed must be an integer in 0\.\.4294967295/,
+      dir,
+    );
     refused(['gradients', run, '--seed', '1e30'], /--seed: a seed must be an integer/, dir);
     const cfg = path.join(dir, 'seed.json');
     fs.writeFileSync(cfg, JSON.stringify({ seed: 2 ** 32 }));

@@ -11,9 +11,29 @@ function table(points: { width: number; train: number; test: number }[], kind = 
       for (const layer of ['fc1', 'logits']) {
         for (const [m, manifold] of ['unpermuted', 'permuted', 'restored'].entries()) {
           rows.push({
-            noise_kind: kind, epsilon: 0.2, seed, width: p.width, params: 100 * p.width, epochs: 10,
-            train_error: p.train, train_unpermuted_error: p.train / 2, train_permuted_error: p.train * 3, train_restored_error: 0.9, test_error: p.test + seed * 0.002,
-            layer, manifold, M: 20, capacity: 0.1 * (m + 1) + (p.width === 4 ? -0.05 : 0), capacity_std: 0, radius: 1, radius_std: 0, dimension: 5, dimension_std: 0, center_correlation: 0.3, center_correlation_std: 0, note: '',
+            noise_kind: kind,
+            epsilon: 0.2,
+            seed,
+            width: p.width,
+            params: 100 * p.width,
+            epochs: 10,
+            train_error: p.train,
+            train_unpermuted_error: p.train / 2,
+            train_permuted_error: p.train * 3,
+            train_restored_error: 0.9,
+            test_error: p.test + seed * 0.002,
+            layer,
+            manifold,
+            M: 20,
+            capacity: 0.1 * (m + 1) + (p.width === 4 ? -0.05 : 0),
+            capacity_std: 0,
+            radius: 1,
+            radius_std: 0,
+            dimension: 5,
+            dimension_std: 0,
+            center_correlation: 0.3,
+            center_correlation_std: 0,
+            note: '',
           });
         }
       }
@@ -32,7 +52,10 @@ const CURVE = [
 
 test('interpolation threshold: the smallest width whose training error is within the tolerance', () => {
   const e = widthErrors(table(CURVE));
-  assert.deepEqual(e.map((x) => x.width), [1, 2, 4, 8, 16]);
+  assert.deepEqual(
+    e.map((x) => x.width),
+    [1, 2, 4, 8, 16],
+  );
   assert.equal(interpolationThreshold(e), 4);
   assert.equal(interpolationThreshold(e, 0.05), 2, 'tolerance is inclusive');
   assert.equal(interpolationThreshold(e, 0.049), 4);
@@ -42,7 +65,17 @@ test('interpolation threshold: the smallest width whose training error is within
   assert.equal(interpolationThreshold(widthErrors(table([...CURVE].reverse()))), 4);
   assert.throws(() => interpolationThreshold(e, 1), /tolerance/);
   // 10 wrong of 1000 is within a 1% tolerance, although 1 − 990/1000 is 0.010000000000000009 in floats.
-  assert.equal(interpolationThreshold(widthErrors(table([{ width: 1, train: 0.02, test: 0.2 }, { width: 2, train: 1 - 990 / 1000, test: 0.2 }]))), 2);
+  assert.equal(
+    interpolationThreshold(
+      widthErrors(
+        table([
+          { width: 1, train: 0.02, test: 0.2 },
+          { width: 2, train: 1 - 990 / 1000, test: 0.2 },
+        ]),
+      ),
+    ),
+    2,
+  );
 });
 
 test('the test-error peak is the most prominent interior maximum; double descent needs ≥ 1 point on both sides', () => {
@@ -74,9 +107,18 @@ test('the test-error peak is the most prominent interior maximum; double descent
 });
 
 test('findings: per noise kind, seeds averaged, geometry at the peak against its neighbours', () => {
-  const rows = [...table(CURVE, 'permute', [0, 1]), ...table(CURVE.map((p) => ({ ...p, test: 0.2 })), 'symmetric')];
+  const rows = [
+    ...table(CURVE, 'permute', [0, 1]),
+    ...table(
+      CURVE.map((p) => ({ ...p, test: 0.2 })),
+      'symmetric',
+    ),
+  ];
   const findings = doubleDescentFindings(rows);
-  assert.deepEqual(findings.map((f) => f.noiseKind), ['permute', 'symmetric']);
+  assert.deepEqual(
+    findings.map((f) => f.noiseKind),
+    ['permute', 'symmetric'],
+  );
   const p = findings[0];
   assert.equal(p.errors[2].seeds, 2);
   assert.ok(Math.abs(p.errors[2].testError - 0.301) < 1e-12, 'mean over seeds');

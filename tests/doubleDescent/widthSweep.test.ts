@@ -3,14 +3,33 @@ import assert from 'node:assert/strict';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { defaultConcurrency, DOUBLE_DESCENT_COLUMNS, InputError, POINT_FILES, readCsv, sweepThreads, widthSweep, type WidthSweepConfig } from 'memgeo';
+import {
+  defaultConcurrency,
+  DOUBLE_DESCENT_COLUMNS,
+  InputError,
+  POINT_FILES,
+  readCsv,
+  sweepThreads,
+  widthSweep,
+  type WidthSweepConfig,
+} from 'memgeo';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'memgeo-dd-'));
 
 // A tiny sweep: 1-hidden-layer MLPs of 2 and 16 units on 300 MNIST images, both noise kinds, 2 epochs.
 // 300 examples with ε = 0.3 leave ~8 noisy examples per class (fewer in some), so M may be capped below 5.
 const TINY: WidthSweepConfig = {
-  base: { dataset: 'mnist', trainSize: 300, testSize: 100, noise: { kind: 'permute', epsilon: 0.3 }, model: { family: 'mlp', depth: 1, width: 2 }, optimizer: { kind: 'adam', lr: 0.01 }, epochs: 2, batchSize: 50, seed: 0 },
+  base: {
+    dataset: 'mnist',
+    trainSize: 300,
+    testSize: 100,
+    noise: { kind: 'permute', epsilon: 0.3 },
+    model: { family: 'mlp', depth: 1, width: 2 },
+    optimizer: { kind: 'adam', lr: 0.01 },
+    epochs: 2,
+    batchSize: 50,
+    seed: 0,
+  },
   widths: [16, 2],
   noiseKinds: ['permute', 'symmetric'],
   analysis: { P: 10, M: 5, nT: 20, seeds: 2, projectionDim: 5000, mode: 'stable', kappa: 0 },
@@ -101,14 +120,24 @@ test('a rerun skips finished points; a point without its done-marker is recomput
   const third = await widthSweep(TINY, { out, progress: 'none' });
   assert.equal(third.computed, 1);
   assert.equal(third.skipped, 3);
-  assert.equal(fs.statSync(path.join(dir, 'metrics.csv')).mtimeMs, metricsBefore, 'finished training is resumed as complete, not retrained');
+  assert.equal(
+    fs.statSync(path.join(dir, 'metrics.csv')).mtimeMs,
+    metricsBefore,
+    'finished training is resumed as complete, not retrained',
+  );
   const after = readCsv(path.join(out, 'double_descent.csv')).filter((r) => r.noise_kind === 'symmetric' && r.width === 16);
   assert.deepEqual(after, before, 'the recomputed point gives the same rows (seeded analysis)');
 });
 
 test('an interrupted point resumes its training from the last checkpoint', async () => {
   const out = path.join(tmp(), 'sweep');
-  const cfg: WidthSweepConfig = { ...TINY, widths: [4], noiseKinds: ['permute'], analysis: null, base: { ...TINY.base, epochs: 3, checkpoints: 'all' } };
+  const cfg: WidthSweepConfig = {
+    ...TINY,
+    widths: [4],
+    noiseKinds: ['permute'],
+    analysis: null,
+    base: { ...TINY.base, epochs: 3, checkpoints: 'all' },
+  };
   await widthSweep(cfg, { out, progress: 'none', keepCheckpoints: true });
   const dir = path.join(out, 'permute-width4');
   const full = readCsv(path.join(dir, 'double_descent_point.csv'));
@@ -116,7 +145,13 @@ test('an interrupted point resumes its training from the last checkpoint', async
   fs.rmSync(path.join(dir, POINT_FILES.done));
   fs.rmSync(path.join(dir, 'checkpoints', 'epoch-0003.ckpt'));
   const metrics = readCsv(path.join(dir, 'metrics.csv'));
-  fs.writeFileSync(path.join(dir, 'metrics.csv'), ['epoch,split,loss,accuracy,count', ...metrics.filter((r) => Number(r.epoch) < 3).map((r) => `${r.epoch},${r.split},${r.loss},${r.accuracy},${r.count}`)].join('\n') + '\n');
+  fs.writeFileSync(
+    path.join(dir, 'metrics.csv'),
+    [
+      'epoch,split,loss,accuracy,count',
+      ...metrics.filter((r) => Number(r.epoch) < 3).map((r) => `${r.epoch},${r.split},${r.loss},${r.accuracy},${r.count}`),
+    ].join('\n') + '\n',
+  );
   const r = await widthSweep(cfg, { out, progress: 'none' });
   assert.equal(r.computed, 1);
   assert.equal(readCsv(path.join(dir, 'metrics.csv')).filter((m) => m.split === 'test').length, 4, 'epochs 0..3 evaluated once each');
@@ -128,7 +163,11 @@ test('an interrupted point resumes its training from the last checkpoint', async
 
 test('sweep configs are validated with errors that name the field', async () => {
   const out = tmp();
-  const bad = async (cfg: unknown, re: RegExp) => assert.rejects(widthSweep(cfg as WidthSweepConfig, { out, progress: 'none' }), (e: Error) => e instanceof InputError && re.test(e.message));
+  const bad = async (cfg: unknown, re: RegExp) =>
+    assert.rejects(
+      widthSweep(cfg as WidthSweepConfig, { out, progress: 'none' }),
+      (e: Error) => e instanceof InputError && re.test(e.message),
+    );
   await bad({ ...TINY, widths: [] }, /widths: expected a non-empty list/);
   await bad({ ...TINY, widths: [2, 2] }, /widths repeat/);
   await bad({ ...TINY, noiseKinds: ['gaussian'] }, /noiseKinds\[0\]: must be one of permute, symmetric/);

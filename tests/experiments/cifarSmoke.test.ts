@@ -16,7 +16,10 @@ const VGG16_LAYERS = [...Array.from({ length: 13 }, (_, i) => `conv${i + 1}`), '
 
 test('reproduce --preset cifar-smoke runs every step on VGG-16 / CIFAR-10 and reports that setting', { timeout: 900_000 }, () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'memgeo-cifar-smoke-'));
-  const r = spawnSync(process.execPath, [cli, 'reproduce', '--preset', 'cifar-smoke', '--out', out, '--progress', 'none'], { encoding: 'utf8', env: { ...process.env, MEMGEO_QUIET: '1' } });
+  const r = spawnSync(process.execPath, [cli, 'reproduce', '--preset', 'cifar-smoke', '--out', out, '--progress', 'none'], {
+    encoding: 'utf8',
+    env: { ...process.env, MEMGEO_QUIET: '1' },
+  });
   assert.equal(r.status, 0, r.stderr);
 
   const geometry = readCsv(path.join(out, 'geometry.csv'));
@@ -26,7 +29,8 @@ test('reproduce --preset cifar-smoke runs every step on VGG-16 / CIFAR-10 and re
   const features = (layer: string) => Number(geometry.find((g) => g.layer === layer)!.n_features);
   assert.equal(features('conv1'), PRESETS['cifar-smoke'].geometry.analysis.projectionDim);
   assert.equal(features('fc2'), 32);
-  for (const g of geometry) assert.ok(Number.isFinite(Number(g.capacity)) && Number(g.capacity) > 0, `capacity of ${g.layer} ${g.manifold} epoch ${g.epoch}`);
+  for (const g of geometry)
+    assert.ok(Number.isFinite(Number(g.capacity)) && Number(g.capacity) > 0, `capacity of ${g.layer} ${g.manifold} epoch ${g.epoch}`);
 
   const rewinding = readCsv(path.join(out, 'rewinding.csv'));
   assert.deepEqual([...new Set(rewinding.filter((x) => x.mode === 'single').map((x) => String(x.layer)))], VGG16_LAYERS);
@@ -38,12 +42,24 @@ test('reproduce --preset cifar-smoke runs every step on VGG-16 / CIFAR-10 and re
   assert.deepEqual([...new Set(dd.map((d) => Number(d.width)))].sort(), [0.0625, 0.125]);
 
   const report = fs.readFileSync(path.join(out, 'report.md'), 'utf8');
-  for (const title of ['Training with permuted labels', 'Geometry across layers and epochs', 'Rewinding the final layers', 'Double descent across model width', 'Gradient contributions of permuted examples']) {
+  for (const title of [
+    'Training with permuted labels',
+    'Geometry across layers and epochs',
+    'Rewinding the final layers',
+    'Double descent across model width',
+    'Gradient contributions of permuted examples',
+  ]) {
     assert.ok(report.includes(`## ${title}`), `report.md has the section '${title}'`);
   }
-  assert.match(report, /- Main run: cifar10, 300 training images \(ε = 0\.5 permuted labels; \d+ examples permuted\), 200 test images, 10 classes; model VGG-16 with batch norm, width 0\.0625 \([\d,]+ parameters\)/);
+  assert.match(
+    report,
+    /- Main run: cifar10, 300 training images \(ε = 0\.5 permuted labels; \d+ examples permuted\), 200 test images, 10 classes; model VGG-16 with batch norm, width 0\.0625 \([\d,]+ parameters\)/,
+  );
   assert.match(report, /- Width sweep \(double descent\): cnn at widths 0\.0625, 0\.125 on cifar10, 200 training images/);
-  assert.match(report, /- Time the run took \(timings\.csv, compute time of each step\): train \d+ s, geometry \d+ s, rewinding \d+ s, double_descent \d+ s, gradients \d+ s, probes \d+ s, mlp_contrast \d+ s; total [\d.]+ min/);
+  assert.match(
+    report,
+    /- Time the run took \(timings\.csv, compute time of each step\): train \d+ s, geometry \d+ s, rewinding \d+ s, double_descent \d+ s, gradients \d+ s, probes \d+ s, mlp_contrast \d+ s; total [\d.]+ min/,
+  );
   assert.doesNotMatch(report, /MNIST|digit/i, 'nothing in the report assumes MNIST');
   fs.rmSync(out, { recursive: true, force: true });
 });

@@ -12,18 +12,32 @@ const marker = (out: string, step: string) => path.join(out, '.steps', `${step}.
 /** The smoke preset with a cheaper width sweep (1 epoch, 200 images). */
 function sweepPreset(widths: number[], epochs = 1): Preset {
   const smoke = PRESETS.smoke;
-  return { ...smoke, doubleDescent: { ...smoke.doubleDescent, base: { ...smoke.doubleDescent.base, trainSize: 200, testSize: 200, epochs }, widths } };
+  return {
+    ...smoke,
+    doubleDescent: { ...smoke.doubleDescent, base: { ...smoke.doubleDescent.base, trainSize: 200, testSize: 200, epochs }, widths },
+  };
 }
 
 test('changing only the widths of the sweep trains just the new widths; any other change retrains every point', async () => {
   const out = tmp('widths');
   await reproduce(sweepPreset([0.0625, 0.125]), { out, steps: ['double_descent'], progress: 'none' });
-  const summary = () => JSON.parse(fs.readFileSync(path.join(out, 'double-descent', 'double_descent_summary.json'), 'utf8')) as { computed: number; skipped: number };
+  const summary = () =>
+    JSON.parse(fs.readFileSync(path.join(out, 'double-descent', 'double_descent_summary.json'), 'utf8')) as {
+      computed: number;
+      skipped: number;
+    };
   assert.deepEqual([summary().computed, summary().skipped], [2, 0]);
 
   await reproduce(sweepPreset([0.0625, 0.125, 0.25]), { out, steps: ['double_descent'], progress: 'none' });
   assert.deepEqual([summary().computed, summary().skipped], [1, 2], 'the two finished widths are read back');
-  const widths = new Set(fs.readFileSync(path.join(out, 'double_descent.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[3]));
+  const widths = new Set(
+    fs
+      .readFileSync(path.join(out, 'double_descent.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',')[3]),
+  );
   assert.deepEqual([...widths].sort(), ['0.0625', '0.125', '0.25']);
 
   await reproduce(sweepPreset([0.0625, 0.125, 0.25], 2), { out, steps: ['double_descent'], progress: 'none' });
@@ -43,6 +57,9 @@ test('a changed analysis section invalidates that step and the report; a changed
   assert.ok(!fs.existsSync(marker(out, 'report')), 'report forgotten');
   assert.ok(fs.existsSync(marker(out, 'rewinding')), 'other steps kept');
   const otherRun: Preset = { ...changed, train: { ...changed.train, epochs: 5 } };
-  assert.throws(() => openExperiment(otherRun, { out, progress: 'none' }), { name: 'InputError', message: /a main run with other training settings/ });
+  assert.throws(() => openExperiment(otherRun, { out, progress: 'none' }), {
+    name: 'InputError',
+    message: /a main run with other training settings/,
+  });
   fs.rmSync(out, { recursive: true, force: true });
 });

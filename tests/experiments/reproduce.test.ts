@@ -11,15 +11,30 @@ import { readCsv } from 'memgeo';
 
 /** A table's rows as sorted strings, without wall-clock columns (`seconds`): what must not change. */
 function content(file: string): string[] {
-  return readCsv(file).map((r) => JSON.stringify(Object.entries(r).filter(([k]) => k !== 'seconds'))).sort();
+  return readCsv(file)
+    .map((r) => JSON.stringify(Object.entries(r).filter(([k]) => k !== 'seconds')))
+    .sort();
 }
 
 const repo = path.resolve(__dirname, '..', '..', '..');
 const cli = path.join(repo, 'lib', 'bin', 'memgeo.js');
-const TABLES = ['metrics.csv', 'geometry.csv', 'simcap.csv', 'rewinding.csv', 'double_descent.csv', 'gradients.csv', 'gradient_scaling.csv', 'probes.csv', 'prediction_depth.csv'];
+const TABLES = [
+  'metrics.csv',
+  'geometry.csv',
+  'simcap.csv',
+  'rewinding.csv',
+  'double_descent.csv',
+  'gradients.csv',
+  'gradient_scaling.csv',
+  'probes.csv',
+  'prediction_depth.csv',
+];
 
 function reproduce(out: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, 'reproduce', '--preset', 'smoke', '--out', out, '--progress', 'none'], { encoding: 'utf8', env: { ...process.env, MEMGEO_QUIET: '1' } });
+  const r = spawnSync(process.execPath, [cli, 'reproduce', '--preset', 'smoke', '--out', out, '--progress', 'none'], {
+    encoding: 'utf8',
+    env: { ...process.env, MEMGEO_QUIET: '1' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -34,7 +49,14 @@ test('reproduce --preset smoke writes every table, the figures and the report', 
     assert.ok(text.length > 1, `${t} has rows`);
   }
   const report = fs.readFileSync(path.join(full, 'report.md'), 'utf8');
-  for (const title of ['Training with permuted labels', 'Geometry across layers and epochs', 'Rewinding the final layers', 'Double descent across model width', 'Gradient contributions of permuted examples', 'Per-layer probes and prediction depth']) {
+  for (const title of [
+    'Training with permuted labels',
+    'Geometry across layers and epochs',
+    'Rewinding the final layers',
+    'Double descent across model width',
+    'Gradient contributions of permuted examples',
+    'Per-layer probes and prediction depth',
+  ]) {
     assert.ok(report.includes(`## ${title}`), `report.md has the section '${title}'`);
   }
   assert.match(report, /\*\*(held|did not hold|undecided)\*\*/);
@@ -42,37 +64,47 @@ test('reproduce --preset smoke writes every table, the figures and the report', 
   assert.ok(fs.existsSync(path.join(full, 'figures', 'plotly.js')));
   assert.ok(fs.readdirSync(path.join(full, 'figures')).filter((f) => f.endsWith('.html')).length >= 10);
   const steps = fs.readFileSync(path.join(full, 'timings.csv'), 'utf8');
-  for (const s of ['train', 'geometry', 'rewinding', 'double_descent', 'gradients', 'probes', 'report']) assert.match(steps, new RegExp(`^${s},`, 'm'));
+  for (const s of ['train', 'geometry', 'rewinding', 'double_descent', 'gradients', 'probes', 'report'])
+    assert.match(steps, new RegExp(`^${s},`, 'm'));
   // A second call has nothing left to do.
   const again = reproduce(full);
   assert.equal(again.status, 0, again.stderr);
   assert.equal(fs.readFileSync(path.join(full, 'timings.csv'), 'utf8'), steps);
 });
 
-test('killed midway and started again: finished steps are skipped, the tables equal an uninterrupted run', { timeout: 900_000 }, async () => {
-  const out = path.join(tmp, 'killed');
-  // Kill the process as soon as the geometry step has finished (during the next step).
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, 'reproduce', '--preset', 'smoke', '--out', out, '--progress', 'none'], { env: { ...process.env, MEMGEO_QUIET: '1' }, stdio: 'ignore' });
-    const timer = setInterval(() => {
-      if (fs.existsSync(path.join(out, '.steps', 'geometry.json'))) {
+test(
+  'killed midway and started again: finished steps are skipped, the tables equal an uninterrupted run',
+  { timeout: 900_000 },
+  async () => {
+    const out = path.join(tmp, 'killed');
+    // Kill the process as soon as the geometry step has finished (during the next step).
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, [cli, 'reproduce', '--preset', 'smoke', '--out', out, '--progress', 'none'], {
+        env: { ...process.env, MEMGEO_QUIET: '1' },
+        stdio: 'ignore',
+      });
+      const timer = setInterval(() => {
+        if (fs.existsSync(path.join(out, '.steps', 'geometry.json'))) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+        }
+      }, 50);
+      child.on('exit', () => {
         clearInterval(timer);
-        child.kill('SIGKILL');
-      }
-    }, 50);
-    child.on('exit', () => {
-      clearInterval(timer);
-      fs.existsSync(path.join(out, '.steps', 'geometry.json')) ? resolve() : reject(new Error('reproduce exited before the geometry step finished'));
+        fs.existsSync(path.join(out, '.steps', 'geometry.json'))
+          ? resolve()
+          : reject(new Error('reproduce exited before the geometry step finished'));
+      });
     });
-  });
-  assert.ok(!fs.existsSync(path.join(out, '.steps', 'report.json')), 'the run was interrupted before the end');
-  const before = fs.readFileSync(path.join(out, 'timings.csv'), 'utf8');
-  const r = reproduce(out);
-  assert.equal(r.status, 0, r.stderr);
-  const after = fs.readFileSync(path.join(out, 'timings.csv'), 'utf8');
-  for (const line of before.trim().split('\n').slice(1)) assert.ok(after.includes(line), `finished step kept, not redone: ${line}`);
-  for (const t of TABLES) {
-    assert.deepEqual(content(path.join(out, t)), content(path.join(full, t)), `${t} equals the uninterrupted run's`);
-  }
-  fs.rmSync(tmp, { recursive: true, force: true });
-});
+    assert.ok(!fs.existsSync(path.join(out, '.steps', 'report.json')), 'the run was interrupted before the end');
+    const before = fs.readFileSync(path.join(out, 'timings.csv'), 'utf8');
+    const r = reproduce(out);
+    assert.equal(r.status, 0, r.stderr);
+    const after = fs.readFileSync(path.join(out, 'timings.csv'), 'utf8');
+    for (const line of before.trim().split('\n').slice(1)) assert.ok(after.includes(line), `finished step kept, not redone: ${line}`);
+    for (const t of TABLES) {
+      assert.deepEqual(content(path.join(out, t)), content(path.join(full, t)), `${t} equals the uninterrupted run's`);
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  },
+);

@@ -7,7 +7,8 @@ import * as path from 'path';
 import { copyRun, smokeRunDir } from './fixtures';
 
 const main = path.join(__dirname, '..', '..', '..', 'lib', 'dist', 'cli', 'main.js');
-const memgeo = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, MEMGEO_QUIET: '1' } });
+const memgeo = (...args: string[]) =>
+  spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, MEMGEO_QUIET: '1' } });
 
 test('memgeo analyze: bad input exits 2 with a message naming the problem', { timeout: 120_000 }, async () => {
   const run = await smokeRunDir();
@@ -32,25 +33,53 @@ test('memgeo analyze: bad input exits 2 with a message naming the problem', { ti
   assert.equal(fs.existsSync(path.join(run, 'geometry.csv')), false);
 });
 
-test('memgeo analyze RUN: writes geometry.csv (and simcap.csv), prints the rows, reuses them on a rerun', { timeout: 240_000 }, async () => {
-  const run = copyRun(await smokeRunDir());
-  const args = ['analyze', run, '--epochs', '0,3', '--layers', 'input,fc1', '--M', '6', '--n-t', '20', '--seeds', '2', '--simcap', '1', '--simcap-n-rep', '5', '--simcap-m', '5', '--progress', 'none'];
-  const r = memgeo(...args);
-  assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /12 cells computed, 0 already there/);
-  assert.match(r.stdout, /2\/M = 0\.3333/);
-  const geometryPart = r.stdout.split('simcap.csv')[0];
-  assert.equal(geometryPart.split('\n').filter((l) => /^\s+[03] (input|fc1)\s/.test(l)).length, 12);
-  assert.match(r.stdout, /simcap\.csv: 1 points computed/);
-  const json = memgeo(...args, '--json');
-  assert.equal(json.status, 0, json.stderr);
-  const rows = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  assert.equal(rows.filter((x) => x.table === 'simcap').length, 1);
-  const geo = rows.filter((x) => x.table === undefined);
-  assert.equal(geo.length, 12);
-  assert.deepEqual([...new Set(geo.map((x) => x.layer))], ['input', 'fc1']);
-  assert.ok(geo.every((x) => x.M === 6 && x.n_seeds === 2 && x.capacity > 0));
-  const rerun = memgeo(...args);
-  assert.match(rerun.stdout, /0 cells computed, 12 already there/);
-  fs.rmSync(run, { recursive: true, force: true });
-});
+test(
+  'memgeo analyze RUN: writes geometry.csv (and simcap.csv), prints the rows, reuses them on a rerun',
+  { timeout: 240_000 },
+  async () => {
+    const run = copyRun(await smokeRunDir());
+    const args = [
+      'analyze',
+      run,
+      '--epochs',
+      '0,3',
+      '--layers',
+      'input,fc1',
+      '--M',
+      '6',
+      '--n-t',
+      '20',
+      '--seeds',
+      '2',
+      '--simcap',
+      '1',
+      '--simcap-n-rep',
+      '5',
+      '--simcap-m',
+      '5',
+      '--progress',
+      'none',
+    ];
+    const r = memgeo(...args);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /12 cells computed, 0 already there/);
+    assert.match(r.stdout, /2\/M = 0\.3333/);
+    const geometryPart = r.stdout.split('simcap.csv')[0];
+    assert.equal(geometryPart.split('\n').filter((l) => /^\s+[03] (input|fc1)\s/.test(l)).length, 12);
+    assert.match(r.stdout, /simcap\.csv: 1 points computed/);
+    const json = memgeo(...args, '--json');
+    assert.equal(json.status, 0, json.stderr);
+    const rows = json.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.equal(rows.filter((x) => x.table === 'simcap').length, 1);
+    const geo = rows.filter((x) => x.table === undefined);
+    assert.equal(geo.length, 12);
+    assert.deepEqual([...new Set(geo.map((x) => x.layer))], ['input', 'fc1']);
+    assert.ok(geo.every((x) => x.M === 6 && x.n_seeds === 2 && x.capacity > 0));
+    const rerun = memgeo(...args);
+    assert.match(rerun.stdout, /0 cells computed, 12 already there/);
+    fs.rmSync(run, { recursive: true, force: true });
+  },
+);

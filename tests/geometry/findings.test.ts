@@ -1,6 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { geometryFindings, geometryFindingsMarkdown, trainingSummary, spearman, chooseSimcapPoints, simcapSummary, participationRatio, allDataDimension, Rng, InputError, type Row } from 'memgeo';
+import {
+  geometryFindings,
+  geometryFindingsMarkdown,
+  trainingSummary,
+  spearman,
+  chooseSimcapPoints,
+  simcapSummary,
+  participationRatio,
+  allDataDimension,
+  Rng,
+  InputError,
+  type Row,
+} from 'memgeo';
 
 const LAYERS = ['input', 'conv1', 'conv2', 'conv3', 'fc1', 'logits'];
 
@@ -10,7 +22,12 @@ function metrics(finalTest: number, finalPermuted: number): Row[] {
   for (let e = 0; e <= 20; e++) {
     const test = e <= 5 ? 0.5 + 0.08 * e : 0.9 - ((0.9 - finalTest) * (e - 5)) / 15;
     const perm = e <= 5 ? 0.05 : 0.05 + ((finalPermuted - 0.05) * (e - 5)) / 15;
-    rows.push({ epoch: e, split: 'test', accuracy: test }, { epoch: e, split: 'train_permuted', accuracy: perm }, { epoch: e, split: 'train_unpermuted', accuracy: 0.95 }, { epoch: e, split: 'train_restored', accuracy: 0.8 - perm / 2 });
+    rows.push(
+      { epoch: e, split: 'test', accuracy: test },
+      { epoch: e, split: 'train_permuted', accuracy: perm },
+      { epoch: e, split: 'train_unpermuted', accuracy: 0.95 },
+      { epoch: e, split: 'train_restored', accuracy: 0.8 - perm / 2 },
+    );
   }
   return rows;
 }
@@ -32,7 +49,26 @@ function geometry(overrides: Record<string, number> = {}): Row[] {
         if (manifold === 'permuted' && epoch === 20 && i >= 4) [capacity, radius, dimension] = [0.08, 1.2, 20];
         const v: Record<string, number> = { capacity, radius, dimension };
         for (const m of Object.keys(v)) v[m] = overrides[`${epoch}|${layer}|${manifold}|${m}`] ?? v[m];
-        rows.push({ epoch, layer, layer_index: i, manifold, ...v, capacity_std: 0.001, radius_std: 0.01, dimension_std: 0.1, center_correlation: 0.2, K: 1, participation_ratio: 10, n_degenerate: 0, n_features: layer === 'logits' ? 10 : 500, P: 10, M: 50, n_t: 200, seed: 0, note: null });
+        rows.push({
+          epoch,
+          layer,
+          layer_index: i,
+          manifold,
+          ...v,
+          capacity_std: 0.001,
+          radius_std: 0.01,
+          dimension_std: 0.1,
+          center_correlation: 0.2,
+          K: 1,
+          participation_ratio: 10,
+          n_degenerate: 0,
+          n_features: layer === 'logits' ? 10 : 500,
+          P: 10,
+          M: 50,
+          n_t: 200,
+          seed: 0,
+          note: null,
+        });
       }
     });
   }
@@ -81,7 +117,10 @@ test('geometryFindings: peak not analysed, explicit layer groups, bad tables', (
   assert.equal(f.peakAnalysisEpoch, 0);
   assert.match(f.notes.join(' '), /test peak \(epoch 5\) was not analysed; epoch 0 stands in/);
   assert.deepEqual(f.lastLayers, ['conv3', 'fc1']);
-  assert.throws(() => geometryFindings([...geometry(), geometry()[0]], metrics(0.6, 0.97)), (e: Error) => e instanceof InputError && /appears twice/.test(e.message));
+  assert.throws(
+    () => geometryFindings([...geometry(), geometry()[0]], metrics(0.6, 0.97)),
+    (e: Error) => e instanceof InputError && /appears twice/.test(e.message),
+  );
   assert.throws(() => geometryFindings([], metrics(0.6, 0.97)), /empty/);
   assert.throws(() => geometryFindings(geometry(), []), /no test rows/);
   assert.throws(() => geometryFindings(geometry(), metrics(0.6, 0.97), { lastLayers: ['fc9'] }), /'fc9' is not in the geometry table/);
@@ -124,7 +163,11 @@ test('spearman, simcap point choice and summary', () => {
 
 test('participationRatio equals allDataDimension().participationRatio (T ≤ N and T > N)', () => {
   const rng = new Rng(3);
-  for (const [P, M, N] of [[4, 10, 60], [5, 20, 12], [3, 4, 12]]) {
+  for (const [P, M, N] of [
+    [4, 10, 60],
+    [5, 20, 12],
+    [3, 4, 12],
+  ]) {
     const mf = Array.from({ length: P }, (_, p) => {
       const d = new Float64Array(M * N);
       rng.fillNormal(d);

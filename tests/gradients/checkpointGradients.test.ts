@@ -2,8 +2,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
-  checkpointGradients, createModel, crossEntropy, GradientAccumulator, gradientGroups, gradientRows, groupGradient, initBackend, InputError,
-  permuteLabels, summedLayerGradients, type Model, type NoisyLabels,
+  checkpointGradients,
+  createModel,
+  crossEntropy,
+  GradientAccumulator,
+  gradientGroups,
+  gradientRows,
+  groupGradient,
+  initBackend,
+  InputError,
+  permuteLabels,
+  summedLayerGradients,
+  type Model,
+  type NoisyLabels,
 } from 'memgeo';
 import { syntheticSplit } from '../train/fixtures';
 import { assertClose, batchOf, layerGradients, modelWithStats } from './fixtures';
@@ -18,7 +29,10 @@ function modelWithStatsOf(family: 'cnn' | 'resnet18'): Model {
 /** ∇ of the mean loss over `idx`, in one batch, inference mode, per layer concatenated (the reference). */
 function directGradient(model: Model, images: Float32Array, labels: Int32Array, idx: number[]): Float32Array[] {
   const x = batchOf(images, SHAPE, idx);
-  const y = tf.tensor1d(Int32Array.from(idx, (i) => labels[i]), 'int32');
+  const y = tf.tensor1d(
+    Int32Array.from(idx, (i) => labels[i]),
+    'int32',
+  );
   const out = layerGradients(model, () => crossEntropy(model.forward(x, false), y, K));
   tf.dispose([x, y]);
   return out;
@@ -28,14 +42,30 @@ const norm = (v: Float32Array) => Math.sqrt(v.reduce((a, x) => a + x * x, 0));
 
 test('gradientGroups partitions the training set into unpermuted, permuted and unchanged-by-chance', () => {
   const noisy: NoisyLabels = {
-    kind: 'permute', epsilon: 0.5, seed: 0, numClasses: 3,
-    trueLabel: Int32Array.from([0, 1, 2, 0, 1, 2]), trainLabel: Int32Array.from([0, 2, 1, 0, 1, 2]),
-    isPermuted: Uint8Array.from([0, 1, 1, 0, 0, 0]), isSelected: Uint8Array.from([0, 1, 1, 1, 0, 0]),
-    unchangedByChance: 1, excludeUnchanged: true,
+    kind: 'permute',
+    epsilon: 0.5,
+    seed: 0,
+    numClasses: 3,
+    trueLabel: Int32Array.from([0, 1, 2, 0, 1, 2]),
+    trainLabel: Int32Array.from([0, 2, 1, 0, 1, 2]),
+    isPermuted: Uint8Array.from([0, 1, 1, 0, 0, 0]),
+    isSelected: Uint8Array.from([0, 1, 1, 1, 0, 0]),
+    unchangedByChance: 1,
+    excludeUnchanged: true,
   };
   const g = gradientGroups(noisy);
-  assert.deepEqual(g.map((x) => [x.group, Array.from(x.indices)]), [['unpermuted', [0, 4, 5]], ['permuted', [1, 2]], ['unchanged', [3]]]);
-  assert.deepEqual(gradientGroups({ ...noisy, isSelected: new Uint8Array(6), isPermuted: new Uint8Array(6) }).map((x) => x.group), ['unpermuted']);
+  assert.deepEqual(
+    g.map((x) => [x.group, Array.from(x.indices)]),
+    [
+      ['unpermuted', [0, 4, 5]],
+      ['permuted', [1, 2]],
+      ['unchanged', [3]],
+    ],
+  );
+  assert.deepEqual(
+    gradientGroups({ ...noisy, isSelected: new Uint8Array(6), isPermuted: new Uint8Array(6) }).map((x) => x.group),
+    ['unpermuted'],
+  );
 });
 
 for (const family of ['cnn', 'resnet18'] as const) {
@@ -48,7 +78,10 @@ for (const family of ['cnn', 'resnet18'] as const) {
     noisy.isPermuted[0] = 0;
     noisy.trainLabel[0] = noisy.trueLabel[0];
     const groups = gradientGroups(noisy);
-    assert.deepEqual(groups.map((g) => g.group), ['unpermuted', 'permuted', 'unchanged']);
+    assert.deepEqual(
+      groups.map((g) => g.group),
+      ['unpermuted', 'permuted', 'unchanged'],
+    );
     const model = modelWithStatsOf(family);
     const before = tf.memory().numTensors;
     // batch size 7 so that groups span several uneven batches
@@ -57,13 +90,20 @@ for (const family of ['cnn', 'resnet18'] as const) {
     assert.equal(result.n, 40);
     const all = Array.from({ length: 40 }, (_, i) => i);
     const full = directGradient(model, split.images, noisy.trainLabel, all);
-    assert.deepEqual(result.layers.map((l) => l.layer), model.layerNames);
+    assert.deepEqual(
+      result.layers.map((l) => l.layer),
+      model.layerNames,
+    );
     result.layers.forEach((l, k) => {
       const sum = new Float32Array(l.size);
       for (const g of groups) {
         const c = groupGradient(result, g.group, l.layerIndex, 'contribution');
         for (let i = 0; i < sum.length; i++) sum[i] += c[i];
-        assertClose(groupGradient(result, g.group, l.layerIndex, 'gradient'), directGradient(model, split.images, noisy.trainLabel, Array.from(g.indices))[k], `${l.layer} ${g.group} gradient`);
+        assertClose(
+          groupGradient(result, g.group, l.layerIndex, 'gradient'),
+          directGradient(model, split.images, noisy.trainLabel, Array.from(g.indices))[k],
+          `${l.layer} ${g.group} gradient`,
+        );
       }
       assertClose(sum, full[k], `${l.layer} Σ contributions`);
       assertClose(groupGradient(result, 'full', l.layerIndex, 'gradient'), full[k], `${l.layer} full`);
@@ -77,7 +117,9 @@ for (const family of ['cnn', 'resnet18'] as const) {
       for (const g of groups) {
         const r = by(g.group);
         assert.equal(r.count, g.indices.length);
-        assert.ok(Math.abs(Number(r.contribution_norm) - (g.indices.length / 40) * Number(r.grad_norm)) < 1e-9 * Number(r.grad_norm) + 1e-12);
+        assert.ok(
+          Math.abs(Number(r.contribution_norm) - (g.indices.length / 40) * Number(r.grad_norm)) < 1e-9 * Number(r.grad_norm) + 1e-12,
+        );
         assert.equal(r.epoch, 3);
         assert.equal(r.layer_index, l.layerIndex);
       }
@@ -114,7 +156,10 @@ test('bad input is refused with clear errors', async () => {
   await initBackend();
   const split = syntheticSplit(10, SHAPE, K, 4);
   const model = createModel({ family: 'cnn', width: 0.25 }, SHAPE, K, 0);
-  assert.throws(() => checkpointGradients(model, split.images, split.labels, [{ group: 'unpermuted', indices: Int32Array.from([0, 1]) }]), (e: Error) => e instanceof InputError && /partition/.test(e.message));
+  assert.throws(
+    () => checkpointGradients(model, split.images, split.labels, [{ group: 'unpermuted', indices: Int32Array.from([0, 1]) }]),
+    (e: Error) => e instanceof InputError && /partition/.test(e.message),
+  );
   assert.throws(() => new GradientAccumulator(model, split.images.subarray(1), split.labels), /floats for 10 images/);
   const acc = new GradientAccumulator(model, split.images, split.labels);
   assert.throws(() => acc.add([0, 10]), /outside 0\.\.9/);

@@ -23,7 +23,10 @@ function summedNorms(mu: number, noise: number, dim: number, ns: number[], draws
 const NS = [8, 16, 32, 64, 128, 256, 512];
 
 test('an exact power law gives its exponent with R² = 1', () => {
-  const fit = fitLogLogSlope(NS, NS.map((n) => 3 * n ** 0.7));
+  const fit = fitLogLogSlope(
+    NS,
+    NS.map((n) => 3 * n ** 0.7),
+  );
   assert.ok(Math.abs(fit.slope - 0.7) < 1e-12);
   assert.ok(Math.abs(fit.intercept - Math.log(3)) < 1e-12);
   assert.ok(Math.abs(fit.rSquared - 1) < 1e-12);

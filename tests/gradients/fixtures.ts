@@ -26,7 +26,10 @@ export function batchOf(images: Float32Array, shape: [number, number, number], i
 /** ∇_θ of `loss` (a function of the model, run in one batch), per layer concatenated in the order of `layerSlices` (the reference). */
 export function layerGradients(model: Model, loss: () => tf.Scalar): Float32Array[] {
   const slices = layerSlices(model);
-  const { value, grads } = tf.variableGrads(loss, slices.flatMap((s) => s.variables));
+  const { value, grads } = tf.variableGrads(
+    loss,
+    slices.flatMap((s) => s.variables),
+  );
   const out = slices.map((s) => {
     const v = new Float32Array(s.size);
     let off = 0;
@@ -44,7 +47,8 @@ export function layerGradients(model: Model, loss: () => tf.Scalar): Float32Arra
 /** max |a − b| ≤ rel · max |b|, with b not zero. */
 export function assertClose(a: Float32Array, b: Float32Array, what: string, rel = 2e-4): void {
   assert.equal(a.length, b.length, what);
-  let diff = 0, ref = 0;
+  let diff = 0,
+    ref = 0;
   for (let i = 0; i < a.length; i++) {
     diff = Math.max(diff, Math.abs(a[i] - b[i]));
     ref = Math.max(ref, Math.abs(b[i]));

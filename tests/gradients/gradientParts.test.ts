@@ -3,8 +3,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import {
-  checkpointGradients, createModel, gradientRows, gradientScalingRows, gradientScalingSlopes, groupGradient, initBackend, InputError,
-  referenceDistribution, Rng, type GroupIndices, type Model, type ModelSpec,
+  checkpointGradients,
+  createModel,
+  gradientRows,
+  gradientScalingRows,
+  gradientScalingSlopes,
+  groupGradient,
+  initBackend,
+  InputError,
+  referenceDistribution,
+  Rng,
+  type GroupIndices,
+  type Model,
+  type ModelSpec,
 } from 'memgeo';
 import { syntheticSplit } from '../train/fixtures';
 import { assertClose, batchOf, layerGradients, modelWithStats } from './fixtures';
@@ -15,7 +26,13 @@ const K = 4;
  * Reference: per layer, the parameter gradient of Σ_i c_i·z_i in one batch, with the cotangent c_i
  * at the logits given per example as constants (computed here from the logits, outside the tape).
  */
-function gradientForCotangent(model: Model, images: Float32Array, shape: [number, number, number], idx: number[], cotangent: (logits: Float32Array[], i: number) => Float32Array): Float32Array[] {
+function gradientForCotangent(
+  model: Model,
+  images: Float32Array,
+  shape: [number, number, number],
+  idx: number[],
+  cotangent: (logits: Float32Array[], i: number) => Float32Array,
+): Float32Array[] {
   const x = batchOf(images, shape, idx);
   const z = tf.tidy(() => model.forward(x, false).arraySync() as number[][]).map((r) => Float32Array.from(r));
   const c = tf.tensor2d(idx.map((_, k) => Array.from(cotangent(z, k))));
@@ -58,11 +75,16 @@ for (const m of MODELS) {
       assert.equal(result.reference, reference);
       for (const g of groups) {
         const idx = Array.from(g.indices);
-        const total = gradientForCotangent(model, split.images, m.shape, idx, (z, k) => softmax(z[k]).map((p, c) => p - oneHot(labels[idx[k]])[c]));
+        const total = gradientForCotangent(model, split.images, m.shape, idx, (z, k) =>
+          softmax(z[k]).map((p, c) => p - oneHot(labels[idx[k]])[c]),
+        );
         const independent = gradientForCotangent(model, split.images, m.shape, idx, (z, k) => softmax(z[k]).map((p, c) => p - ubar[c]));
-        const dependent = gradientForCotangent(model, split.images, m.shape, idx, (_z, k) => ubar.map((u, c) => u - oneHot(labels[idx[k]])[c]));
+        const dependent = gradientForCotangent(model, split.images, m.shape, idx, (_z, k) =>
+          ubar.map((u, c) => u - oneHot(labels[idx[k]])[c]),
+        );
         result.layers.forEach((l, k) => {
-          const part = (p: 'total' | 'label_independent' | 'label_dependent') => groupGradient(result, g.group, l.layerIndex, 'gradient', p).map((v) => v * g.indices.length);
+          const part = (p: 'total' | 'label_independent' | 'label_dependent') =>
+            groupGradient(result, g.group, l.layerIndex, 'gradient', p).map((v) => v * g.indices.length);
           const [t, li, ld] = [part('total'), part('label_independent'), part('label_dependent')];
           const sum = li.map((v, i) => v + ld[i]);
           assertClose(sum, t, `${reference} ${l.layer} ${g.group}: parts add up to the total`, 1e-5);
@@ -75,7 +97,11 @@ for (const m of MODELS) {
       const l = result.layers[result.layers.length - 1];
       for (const part of ['label_independent', 'label_dependent'] as const) {
         const c = groups.map((g) => groupGradient(result, g.group, l.layerIndex, 'contribution', part));
-        assertClose(c[0].map((v, i) => v + c[1][i]), groupGradient(result, 'full', l.layerIndex, 'gradient', part), `${part} contributions`);
+        assertClose(
+          c[0].map((v, i) => v + c[1][i]),
+          groupGradient(result, 'full', l.layerIndex, 'gradient', part),
+          `${part} contributions`,
+        );
       }
     }
     model.dispose();
@@ -91,20 +117,34 @@ test('a model whose logits are exactly uniform has a zero label-independent part
   // Every class gets the same logit whatever the input: equal rows of the output weights, equal biases.
   for (const p of model.layerParams('logits')) {
     const v = p.variable;
-    const values = v.shape.length === 2 ? Array.from({ length: v.shape[0] }, (_, i) => Array.from({ length: v.shape[1]! }, () => 0.1 * Math.sin(i + 1))) : new Array(v.shape[0]).fill(0.3);
+    const values =
+      v.shape.length === 2
+        ? Array.from({ length: v.shape[0] }, (_, i) => Array.from({ length: v.shape[1]! }, () => 0.1 * Math.sin(i + 1)))
+        : new Array(v.shape[0]).fill(0.3);
     tf.tidy(() => v.assign(tf.tensor(values.flat(), v.shape)));
   }
   const z = tf.tidy(() => model.forward(tf.tensor4d(split.images, [24, ...shape]), false).arraySync() as number[][]);
-  assert.ok(z.every((row) => row.every((v) => v === row[0])) && z.some((row) => row[0] !== z[0][0]), 'equal logits within each example, varying across examples');
+  assert.ok(
+    z.every((row) => row.every((v) => v === row[0])) && z.some((row) => row[0] !== z[0][0]),
+    'equal logits within each example, varying across examples',
+  );
   const groups: GroupIndices[] = [{ group: 'unpermuted', indices: Int32Array.from({ length: 24 }, (_, i) => i) }];
   const uniform = checkpointGradients(model, split.images, labels, groups, 5, 'uniform');
   const logits = uniform.layers.find((l) => l.layer === 'logits')!;
-  const at = (r: typeof uniform, part: 'total' | 'label_independent' | 'label_dependent', layerIndex = logits.layerIndex) => norm(groupGradient(r, 'unpermuted', layerIndex, 'gradient', part));
+  const at = (r: typeof uniform, part: 'total' | 'label_independent' | 'label_dependent', layerIndex = logits.layerIndex) =>
+    norm(groupGradient(r, 'unpermuted', layerIndex, 'gradient', part));
   assert.ok(at(uniform, 'label_dependent') > 1e-3, `label-dependent part ${at(uniform, 'label_dependent')}`);
-  for (const l of uniform.layers) assert.ok(at(uniform, 'label_independent', l.layerIndex) <= 1e-6 * at(uniform, 'label_dependent'), `${l.layer}: label-independent ${at(uniform, 'label_independent', l.layerIndex)}`);
+  for (const l of uniform.layers)
+    assert.ok(
+      at(uniform, 'label_independent', l.layerIndex) <= 1e-6 * at(uniform, 'label_dependent'),
+      `${l.layer}: label-independent ${at(uniform, 'label_independent', l.layerIndex)}`,
+    );
   assert.ok(Math.abs(at(uniform, 'total') / at(uniform, 'label_dependent') - 1) < 1e-5, 'the total is the label-dependent part');
   const rows = gradientRows(uniform, 0).filter((r) => r.layer === 'logits' && r.group === 'unpermuted');
-  assert.deepEqual(rows.map((r) => r.part), ['total', 'label_independent', 'label_dependent']);
+  assert.deepEqual(
+    rows.map((r) => r.part),
+    ['total', 'label_independent', 'label_dependent'],
+  );
   assert.ok(Number(rows[1].grad_norm) <= 1e-6 * Number(rows[2].grad_norm));
   // With ū = the (unbalanced) class frequencies, p − ū ≠ 0 although p is uniform.
   const freq = checkpointGradients(model, split.images, labels, groups, 5, 'class_frequencies');
@@ -144,15 +184,30 @@ test('label-dependent sums: ∝ √n for labels independent of the inputs, ∝ n
     { group: 'permuted', indices: Int32Array.from({ length: half }, (_, i) => half + i) },
   ];
   const model = createModel({ family: 'mlp', depth: 2, width: 32 }, shape, K, 3);
-  const rows = gradientScalingRows(model, images, labels, groups, 0, { ns: [8, 16, 32, 64, 128, 256, 512, 1024], draws: 3, seed: 5, batchSize: 256 });
+  const rows = gradientScalingRows(model, images, labels, groups, 0, {
+    ns: [8, 16, 32, 64, 128, 256, 512, 1024],
+    draws: 3,
+    seed: 5,
+    batchSize: 256,
+  });
   const slopes = gradientScalingSlopes(rows);
-  const slope = (layer: string, group: string, part = 'label_dependent') => Number(slopes.find((s) => s.layer === layer && s.group === group && s.part === part)!.slope);
+  const slope = (layer: string, group: string, part = 'label_dependent') =>
+    Number(slopes.find((s) => s.layer === layer && s.group === group && s.part === part)!.slope);
   const report = model.layerNames.map((l) => `${l} ${slope(l, 'unpermuted').toFixed(2)} / ${slope(l, 'permuted').toFixed(2)}`).join(', ');
   for (const layer of model.layerNames) {
-    assert.ok(Math.abs(slope(layer, 'permuted') - 0.5) <= 0.1, `independent labels, ${layer}: slope ${slope(layer, 'permuted')} (${report})`);
-    assert.ok(Math.abs(slope(layer, 'unpermuted') - 1) <= 0.1, `label a function of the input, ${layer}: slope ${slope(layer, 'unpermuted')} (${report})`);
+    assert.ok(
+      Math.abs(slope(layer, 'permuted') - 0.5) <= 0.1,
+      `independent labels, ${layer}: slope ${slope(layer, 'permuted')} (${report})`,
+    );
+    assert.ok(
+      Math.abs(slope(layer, 'unpermuted') - 1) <= 0.1,
+      `label a function of the input, ${layer}: slope ${slope(layer, 'unpermuted')} (${report})`,
+    );
     // What the split separates: the label-independent part is coherent whatever the labels.
-    assert.ok(slope(layer, 'permuted', 'label_independent') >= 0.8, `independent labels, ${layer}: label-independent slope ${slope(layer, 'permuted', 'label_independent')}`);
+    assert.ok(
+      slope(layer, 'permuted', 'label_independent') >= 0.8,
+      `independent labels, ${layer}: label-independent slope ${slope(layer, 'permuted', 'label_independent')}`,
+    );
   }
   console.log(`label-dependent slopes, function of input / independent: ${report}`);
   model.dispose();
@@ -160,7 +215,10 @@ test('label-dependent sums: ∝ √n for labels independent of the inputs, ∝ n
 
 test('bad reference distributions are refused', async () => {
   await initBackend();
-  assert.throws(() => referenceDistribution('flat' as 'uniform', new Int32Array(3), K), (e: Error) => e instanceof InputError && /unknown 'flat'/.test(e.message));
+  assert.throws(
+    () => referenceDistribution('flat' as 'uniform', new Int32Array(3), K),
+    (e: Error) => e instanceof InputError && /unknown 'flat'/.test(e.message),
+  );
   assert.throws(() => referenceDistribution('class_frequencies', Int32Array.from([0, 7]), K), /label 7 outside 0\.\.3/);
   assert.deepEqual(Array.from(referenceDistribution('class_frequencies', Int32Array.from([0, 0, 1, 3]), K)), [0.5, 0.25, 0, 0.25]);
 });

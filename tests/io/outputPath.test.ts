@@ -14,9 +14,15 @@ test('guardOutputFile: a foreign file is refused and kept, a folder is an error,
   const mine = path.join(dir, 'notes.csv');
   fs.writeFileSync(mine, 'precious\n');
   const guard = { what: 'a test table', isOurs: () => false, why: 'no marker beside it' };
-  assert.throws(() => guardOutputFile(mine, guard), { name: 'InputError', message: /notes\.csv exists and is not a test table written by memgeo \(no marker beside it\); refusing to replace it/ });
+  assert.throws(() => guardOutputFile(mine, guard), {
+    name: 'InputError',
+    message: /notes\.csv exists and is not a test table written by memgeo \(no marker beside it\); refusing to replace it/,
+  });
   assert.equal(fs.readFileSync(mine, 'utf8'), 'precious\n');
-  assert.throws(() => guardOutputFile(dir, guard), { name: 'InputError', message: /cannot write a test table to .*: it is a folder; give the path of a file/ });
+  assert.throws(() => guardOutputFile(dir, guard), {
+    name: 'InputError',
+    message: /cannot write a test table to .*: it is a folder; give the path of a file/,
+  });
   guardOutputFile(mine, { ...guard, isOurs: () => true });
   // A new file under new folders: the folders are made.
   const fresh = path.join(dir, 'a', 'b', 't.csv');
@@ -33,11 +39,17 @@ test('guardOutputDir: new, empty or accepted folders pass; a file or a refused f
   const foreign = path.join(dir, 'foreign');
   fs.mkdirSync(foreign);
   fs.writeFileSync(path.join(foreign, 'thesis.tex'), 'x');
-  assert.throws(() => guardOutputDir(foreign, { what: 'a test folder', refuse }), { name: 'InputError', message: /cannot use .*foreign as a test folder: it holds thesis\.tex\. Nothing was written/ });
+  assert.throws(() => guardOutputDir(foreign, { what: 'a test folder', refuse }), {
+    name: 'InputError',
+    message: /cannot use .*foreign as a test folder: it holds thesis\.tex\. Nothing was written/,
+  });
   assert.deepEqual(fs.readdirSync(foreign), ['thesis.tex']);
   fs.writeFileSync(path.join(foreign, 'ours.json'), '{}');
   guardOutputDir(foreign, { what: 'a test folder', refuse });
-  assert.throws(() => guardOutputDir(path.join(foreign, 'thesis.tex'), { what: 'a test folder', refuse }), { name: 'InputError', message: /thesis\.tex as a test folder: it is a file, not a folder/ });
+  assert.throws(() => guardOutputDir(path.join(foreign, 'thesis.tex'), { what: 'a test folder', refuse }), {
+    name: 'InputError',
+    message: /thesis\.tex as a test folder: it is a file, not a folder/,
+  });
 });
 
 test('file-system errors name the path and the reason (ENOTDIR, EEXIST, EISDIR; EACCES unless root)', (t) => {
@@ -45,16 +57,28 @@ test('file-system errors name the path and the reason (ENOTDIR, EEXIST, EISDIR; 
   const file = path.join(dir, 'a-file');
   fs.writeFileSync(file, 'x');
   assert.throws(() => ensureDir(file), { name: 'InputError', message: /cannot write into .*a-file: it is a file, not a folder/ });
-  assert.throws(() => ensureDir(path.join(file, 'sub', 'deeper')), { name: 'InputError', message: /cannot create folder .*a-file\/sub\/deeper: .*a-file is a file, not a folder/ });
-  assert.throws(() => atomicWriteFileSync(path.join(file, 't.csv'), 'x'), { name: 'InputError', message: /a-file: it is a file, not a folder/ });
+  assert.throws(() => ensureDir(path.join(file, 'sub', 'deeper')), {
+    name: 'InputError',
+    message: /cannot create folder .*a-file\/sub\/deeper: .*a-file is a file, not a folder/,
+  });
+  assert.throws(() => atomicWriteFileSync(path.join(file, 't.csv'), 'x'), {
+    name: 'InputError',
+    message: /a-file: it is a file, not a folder/,
+  });
   // A folder at the target of an atomic write: the temporary file is removed, the folder kept.
   fs.mkdirSync(path.join(dir, 'folder'));
-  assert.throws(() => atomicWriteFileSync(path.join(dir, 'folder'), 'x'), { name: 'InputError', message: /cannot write .*folder: it is a folder/ });
+  assert.throws(() => atomicWriteFileSync(path.join(dir, 'folder'), 'x'), {
+    name: 'InputError',
+    message: /cannot write .*folder: it is a folder/,
+  });
   assert.deepEqual(fs.readdirSync(dir).sort(), ['a-file', 'folder']);
   // Errors without an errno code pass through unchanged.
   const plain = new Error('boom');
   assert.equal(fileSystemError(plain, 'write', 'x'), plain);
-  assert.equal(fileSystemError(Object.assign(new Error('e'), { code: 'EROFS' }), 'write', '/mnt/x').message, 'cannot write /mnt/x: read-only file system');
+  assert.equal(
+    fileSystemError(Object.assign(new Error('e'), { code: 'EROFS' }), 'write', '/mnt/x').message,
+    'cannot write /mnt/x: read-only file system',
+  );
   if (process.getuid?.() === 0) {
     t.diagnostic('running as root, which ignores folder permissions: the EACCES case is skipped');
     return;
@@ -62,8 +86,14 @@ test('file-system errors name the path and the reason (ENOTDIR, EEXIST, EISDIR; 
   const ro = path.join(dir, 'ro');
   fs.mkdirSync(ro, { mode: 0o555 });
   try {
-    assert.throws(() => atomicWriteFileSync(path.join(ro, 't.csv'), 'x'), { name: 'InputError', message: /cannot write .*ro\/t\.csv: permission denied/ });
-    assert.throws(() => ensureDir(path.join(ro, 'sub')), { name: 'InputError', message: /cannot create folder .*ro\/sub: permission denied/ });
+    assert.throws(() => atomicWriteFileSync(path.join(ro, 't.csv'), 'x'), {
+      name: 'InputError',
+      message: /cannot write .*ro\/t\.csv: permission denied/,
+    });
+    assert.throws(() => ensureDir(path.join(ro, 'sub')), {
+      name: 'InputError',
+      message: /cannot create folder .*ro\/sub: permission denied/,
+    });
   } finally {
     fs.chmodSync(ro, 0o755);
   }

@@ -41,17 +41,24 @@ function checkKkt(a: Float64Array, rows: number, cols: number, t: Float64Array, 
 
 function gram(a: Float64Array, rows: number, cols: number): Float64Array {
   const g = new Float64Array(cols * cols);
-  for (let p = 0; p < cols; p++) for (let q = 0; q < cols; q++) {
-    let s = 0;
-    for (let i = 0; i < rows; i++) s += a[p * rows + i] * a[q * rows + i];
-    g[p * cols + q] = s;
-  }
+  for (let p = 0; p < cols; p++)
+    for (let q = 0; q < cols; q++) {
+      let s = 0;
+      for (let i = 0; i < rows; i++) s += a[p * rows + i] * a[q * rows + i];
+      g[p * cols + q] = s;
+    }
   return g;
 }
 
 test('NNLS satisfies the KKT conditions on random over- and under-determined problems', () => {
   const rng = new Rng(7);
-  for (const [rows, cols] of [[30, 10], [10, 30], [21, 20], [5, 40], [51, 50]]) {
+  for (const [rows, cols] of [
+    [30, 10],
+    [10, 30],
+    [21, 20],
+    [5, 40],
+    [51, 50],
+  ]) {
     const solver = new NnlsSolver(rows, cols);
     for (let rep = 0; rep < 20; rep++) {
       const a = rng.fillNormal(new Float64Array(rows * cols));

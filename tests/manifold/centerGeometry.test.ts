@@ -24,7 +24,10 @@ test('participation ratio and 90% explained-variance dimension match the referen
     const g = readGolden(file);
     const a = allDataDimension(goldenManifolds(g));
     const r = g.deterministic.alldata;
-    assert.ok(relErr(a.participationRatio, r.D_participation_ratio) < 1e-6, `${file} PR ${a.participationRatio} vs ${r.D_participation_ratio}`);
+    assert.ok(
+      relErr(a.participationRatio, r.D_participation_ratio) < 1e-6,
+      `${file} PR ${a.participationRatio} vs ${r.D_participation_ratio}`,
+    );
     assert.equal(a.explainedVarianceDim, r.D_explained_variance_90, `${file} explained-variance dim`);
     assert.equal(a.featureDim, r.D_feature);
   }
@@ -67,7 +70,8 @@ test('all-data dimension when there are more points than features (the reference
   const mean = new Float64Array(N);
   for (let t = 0; t < T; t++) for (let f = 0; f < N; f++) mean[f] += x[t * N + f] / T;
   const c = new Float64Array(N * N);
-  for (let t = 0; t < T; t++) for (let p = 0; p < N; p++) for (let q = 0; q < N; q++) c[p * N + q] += (x[t * N + p] - mean[p]) * (x[t * N + q] - mean[q]);
+  for (let t = 0; t < T; t++)
+    for (let p = 0; p < N; p++) for (let q = 0; q < N; q++) c[p * N + q] += (x[t * N + p] - mean[p]) * (x[t * N + q] - mean[q]);
   const lam = symmetricEigenvalues(c, N).subarray(0, N - 1);
   const s1 = lam.reduce((s, v) => s + v, 0);
   const s2 = lam.reduce((s, v) => s + v * v, 0);

@@ -8,7 +8,10 @@ function clouds(P: number, M: number, N: number, seed: number): ManifoldPoints[]
 }
 
 test('theory: unstructured Gaussian clouds (N >> M) have capacity close to 2/M', async () => {
-  for (const [P, M, N] of [[16, 8, 400], [20, 10, 1000]]) {
+  for (const [P, M, N] of [
+    [16, 8, 400],
+    [20, 10, 1000],
+  ]) {
     for (const mode of ['faithful', 'stable'] as const) {
       const r = await manifoldAnalysis(clouds(P, M, N, 1), { mode, seed: 0 });
       assert.ok(Math.abs(r.capacity / (2 / M) - 1) < 0.1, `P=${P} M=${M} N=${N} ${mode}: capacity ${r.capacity} vs 2/M = ${2 / M}`);

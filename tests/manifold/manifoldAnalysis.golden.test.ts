@@ -13,7 +13,14 @@ test('nocorr cases with the stored t-vectors reproduce the reference per manifol
     const tVectors = (g.t_vecs_seed0 as number[][][]).map(tVectorsRowMajor);
     for (const mode of ['faithful', 'stable'] as AnalysisMode[]) {
       // Stored t-vectors override the stable mode's own draws, so both modes must agree exactly here.
-      const r = await manifoldAnalysis(goldenManifolds(g), { mode, centerCorrelation: false, kappa: g.params.kappa, nT: g.params.n_t, tVectors, concurrency: 1 });
+      const r = await manifoldAnalysis(goldenManifolds(g), {
+        mode,
+        centerCorrelation: false,
+        kappa: g.params.kappa,
+        nT: g.params.n_t,
+        tVectors,
+        concurrency: 1,
+      });
       const o = g.runs[0].outputs;
       assert.equal(r.K, 0);
       for (const key of ['capacity', 'radius', 'dimension'] as const) {
@@ -22,7 +29,9 @@ test('nocorr cases with the stored t-vectors reproduce the reference per manifol
       assert.ok(relErr(r.capacity, o.capacity_inv_mean) < 1e-6);
       assert.ok(relErr(r.radius, o.radius_mean) < 1e-6);
       assert.ok(relErr(r.dimension, o.dimension_mean) < 1e-6);
-      r.diagnostics.perManifold.centerNorm.forEach((v, i) => assert.ok(relErr(v, o.center_norms_after_global_mean[i]) < 1e-9, `${file} centre norm ${i}`));
+      r.diagnostics.perManifold.centerNorm.forEach((v, i) =>
+        assert.ok(relErr(v, o.center_norms_after_global_mean[i]) < 1e-9, `${file} centre norm ${i}`),
+      );
       assert.deepEqual(r.diagnostics.perManifold.reducedDim, o.reduced_dim_D);
     }
   }
@@ -36,7 +45,8 @@ async function statisticalCheck(file: string, mode: AnalysisMode, nSeeds: number
   const g = readGolden(file);
   const mans = goldenManifolds(g);
   const runs: ManifoldAnalysisResult[] = [];
-  for (let seed = 0; seed < nSeeds; seed++) runs.push(await manifoldAnalysis(mans, { mode, seed, kappa: g.params.kappa, nT: g.params.n_t, nReps: g.params.n_reps }));
+  for (let seed = 0; seed < nSeeds; seed++)
+    runs.push(await manifoldAnalysis(mans, { mode, seed, kappa: g.params.kappa, nT: g.params.n_t, nReps: g.params.n_reps }));
   const refK = new Set(g.runs.map((r: { outputs: { K: number } }) => r.outputs.K));
   assert.equal(refK.size, 1, 'reference K constant across seeds');
   const K = [...refK][0];
@@ -50,7 +60,10 @@ async function statisticalCheck(file: string, mode: AnalysisMode, nSeeds: number
   for (const [key, get] of pairs) {
     const mean = runs.reduce((s, r) => s + get(r), 0) / nSeeds;
     const bound = 3 * ext[key].std * Math.sqrt(1 + 1 / nSeeds);
-    assert.ok(Math.abs(mean - ext[key].mean) <= bound, `${file} ${mode} ${key}: ours ${mean.toFixed(5)} vs reference ${ext[key].mean.toFixed(5)} ± ${bound.toFixed(5)}`);
+    assert.ok(
+      Math.abs(mean - ext[key].mean) <= bound,
+      `${file} ${mode} ${key}: ours ${mean.toFixed(5)} vs reference ${ext[key].mean.toFixed(5)} ± ${bound.toFixed(5)}`,
+    );
   }
 }
 
@@ -79,6 +92,7 @@ test('theory: sphere case near the continuous-ball capacity, radius near 1', asy
   const g2 = readGolden('nocorr_sphere_P4_D3_R1_M20_N40.json');
   const ball2 = g2.deterministic.theory_full_ball_alpha_kappa0;
   let cap2 = 0;
-  for (let seed = 0; seed < 5; seed++) cap2 += (await manifoldAnalysis(goldenManifolds(g2), { mode: 'faithful', seed, centerCorrelation: false })).capacity / 5;
+  for (let seed = 0; seed < 5; seed++)
+    cap2 += (await manifoldAnalysis(goldenManifolds(g2), { mode: 'faithful', seed, centerCorrelation: false })).capacity / 5;
   assert.ok(cap2 >= 0.95 * ball2 && cap2 <= 1.3 * ball2, `sampled sphere capacity ${cap2} vs ball ${ball2}`);
 });

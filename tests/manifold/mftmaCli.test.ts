@@ -38,9 +38,34 @@ test('memgeo mftma on a .npy (P, M, N) file with --seeds reports mean and spread
 test('memgeo mftma: bad input exits 2 with a message and no output', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'memgeo-mftma-'));
   const one = path.join(dir, 'one.json');
-  fs.writeFileSync(one, JSON.stringify({ manifolds: [[[1, 2], [3, 4]]] }));
+  fs.writeFileSync(
+    one,
+    JSON.stringify({
+      manifolds: [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ],
+    }),
+  );
   const ragged = path.join(dir, 'ragged.json');
-  fs.writeFileSync(ragged, JSON.stringify({ manifolds: [[[1, 2], [3, 4]], [[1, 2], [3, 4], [5, 6]]] }));
+  fs.writeFileSync(
+    ragged,
+    JSON.stringify({
+      manifolds: [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+      ],
+    }),
+  );
   const nan = path.join(dir, 'nan.json');
   fs.writeFileSync(nan, '{"manifolds": [[[1, 2], [3, 4]], [[1, 2], [3, null]]]}');
   for (const [args, msg] of [

@@ -30,7 +30,10 @@ test('simulated capacity agrees with the reference simcap runs (gauss P8 M20 N50
   const ours = [0, 1].map((seed) => simulatedCapacity(mans, { nRep: 50, seed }));
   for (const o of ours) {
     assert.equal(o.ambiguous, 0);
-    assert.ok(o.pVec.every((p, i) => i === 0 || p >= o.pVec[i - 1] - 0.2), 'p(N) roughly increasing');
+    assert.ok(
+      o.pVec.every((p, i) => i === 0 || p >= o.pVec[i - 1] - 0.2),
+      'p(N) roughly increasing',
+    );
   }
   const mean = ours.reduce((s, o) => s + o.capacity, 0) / ours.length;
   assert.ok(Math.abs(mean - refMean) < 0.04, `ours ${mean} vs reference ${refMean} (${ref.join(', ')})`);

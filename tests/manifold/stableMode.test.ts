@@ -2,7 +2,16 @@
 // the reference's seed dependence.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { degenerateManifolds, manifoldAnalysis, manifoldAnalysisSeeds, manifoldsFromNpy, readNpy, Rng, STABLE_DEFAULTS, type ManifoldPoints } from 'memgeo';
+import {
+  degenerateManifolds,
+  manifoldAnalysis,
+  manifoldAnalysisSeeds,
+  manifoldsFromNpy,
+  readNpy,
+  Rng,
+  STABLE_DEFAULTS,
+  type ManifoldPoints,
+} from 'memgeo';
 import { fixturePath } from './golden';
 
 function realCase(): ManifoldPoints[] {
@@ -20,7 +29,10 @@ test('shared real case, 10 seeds: stable mode varies by at most 5%; faithful mod
   assert.ok(stable.runs.every((r) => r.diagnostics.perManifold.degenerate.every((d) => !d)));
   const faithful = await manifoldAnalysisSeeds(data, { seeds: 10, mode: 'faithful' });
   // The reference gives 0.186, 0.181, 0.547, 0.532 for seeds 0–3.
-  assert.ok(faithful.capacity.min < 0.25 && faithful.capacity.max > 0.45, `faithful capacity range ${faithful.capacity.min}–${faithful.capacity.max}`);
+  assert.ok(
+    faithful.capacity.min < 0.25 && faithful.capacity.max > 0.45,
+    `faithful capacity range ${faithful.capacity.min}–${faithful.capacity.max}`,
+  );
   assert.ok(faithful.capacity.relSpread > 1);
   // Diagnostics are present in every result.
   for (const r of [...stable.runs, ...faithful.runs]) {
@@ -72,11 +84,21 @@ test('degenerate rule: tiny against the spread and shrunk by the centre step, bo
 
 test('the degenerate rule flags exactly the manifold whose centre a faithful run annihilated (real case)', async () => {
   const data = realCase();
-  const bad = new Map<number, number>([[0, 4], [1, 4], [6, 7], [7, 4], [8, 4], [9, 9]]);
+  const bad = new Map<number, number>([
+    [0, 4],
+    [1, 4],
+    [6, 7],
+    [7, 4],
+    [8, 4],
+    [9, 9],
+  ]);
   for (let seed = 0; seed < 10; seed++) {
     const r = await manifoldAnalysis(data, { mode: 'faithful', seed });
     const p = r.diagnostics.perManifold;
-    assert.ok(p.degenerate.every((d) => !d), 'faithful mode flags nothing');
+    assert.ok(
+      p.degenerate.every((d) => !d),
+      'faithful mode flags nothing',
+    );
     const flags = degenerateManifolds(p.centerNorm, p.spread, p.centerNormBefore, STABLE_DEFAULTS);
     const flagged = flags.map((f, i) => (f ? i : -1)).filter((i) => i >= 0);
     assert.deepEqual(flagged, bad.has(seed) ? [bad.get(seed)] : [], `seed ${seed}: ratios ${p.centerNormRatio.map((x) => x.toFixed(3))}`);
@@ -112,8 +134,15 @@ test('stable mode leaves flagged manifolds out of the aggregates and keeps natur
   const deg = r2.diagnostics.perManifold.degenerate;
   const p = r2.diagnostics.perManifold;
   const kept = p.centerNorm.map((c, i) => c / p.centerNormBefore[i]);
-  const median = [...kept].sort((a, b) => a - b).slice(2, 4).reduce((a, b) => a + b) / 2;
-  assert.deepEqual(deg, kept.map((k) => k < median));
+  const median =
+    [...kept]
+      .sort((a, b) => a - b)
+      .slice(2, 4)
+      .reduce((a, b) => a + b) / 2;
+  assert.deepEqual(
+    deg,
+    kept.map((k) => k < median),
+  );
   const use = deg.map((d, i) => (d ? -1 : i)).filter((i) => i >= 0);
   assert.ok(use.length > 0 && use.length < 6);
   const cap = 1 / (use.reduce((s, i) => s + 1 / r2.perManifold.capacity[i], 0) / use.length);

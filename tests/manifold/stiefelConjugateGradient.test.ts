@@ -42,18 +42,19 @@ test('cost is ½(P + Σ_{m≠n} cos²) of the residual centres', () => {
     for (let i = 0; i < d; i++) res[m * d + i] -= c * v[i];
   }
   let s = 0;
-  for (let m = 0; m < P; m++) for (let n = 0; n < P; n++) {
-    if (m === n) continue;
-    let ab = 0;
-    let aa = 0;
-    let bb = 0;
-    for (let i = 0; i < d; i++) {
-      ab += res[m * d + i] * res[n * d + i];
-      aa += res[m * d + i] ** 2;
-      bb += res[n * d + i] ** 2;
+  for (let m = 0; m < P; m++)
+    for (let n = 0; n < P; n++) {
+      if (m === n) continue;
+      let ab = 0;
+      let aa = 0;
+      let bb = 0;
+      for (let i = 0; i < d; i++) {
+        ab += res[m * d + i] * res[n * d + i];
+        aa += res[m * d + i] ** 2;
+        bb += res[n * d + i] ** 2;
+      }
+      s += (ab * ab) / (aa * bb);
     }
-    s += (ab * ab) / (aa * bb);
-  }
   assert.ok(Math.abs(centerCorrelationCost(X, P, d, 1).cost(v) - (P + s) / 2) < 1e-10);
 });
 
@@ -66,17 +67,19 @@ test('retraction stays on the manifold; CG lowers the cost and stops on the grad
   const tg = new Float64Array(n * k);
   stiefelProject(x, g, n, k, tg);
   const y = stiefelRetract(x, tg, n, k, 0.3);
-  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += y[i * k + a] * y[i * k + b];
-    assert.ok(Math.abs(s - (a === b ? 1 : 0)) < 1e-12);
-  }
+  for (let a = 0; a < k; a++)
+    for (let b = 0; b < k; b++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += y[i * k + a] * y[i * k + b];
+      assert.ok(Math.abs(s - (a === b ? 1 : 0)) < 1e-12);
+    }
   // Tangent vectors at x satisfy xᵀt + tᵀx = 0.
-  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += x[i * k + a] * tg[i * k + b] + tg[i * k + a] * x[i * k + b];
-    assert.ok(Math.abs(s) < 1e-12);
-  }
+  for (let a = 0; a < k; a++)
+    for (let b = 0; b < k; b++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += x[i * k + a] * tg[i * k + b] + tg[i * k + a] * x[i * k + b];
+      assert.ok(Math.abs(s) < 1e-12);
+    }
   const P = 12;
   const d = 11;
   const X = rng.fillNormal(new Float64Array(P * d));

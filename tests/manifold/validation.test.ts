@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { manifoldAnalysis, manifoldsFromFeatureMajor, manifoldsFromPoints, manifoldsFromNpy, Rng, type ManifoldPoints } from 'memgeo';
 
-const cloud = (M: number, N: number, seed: number): ManifoldPoints => ({ numPoints: M, ambientDim: N, data: new Rng(seed).fillNormal(new Float64Array(M * N)) });
+const cloud = (M: number, N: number, seed: number): ManifoldPoints => ({
+  numPoints: M,
+  ambientDim: N,
+  data: new Rng(seed).fillNormal(new Float64Array(M * N)),
+});
 
 test('bad input is rejected with an InputError that says what is wrong', async () => {
   const ok = [cloud(5, 8, 1), cloud(5, 8, 2), cloud(5, 8, 3)];
@@ -29,7 +33,10 @@ test('a manifold whose centre is the global mean (vanishing centre) is an error,
   const c0 = new Float64Array(6);
   for (let s = 0; s < 4; s++) for (let f = 0; f < 6; f++) c0[f] += b.data[s * 6 + f] / 4;
   for (let s = 0; s < 4; s++) for (let f = 0; f < 6; f++) b.data[s * 6 + f] -= c0[f];
-  await assert.rejects(manifoldAnalysis([a, b, mirror]), { name: 'InputError', message: /manifold 1: its centre coincides with the global mean/ });
+  await assert.rejects(manifoldAnalysis([a, b, mirror]), {
+    name: 'InputError',
+    message: /manifold 1: its centre coincides with the global mean/,
+  });
 });
 
 test('with P ≥ 64 the restart workers, already running when the bad centre is found, are stopped', () => {
@@ -48,8 +55,19 @@ test('with P ≥ 64 the restart workers, already running when the bad centre is 
 });
 
 test('input helpers: [feature][sample], [sample][feature] and (P, M, N) arrays give the same manifolds', () => {
-  const fm = manifoldsFromFeatureMajor([[[1, 2, 3], [4, 5, 6]]]); // N = 2 features, M = 3 samples
-  const pm = manifoldsFromPoints([[[1, 4], [2, 5], [3, 6]]]);
+  const fm = manifoldsFromFeatureMajor([
+    [
+      [1, 2, 3],
+      [4, 5, 6],
+    ],
+  ]); // N = 2 features, M = 3 samples
+  const pm = manifoldsFromPoints([
+    [
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ],
+  ]);
   const npy = manifoldsFromNpy({ shape: [1, 3, 2], dtype: 'f8', data: Float64Array.of(1, 4, 2, 5, 3, 6) });
   assert.deepEqual(fm, pm);
   assert.deepEqual(fm, npy);

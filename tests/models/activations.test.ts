@@ -82,10 +82,12 @@ test('memory stays flat over many chunks and calls; cached projections are freed
   const model = createModel({ family: 'mlp', depth: 2, width: 50 }, shape, 4, 0);
   const split = syntheticSplit(60, shape, 4, 2);
   const before = tf.memory().numTensors;
-  for (let k = 0; k < 3; k++) await extractActivations(model, split.images, ['input', 'fc1', 'logits'], { chunkSize: 2, projectionDim: 20, seed: k });
+  for (let k = 0; k < 3; k++)
+    await extractActivations(model, split.images, ['input', 'fc1', 'logits'], { chunkSize: 2, projectionDim: 20, seed: k });
   assert.equal(tf.memory().numTensors, before);
   const cache = new RandomProjections();
-  for (let k = 0; k < 3; k++) await extractActivations(model, split.images, ['input', 'fc1'], { chunkSize: 3, projectionDim: 20, seed: 1, projections: cache });
+  for (let k = 0; k < 3; k++)
+    await extractActivations(model, split.images, ['input', 'fc1'], { chunkSize: 3, projectionDim: 20, seed: 1, projections: cache });
   assert.equal(cache.size, 2, 'one matrix per layer, reused across calls');
   assert.equal(tf.memory().numTensors, before + 2);
   cache.dispose();

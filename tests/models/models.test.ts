@@ -9,12 +9,33 @@ test('each family: logits shape, ordered analysis points and their feature count
   const cases: { spec: ModelSpec; shape: [number, number, number]; points: Record<string, number> }[] = [
     { spec: { family: 'mlp', depth: 3, width: 7 }, shape: [5, 5, 2], points: { input: 50, fc1: 7, fc2: 7, fc3: 7, logits: 10 } },
     // docs/small-scale.md's CNN at width 1 on MNIST: conv16-pool-conv32-conv32-pool-conv64-fc256-fc10.
-    { spec: { family: 'cnn', width: 1 }, shape: [28, 28, 1], points: { input: 784, conv1: 14 * 14 * 16, conv2: 14 * 14 * 32, conv3: 7 * 7 * 32, conv4: 7 * 7 * 64, fc1: 256, logits: 10 } },
-    { spec: { family: 'cnn', width: 0.5 }, shape: [32, 32, 3], points: { input: 3072, conv1: 16 * 16 * 8, conv2: 16 * 16 * 16, conv3: 8 * 8 * 16, conv4: 8 * 8 * 32, fc1: 128, logits: 10 } },
+    {
+      spec: { family: 'cnn', width: 1 },
+      shape: [28, 28, 1],
+      points: { input: 784, conv1: 14 * 14 * 16, conv2: 14 * 14 * 32, conv3: 7 * 7 * 32, conv4: 7 * 7 * 64, fc1: 256, logits: 10 },
+    },
+    {
+      spec: { family: 'cnn', width: 0.5 },
+      shape: [32, 32, 3],
+      points: { input: 3072, conv1: 16 * 16 * 8, conv2: 16 * 16 * 16, conv3: 8 * 8 * 16, conv4: 8 * 8 * 32, fc1: 128, logits: 10 },
+    },
     {
       spec: { family: 'resnet18', width: 2 },
       shape: [32, 32, 3],
-      points: { input: 3072, stem: 32 * 32 * 2, block1: 2048, block2: 2048, block3: 16 * 16 * 4, block4: 1024, block5: 8 * 8 * 8, block6: 512, block7: 4 * 4 * 16, block8: 256, pool: 16, logits: 10 },
+      points: {
+        input: 3072,
+        stem: 32 * 32 * 2,
+        block1: 2048,
+        block2: 2048,
+        block3: 16 * 16 * 4,
+        block4: 1024,
+        block5: 8 * 8 * 8,
+        block6: 512,
+        block7: 4 * 4 * 16,
+        block8: 256,
+        pool: 16,
+        logits: 10,
+      },
     },
   ];
   for (const c of cases) {
@@ -33,8 +54,15 @@ test('each family: logits shape, ordered analysis points and their feature count
 
 test('vgg 11/13/16: conv counts, 28x28 padded to 32x32, 1x1 map before the classifier', async () => {
   await initBackend();
-  for (const [depth, convs] of [[11, 8], [13, 10], [16, 13]] as const) {
-    for (const shape of [[28, 28, 1], [32, 32, 3]] as [number, number, number][]) {
+  for (const [depth, convs] of [
+    [11, 8],
+    [13, 10],
+    [16, 13],
+  ] as const) {
+    for (const shape of [
+      [28, 28, 1],
+      [32, 32, 3],
+    ] as [number, number, number][]) {
       const model = createModel({ family: 'vgg', depth, width: 1 / 16 }, shape, 10, 0);
       const expected = ['input', ...Array.from({ length: convs }, (_, i) => `conv${i + 1}`), 'fc1', 'fc2', 'logits'];
       assert.deepEqual(model.analysisPoints, expected);
@@ -47,7 +75,10 @@ test('vgg 11/13/16: conv counts, 28x28 padded to 32x32, 1x1 map before the class
       assert.deepEqual(acts.get('logits')!.shape, [2, 10]);
       // Layers with parameters: every conv (kernel + 4 batch-norm tensors), fc1, fc2, logits.
       assert.equal(model.layerParams('conv2').length, 5);
-      assert.deepEqual(model.layerParams('conv2').map((p) => p.role), ['kernel', 'gamma', 'beta', 'moving_mean', 'moving_variance']);
+      assert.deepEqual(
+        model.layerParams('conv2').map((p) => p.role),
+        ['kernel', 'gamma', 'beta', 'moving_mean', 'moving_variance'],
+      );
       tf.dispose([x, ...acts.values()]);
       model.dispose();
     }
@@ -71,7 +102,12 @@ test('bad specs get errors that name the field', () => {
     [{ family: 'cnn', width: 0 }, /model\.width/],
     [{ family: 'resnet18', width: 3, depth: 18 }, /model\.depth: not a field of model 'resnet18'/],
   ];
-  for (const [spec, re] of cases) assert.throws(() => resolveModelSpec(spec), (e: Error) => e instanceof InputError && re.test(e.message), JSON.stringify(spec));
+  for (const [spec, re] of cases)
+    assert.throws(
+      () => resolveModelSpec(spec),
+      (e: Error) => e instanceof InputError && re.test(e.message),
+      JSON.stringify(spec),
+    );
   assert.throws(() => createModel({ family: 'vgg' }, [16, 16, 3], 10, 0), /vgg' needs 28x28 or 32x32/);
   assert.throws(() => createModel('mlp', [8, 8, 1], 1, 0), /numClasses must be an integer >= 2/);
   assert.deepEqual(resolveModelSpec('resnet18'), { family: 'resnet18', width: 64 });
@@ -102,7 +138,10 @@ test('a few optimizer steps lower the loss on every family (tiny widths)', async
   for (const [spec, shape] of specs) {
     const split = syntheticSplit(16, shape, 4, 3);
     const model = createModel(spec, shape, 4, 0);
-    const opt = new Optimizer({ kind: 'adam', lr: 0.01, momentum: 0, weightDecay: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, model.params);
+    const opt = new Optimizer(
+      { kind: 'adam', lr: 0.01, momentum: 0, weightDecay: 0, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+      model.params,
+    );
     const x = tf.tensor4d(split.images, [16, ...shape]);
     const y = tf.tensor1d(split.labels, 'int32');
     const lossNow = () => tf.tidy(() => crossEntropy(model.forward(x, true), y, 4).dataSync()[0]);
@@ -146,11 +185,29 @@ test('layer values: get/set/copyLayers move kernels and batch-norm statistics; c
   const x = tf.randomUniform([4, 8, 8, 1], 0, 1, 'float32', 5) as tf.Tensor4D;
   tf.dispose(a.forward(x, true)); // moves a's running statistics away from their initial values
   const va = a.getLayerValues('block3');
-  assert.deepEqual([...va.keys()], ['bn1_gamma', 'bn1_beta', 'bn1_moving_mean', 'bn1_moving_variance', 'conv1_kernel', 'bn2_gamma', 'bn2_beta', 'bn2_moving_mean', 'bn2_moving_variance', 'conv2_kernel', 'shortcut_kernel']);
+  assert.deepEqual(
+    [...va.keys()],
+    [
+      'bn1_gamma',
+      'bn1_beta',
+      'bn1_moving_mean',
+      'bn1_moving_variance',
+      'conv1_kernel',
+      'bn2_gamma',
+      'bn2_beta',
+      'bn2_moving_mean',
+      'bn2_moving_variance',
+      'conv2_kernel',
+      'shortcut_kernel',
+    ],
+  );
   copyLayers(a, b, ['block3']);
   const vb = b.getLayerValues('block3');
   for (const [k, t] of va) assert.deepEqual(await vb.get(k)!.data(), await t.data(), k);
-  assert.notDeepEqual(await b.getLayerValues('block2').get('conv1_kernel')!.data(), await a.getLayerValues('block2').get('conv1_kernel')!.data());
+  assert.notDeepEqual(
+    await b.getLayerValues('block2').get('conv1_kernel')!.data(),
+    await a.getLayerValues('block2').get('conv1_kernel')!.data(),
+  );
   copyLayers(a, b, a.layerNames);
   const [ya, yb] = [a.forward(x), b.forward(x)];
   assert.deepEqual(await yb.data(), await ya.data());

@@ -34,8 +34,14 @@ test('group views: unpermuted / permuted / restored sizes, members and grouping 
   assert.equal(groupView(keep, 'permuted').indices.length, 2400);
   assert.equal(groupView(keep, 'unpermuted').indices.length, 3600);
   // Per-class sizes: permuted by training label and restored by true label both total the group.
-  assert.equal(groupClassCounts(pe).reduce((a, b) => a + b, 0), pe.indices.length);
-  assert.equal(groupClassCounts(re).reduce((a, b) => a + b, 0), pe.indices.length);
+  assert.equal(
+    groupClassCounts(pe).reduce((a, b) => a + b, 0),
+    pe.indices.length,
+  );
+  assert.equal(
+    groupClassCounts(re).reduce((a, b) => a + b, 0),
+    pe.indices.length,
+  );
   // No noise: everything is unpermuted, the permuted group is empty.
   const clean = noLabelNoise(y);
   assert.equal(groupView(clean, 'unpermuted').indices.length, 6000);
@@ -76,7 +82,10 @@ test('sampleManifolds: P classes x M examples from the group, same classes for a
   // Given classes are used as given (sorted); P defaults to all classes.
   const given = sampleManifolds(groupView(noisy, 'unpermuted'), { M: 10, seed: 1, classes: [9, 2, 5] });
   assert.deepEqual(Array.from(given.classes), [2, 5, 9]);
-  assert.deepEqual(Array.from(sampleManifolds(groupView(noisy, 'unpermuted'), { M: 5, seed: 1 }).classes), Array.from({ length: 100 }, (_, c) => c));
+  assert.deepEqual(
+    Array.from(sampleManifolds(groupView(noisy, 'unpermuted'), { M: 5, seed: 1 }).classes),
+    Array.from({ length: 100 }, (_, c) => c),
+  );
 });
 
 test('sampleManifolds errors: too few permuted examples per class for M, bad P, M or classes', () => {
@@ -88,7 +97,9 @@ test('sampleManifolds errors: too few permuted examples per class for M, bad P, 
       () => sampleManifolds(groupView(noisy, kind), { P: 100, M: 50, seed: 0 }),
       (e: Error) =>
         e.name === 'InputError' &&
-        new RegExp(`sampleManifolds\\(${kind}\\): class \\d+ has \\d+ examples with that .* in the ${kind} group, fewer than M = 50`).test(e.message) &&
+        new RegExp(`sampleManifolds\\(${kind}\\): class \\d+ has \\d+ examples with that .* in the ${kind} group, fewer than M = 50`).test(
+          e.message,
+        ) &&
         /Lower M to at most \d+, or raise ε/.test(e.message),
     );
   }

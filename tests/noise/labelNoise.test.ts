@@ -13,7 +13,8 @@ test('permuteLabels: round(ε·n) chosen, labels shuffled among them, marginals 
   assert.equal(noisy.excludeUnchanged, true);
   assert.deepEqual(noisy.trueLabel, y);
   assert.equal(countWhere(noisy.isSelected), 3000);
-  const selTrue: number[] = [], selTrain: number[] = [];
+  const selTrue: number[] = [],
+    selTrain: number[] = [];
   let unchanged = 0;
   for (let i = 0; i < y.length; i++) {
     if (noisy.isSelected[i]) {
@@ -55,7 +56,9 @@ test('permuteLabels: excludeUnchanged false keeps them in the permuted group; ε
 
 test('permuteLabels: same seed reproduces, other seeds differ, smaller ε chooses a subset', () => {
   const y = balancedLabels(5000, 10);
-  const a = permuteLabels(y, 0.2, 42), b = permuteLabels(y, 0.2, 42), c = permuteLabels(y, 0.2, 43);
+  const a = permuteLabels(y, 0.2, 42),
+    b = permuteLabels(y, 0.2, 42),
+    c = permuteLabels(y, 0.2, 43);
   assert.deepEqual(a, b);
   assert.notDeepEqual(a.isSelected, c.isSelected);
   const big = permuteLabels(y, 0.6, 42);
@@ -65,7 +68,11 @@ test('permuteLabels: same seed reproduces, other seeds differ, smaller ε choose
 test('permuteLabels and symmetricLabelNoise reject ε outside [0, 1] and bad labels', () => {
   const y = balancedLabels(100, 10);
   for (const eps of [-0.1, 1.5, NaN, Infinity]) {
-    assert.throws(() => permuteLabels(y, eps, 0), (e: Error) => e.name === 'InputError' && /permuteLabels: ε \(epsilon, the fraction of permuted labels\) must be in \[0, 1\]/.test(e.message));
+    assert.throws(
+      () => permuteLabels(y, eps, 0),
+      (e: Error) =>
+        e.name === 'InputError' && /permuteLabels: ε \(epsilon, the fraction of permuted labels\) must be in \[0, 1\]/.test(e.message),
+    );
     assert.throws(() => symmetricLabelNoise(y, eps, 0, 10), /symmetricLabelNoise: p \(the label-noise probability\) must be in \[0, 1\]/);
   }
   assert.throws(() => permuteLabels(y, 0.1, 0, { numClasses: 5 }), /label 9 is outside \[0, 5\)/);

@@ -33,7 +33,11 @@ test('taskProgress in a notebook: one display, updated in place, ending with the
       assert.ok(sent.length >= 2, `${sent.length} messages`);
       const ids = new Set(sent.map((s) => s.msg.transient.display_id));
       assert.equal(ids.size, 1, 'one display id');
-      assert.deepEqual(sent.map((s) => s.update), [false, ...sent.slice(1).map(() => true)], 'first shown, then updated');
+      assert.deepEqual(
+        sent.map((s) => s.update),
+        [false, ...sent.slice(1).map(() => true)],
+        'first shown, then updated',
+      );
       assert.match(String(sent.at(-1)!.msg.data['text/plain']), /^geometry: 3\/3 done in .* — 3 cells$/);
     });
   } finally {
@@ -62,8 +66,19 @@ test('training progress in a notebook: the running epoch and the last finished o
     const p = new ProgressReporter('live', 2, 100);
     assert.equal(p.mode, 'live');
     const report = (epoch: number): EpochReport => ({
-      epoch, epochs: 2, lr: 0.001, trainLoss: 1 / (epoch + 1), seconds: 1, imagesPerSecond: 100, checkpoint: null,
-      metrics: ['train_unpermuted', 'train_permuted', 'train_restored', 'test'].map((split) => ({ split, loss: 1, accuracy: 0.5, count: 10 })) as EpochReport['metrics'],
+      epoch,
+      epochs: 2,
+      lr: 0.001,
+      trainLoss: 1 / (epoch + 1),
+      seconds: 1,
+      imagesPerSecond: 100,
+      checkpoint: null,
+      metrics: ['train_unpermuted', 'train_permuted', 'train_restored', 'test'].map((split) => ({
+        split,
+        loss: 1,
+        accuracy: 0.5,
+        count: 10,
+      })) as EpochReport['metrics'],
     });
     p.epochDone(report(0));
     p.batch(1, 50, 0.7, 0.5);

@@ -2,7 +2,9 @@
 import { threadId } from 'worker_threads';
 export function square(x: number): { value: number; thread: number } {
   const t0 = Date.now();
-  while (Date.now() - t0 < 20) { /* hold the thread so both workers get items */ }
+  while (Date.now() - t0 < 20) {
+    /* hold the thread so both workers get items */
+  }
   return { value: x * x, thread: threadId };
 }
 export function failOnThree(x: number): number {

@@ -8,14 +8,24 @@ const fixtures = path.join(__dirname, 'fixtures.js');
 test('parallelMap returns outputs in order and uses several threads', async () => {
   const items = Array.from({ length: 12 }, (_, i) => i);
   let calls = 0;
-  const out = await parallelMap<number, { value: number; thread: number }>(items, { module: fixtures, exportName: 'square' }, { concurrency: 2, onResult: () => calls++ });
-  assert.deepEqual(out.map((o) => o.value), items.map((i) => i * i));
+  const out = await parallelMap<number, { value: number; thread: number }>(
+    items,
+    { module: fixtures, exportName: 'square' },
+    { concurrency: 2, onResult: () => calls++ },
+  );
+  assert.deepEqual(
+    out.map((o) => o.value),
+    items.map((i) => i * i),
+  );
   assert.equal(calls, 12);
   assert.equal(new Set(out.map((o) => o.thread)).size, 2);
 });
 
 test('parallelMap rejects with the failing item and message', async () => {
-  await assert.rejects(parallelMap([1, 2, 3, 4], { module: fixtures, exportName: 'failOnThree' }, { concurrency: 2 }), /failOnThree failed on item 2: three is not allowed/);
+  await assert.rejects(
+    parallelMap([1, 2, 3, 4], { module: fixtures, exportName: 'failOnThree' }, { concurrency: 2 }),
+    /failOnThree failed on item 2: three is not allowed/,
+  );
   await assert.rejects(parallelMap([1], { module: fixtures, exportName: 'nope' }), /not an exported function/);
 });
 
@@ -28,7 +38,10 @@ test('WorkerPool takes items as they are produced, on several threads, and repor
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
     const out = await Promise.all(pending);
-    assert.deepEqual(out.map((o) => o.value), [0, 1, 4, 9, 16, 25, 36, 49]);
+    assert.deepEqual(
+      out.map((o) => o.value),
+      [0, 1, 4, 9, 16, 25, 36, 49],
+    );
     assert.equal(new Set(out.map((o) => o.thread)).size, 2);
   } finally {
     await pool.close();
@@ -36,7 +49,10 @@ test('WorkerPool takes items as they are produced, on several threads, and repor
   const failing = new WorkerPool<number, number>({ module: fixtures, exportName: 'failOnThree' }, 2);
   try {
     const results = await Promise.allSettled([1, 2, 3, 4].map((x) => failing.run(x)));
-    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+    );
     assert.match(String((results[2] as PromiseRejectedResult).reason), /failOnThree failed: three is not allowed/);
   } finally {
     await failing.close();

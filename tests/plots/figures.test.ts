@@ -1,8 +1,20 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  trainingCurves, testPeak, geometryByLayer, geometryHeatmap, geometryChange, rewindHeatmap, rewindCurves,
-  doubleDescentErrors, gradientContributionRatio, gradientScaling, figureHtml, renderFigure, canRenderImages, closeRenderer,
+  trainingCurves,
+  testPeak,
+  geometryByLayer,
+  geometryHeatmap,
+  geometryChange,
+  rewindHeatmap,
+  rewindCurves,
+  doubleDescentErrors,
+  gradientContributionRatio,
+  gradientScaling,
+  figureHtml,
+  renderFigure,
+  canRenderImages,
+  closeRenderer,
   type Row,
 } from 'memgeo';
 
@@ -10,13 +22,32 @@ const metrics: Row[] = [];
 for (let e = 0; e <= 4; e++) {
   const testAcc = [0.1, 0.6, 0.8, 0.7, 0.6][e];
   metrics.push({ epoch: e, split: 'test', loss: 1, accuracy: testAcc });
-  for (const split of ['train_unpermuted', 'train_permuted', 'train_restored']) metrics.push({ epoch: e, split, loss: 1, accuracy: 0.2 * e });
+  for (const split of ['train_unpermuted', 'train_permuted', 'train_restored'])
+    metrics.push({ epoch: e, split, loss: 1, accuracy: 0.2 * e });
 }
 
 const geometry: Row[] = [];
-for (const epoch of [0, 4]) for (const [i, layer] of ['input', 'conv1', 'fc1'].entries()) for (const manifold of ['unpermuted', 'permuted', 'restored']) {
-  geometry.push({ epoch, layer, layer_index: i, manifold, capacity: 0.04 * (1 + i + epoch), capacity_std: 0.001, radius: 1, dimension: 10, center_correlation: 0.1, K: 1, participation_ratio: 5, P: 10, M: 50, n_t: 200, seed: 0 });
-}
+for (const epoch of [0, 4])
+  for (const [i, layer] of ['input', 'conv1', 'fc1'].entries())
+    for (const manifold of ['unpermuted', 'permuted', 'restored']) {
+      geometry.push({
+        epoch,
+        layer,
+        layer_index: i,
+        manifold,
+        capacity: 0.04 * (1 + i + epoch),
+        capacity_std: 0.001,
+        radius: 1,
+        dimension: 10,
+        center_correlation: 0.1,
+        K: 1,
+        participation_ratio: 5,
+        P: 10,
+        M: 50,
+        n_t: 200,
+        seed: 0,
+      });
+    }
 
 test('trainingCurves: four splits, peak marked at the best test epoch', () => {
   assert.deepEqual(testPeak(metrics), { epoch: 2, accuracy: 0.8 });
@@ -46,18 +77,70 @@ test('geometry figures: panels per manifold type, layers in layer_index order, e
 
 test('rewinding, double-descent and gradient figures read their tidy tables', () => {
   const rw: Row[] = [];
-  for (const [i, layer] of ['conv1', 'fc1'].entries()) for (const epoch of [2, 4]) rw.push({ mode: 'single', layer, layer_index: i, L: 1, epoch, test_accuracy: 0.5 + i * 0.1, train_unpermuted_accuracy: 1, train_permuted_accuracy: 0.9, train_restored_accuracy: 0.1 });
-  for (const L of [1, 2]) rw.push({ mode: 'last', layer: '', layer_index: -1, L, epoch: 2, test_accuracy: [0, 0.75, 0.8][L], train_unpermuted_accuracy: 1, train_permuted_accuracy: 0.3, train_restored_accuracy: 0.5 });
-  assert.deepEqual(rewindHeatmap(rw, 'test_accuracy').data[0].z, [[0.5, 0.5], [0.6, 0.6]]);
+  for (const [i, layer] of ['conv1', 'fc1'].entries())
+    for (const epoch of [2, 4])
+      rw.push({
+        mode: 'single',
+        layer,
+        layer_index: i,
+        L: 1,
+        epoch,
+        test_accuracy: 0.5 + i * 0.1,
+        train_unpermuted_accuracy: 1,
+        train_permuted_accuracy: 0.9,
+        train_restored_accuracy: 0.1,
+      });
+  for (const L of [1, 2])
+    rw.push({
+      mode: 'last',
+      layer: '',
+      layer_index: -1,
+      L,
+      epoch: 2,
+      test_accuracy: [0, 0.75, 0.8][L],
+      train_unpermuted_accuracy: 1,
+      train_permuted_accuracy: 0.3,
+      train_restored_accuracy: 0.5,
+    });
+  assert.deepEqual(rewindHeatmap(rw, 'test_accuracy').data[0].z, [
+    [0.5, 0.5],
+    [0.6, 0.6],
+  ]);
   const curves = rewindCurves(rw, 2, { finalTestAccuracy: 0.6, peakTestAccuracy: 0.8 });
   assert.deepEqual(curves.data[0].y, [0.75, 0.8]);
-  const dd: Row[] = [4, 1, 2].map((width) => ({ width, params: width * 100, epochs: 10, train_error: 0, train_unpermuted_error: 0, train_permuted_error: 0, test_error: width / 10, layer: 'fc', manifold: 'permuted', capacity: 0.1, radius: 1, dimension: 5, center_correlation: 0.1 }));
+  const dd: Row[] = [4, 1, 2].map((width) => ({
+    width,
+    params: width * 100,
+    epochs: 10,
+    train_error: 0,
+    train_unpermuted_error: 0,
+    train_permuted_error: 0,
+    test_error: width / 10,
+    layer: 'fc',
+    manifold: 'permuted',
+    capacity: 0.1,
+    radius: 1,
+    dimension: 5,
+    center_correlation: 0.1,
+  }));
   assert.deepEqual(doubleDescentErrors(dd, { interpolationThreshold: 2 }).data[0].x, [1, 2, 4]);
   const grads: Row[] = [];
-  for (const epoch of [0, 1]) for (const group of ['permuted', 'unpermuted']) grads.push({ epoch, layer: 'fc', layer_index: 0, group, grad_norm: 1, contribution_norm: group === 'permuted' ? 0.1 * (epoch + 1) : 1, cosine: 0 });
+  for (const epoch of [0, 1])
+    for (const group of ['permuted', 'unpermuted'])
+      grads.push({
+        epoch,
+        layer: 'fc',
+        layer_index: 0,
+        group,
+        grad_norm: 1,
+        contribution_norm: group === 'permuted' ? 0.1 * (epoch + 1) : 1,
+        cosine: 0,
+      });
   assert.deepEqual(gradientContributionRatio(grads).data[0].y, [0.1, 0.2]);
   const sc: Row[] = [];
-  for (const group of ['permuted', 'unpermuted']) for (const n of [1, 4, 16]) sc.push({ epoch: 0, layer: 'fc', layer_index: 0, group, n, draw: 0, norm: group === 'permuted' ? Math.sqrt(n) : n });
+  for (const group of ['permuted', 'unpermuted'])
+    for (const n of [1, 4, 16])
+      sc.push({ epoch: 0, layer: 'fc', layer_index: 0, group, n, draw: 0, norm: group === 'permuted' ? Math.sqrt(n) : n });
   const fig = gradientScaling(sc, 0);
   assert.deepEqual(fig.data[0].y, [1, 4, 16]);
 });
@@ -74,7 +157,7 @@ after(() => closeRenderer());
 test('renderFigure produces PNG and SVG with headless Chromium', { timeout: 120_000 }, async (t) => {
   if (!canRenderImages()) {
     if (process.env.CI === 'true') assert.fail("Chromium is missing: .ci/run must apt-get install 'chromium'");
-    t.skip("Chromium not installed: apt-get install chromium to render figures (PNG/SVG)");
+    t.skip('Chromium not installed: apt-get install chromium to render figures (PNG/SVG)');
     return;
   }
   const fig = trainingCurves(metrics);

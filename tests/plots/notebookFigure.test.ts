@@ -9,7 +9,10 @@ import { showFigure, canRenderImages, closeRenderer, PLOTLY_MIME, PLOTLY_NBEXTEN
 after(() => closeRenderer());
 
 const root = path.resolve(__dirname, '..', '..', '..');
-const fig: Figure = { data: [{ type: 'scatter', x: [0, 1], y: [1, 2], name: 'unpermuted' }], layout: { title: { text: 'two points' }, width: 300, height: 200 } };
+const fig: Figure = {
+  data: [{ type: 'scatter', x: [0, 1], y: [1, 2], name: 'unpermuted' }],
+  layout: { title: { text: 'two points' }, width: 300, height: 200 },
+};
 
 test('showFigure: one output with Plotly JSON + PNG, one collapsed interactive version loading the local bundle', async () => {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
@@ -25,7 +28,13 @@ test('showFigure: one output with Plotly JSON + PNG, one collapsed interactive v
   assert.equal(sent.length, 2);
   const [first, second] = sent.map((m) => m.data);
   assert.deepEqual(first[PLOTLY_MIME], { data: fig.data, layout: fig.layout, config: { responsive: true } });
-  if (canRenderImages()) assert.ok(Buffer.from(first['image/png'] as string, 'base64').subarray(1, 4).toString() === 'PNG', 'base64 PNG');
+  if (canRenderImages())
+    assert.ok(
+      Buffer.from(first['image/png'] as string, 'base64')
+        .subarray(1, 4)
+        .toString() === 'PNG',
+      'base64 PNG',
+    );
   assert.match(first['text/plain'] as string, /two points/);
   const html = second['text/html'] as string;
   assert.match(html, /<details class="memgeo-interactive"><summary>interactive version<\/summary>/);
@@ -48,7 +57,8 @@ test('no library source, CLI entry or notebook source refers to a CDN', () => {
   walk(path.join(root, 'lib', 'bin'));
   const offenders = files.filter((f) => /\bcdn\b|cdn\.|unpkg\.com|jsdelivr/i.test(fs.readFileSync(f, 'utf8')));
   for (const nb of fs.readdirSync(path.join(root, 'notebooks')).filter((f) => f.endsWith('.ipynb'))) {
-    const cells = (JSON.parse(fs.readFileSync(path.join(root, 'notebooks', nb), 'utf8')) as { cells: Array<{ source: string | string[] }> }).cells;
+    const cells = (JSON.parse(fs.readFileSync(path.join(root, 'notebooks', nb), 'utf8')) as { cells: Array<{ source: string | string[] }> })
+      .cells;
     if (cells.some((c) => /cdn\.|unpkg\.com|jsdelivr/i.test(([] as string[]).concat(c.source).join('')))) offenders.push(nb);
   }
   assert.deepEqual(offenders, []);

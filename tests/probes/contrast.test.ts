@@ -17,26 +17,38 @@ function metrics(): Row[] {
 /** Rewinding the last layers / the first layer to epoch 5 gives these test accuracies. */
 function rewinding(lastTest: number, firstTest: number): Row[] {
   const rows: Row[] = [];
-  const row = (mode: string, idx: number, L: number, epoch: number, t: number): Row => ({ mode, layer: LAYERS[idx - 1], layer_index: idx, L, epoch, test_accuracy: t, train_unpermuted_accuracy: 0.9, train_permuted_accuracy: 1 - t, train_restored_accuracy: t });
-  for (const epoch of [0, 5, 20]) for (let k = 1; k <= 4; k++) {
-    const at5 = epoch === 5;
-    rows.push(row('single', k, 1, epoch, at5 && k === 1 ? firstTest : 0.5));
-    rows.push(row('last', 4 - k + 1, k, epoch, at5 && k === 2 ? lastTest : 0.5));
-    rows.push(row('first', k, k, epoch, at5 && k === 1 ? firstTest : 0.5));
-  }
+  const row = (mode: string, idx: number, L: number, epoch: number, t: number): Row => ({
+    mode,
+    layer: LAYERS[idx - 1],
+    layer_index: idx,
+    L,
+    epoch,
+    test_accuracy: t,
+    train_unpermuted_accuracy: 0.9,
+    train_permuted_accuracy: 1 - t,
+    train_restored_accuracy: t,
+  });
+  for (const epoch of [0, 5, 20])
+    for (let k = 1; k <= 4; k++) {
+      const at5 = epoch === 5;
+      rows.push(row('single', k, 1, epoch, at5 && k === 1 ? firstTest : 0.5));
+      rows.push(row('last', 4 - k + 1, k, epoch, at5 && k === 2 ? lastTest : 0.5));
+      rows.push(row('first', k, k, epoch, at5 && k === 1 ? firstTest : 0.5));
+    }
   return rows;
 }
 
 /** Probe rows where the permuted labels become readable at the end in `where` (the first or the last hidden layer). */
 function probes(where: 'conv1' | 'fc1'): Row[] {
   const rows: Row[] = [];
-  for (const epoch of [0, 5, 20]) ['input', ...LAYERS].forEach((layer, li) => {
-    for (const manifold of ['unpermuted', 'permuted', 'restored']) {
-      const late = epoch === 20 && layer === where;
-      const accuracy = manifold === 'permuted' ? (late ? 0.6 : 0.1) : manifold === 'restored' && late ? 0.5 : 0.9;
-      rows.push({ epoch, layer, layer_index: li, manifold, probe: 'knn', k: 30, accuracy, n_fit: 500, n_eval: 400, seed: 0 });
-    }
-  });
+  for (const epoch of [0, 5, 20])
+    ['input', ...LAYERS].forEach((layer, li) => {
+      for (const manifold of ['unpermuted', 'permuted', 'restored']) {
+        const late = epoch === 20 && layer === where;
+        const accuracy = manifold === 'permuted' ? (late ? 0.6 : 0.1) : manifold === 'restored' && late ? 0.5 : 0.9;
+        rows.push({ epoch, layer, layer_index: li, manifold, probe: 'knn', k: 30, accuracy, n_fit: 500, n_eval: 400, seed: 0 });
+      }
+    });
   return rows;
 }
 
@@ -56,6 +68,9 @@ test('architectureContrast: every measure pointing at one end names it; disagree
   assert.ok(Math.abs(cnn.recoveredLast - 0.75) < 1e-12 && Math.abs(cnn.recoveredFirst - 0.05) < 1e-12);
   assert.ok(Math.abs(mlp.permutedKnnRiseFirst - 0.5) < 1e-12 && mlp.permutedKnnRiseLast === 0);
   assert.ok(Number.isNaN(cnn.permutedCapacityRatioLast), 'no geometry table: NaN, not a guess');
-  assert.match(architectureContrastMarkdown([cnn, mlp]), /\| where the measures put memorization \| \*\*last layers\*\*.*\| \*\*first layers\*\*/);
+  assert.match(
+    architectureContrastMarkdown([cnn, mlp]),
+    /\| where the measures put memorization \| \*\*last layers\*\*.*\| \*\*first layers\*\*/,
+  );
   assert.throws(() => architectureContrast([], { P: 10 }), InputError);
 });

@@ -8,11 +8,12 @@ function blobs(C: number, n: number, d: number, spread: number, seed: number, se
   const centres = Array.from({ length: C }, () => Float64Array.from({ length: d }, () => (separated ? 5 * rng.normal() : 0)));
   const data = new Float32Array(C * n * d);
   const labels = new Int32Array(C * n);
-  for (let c = 0; c < C; c++) for (let i = 0; i < n; i++) {
-    const r = c * n + i;
-    labels[r] = c;
-    for (let t = 0; t < d; t++) data[r * d + t] = centres[c][t] + spread * rng.normal() + 3; // offset: cosine must still work
-  }
+  for (let c = 0; c < C; c++)
+    for (let i = 0; i < n; i++) {
+      const r = c * n + i;
+      labels[r] = c;
+      for (let t = 0; t < d; t++) data[r * d + t] = centres[c][t] + spread * rng.normal() + 3; // offset: cosine must still work
+    }
   return { x: { data, rows: C * n, cols: d }, labels };
 }
 
@@ -42,12 +43,18 @@ test('kNN: the k nearest vote; ties go to the nearest neighbour; leave-one-out s
   assert.deepEqual([...knnPredict(g, lab, { k: 4, metric: 'euclidean', numClasses: 2 })], [1, 0]);
   // Leave-one-out with k = 1: 10's only other neighbour of its class is 11; 2's nearest is 1.
   const self = crossGram(fit, fit);
-  assert.deepEqual([...knnPredict(self, lab, { k: 1, metric: 'euclidean', numClasses: 2, exclude: Int32Array.of(0, 1, 2, 3, 4) })], [0, 0, 0, 1, 1]);
+  assert.deepEqual(
+    [...knnPredict(self, lab, { k: 1, metric: 'euclidean', numClasses: 2, exclude: Int32Array.of(0, 1, 2, 3, 4) })],
+    [0, 0, 0, 1, 1],
+  );
 });
 
 test('kNN: k larger than the fitted set and bad metrics are InputErrors', () => {
   const s = blobs(2, 5, 3, 1, 3);
-  assert.throws(() => knnProbe(s, undefined, { k: 10, numClasses: 2 }), (e: unknown) => e instanceof InputError && /k = 10 .* only 9/.test((e as Error).message));
+  assert.throws(
+    () => knnProbe(s, undefined, { k: 10, numClasses: 2 }),
+    (e: unknown) => e instanceof InputError && /k = 10 .* only 9/.test((e as Error).message),
+  );
   assert.throws(() => knnProbe(s, s, { k: 11, numClasses: 2 }), InputError);
   assert.throws(() => knnProbe(s, s, { k: 0, numClasses: 2 }), InputError);
   assert.throws(() => knnProbe(s, s, { k: 3, numClasses: 2, metric: 'manhattan' as never }), /unknown kNN metric/);
@@ -62,7 +69,7 @@ test('linear probe: ≥ 0.99 held-out accuracy on a linearly separable set, chan
   const make = (n: number) => {
     const data = new Float32Array(n * d);
     const labels = new Int32Array(n);
-    for (let i = 0; i < n; ) {
+    for (let i = 0; i < n;) {
       const x = Float64Array.from({ length: d }, () => rng.normal());
       const s = Array.from({ length: C }, (_, c) => x.reduce((a, v, t) => a + v * Wt[c * d + t], 0));
       const sorted = [...s].sort((a, b) => b - a);
@@ -92,12 +99,7 @@ test('linear probe: bad settings are InputErrors', () => {
 
 test('prediction depth: the earliest layer from which every later kNN prediction equals the output', () => {
   // 4 layers, 5 examples; the network predicts [1, 1, 2, 0, 3].
-  const layers = [
-    Int32Array.of(1, 0, 2, 0, 0),
-    Int32Array.of(1, 1, 0, 0, 3),
-    Int32Array.of(1, 1, 2, 1, 3),
-    Int32Array.of(1, 1, 2, 0, 0),
-  ];
+  const layers = [Int32Array.of(1, 0, 2, 0, 0), Int32Array.of(1, 1, 0, 0, 3), Int32Array.of(1, 1, 2, 1, 3), Int32Array.of(1, 1, 2, 0, 0)];
   const net = Int32Array.of(1, 1, 2, 0, 3);
   assert.deepEqual([...predictionDepth(layers, net)], [0, 1, 2, 3, 4]);
   // Reported as layer indices of the probed layers; "never" is one past the last index.

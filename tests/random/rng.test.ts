@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { Rng } from 'memgeo';
 
 test('same seed gives the same stream; different seeds differ', () => {
-  const a = new Rng(42), b = new Rng(42), c = new Rng(43);
+  const a = new Rng(42),
+    b = new Rng(42),
+    c = new Rng(43);
   const xa = Array.from({ length: 20 }, () => a.uniform());
   const xb = Array.from({ length: 20 }, () => b.uniform());
   const xc = Array.from({ length: 20 }, () => c.uniform());
@@ -14,7 +16,9 @@ test('same seed gives the same stream; different seeds differ', () => {
 test('uniform is in [0,1) with mean 1/2; normal has mean 0 and variance 1', () => {
   const r = new Rng(1);
   const n = 200000;
-  let su = 0, sn = 0, sn2 = 0;
+  let su = 0,
+    sn = 0,
+    sn2 = 0;
   for (let i = 0; i < n; i++) {
     const u = r.uniform();
     assert.ok(u >= 0 && u < 1);
@@ -30,7 +34,10 @@ test('uniform is in [0,1) with mean 1/2; normal has mean 0 and variance 1', () =
 
 test('permutation is a permutation; derive gives independent reproducible streams', () => {
   const p = new Rng(3).permutation(100);
-  assert.deepEqual([...p].sort((x, y) => x - y), Array.from({ length: 100 }, (_, i) => i));
+  assert.deepEqual(
+    [...p].sort((x, y) => x - y),
+    Array.from({ length: 100 }, (_, i) => i),
+  );
   assert.equal(Rng.derive(7, 'tvec', 1).uniform(), Rng.derive(7, 'tvec', 1).uniform());
   assert.notEqual(Rng.derive(7, 'tvec', 1).uniform(), Rng.derive(7, 'tvec', 2).uniform());
   assert.throws(() => new Rng(1).sample(3, 4), /cannot draw 4/);

@@ -33,7 +33,8 @@ function grep(pattern: RegExp): string[] {
 }
 
 test('the scan covers the library, the tests and the notebooks', () => {
-  for (const must of ['lib/src/index.ts', 'tests/run.mjs', 'notebooks/00-overview.ipynb', 'README.md']) assert.ok(files.includes(must), `${must} scanned`);
+  for (const must of ['lib/src/index.ts', 'tests/run.mjs', 'notebooks/00-overview.ipynb', 'README.md'])
+    assert.ok(files.includes(must), `${must} scanned`);
   assert.ok(files.length > 150, `${files.length} files scanned`);
 });
 
@@ -60,10 +61,14 @@ test('every docs/ citation names a file and section that exist', () => {
         continue;
       }
       if (!m[2]) continue;
-      const headings = fs.readFileSync(doc, 'utf8').split('\n').filter((l) => l.startsWith('#'));
+      const headings = fs
+        .readFileSync(doc, 'utf8')
+        .split('\n')
+        .filter((l) => l.startsWith('#'));
       // §3–4 cites two sections: both must exist.
       const wanted = m[2].startsWith('§') ? sectionRange(m[2].slice(1)) : [m[2]];
-      for (const w of wanted) if (!headings.some((h) => headingHas(h, w))) missing.push(`${f}: ${m[0]} (docs/${m[1]}.md has no heading for ${w})`);
+      for (const w of wanted)
+        if (!headings.some((h) => headingHas(h, w))) missing.push(`${f}: ${m[0]} (docs/${m[1]}.md has no heading for ${w})`);
     }
   }
   assert.ok(checked > 50, `${checked} citations checked`);

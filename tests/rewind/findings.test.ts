@@ -17,7 +17,17 @@ function metrics(): Row[] {
 /** rewinding.csv where rewinding the last L layers to epoch 5 gives lastTest[L-1] and the first L gives firstTest[L-1]. */
 function table(lastTest: number[], firstTest: number[]): Row[] {
   const rows: Row[] = [];
-  const row = (mode: string, idx: number, L: number, epoch: number, t: number): Row => ({ mode, layer: LAYERS[idx - 1], layer_index: idx, L, epoch, test_accuracy: t, train_unpermuted_accuracy: 0.9, train_permuted_accuracy: 1 - t, train_restored_accuracy: t });
+  const row = (mode: string, idx: number, L: number, epoch: number, t: number): Row => ({
+    mode,
+    layer: LAYERS[idx - 1],
+    layer_index: idx,
+    L,
+    epoch,
+    test_accuracy: t,
+    train_unpermuted_accuracy: 0.9,
+    train_permuted_accuracy: 1 - t,
+    train_restored_accuracy: t,
+  });
   for (const epoch of [0, 5, 20]) {
     for (let k = 1; k <= 4; k++) {
       const at5 = epoch === 5;
@@ -39,12 +49,21 @@ test('rewindingFindings: peak and final from metrics, recovered share of the dro
   assert.equal(f.last!.train_permuted_accuracy, 0.25);
   assert.deepEqual(f.first!.layers, ['conv1']);
   assert.ok(Math.abs(f.first!.recovered - 0.05) < 1e-12);
-  assert.deepEqual(f.lastCurve.map((a) => a.L), [1, 2, 3, 4]);
+  assert.deepEqual(
+    f.lastCurve.map((a) => a.L),
+    [1, 2, 3, 4],
+  );
   assert.deepEqual(f.lastCurve[2].layers, ['conv2', 'fc1', 'logits']);
   assert.deepEqual(f.firstCurve[1].layers, ['conv1', 'conv2']);
-  assert.deepEqual(f.single.map((a) => a.layers[0]), LAYERS);
+  assert.deepEqual(
+    f.single.map((a) => a.layers[0]),
+    LAYERS,
+  );
   assert.deepEqual([f.finalPermutedAccuracy, f.peakPermutedAccuracy], [0.98, 0.05]);
-  assert.deepEqual(f.checks.map((c) => c.held), [true, true]);
+  assert.deepEqual(
+    f.checks.map((c) => c.held),
+    [true, true],
+  );
   assert.equal(f.held, true);
   const text = f.lines.join('\n');
   assert.match(text, /peak 90\.0% at epoch 5, final 50\.0% at epoch 20/);
@@ -54,11 +73,17 @@ test('rewindingFindings: peak and final from metrics, recovered share of the dro
 
 test('rewindingFindings: not held when the last layers recover too little or the first layer too much; lastL is honoured', () => {
   const weak = rewindingFindings(table([0.55, 0.65, 0.8, 0.9], [0.52, 0.55, 0.6, 0.9]), metrics());
-  assert.deepEqual(weak.checks.map((c) => c.held), [false, true]);
+  assert.deepEqual(
+    weak.checks.map((c) => c.held),
+    [false, true],
+  );
   assert.equal(weak.held, false);
   assert.match(weak.lines.join('\n'), /NOT HELD: rewinding the last 2 layers/);
   const flipped = rewindingFindings(table([0.6, 0.75, 0.85, 0.9], [0.8, 0.85, 0.88, 0.9]), metrics());
-  assert.deepEqual(flipped.checks.map((c) => c.held), [true, false]);
+  assert.deepEqual(
+    flipped.checks.map((c) => c.held),
+    [true, false],
+  );
   const three = rewindingFindings(table([0.55, 0.65, 0.8, 0.9], [0.52, 0.55, 0.6, 0.9]), metrics(), { lastL: 3 });
   assert.equal(three.last!.L, 3);
   assert.equal(three.checks[0].held, true);
@@ -67,7 +92,10 @@ test('rewindingFindings: not held when the last layers recover too little or the
 test('rewindingFindings: undecided without a drop; the closest swept epoch stands in for an unswept peak', () => {
   const flat = metrics().map((r) => (r.split === 'test' ? { ...r, accuracy: 0.9 } : r));
   const f = rewindingFindings(table([0.9, 0.9, 0.9, 0.9], [0.9, 0.9, 0.9, 0.9]), flat);
-  assert.deepEqual(f.checks.map((c) => c.held), [null, null]);
+  assert.deepEqual(
+    f.checks.map((c) => c.held),
+    [null, null],
+  );
   assert.equal(f.held, null);
   const shifted = metrics().map((r) => (r.split === 'test' && r.epoch === 5 ? { ...r, epoch: 6 } : r));
   const g = rewindingFindings(table([0.6, 0.75, 0.85, 0.9], [0.52, 0.55, 0.6, 0.9]), shifted);

@@ -12,7 +12,16 @@ import { syntheticRunData } from '../train/fixtures';
  */
 export const BN_RUN = {
   data: { trainCount: 64, testCount: 32, shape: [8, 8, 1] as [number, number, number], numClasses: 4, epsilon: 0.5 },
-  config: { dataset: 'synthetic', trainSize: 64, testSize: 32, model: { family: 'resnet18' as const, width: 8 }, optimizer: { kind: 'adam' as const, lr: 0.01 }, epochs: 6, batchSize: 16, seed: 3 },
+  config: {
+    dataset: 'synthetic',
+    trainSize: 64,
+    testSize: 32,
+    model: { family: 'resnet18' as const, width: 8 },
+    optimizer: { kind: 'adam' as const, lr: 0.01 },
+    epochs: 6,
+    batchSize: 16,
+    seed: 3,
+  },
 };
 
 export const bnRunData = (): RunData => syntheticRunData(BN_RUN.data);

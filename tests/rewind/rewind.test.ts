@@ -30,12 +30,15 @@ test('rewinding any layers to the final epoch is the identity', async () => {
   const model = run.loadModelAt(final);
   const direct = rewindAccuracies(await evaluateSplits(model, await run.loadData()));
   model.dispose();
-  assert.deepEqual({ ...r, metrics: undefined, layers: undefined, toEpoch: undefined, baseEpoch: undefined }, { ...direct, metrics: undefined, layers: undefined, toEpoch: undefined, baseEpoch: undefined });
+  assert.deepEqual(
+    { ...r, metrics: undefined, layers: undefined, toEpoch: undefined, baseEpoch: undefined },
+    { ...direct, metrics: undefined, layers: undefined, toEpoch: undefined, baseEpoch: undefined },
+  );
   assert.equal(r.baseEpoch, final);
   assert.equal(tf.memory().numTensors, before, 'no tensors leaked');
 });
 
-test("rewinding every layer to epoch e gives the epoch-e checkpoint and its accuracies in metrics.csv", async () => {
+test('rewinding every layer to epoch e gives the epoch-e checkpoint and its accuracies in metrics.csv', async () => {
   const run = await bnRun();
   const layers = runLayerNames(run);
   const metrics = readCsv(path.join(run.dir, 'metrics.csv'));
@@ -63,7 +66,16 @@ test('batch-norm scale, shift and moving statistics move with their layer, and n
   const we = await weights(run.loadModelAt(e));
   const wf = await weights(run.loadModelAt(final));
   const bn = [...w.keys()].filter((k) => k.startsWith('block2/bn'));
-  assert.deepEqual(bn.map((k) => k.slice('block2/'.length)).sort(), ['bn1_beta', 'bn1_gamma', 'bn1_moving_mean', 'bn1_moving_variance', 'bn2_beta', 'bn2_gamma', 'bn2_moving_mean', 'bn2_moving_variance']);
+  assert.deepEqual(bn.map((k) => k.slice('block2/'.length)).sort(), [
+    'bn1_beta',
+    'bn1_gamma',
+    'bn1_moving_mean',
+    'bn1_moving_variance',
+    'bn2_beta',
+    'bn2_gamma',
+    'bn2_moving_mean',
+    'bn2_moving_variance',
+  ]);
   for (const k of ['block2/bn1_moving_mean', 'block2/bn2_moving_variance', 'block2/bn1_gamma']) {
     assert.notDeepEqual(we.get(k), wf.get(k), `${k} changed between epoch ${e} and ${final} (else this test proves nothing)`);
   }
@@ -75,14 +87,28 @@ test('batch-norm scale, shift and moving statistics move with their layer, and n
 
 test('a missing checkpoint or an unknown layer gives a clear error', async () => {
   const run = await bnRun();
-  await assert.rejects(rewind(run, { layers: ['logits'], toEpoch: 99 }), (err: Error) => err instanceof InputError && /no checkpoint for epoch 99 \(toEpoch\); checkpoints: 0, 1, 2, 3, 4, 5, 6/.test(err.message));
-  await assert.rejects(rewind(run, { layers: ['fc9'], toEpoch: 1 }), (err: Error) => err instanceof InputError && /unknown layer\(s\) fc9; this model's layers are: stem, block1, .*logits/.test(err.message));
+  await assert.rejects(
+    rewind(run, { layers: ['logits'], toEpoch: 99 }),
+    (err: Error) =>
+      err instanceof InputError && /no checkpoint for epoch 99 \(toEpoch\); checkpoints: 0, 1, 2, 3, 4, 5, 6/.test(err.message),
+  );
+  await assert.rejects(
+    rewind(run, { layers: ['fc9'], toEpoch: 1 }),
+    (err: Error) =>
+      err instanceof InputError && /unknown layer\(s\) fc9; this model's layers are: stem, block1, .*logits/.test(err.message),
+  );
   // a checkpoint file deleted after the run was listed
   const copy = path.join(tmp(), 'copy');
   fs.cpSync(run.dir, copy, { recursive: true });
   const opened = openRun(copy, { data: data() });
   fs.rmSync(path.join(copy, 'checkpoints', 'epoch-0002.ckpt'));
-  await assert.rejects(rewind(opened, { layers: ['logits'], toEpoch: 2 }), (err: Error) => err instanceof InputError && /no checkpoint for epoch 2/.test(err.message));
+  await assert.rejects(
+    rewind(opened, { layers: ['logits'], toEpoch: 2 }),
+    (err: Error) => err instanceof InputError && /no checkpoint for epoch 2/.test(err.message),
+  );
   const reopened = openRun(copy, { data: data() });
-  await assert.rejects(rewind(reopened, { layers: ['logits'], toEpoch: 2 }), (err: Error) => err instanceof InputError && /no checkpoint for epoch 2 \(toEpoch\); checkpoints: 0, 1, 3, 4, 5, 6/.test(err.message));
+  await assert.rejects(
+    rewind(reopened, { layers: ['logits'], toEpoch: 2 }),
+    (err: Error) => err instanceof InputError && /no checkpoint for epoch 2 \(toEpoch\); checkpoints: 0, 1, 3, 4, 5, 6/.test(err.message),
+  );
 });

@@ -4,12 +4,22 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { initBackend, InputError, readCsv, REWINDING_COLUMNS, rewind, rewindCells, rewindSweep, runLayerNames, train, writeCsv } from 'memgeo';
+import {
+  initBackend,
+  InputError,
+  readCsv,
+  REWINDING_COLUMNS,
+  rewind,
+  rewindCells,
+  rewindSweep,
+  runLayerNames,
+  train,
+  writeCsv,
+} from 'memgeo';
 import { bnRun, bnRunData as data } from './fixtures';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'memgeo-rewind-sweep-'));
 const main = path.join(__dirname, '..', '..', '..', 'lib', 'dist', 'cli', 'main.js');
-
 
 const accuracyColumns = ['test_accuracy', 'train_unpermuted_accuracy', 'train_permuted_accuracy', 'train_restored_accuracy'];
 const pick = (r: object) => Object.fromEntries(accuracyColumns.map((c) => [c, (r as Record<string, unknown>)[c]]));
@@ -18,7 +28,17 @@ test('rewindCells: single, last-L and first-L blocks with the row layer naming t
   const cells = rewindCells(['a', 'b', 'c'], ['single', 'last', 'first'], [0, 5]);
   assert.equal(cells.length, 3 * 3 * 2);
   const at0 = cells.filter((c) => c.epoch === 0).map((c) => `${c.mode}:${c.layer}:${c.layer_index}:${c.L}:${c.layers.join('+')}`);
-  assert.deepEqual(at0, ['single:a:1:1:a', 'single:b:2:1:b', 'single:c:3:1:c', 'last:c:3:1:c', 'last:b:2:2:b+c', 'last:a:1:3:a+b+c', 'first:a:1:1:a', 'first:b:2:2:a+b', 'first:c:3:3:a+b+c']);
+  assert.deepEqual(at0, [
+    'single:a:1:1:a',
+    'single:b:2:1:b',
+    'single:c:3:1:c',
+    'last:c:3:1:c',
+    'last:b:2:2:b+c',
+    'last:a:1:3:a+b+c',
+    'first:a:1:1:a',
+    'first:b:2:2:a+b',
+    'first:c:3:3:a+b+c',
+  ]);
   assert.throws(() => rewindCells(['a'], ['middle' as never], [0]), /mode\(s\) middle unknown/);
 });
 
@@ -48,9 +68,14 @@ test('rewindSweep: a tidy table over modes x layers x epochs, consistent with re
       assert.equal(all.train_permuted_accuracy, metricAt(e, 'train_permuted'));
     }
   }
-  for (const r of table.filter((x) => x.epoch === 6)) assert.equal(r.test_accuracy, metricAt(6, 'test'), 'rewinding to the final epoch is the identity');
+  for (const r of table.filter((x) => x.epoch === 6))
+    assert.equal(r.test_accuracy, metricAt(6, 'test'), 'rewinding to the final epoch is the identity');
   // the worker path gives what rewind() gives
-  for (const [mode, L, layer, set] of [['single', 1, 'block2', ['block2']], ['last', 2, layers[depth - 2], layers.slice(depth - 2)], ['first', 3, layers[2], layers.slice(0, 3)]] as const) {
+  for (const [mode, L, layer, set] of [
+    ['single', 1, 'block2', ['block2']],
+    ['last', 2, layers[depth - 2], layers.slice(depth - 2)],
+    ['first', 3, layers[2], layers.slice(0, 3)],
+  ] as const) {
     const row = table.find((r) => r.mode === mode && r.L === L && r.layer === layer && r.epoch === 3)!;
     assert.ok(row, `${mode} ${L} ${layer}`);
     assert.deepEqual(pick(row), pick(await rewind(run, { layers: [...set], toEpoch: 3 })), `${mode} L=${L}`);
@@ -74,13 +99,29 @@ test('rewindSweep is resumable: only missing rows are measured, with the same va
   // a new mode adds its rows next to the old ones
   const more = await rewindSweep(run, { epochs: [1, 6], modes: ['first'], out, progress: 'none', data: data() });
   assert.equal(more.rows.length, first.rows.length + more.measured);
-  await assert.rejects(rewindSweep(run, { epochs: [1, 9], out, progress: 'none', data: data() }), (e: Error) => e instanceof InputError && /no checkpoint for epoch\(s\) 9/.test(e.message));
+  await assert.rejects(
+    rewindSweep(run, { epochs: [1, 9], out, progress: 'none', data: data() }),
+    (e: Error) => e instanceof InputError && /no checkpoint for epoch\(s\) 9/.test(e.message),
+  );
 });
 
 test('memgeo rewind on an MNIST run: workers load the data themselves; bad flags exit 2', async () => {
   await initBackend();
   const dir = path.join(tmp(), 'mnist');
-  await train({ dataset: 'mnist', trainSize: 100, testSize: 100, noise: { kind: 'permute', epsilon: 0.5 }, model: { family: 'cnn', width: 0.25 }, optimizer: { kind: 'adam', lr: 2e-3 }, epochs: 2, batchSize: 50, seed: 0 }, { out: dir, progress: 'none' });
+  await train(
+    {
+      dataset: 'mnist',
+      trainSize: 100,
+      testSize: 100,
+      noise: { kind: 'permute', epsilon: 0.5 },
+      model: { family: 'cnn', width: 0.25 },
+      optimizer: { kind: 'adam', lr: 2e-3 },
+      epochs: 2,
+      batchSize: 50,
+      seed: 0,
+    },
+    { out: dir, progress: 'none' },
+  );
   const env = { ...process.env, MEMGEO_QUIET: '1' };
   const r = spawnSync(process.execPath, [main, 'rewind', dir, '--mode', 'last', '--epochs', '0,1', '--quiet'], { encoding: 'utf8', env });
   assert.equal(r.status, 0, r.stderr);
@@ -89,7 +130,10 @@ test('memgeo rewind on an MNIST run: workers load the data themselves; bad flags
   const rows = readCsv(path.join(dir, 'rewinding.csv'));
   assert.deepEqual([...new Set(rows.map((x) => x.mode))], ['last']);
   assert.deepEqual([...new Set(rows.map((x) => x.L))].sort(), [1, 2, 3, 4, 5, 6]);
-  const again = spawnSync(process.execPath, [main, 'rewind', dir, '--mode', 'last', '--epochs', '0,1', '--quiet'], { encoding: 'utf8', env });
+  const again = spawnSync(process.execPath, [main, 'rewind', dir, '--mode', 'last', '--epochs', '0,1', '--quiet'], {
+    encoding: 'utf8',
+    env,
+  });
   assert.match(again.stdout, /12 rows \(0 measured now, 0 models evaluated/);
   for (const [args, msg] of [
     [['--mode', 'middle'], /--mode: 'middle' is not one of single, last, first/],

@@ -18,7 +18,9 @@ test('augmentation: shifts with zero fill and mirror flips, reproducible from th
     const a = img.subarray(n * per, (n + 1) * per);
     const b = flipped.subarray(n * per, (n + 1) * per);
     const mirror = (y: number, x: number, c: number) => a[(y * 5 + (4 - x)) * 2 + c];
-    const isMirror = [...Array(4).keys()].every((y) => [...Array(5).keys()].every((x) => [0, 1].every((c) => b[(y * 5 + x) * 2 + c] === mirror(y, x, c))));
+    const isMirror = [...Array(4).keys()].every((y) =>
+      [...Array(5).keys()].every((x) => [0, 1].every((c) => b[(y * 5 + x) * 2 + c] === mirror(y, x, c))),
+    );
     assert.ok(isMirror || b.every((v, i) => v === a[i]), `image ${n}`);
     if (isMirror) mirrored++;
   }
@@ -32,11 +34,16 @@ test('augmentation: shifts with zero fill and mirror flips, reproducible from th
     const b = cropped.subarray(n * per, (n + 1) * per);
     const found = [-1, 0, 1].some((dy) =>
       [-1, 0, 1].some((dx) =>
-        [...Array(4).keys()].every((y) => [...Array(5).keys()].every((x) => [0, 1].every((c) => {
-          const sy = y + dy, sx = x + dx;
-          const want = sy < 0 || sy >= 4 || sx < 0 || sx >= 5 ? 0 : a[(sy * 5 + sx) * 2 + c];
-          return b[(y * 5 + x) * 2 + c] === want;
-        }))),
+        [...Array(4).keys()].every((y) =>
+          [...Array(5).keys()].every((x) =>
+            [0, 1].every((c) => {
+              const sy = y + dy,
+                sx = x + dx;
+              const want = sy < 0 || sy >= 4 || sx < 0 || sx >= 5 ? 0 : a[(sy * 5 + sx) * 2 + c];
+              return b[(y * 5 + x) * 2 + c] === want;
+            }),
+          ),
+        ),
       ),
     );
     assert.ok(found, `image ${n} is not a shift of at most 1 pixel`);

@@ -12,7 +12,11 @@ function sample(): Checkpoint {
       ['fc1/kernel', { shape: [2, 3], data: Float32Array.from([1, 2, 3, 4, 5, 6]) }],
       ['fc1/bias', { shape: [3], data: Float32Array.from([-1, 0.5, 1e-8]) }],
     ]),
-    optimizer: { kind: 'adam', step: 42, slots: new Map([['fc1/kernel/m', { shape: [2, 3], data: Float32Array.from([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]) }]]) },
+    optimizer: {
+      kind: 'adam',
+      step: 42,
+      slots: new Map([['fc1/kernel/m', { shape: [2, 3], data: Float32Array.from([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]) }]]),
+    },
     meta: { lr: 0.001 },
   };
 }
@@ -37,7 +41,11 @@ test('a truncated, damaged, extended or foreign checkpoint is detected and the f
   const good = fs.readFileSync(file);
   const expectBad = (bytes: Buffer, re: RegExp) => {
     fs.writeFileSync(file, bytes);
-    assert.throws(() => readCheckpoint(file), (e: Error) => e instanceof CheckpointError && e.message.includes(file) && re.test(e.message), re.source);
+    assert.throws(
+      () => readCheckpoint(file),
+      (e: Error) => e instanceof CheckpointError && e.message.includes(file) && re.test(e.message),
+      re.source,
+    );
   };
   expectBad(good.subarray(0, good.length - 5), /truncated: expected \d+ bytes, file has \d+/);
   expectBad(good.subarray(0, 20), /truncated|header does not parse/);

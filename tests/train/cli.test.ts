@@ -6,14 +6,38 @@ import * as os from 'os';
 import * as path from 'path';
 
 const main = path.join(__dirname, '..', '..', '..', 'lib', 'dist', 'cli', 'main.js');
-const memgeo = (...args: string[]) => spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, MEMGEO_QUIET: '1' } });
+const memgeo = (...args: string[]) =>
+  spawnSync(process.execPath, [main, ...args], { encoding: 'utf8', env: { ...process.env, MEMGEO_QUIET: '1' } });
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'memgeo-cli-'));
 
 test('memgeo train: flags and --config merge into a validated config', () => {
   const dir = tmp();
   const cfg = path.join(dir, 'cfg.json');
-  fs.writeFileSync(cfg, JSON.stringify({ dataset: 'fashion-mnist', epochs: 12, optimizer: { kind: 'sgd', lr: 0.05, momentum: 0.5 }, model: { family: 'vgg', depth: 11 } }));
-  const r = memgeo('train', '--config', cfg, '--width', '0.25', '--lr', '0.1', '--noise', '0.2', '--seed', '4', '--checkpoints', '1-3,10', '--print-config');
+  fs.writeFileSync(
+    cfg,
+    JSON.stringify({
+      dataset: 'fashion-mnist',
+      epochs: 12,
+      optimizer: { kind: 'sgd', lr: 0.05, momentum: 0.5 },
+      model: { family: 'vgg', depth: 11 },
+    }),
+  );
+  const r = memgeo(
+    'train',
+    '--config',
+    cfg,
+    '--width',
+    '0.25',
+    '--lr',
+    '0.1',
+    '--noise',
+    '0.2',
+    '--seed',
+    '4',
+    '--checkpoints',
+    '1-3,10',
+    '--print-config',
+  );
   assert.equal(r.status, 0, r.stderr);
   const c = JSON.parse(r.stdout);
   assert.equal(c.dataset, 'fashion-mnist');
@@ -53,13 +77,41 @@ test('memgeo train/eval: bad input exits 2 with a message naming the problem', (
 
 test('memgeo train then eval on MNIST: resumable, refuses another config, reports a corrupt checkpoint', () => {
   const out = path.join(tmp(), 'run');
-  const args = ['train', '--dataset', 'mnist', '--train-size', '100', '--test-size', '50', '--model', 'mlp', '--depth', '1', '--width', '16', '--epochs', '2', '--batch-size', '25', '--lr', '0.01', '--out', out, '--progress', 'none'];
+  const args = [
+    'train',
+    '--dataset',
+    'mnist',
+    '--train-size',
+    '100',
+    '--test-size',
+    '50',
+    '--model',
+    'mlp',
+    '--depth',
+    '1',
+    '--width',
+    '16',
+    '--epochs',
+    '2',
+    '--batch-size',
+    '25',
+    '--lr',
+    '0.01',
+    '--out',
+    out,
+    '--progress',
+    'none',
+  ];
   const first = memgeo(...args);
   assert.equal(first.status, 0, first.stderr);
   assert.match(first.stdout, /trained 2 epoch\(s\)/);
   const cfg = JSON.parse(fs.readFileSync(path.join(out, 'config.json'), 'utf8'));
   assert.deepEqual([cfg.dataset, cfg.trainSize, cfg.testSize, cfg.model.width, cfg.run.data.trainCount], ['mnist', 100, 50, 16, 100]);
-  assert.equal(cfg.run.data.permutedCount > 35 && cfg.run.data.permutedCount <= 50, true, `permuted ${cfg.run.data.permutedCount} of the 50 chosen`);
+  assert.equal(
+    cfg.run.data.permutedCount > 35 && cfg.run.data.permutedCount <= 50,
+    true,
+    `permuted ${cfg.run.data.permutedCount} of the 50 chosen`,
+  );
   const again = memgeo(...args);
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stdout, /already complete/);
@@ -69,10 +121,22 @@ test('memgeo train then eval on MNIST: resumable, refuses another config, report
   // eval reproduces the stored metrics of the last epoch.
   const ev = memgeo('eval', out, '--json');
   assert.equal(ev.status, 0, ev.stderr);
-  const rows = ev.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  assert.deepEqual(rows.map((r) => r.split), ['train_unpermuted', 'train_permuted', 'train_restored', 'test']);
-  const stored = fs.readFileSync(path.join(out, 'metrics.csv'), 'utf8').trim().split('\n').filter((l) => l.startsWith('2,'));
-  rows.forEach((r, i) => assert.ok(Math.abs(Number(stored[i].split(',')[3]) - r.accuracy) < 1e-12, `${r.split}: ${stored[i]} vs ${r.accuracy}`));
+  const rows = ev.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  assert.deepEqual(
+    rows.map((r) => r.split),
+    ['train_unpermuted', 'train_permuted', 'train_restored', 'test'],
+  );
+  const stored = fs
+    .readFileSync(path.join(out, 'metrics.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('2,'));
+  rows.forEach((r, i) =>
+    assert.ok(Math.abs(Number(stored[i].split(',')[3]) - r.accuracy) < 1e-12, `${r.split}: ${stored[i]} vs ${r.accuracy}`),
+  );
   const table = memgeo('eval', out, '--epoch', '0,2');
   assert.equal(table.status, 0, table.stderr);
   assert.equal(table.stdout.trim().split('\n').length, 2 + 8);

@@ -9,7 +9,15 @@ import { analyzeRun, dataFingerprint, initBackend, openRun, rewindSweep, train }
 import { fileSnapshot as files, syntheticRunData } from './fixtures';
 
 const DATA = { trainCount: 24, testCount: 8, shape: [4, 4, 1] as [number, number, number], numClasses: 4, epsilon: 0.5 };
-const CONFIG = { dataset: 'synthetic', trainSize: 24, testSize: 8, model: { family: 'mlp' as const, depth: 1, width: 8 }, epochs: 2, batchSize: 8, seed: 1 };
+const CONFIG = {
+  dataset: 'synthetic',
+  trainSize: 24,
+  testSize: 8,
+  model: { family: 'mlp' as const, depth: 1, width: 8 },
+  epochs: 2,
+  batchSize: 8,
+  seed: 1,
+};
 
 test('the fingerprint is recorded, matches the data, and changed pixels or labels are refused everywhere', async () => {
   await initBackend();
@@ -28,11 +36,33 @@ test('the fingerprint is recorded, matches the data, and changed pixels or label
   assert.notEqual(dataFingerprint(pixels).train, stored.train);
   assert.equal(dataFingerprint(pixels).test, stored.test);
   const before = files(dir);
-  await assert.rejects(openRun(dir, { data: pixels }).loadData(), { name: 'InputError', message: /the training images or labels differ from the ones this run was trained on/ });
+  await assert.rejects(openRun(dir, { data: pixels }).loadData(), {
+    name: 'InputError',
+    message: /the training images or labels differ from the ones this run was trained on/,
+  });
   await assert.rejects(openRun(dir, { data: labels }).loadData(), { name: 'InputError', message: /the test images or labels differ/ });
-  await assert.rejects(train({ ...CONFIG, epochs: 3 }, { out: dir, data: pixels, progress: 'none' }), { name: 'InputError', message: /training images or labels differ/ });
-  await assert.rejects(analyzeRun(openRun(dir, { data: pixels }), { epochs: [0], layers: ['fc1'], manifolds: ['unpermuted'], P: 2, M: 2, nT: 5, seeds: 1, concurrency: 1, progress: 'none' }), { name: 'InputError', message: /differ from the ones this run was trained on/ });
-  await assert.rejects(rewindSweep(openRun(dir, { data: pixels }), { epochs: [0], modes: ['last'], concurrency: 1, progress: 'none' }), { name: 'InputError', message: /differ from the ones this run was trained on/ });
+  await assert.rejects(train({ ...CONFIG, epochs: 3 }, { out: dir, data: pixels, progress: 'none' }), {
+    name: 'InputError',
+    message: /training images or labels differ/,
+  });
+  await assert.rejects(
+    analyzeRun(openRun(dir, { data: pixels }), {
+      epochs: [0],
+      layers: ['fc1'],
+      manifolds: ['unpermuted'],
+      P: 2,
+      M: 2,
+      nT: 5,
+      seeds: 1,
+      concurrency: 1,
+      progress: 'none',
+    }),
+    { name: 'InputError', message: /differ from the ones this run was trained on/ },
+  );
+  await assert.rejects(rewindSweep(openRun(dir, { data: pixels }), { epochs: [0], modes: ['last'], concurrency: 1, progress: 'none' }), {
+    name: 'InputError',
+    message: /differ from the ones this run was trained on/,
+  });
   const after = files(dir);
   assert.deepEqual([...after.keys()].sort(), [...before.keys()].sort());
   for (const [f, b] of before) assert.ok(after.get(f)!.equals(b), `${f} changed`);
@@ -47,7 +77,10 @@ test('a run killed before its first checkpoint does not block a corrected config
   // Checkpoints deleted after training: the metrics of later epochs remain, so this is a run, not an
   // unstarted one, and another config is refused rather than replacing it.
   const metrics = fs.readFileSync(path.join(dir, 'metrics.csv'));
-  await assert.rejects(train({ ...CONFIG, model: { ...CONFIG.model, width: 6 } }, { out: dir, data: syntheticRunData(DATA), progress: 'none' }), { name: 'InputError', message: /holds a run with a different configuration/ });
+  await assert.rejects(
+    train({ ...CONFIG, model: { ...CONFIG.model, width: 6 } }, { out: dir, data: syntheticRunData(DATA), progress: 'none' }),
+    { name: 'InputError', message: /holds a run with a different configuration/ },
+  );
   assert.ok(fs.readFileSync(path.join(dir, 'metrics.csv')).equals(metrics));
   // What a kill during epoch 0 leaves behind: config.json (of another width), labels.csv, at most
   // epoch 0's metrics, and no checkpoint.
@@ -59,6 +92,9 @@ test('a run killed before its first checkpoint does not block a corrected config
   // A fresh run that fails after writing its config and labels, before its first checkpoint (as a
   // model too large for memory would): here a model that does not fit 4x4 images.
   const bad = path.join(parent, 'bad');
-  await assert.rejects(train({ ...CONFIG, model: { family: 'vgg', depth: 11, width: 0.0625 } }, { out: bad, data: syntheticRunData(DATA), progress: 'none' }), { name: 'InputError', message: /needs 28x28 or 32x32 images/ });
+  await assert.rejects(
+    train({ ...CONFIG, model: { family: 'vgg', depth: 11, width: 0.0625 } }, { out: bad, data: syntheticRunData(DATA), progress: 'none' }),
+    { name: 'InputError', message: /needs 28x28 or 32x32 images/ },
+  );
   assert.equal(fs.existsSync(bad), false, 'a failed fresh run leaves no folder');
 });

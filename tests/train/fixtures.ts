@@ -36,7 +36,14 @@ export function syntheticSplit(count: number, shape: [number, number, number], n
   return { images, labels, count };
 }
 
-export function syntheticRunData(opts: { trainCount: number; testCount: number; shape: [number, number, number]; numClasses?: number; epsilon?: number; seed?: number }): RunData {
+export function syntheticRunData(opts: {
+  trainCount: number;
+  testCount: number;
+  shape: [number, number, number];
+  numClasses?: number;
+  epsilon?: number;
+  seed?: number;
+}): RunData {
   const K = opts.numClasses ?? 4;
   const train = syntheticSplit(opts.trainCount, opts.shape, K, 1);
   const test = syntheticSplit(opts.testCount, opts.shape, K, 2);

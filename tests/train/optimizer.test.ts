@@ -56,7 +56,9 @@ test('SGD with momentum and weight decay, and Adam, follow the PyTorch update ru
     const opt = new Optimizer(cfg, [p]);
     run(opt, p, 5, cfg.lr);
     const got = Array.from(await p.variable.data());
-    reference(cfg, 5, cfg.lr).forEach((w, i) => assert.ok(Math.abs(w - got[i]) < 1e-5, `${cfg.kind}: ${got} vs ${reference(cfg, 5, cfg.lr)}`));
+    reference(cfg, 5, cfg.lr).forEach((w, i) =>
+      assert.ok(Math.abs(w - got[i]) < 1e-5, `${cfg.kind}: ${got} vs ${reference(cfg, 5, cfg.lr)}`),
+    );
     // Continue in a fresh optimizer from the saved state: same as continuing the original.
     const state = await opt.readState();
     const q = makeParam();
@@ -73,6 +75,9 @@ test('SGD with momentum and weight decay, and Adam, follow the PyTorch update ru
   }
   const p = makeParam();
   const opt = new Optimizer(configs[2], [p]);
-  assert.throws(() => opt.loadState({ step: 1, slots: new Map([['conv9/kernel/m', { shape: [3], data: new Float32Array(3) }]]) }), /does not belong to a trainable parameter/);
+  assert.throws(
+    () => opt.loadState({ step: 1, slots: new Map([['conv9/kernel/m', { shape: [3], data: new Float32Array(3) }]]) }),
+    /does not belong to a trainable parameter/,
+  );
   p.variable.dispose();
 });

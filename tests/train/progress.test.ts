@@ -46,7 +46,10 @@ test('progress modes: compact lines on stdout for notebooks, full lines on stder
   assert.equal(compact.out[1], 'ep 3/10 loss 1.250 acc unperm 0.900 perm 0.100 restored 0.600 test 0.850 (2.5 s)');
   const lines = capture(() => new ProgressReporter('lines', 10, 1000).epochDone(report(3)));
   assert.deepEqual(lines.out, []);
-  assert.match(lines.err[0], /^epoch 3\/10 {2}lr 0\.00200 {2}loss 1\.250 {2}acc: unpermuted 0\.900 permuted 0\.100 restored 0\.600 test 0\.850 {2}2\.5 s, 800 img\/s\n$/);
+  assert.match(
+    lines.err[0],
+    /^epoch 3\/10 {2}lr 0\.00200 {2}loss 1\.250 {2}acc: unpermuted 0\.900 permuted 0\.100 restored 0\.600 test 0\.850 {2}2\.5 s, 800 img\/s\n$/,
+  );
   const bar = capture(() => {
     const p = new ProgressReporter('bar', 10, 1000);
     p.batch(4, 1000, 0.75, 2);

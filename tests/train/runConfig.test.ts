@@ -9,7 +9,11 @@ test('defaults fill a partial config; optimizer defaults follow its kind', () =>
   assert.equal(c.optimizer.lr, 0.01);
   assert.equal(c.optimizer.momentum, 0.9);
   assert.equal(c.dataSeed, 5, 'dataSeed defaults to seed');
-  assert.equal(resolveRunConfig({ optimizer: { kind: 'adam' } }).optimizer.lr, RUN_CONFIG_DEFAULTS.optimizer.lr, 'the default kind keeps the default lr');
+  assert.equal(
+    resolveRunConfig({ optimizer: { kind: 'adam' } }).optimizer.lr,
+    RUN_CONFIG_DEFAULTS.optimizer.lr,
+    'the default kind keeps the default lr',
+  );
   assert.deepEqual(resolveRunConfig({ noise: { epsilon: 0 } }).noise, { kind: 'none', epsilon: 0 });
   assert.deepEqual(resolveRunConfig({ checkpoints: [5, 1, 5] }).checkpoints, [1, 5]);
 });
@@ -31,7 +35,12 @@ test('validation errors name the field', () => {
     [{ augment: { flip: 'yes' } }, /config\.augment\.flip: must be true or false/],
     [[], /config: expected an object/],
   ];
-  for (const [input, re] of cases) assert.throws(() => resolveRunConfig(input), (e: Error) => e instanceof InputError && re.test(e.message), `${JSON.stringify(input)}`);
+  for (const [input, re] of cases)
+    assert.throws(
+      () => resolveRunConfig(input),
+      (e: Error) => e instanceof InputError && re.test(e.message),
+      `${JSON.stringify(input)}`,
+    );
 });
 
 test('diffConfigs lists the differing fields with both values', () => {
@@ -45,11 +54,17 @@ test('learning-rate schedules and checkpoint epochs', () => {
   const base = resolveRunConfig({ optimizer: { kind: 'sgd', lr: 0.1 }, epochs: 10 });
   assert.equal(learningRateAt(base, 7), 0.1);
   const step = resolveRunConfig({ optimizer: { kind: 'sgd', lr: 0.1 }, epochs: 10, schedule: { kind: 'step', every: 4, gamma: 0.5 } });
-  assert.deepEqual([0, 3, 4, 8].map((e) => learningRateAt(step, e)), [0.1, 0.1, 0.05, 0.025]);
+  assert.deepEqual(
+    [0, 3, 4, 8].map((e) => learningRateAt(step, e)),
+    [0.1, 0.1, 0.05, 0.025],
+  );
   const cos = resolveRunConfig({ optimizer: { kind: 'sgd', lr: 0.1 }, epochs: 10, schedule: { kind: 'cosine', minLr: 0.01 } });
   assert.equal(learningRateAt(cos, 0), 0.1);
   assert.ok(Math.abs(learningRateAt(cos, 5) - 0.055) < 1e-12);
   assert.ok(learningRateAt(cos, 9) > 0.01 && learningRateAt(cos, 9) < 0.02);
   const sparse = resolveRunConfig({ epochs: 10, checkpoints: [2, 4] });
-  assert.deepEqual([0, 1, 2, 3, 4, 9, 10].map((e) => isCheckpointEpoch(sparse, e)), [true, false, true, false, true, false, true]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 9, 10].map((e) => isCheckpointEpoch(sparse, e)),
+    [true, false, true, false, true, false, true],
+  );
 });

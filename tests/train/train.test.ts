@@ -5,7 +5,18 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { CheckpointError, evaluateSplits, InputError, initBackend, listCheckpointEpochs, openRun, readCheckpoint, readCsv, train, type EpochReport } from 'memgeo';
+import {
+  CheckpointError,
+  evaluateSplits,
+  InputError,
+  initBackend,
+  listCheckpointEpochs,
+  openRun,
+  readCheckpoint,
+  readCsv,
+  train,
+  type EpochReport,
+} from 'memgeo';
 import { SMALL_RUN, syntheticRunData } from './fixtures';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'memgeo-train-'));
@@ -36,25 +47,43 @@ test('a run directory holds config, labels, tidy metrics for four splits, and a 
   const dir = path.join(tmp(), 'run');
   const reports: EpochReport[] = [];
   const d = data();
-  const result = await train({ ...SMALL_RUN.config, model: { family: 'mlp', depth: 2, width: 16 } }, { out: dir, data: d, progress: 'none', onEpoch: (r) => reports.push(r) });
+  const result = await train(
+    { ...SMALL_RUN.config, model: { family: 'mlp', depth: 2, width: 16 } },
+    { out: dir, data: d, progress: 'none', onEpoch: (r) => reports.push(r) },
+  );
   assert.equal(tf.memory().numTensors, before, 'no tensors leaked by training');
-  assert.deepEqual(reports.map((r) => r.epoch), [0, 1, 2, 3, 4]);
+  assert.deepEqual(
+    reports.map((r) => r.epoch),
+    [0, 1, 2, 3, 4],
+  );
   assert.equal(result.resumedFrom, null);
   assert.deepEqual(listCheckpointEpochs(dir), [0, 1, 2, 3, 4]);
   const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
   assert.equal(cfg.run.backend, tf.getBackend());
   assert.equal(cfg.optimizer.lr, 0.01);
-  assert.equal(cfg.run.data.permutedCount, d.noisy.isPermuted.reduce((a, v) => a + v, 0));
+  assert.equal(
+    cfg.run.data.permutedCount,
+    d.noisy.isPermuted.reduce((a, v) => a + v, 0),
+  );
   const metrics = readCsv(path.join(dir, 'metrics.csv'));
   assert.equal(metrics.length, 5 * 4);
   assert.deepEqual(Object.keys(metrics[0]), ['epoch', 'split', 'loss', 'accuracy', 'count']);
-  assert.deepEqual(metrics.filter((r) => r.epoch === 2).map((r) => r.split), ['train_unpermuted', 'train_permuted', 'train_restored', 'test']);
+  assert.deepEqual(
+    metrics.filter((r) => r.epoch === 2).map((r) => r.split),
+    ['train_unpermuted', 'train_permuted', 'train_restored', 'test'],
+  );
   const byEpoch = metrics.filter((r) => r.split === 'train_unpermuted').map((r) => r.loss as number);
   assert.ok(byEpoch[4] < byEpoch[0], `unpermuted loss fell: ${byEpoch}`);
   const labels = readCsv(path.join(dir, 'labels.csv'));
   assert.equal(labels.length, 48 + 16);
-  assert.deepEqual(labels.filter((r) => r.split === 'train').map((r) => r.train_label), Array.from(d.noisy.trainLabel));
-  assert.deepEqual(labels.filter((r) => r.split === 'train').map((r) => r.is_permuted), Array.from(d.noisy.isPermuted));
+  assert.deepEqual(
+    labels.filter((r) => r.split === 'train').map((r) => r.train_label),
+    Array.from(d.noisy.trainLabel),
+  );
+  assert.deepEqual(
+    labels.filter((r) => r.split === 'train').map((r) => r.is_permuted),
+    Array.from(d.noisy.isPermuted),
+  );
   assert.ok(!fs.existsSync(path.join(dir, 'run.lock')), 'lock released');
 });
 
@@ -126,7 +155,10 @@ test('an existing run with a different config or backend is refused, naming the 
   const cfg = JSON.parse(fs.readFileSync(cfgFile, 'utf8'));
   cfg.run.backend = 'tensorflow';
   fs.writeFileSync(cfgFile, JSON.stringify(cfg));
-  await assert.rejects(train({ ...SMALL_RUN.config, epochs: 1 }, { out: dir, data: data(), progress: 'none' }), /backend: "tensorflow" vs .*MEMGEO_BACKEND=tensorflow/);
+  await assert.rejects(
+    train({ ...SMALL_RUN.config, epochs: 1 }, { out: dir, data: data(), progress: 'none' }),
+    /backend: "tensorflow" vs .*MEMGEO_BACKEND=tensorflow/,
+  );
   const notRun = tmp();
   fs.writeFileSync(path.join(notRun, 'notes.txt'), 'mine');
   await assert.rejects(train(SMALL_RUN.config, { out: notRun, data: data(), progress: 'none' }), /not empty and holds no memgeo run/);
@@ -151,7 +183,10 @@ test('openRun: checkpoints, labels, and models that reproduce the stored metrics
     const stored = run.metrics().filter((r) => r.epoch === e);
     for (const m of got) {
       const s = stored.find((r) => r.split === m.split)!;
-      assert.ok(Math.abs((s.accuracy as number) - m.accuracy) < 1e-12 && Math.abs((s.loss as number) - m.loss) < 1e-9, `epoch ${e} ${m.split}`);
+      assert.ok(
+        Math.abs((s.accuracy as number) - m.accuracy) < 1e-12 && Math.abs((s.loss as number) - m.loss) < 1e-9,
+        `epoch ${e} ${m.split}`,
+      );
     }
     model.dispose();
   }
@@ -162,7 +197,14 @@ test('openRun: checkpoints, labels, and models that reproduce the stored metrics
 });
 
 test('with augmentation, SGD momentum and a step schedule, an extended run equals a direct one', async () => {
-  const cfg = { ...SMALL_RUN.config, model: { family: 'mlp' as const, depth: 1, width: 8 }, optimizer: { kind: 'sgd' as const, lr: 0.05, momentum: 0.9, weightDecay: 1e-3 }, schedule: { kind: 'step' as const, every: 1, gamma: 0.5 }, augment: { crop: 1, flip: true }, epochs: 3 };
+  const cfg = {
+    ...SMALL_RUN.config,
+    model: { family: 'mlp' as const, depth: 1, width: 8 },
+    optimizer: { kind: 'sgd' as const, lr: 0.05, momentum: 0.9, weightDecay: 1e-3 },
+    schedule: { kind: 'step' as const, every: 1, gamma: 0.5 },
+    augment: { crop: 1, flip: true },
+    epochs: 3,
+  };
   const direct = path.join(tmp(), 'direct');
   await train(cfg, { out: direct, data: data(), progress: 'none' });
   const staged = path.join(tmp(), 'staged');
@@ -171,7 +213,10 @@ test('with augmentation, SGD momentum and a step schedule, an extended run equal
   assert.equal(r.resumedFrom, 1);
   assert.deepEqual(finalWeights(staged, 3), finalWeights(direct, 3));
   const epochs = readCsv(path.join(direct, 'epochs.csv'));
-  assert.deepEqual(epochs.map((e) => e.lr), [0.05, 0.05, 0.025, 0.0125]);
+  assert.deepEqual(
+    epochs.map((e) => e.lr),
+    [0.05, 0.05, 0.025, 0.0125],
+  );
   const plain = path.join(tmp(), 'plain');
   await train({ ...cfg, augment: { crop: 0, flip: false } }, { out: plain, data: data(), progress: 'none' });
   assert.notDeepEqual(finalWeights(plain, 3).get('fc1/kernel'), finalWeights(direct, 3).get('fc1/kernel'), 'augmentation changes training');

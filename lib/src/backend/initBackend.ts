@@ -43,7 +43,9 @@ export function getBackendName(): BackendName {
 async function choose(): Promise<BackendName> {
   const forced = process.env.MEMGEO_BACKEND?.trim();
   if (forced !== undefined && forced !== '' && !KNOWN.includes(forced as BackendName)) {
-    throw new InputError(`MEMGEO_BACKEND='${forced}' is not a backend memgeo knows; use one of: ${KNOWN.join(', ')} (or unset it to choose automatically)`);
+    throw new InputError(
+      `MEMGEO_BACKEND='${forced}' is not a backend memgeo knows; use one of: ${KNOWN.join(', ')} (or unset it to choose automatically)`,
+    );
   }
   const order: BackendName[] = forced ? [forced as BackendName] : ['tensorflow', 'wasm'];
   const failures: string[] = [];
@@ -65,7 +67,7 @@ function hint(name: BackendName): string {
   if (name === 'tensorflow') {
     return (
       ". The native backend is the optional dependency '@tensorflow/tfjs-node': `npm ci` installs it only where its install" +
-      ' script can download libtensorflow (not on this project\'s machines), or run `npm install @tensorflow/tfjs-node@4.22.0`' +
+      " script can download libtensorflow (not on this project's machines), or run `npm install @tensorflow/tfjs-node@4.22.0`" +
       ' there. Without it, unset MEMGEO_BACKEND or use MEMGEO_BACKEND=wasm (see environment.md, Backends).'
     );
   }

@@ -37,7 +37,11 @@ export interface NumberListBounds {
 }
 
 /** The bounds of every epoch-list flag: epochs are 0..MAX_EPOCHS, the most a run can have. */
-export const EPOCH_BOUNDS: NumberListBounds = { min: 0, max: MAX_EPOCHS, why: `no run has more than ${MAX_EPOCHS} epochs (the limit of config.epochs)` };
+export const EPOCH_BOUNDS: NumberListBounds = {
+  min: 0,
+  max: MAX_EPOCHS,
+  why: `no run has more than ${MAX_EPOCHS} epochs (the limit of config.epochs)`,
+};
 
 /**
  * Parse a comma-separated list of numbers ("0,5,10") or ranges ("0-10", "0-10:2"). A range's length
@@ -47,9 +51,13 @@ export function parseNumberList(value: string, flag: string, bounds: NumberListB
   const out: number[] = [];
   const check = (v: number, part: string) => {
     if (bounds.min !== undefined && v < bounds.min) throw new UsageError(`${flag}: '${part}' is below ${bounds.min}`);
-    if (bounds.max !== undefined && v > bounds.max) throw new UsageError(`${flag}: '${part}' is above ${bounds.max}${bounds.why ? `: ${bounds.why}` : ''}`);
+    if (bounds.max !== undefined && v > bounds.max)
+      throw new UsageError(`${flag}: '${part}' is above ${bounds.max}${bounds.why ? `: ${bounds.why}` : ''}`);
   };
-  for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(-?\d+)-(\d+)(?::(\d+))?$/.exec(part);
     if (m) {
       const [a, b, step] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 1)];
@@ -57,7 +65,8 @@ export function parseNumberList(value: string, flag: string, bounds: NumberListB
       check(a, part);
       check(b, part);
       const length = Math.floor((b - a) / step) + 1;
-      if (out.length + length > MAX_LIST_LENGTH) throw new UsageError(`${flag}: '${part}' has ${length} values; a list holds at most ${MAX_LIST_LENGTH}`);
+      if (out.length + length > MAX_LIST_LENGTH)
+        throw new UsageError(`${flag}: '${part}' has ${length} values; a list holds at most ${MAX_LIST_LENGTH}`);
       for (let v = a; v <= b; v += step) out.push(v);
       continue;
     }
@@ -82,12 +91,19 @@ export function parseEpochList(value: string, flag: string): number[] {
 export function parseSeed(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const v = Number(value);
-  if (!Number.isInteger(v) || v < 0 || v > MAX_SEED) throw new UsageError(`${flag}: a seed must be an integer in 0..${MAX_SEED} (2^32 - 1; larger ones would repeat smaller ones' draws), got '${value}'`);
+  if (!Number.isInteger(v) || v < 0 || v > MAX_SEED)
+    throw new UsageError(
+      `${flag}: a seed must be an integer in 0..${MAX_SEED} (2^32 - 1; larger ones would repeat smaller ones' draws), got '${value}'`,
+    );
   return v;
 }
 
 /** Parse a numeric flag value, with a clear error naming the flag. */
-export function parseNumber(value: string | undefined, flag: string, opts: { integer?: boolean; min?: number; max?: number } = {}): number | undefined {
+export function parseNumber(
+  value: string | undefined,
+  flag: string,
+  opts: { integer?: boolean; min?: number; max?: number } = {},
+): number | undefined {
   if (value === undefined) return undefined;
   const v = Number(value);
   if (!Number.isFinite(v)) throw new UsageError(`${flag}: '${value}' is not a number`);
@@ -99,14 +115,18 @@ export function parseNumber(value: string | undefined, flag: string, opts: { int
 
 /** `--progress MODE` (bar, lines, compact, none; auto when absent). */
 export function parseProgress(value: string | undefined): 'auto' | 'bar' | 'lines' | 'compact' | 'none' | undefined {
-  if (value !== undefined && !['auto', 'bar', 'lines', 'compact', 'none'].includes(value)) throw new UsageError(`--progress: expected bar, lines, compact or none, got '${value}'`);
+  if (value !== undefined && !['auto', 'bar', 'lines', 'compact', 'none'].includes(value))
+    throw new UsageError(`--progress: expected bar, lines, compact or none, got '${value}'`);
   return value as 'auto' | 'bar' | 'lines' | 'compact' | 'none' | undefined;
 }
 
 /** `--layers a,b,c`: the analysis points named, or undefined when absent; an empty list is an error. */
 export function parseLayerList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const layers = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const layers = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (layers.length === 0) throw new UsageError('--layers: empty list');
   return layers;
 }

@@ -23,7 +23,9 @@ function loadCommands(): Map<string, Command> {
 function help(commands: Map<string, Command>): string {
   const width = Math.max(...[...commands.keys()].map((k) => k.length), 4);
   const lines = [...commands.values()].map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return ['usage: memgeo <command> [options]', '', 'commands:', ...lines, '', "'memgeo <command> --help' shows a command's options."].join('\n');
+  return ['usage: memgeo <command> [options]', '', 'commands:', ...lines, '', "'memgeo <command> --help' shows a command's options."].join(
+    '\n',
+  );
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -55,7 +57,15 @@ export async function main(argv: string[]): Promise<number> {
     // user's to fix (permissions, a file in the way): say what and where, without a stack trace.
     const errno = e as NodeJS.ErrnoException;
     if (errno?.path && errno.code) {
-      const clear = fileSystemError(errno, errno.syscall === 'mkdir' ? 'create folder' : errno.syscall === 'open' || errno.syscall === 'read' || errno.syscall === 'scandir' || errno.syscall === 'stat' ? 'access' : 'write', errno.path);
+      const clear = fileSystemError(
+        errno,
+        errno.syscall === 'mkdir'
+          ? 'create folder'
+          : errno.syscall === 'open' || errno.syscall === 'read' || errno.syscall === 'scandir' || errno.syscall === 'stat'
+            ? 'access'
+            : 'write',
+        errno.path,
+      );
       if (clear.name === 'InputError') {
         console.error(`memgeo ${name}: ${clear.message}`);
         return 2;

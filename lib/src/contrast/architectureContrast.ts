@@ -69,8 +69,10 @@ export function architectureContrast(archs: ArchitectureTables[], options: { P: 
     const hidden = g?.hiddenLayers ?? (p ? p.layers.filter((l) => l !== 'input' && l !== 'logits') : []);
     const firstHidden = hidden[0] ?? '';
     const lastHidden = hidden[hidden.length - 1] ?? '';
-    const capRatio = (l: string) => g?.changes.find((c) => c.layer === l && c.manifold === 'permuted' && c.metric === 'capacity')?.ratio ?? NaN;
-    const knn = (l: string, m: string, which: 'peak' | 'last') => p?.table.find((t) => t.layer === l && t.manifold === m && t.probe === 'knn')?.[which] ?? NaN;
+    const capRatio = (l: string) =>
+      g?.changes.find((c) => c.layer === l && c.manifold === 'permuted' && c.metric === 'capacity')?.ratio ?? NaN;
+    const knn = (l: string, m: string, which: 'peak' | 'last') =>
+      p?.table.find((t) => t.layer === l && t.manifold === m && t.probe === 'knn')?.[which] ?? NaN;
     const du = p?.depth.find((d) => d.epoch === p.lastEpoch && d.group === 'unpermuted');
     const dp = p?.depth.find((d) => d.epoch === p.lastEpoch && d.group === 'permuted');
     const reading = {
@@ -80,7 +82,8 @@ export function architectureContrast(archs: ArchitectureTables[], options: { P: 
       peakTest: g?.peak.testAccuracy ?? r?.peakTestAccuracy ?? NaN,
       finalTest: g?.last.testAccuracy ?? r?.finalTestAccuracy ?? NaN,
       finalPermuted: g?.last.permutedTrainAccuracy ?? NaN,
-      firstHidden, lastHidden,
+      firstHidden,
+      lastHidden,
       permutedCapacityRatioFirst: capRatio(firstHidden),
       permutedCapacityRatioLast: capRatio(lastHidden),
       recoveredLast: r?.last?.recovered ?? NaN,
@@ -93,15 +96,26 @@ export function architectureContrast(archs: ArchitectureTables[], options: { P: 
       restoredKnnFallLast: knn(lastHidden, 'restored', 'peak') - knn(lastHidden, 'restored', 'last'),
       depthGap: du && dp ? dp.mean - du.mean : NaN,
     };
-    const side = (last: number, first: number): 'last' | 'first' | 'neither' => (!Number.isFinite(last) || !Number.isFinite(first) || last === first ? 'neither' : last > first ? 'last' : 'first');
+    const side = (last: number, first: number): 'last' | 'first' | 'neither' =>
+      !Number.isFinite(last) || !Number.isFinite(first) || last === first ? 'neither' : last > first ? 'last' : 'first';
     const votes: ArchitectureReading['votes'] = [
-      { measure: 'permuted capacity change', says: side(Math.abs(reading.permutedCapacityRatioLast - 1), Math.abs(reading.permutedCapacityRatioFirst - 1)) },
+      {
+        measure: 'permuted capacity change',
+        says: side(Math.abs(reading.permutedCapacityRatioLast - 1), Math.abs(reading.permutedCapacityRatioFirst - 1)),
+      },
       { measure: 'rewinding (test accuracy recovered)', says: side(reading.recoveredLast, reading.recoveredFirst) },
       { measure: 'permuted-label kNN rise', says: side(reading.permutedKnnRiseLast, reading.permutedKnnRiseFirst) },
       { measure: 'restored kNN fall', says: side(reading.restoredKnnFallLast, reading.restoredKnnFallFirst) },
     ];
     const told = votes.filter((v) => v.says !== 'neither');
-    const where: ArchitectureReading['where'] = told.length === 0 ? 'undecided' : told.every((v) => v.says === 'last') ? 'last layers' : told.every((v) => v.says === 'first') ? 'first layers' : 'mixed';
+    const where: ArchitectureReading['where'] =
+      told.length === 0
+        ? 'undecided'
+        : told.every((v) => v.says === 'last')
+          ? 'last layers'
+          : told.every((v) => v.says === 'first')
+            ? 'first layers'
+            : 'mixed';
     return { ...reading, where, votes };
   });
 }
@@ -115,9 +129,15 @@ export function architectureContrastRows(readings: ArchitectureReading[]): strin
     ['test accuracy: peak (epoch) → final', (r) => `${f3(r.peakTest)} (${r.peakEpoch}) → ${f3(r.finalTest)}`],
     ['final accuracy on permuted examples (trained labels)', (r) => f3(r.finalPermuted)],
     ['first / last hidden layer', (r) => `${r.firstHidden} / ${r.lastHidden}`],
-    ['permuted capacity, last epoch / peak: first hidden · last hidden', (r) => `${f3(r.permutedCapacityRatioFirst)} · ${f3(r.permutedCapacityRatioLast)}`],
-    ['drop recovered by rewinding the last L layers · the first layer', (r) => `${pct(r.recoveredLast)} (L = ${r.lastL}) · ${pct(r.recoveredFirst)}`],
-    ["layers whose rewinding halves the permuted accuracy (Maini et al.)", (r) => r.memorizingLayers.join(', ') || 'none'],
+    [
+      'permuted capacity, last epoch / peak: first hidden · last hidden',
+      (r) => `${f3(r.permutedCapacityRatioFirst)} · ${f3(r.permutedCapacityRatioLast)}`,
+    ],
+    [
+      'drop recovered by rewinding the last L layers · the first layer',
+      (r) => `${pct(r.recoveredLast)} (L = ${r.lastL}) · ${pct(r.recoveredFirst)}`,
+    ],
+    ['layers whose rewinding halves the permuted accuracy (Maini et al.)', (r) => r.memorizingLayers.join(', ') || 'none'],
     ['permuted-label kNN accuracy rise: first hidden · last hidden', (r) => `${f3(r.permutedKnnRiseFirst)} · ${f3(r.permutedKnnRiseLast)}`],
     ['restored kNN accuracy fall: first hidden · last hidden', (r) => `${f3(r.restoredKnnFallFirst)} · ${f3(r.restoredKnnFallLast)}`],
     ['mean prediction depth, permuted − unpermuted (last epoch)', (r) => f3(r.depthGap)],
@@ -129,5 +149,9 @@ export function architectureContrastRows(readings: ArchitectureReading[]): strin
 /** The readings side by side as a Markdown table (one column per architecture). */
 export function architectureContrastMarkdown(readings: ArchitectureReading[]): string {
   const head = ['', ...readings.map((r) => r.name)];
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...architectureContrastRows(readings).map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...architectureContrastRows(readings).map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }

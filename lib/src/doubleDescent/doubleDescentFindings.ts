@@ -38,7 +38,15 @@ export interface DoubleDescentFinding {
    * best wider model, min(rise narrower, rise wider), is largest (its prominence). Null with fewer
    * than three widths.
    */
-  peak: (WidthErrors & { bestNarrower: WidthErrors; bestWider: WidthErrors; riseOverNarrower: number; riseOverWider: number; prominence: number }) | null;
+  peak:
+    | (WidthErrors & {
+        bestNarrower: WidthErrors;
+        bestWider: WidthErrors;
+        riseOverNarrower: number;
+        riseOverWider: number;
+        prominence: number;
+      })
+    | null;
   /** The peak lies at least `minRise` (default 1 percentage point) above both a narrower and a wider model. */
   doubleDescent: boolean;
   minRise: number;
@@ -129,7 +137,10 @@ function geometryAround(rows: Row[], widths: number[], peakWidth: number): Geome
     if (!atPeak) continue;
     const narrower = at(widths[i - 1]);
     const wider = at(widths[i + 1]);
-    const dipAtPeak = narrower && wider && Number.isFinite(narrower.capacity) && Number.isFinite(wider.capacity) ? atPeak.capacity < narrower.capacity && atPeak.capacity < wider.capacity : null;
+    const dipAtPeak =
+      narrower && wider && Number.isFinite(narrower.capacity) && Number.isFinite(wider.capacity)
+        ? atPeak.capacity < narrower.capacity && atPeak.capacity < wider.capacity
+        : null;
     out.push({ layer, manifold, atPeak, narrower, wider, dipAtPeak, minCapacityWidth: minC.width, maxCapacityWidth: maxC.width });
   }
   return out;
@@ -156,12 +167,18 @@ export function formatDoubleDescentFindings(findings: DoubleDescentFinding[]): s
     const p = f.peak;
     lines.push(
       `  test-error peak: width ${p.width}, ${pct(p.testError)}: ${pp(p.riseOverNarrower)} above the best narrower model (width ${p.bestNarrower.width}), ${pp(p.riseOverWider)} above the best wider one (width ${p.bestWider.width})` +
-        (f.peakStepsFromThreshold === null ? '' : f.peakStepsFromThreshold === 0 ? '; at the interpolation threshold' : `; ${Math.abs(f.peakStepsFromThreshold)} width step(s) ${f.peakStepsFromThreshold > 0 ? 'above' : 'below'} the interpolation threshold`),
+        (f.peakStepsFromThreshold === null
+          ? ''
+          : f.peakStepsFromThreshold === 0
+            ? '; at the interpolation threshold'
+            : `; ${Math.abs(f.peakStepsFromThreshold)} width step(s) ${f.peakStepsFromThreshold > 0 ? 'above' : 'below'} the interpolation threshold`),
     );
     lines.push(`  double descent (peak ≥ ${pp(f.minRise)} above both a narrower and a wider model): ${f.doubleDescent ? 'yes' : 'no'}`);
     for (const g of f.geometry) {
       const v = (x: GeometryValues | null) => (x ? `${x.capacity.toFixed(3)} (w ${x.width})` : '-');
-      lines.push(`  ${g.layer} ${g.manifold}: capacity ${v(g.narrower)} → ${v(g.atPeak)} at the peak → ${v(g.wider)}; ${g.dipAtPeak === null ? '' : g.dipAtPeak ? 'dips at the peak; ' : 'no dip at the peak; '}lowest at width ${g.minCapacityWidth}, highest at ${g.maxCapacityWidth}; radius ${g.atPeak.radius.toFixed(3)}, dimension ${g.atPeak.dimension.toFixed(2)} at the peak`);
+      lines.push(
+        `  ${g.layer} ${g.manifold}: capacity ${v(g.narrower)} → ${v(g.atPeak)} at the peak → ${v(g.wider)}; ${g.dipAtPeak === null ? '' : g.dipAtPeak ? 'dips at the peak; ' : 'no dip at the peak; '}lowest at width ${g.minCapacityWidth}, highest at ${g.maxCapacityWidth}; radius ${g.atPeak.radius.toFixed(3)}, dimension ${g.atPeak.dimension.toFixed(2)} at the peak`,
+      );
     }
   }
   return lines.join('\n');

@@ -22,7 +22,8 @@ export interface WidthErrors {
 export function widthErrors(rows: Row[], noiseKind?: string): WidthErrors[] {
   const kinds = [...new Set(rows.map((r) => String(r.noise_kind)))];
   const kind = noiseKind ?? kinds[0];
-  if (noiseKind === undefined && kinds.length > 1) throw new InputError(`widthErrors: the rows hold several noise kinds (${kinds.join(', ')}); name one`);
+  if (noiseKind === undefined && kinds.length > 1)
+    throw new InputError(`widthErrors: the rows hold several noise kinds (${kinds.join(', ')}); name one`);
   const perModel = new Map<string, Row>();
   for (const r of rows) if (String(r.noise_kind) === kind) perModel.set(`${r.width}|${r.seed}`, r);
   const byWidth = new Map<number, Row[]>();

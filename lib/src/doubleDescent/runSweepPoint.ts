@@ -65,7 +65,11 @@ export function isPointDone(task: SweepPointTask): boolean {
   if (!fs.existsSync(marker)) return false;
   try {
     const m = JSON.parse(fs.readFileSync(marker, 'utf8')) as DoneMarker;
-    return diffConfigs(m.config, task.point.config).length === 0 && JSON.stringify(m.layers) === JSON.stringify(task.layers) && JSON.stringify(m.analysis) === JSON.stringify(task.analysis);
+    return (
+      diffConfigs(m.config, task.point.config).length === 0 &&
+      JSON.stringify(m.layers) === JSON.stringify(task.layers) &&
+      JSON.stringify(m.analysis) === JSON.stringify(task.analysis)
+    );
   } catch {
     return false;
   }
@@ -82,7 +86,12 @@ export async function runSweepPoint(task: SweepPointTask): Promise<SweepPointRes
   const dir = path.join(task.sweepDir, task.point.dirName);
   if (isPointDone(task)) {
     const marker = JSON.parse(fs.readFileSync(path.join(dir, POINT_FILES.done), 'utf8')) as DoneMarker;
-    return { dirName: task.point.dirName, rows: readCsv(path.join(dir, POINT_FILES.rows), { columns: DOUBLE_DESCENT_COLUMNS }), skipped: true, seconds: marker.seconds };
+    return {
+      dirName: task.point.dirName,
+      rows: readCsv(path.join(dir, POINT_FILES.rows), { columns: DOUBLE_DESCENT_COLUMNS }),
+      skipped: true,
+      seconds: marker.seconds,
+    };
   }
   const { config } = task.point;
   const started = fs.existsSync(path.join(dir, RUN_FILES.config));
@@ -103,7 +112,15 @@ export async function runSweepPoint(task: SweepPointTask): Promise<SweepPointRes
       ...errors,
     };
     if (!task.analysis) {
-      rows = [{ ...base, ...Object.fromEntries(SWEEP_GEOMETRY_COLUMNS.map((c) => [c, NaN])), layer: '', manifold: '', note: 'geometry not analysed' }];
+      rows = [
+        {
+          ...base,
+          ...Object.fromEntries(SWEEP_GEOMETRY_COLUMNS.map((c) => [c, NaN])),
+          layer: '',
+          manifold: '',
+          note: 'geometry not analysed',
+        },
+      ];
     } else {
       const layers = task.layers ?? defaultSweepLayers(model.analysisPoints);
       // One worker per point: the analysis runs in a nested worker while this one waits.
@@ -128,7 +145,10 @@ export async function runSweepPoint(task: SweepPointTask): Promise<SweepPointRes
  * trained on (unpermuted and permuted groups weighted by their counts), per group, on the permuted
  * examples against their true labels (restored), and on the test set.
  */
-export function finalErrors(metrics: Row[], epoch: number): Pick<Row, 'train_error' | 'train_unpermuted_error' | 'train_permuted_error' | 'train_restored_error' | 'test_error'> {
+export function finalErrors(
+  metrics: Row[],
+  epoch: number,
+): Pick<Row, 'train_error' | 'train_unpermuted_error' | 'train_permuted_error' | 'train_restored_error' | 'test_error'> {
   const at = (split: string) => {
     const r = metrics.find((m) => Number(m.epoch) === epoch && m.split === split);
     if (!r) throw new Error(`metrics.csv has no '${split}' row for epoch ${epoch}`);

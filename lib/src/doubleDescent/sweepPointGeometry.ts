@@ -7,7 +7,21 @@ import type { Row } from '../tables/csv';
 import type { Run } from '../train/runDir';
 
 /** Geometry columns of double_descent.csv (from geometry.csv of the point's run, see `analyzeRun`). */
-export const SWEEP_GEOMETRY_COLUMNS = ['layer', 'manifold', 'M', 'capacity', 'capacity_std', 'radius', 'radius_std', 'dimension', 'dimension_std', 'center_correlation', 'participation_ratio', 'n_degenerate', 'note'];
+export const SWEEP_GEOMETRY_COLUMNS = [
+  'layer',
+  'manifold',
+  'M',
+  'capacity',
+  'capacity_std',
+  'radius',
+  'radius_std',
+  'dimension',
+  'dimension_std',
+  'center_correlation',
+  'participation_ratio',
+  'n_degenerate',
+  'note',
+];
 
 /**
  * The analysis points a double-descent sweep measures by default: the last hidden layer and the
@@ -41,13 +55,48 @@ export function usableManifoldSize(noisy: NoisyLabels, M: number, classes?: Arra
  * M column); if that is below 2 the rows carry NaN and a note. Cells already in the run's
  * geometry.csv (same settings) are reused, so an interrupted analysis resumes.
  */
-export async function sweepPointGeometry(run: Run, epoch: number, layers: string[], analysis: AnalysisSettings, concurrency = 1): Promise<Row[]> {
+export async function sweepPointGeometry(
+  run: Run,
+  epoch: number,
+  layers: string[],
+  analysis: AnalysisSettings,
+  concurrency = 1,
+): Promise<Row[]> {
   const P = Math.min(analysis.P, run.noisy.numClasses);
   const M = usableManifoldSize(run.noisy, analysis.M, chooseClasses(run.noisy.numClasses, { P, seed: 0 }));
   if (M < 2) {
     const note = `a manifold type has fewer than 2 examples in some class (M would be ${M}); raise ε or the training size`;
-    return MANIFOLD_KINDS.flatMap((manifold) => layers.map((layer) => ({ layer, manifold, M, capacity: NaN, capacity_std: NaN, radius: NaN, radius_std: NaN, dimension: NaN, dimension_std: NaN, center_correlation: NaN, participation_ratio: NaN, n_degenerate: NaN, note })));
+    return MANIFOLD_KINDS.flatMap((manifold) =>
+      layers.map((layer) => ({
+        layer,
+        manifold,
+        M,
+        capacity: NaN,
+        capacity_std: NaN,
+        radius: NaN,
+        radius_std: NaN,
+        dimension: NaN,
+        dimension_std: NaN,
+        center_correlation: NaN,
+        participation_ratio: NaN,
+        n_degenerate: NaN,
+        note,
+      })),
+    );
   }
-  const r = await analyzeRun(run, { epochs: [epoch], layers, P, M, nT: analysis.nT, seeds: analysis.seeds, projectionDim: analysis.projectionDim, mode: analysis.mode, kappa: analysis.kappa, seed: 0, concurrency, progress: 'none' });
+  const r = await analyzeRun(run, {
+    epochs: [epoch],
+    layers,
+    P,
+    M,
+    nT: analysis.nT,
+    seeds: analysis.seeds,
+    projectionDim: analysis.projectionDim,
+    mode: analysis.mode,
+    kappa: analysis.kappa,
+    seed: 0,
+    concurrency,
+    progress: 'none',
+  });
   return r.rows.map((g) => Object.fromEntries(SWEEP_GEOMETRY_COLUMNS.map((c) => [c, g[c] ?? (c === 'note' ? '' : NaN)])));
 }

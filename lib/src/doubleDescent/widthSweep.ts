@@ -56,7 +56,10 @@ export interface WidthSweepResult {
  *   widths: [0.125, 0.25, 0.5, 1], noiseKinds: ['permute'], analysis: null }, { out: 'runs/dd' });
  * r.findings[0].threshold;
  */
-export async function widthSweep(input: WidthSweepConfig | ResolvedWidthSweepConfig, options: WidthSweepOptions): Promise<WidthSweepResult> {
+export async function widthSweep(
+  input: WidthSweepConfig | ResolvedWidthSweepConfig,
+  options: WidthSweepOptions,
+): Promise<WidthSweepResult> {
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   checkOptions(options, 'widthSweep', ['out', 'concurrency', 'progress', 'keepCheckpoints']);
@@ -67,7 +70,11 @@ export async function widthSweep(input: WidthSweepConfig | ResolvedWidthSweepCon
   guardOutputDir(out, {
     what: 'a width-sweep folder',
     refuse: (_dir, entries) =>
-      entries.includes(SWEEP_FILES.config) ? null : entries.includes('config.json') ? 'it is a memgeo training run, not a sweep folder' : `it is not empty and holds no memgeo sweep (no ${SWEEP_FILES.config}; it has ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''})`,
+      entries.includes(SWEEP_FILES.config)
+        ? null
+        : entries.includes('config.json')
+          ? 'it is a memgeo training run, not a sweep folder'
+          : `it is not empty and holds no memgeo sweep (no ${SWEEP_FILES.config}; it has ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''})`,
   });
   atomicWriteJsonSync(path.join(out, SWEEP_FILES.config), config);
   const points = sweepPoints(config);
@@ -77,7 +84,14 @@ export async function widthSweep(input: WidthSweepConfig | ResolvedWidthSweepCon
   // The thread budget is MEMGEO_WORKERS (checked, at most the cores) or the cores.
   const budget = defaultConcurrency();
   const { concurrency, workers } = sweepThreads(options.concurrency ?? budget, points.length, budget);
-  const tasks: SweepPointTask[] = points.map((point) => ({ sweepDir: out, point, layers: config.layers, analysis: config.analysis, keepCheckpoints: options.keepCheckpoints, workers }));
+  const tasks: SweepPointTask[] = points.map((point) => ({
+    sweepDir: out,
+    point,
+    layers: config.layers,
+    analysis: config.analysis,
+    keepCheckpoints: options.keepCheckpoints,
+    workers,
+  }));
   const todo = tasks.filter((t) => !isPointDone(t));
   const progress = taskProgress('double descent: width sweep points', tasks.length, options.progress);
   progress.tick(tasks.length - todo.length, tasks.length > todo.length ? `${tasks.length - todo.length} done before` : undefined);
@@ -105,8 +119,20 @@ export async function widthSweep(input: WidthSweepConfig | ResolvedWidthSweepCon
   const cpu = process.cpuUsage(cpu0);
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const pointSeconds = Object.fromEntries(all.map((r) => [r.dirName, Math.round(r.seconds * 10) / 10]));
-  atomicWriteJsonSync(path.join(out, SWEEP_FILES.summary), { findings, computed: todo.length, skipped: tasks.length - todo.length, seconds, cpuSeconds, pointSeconds });
-  const th = findings.map((f) => `${f.noiseKind}: threshold ${f.threshold ?? 'none'}, peak ${f.peak ? `${f.peak.width} (+${(100 * f.peak.prominence).toFixed(1)} pts)` : '-'}`).join('; ');
+  atomicWriteJsonSync(path.join(out, SWEEP_FILES.summary), {
+    findings,
+    computed: todo.length,
+    skipped: tasks.length - todo.length,
+    seconds,
+    cpuSeconds,
+    pointSeconds,
+  });
+  const th = findings
+    .map(
+      (f) =>
+        `${f.noiseKind}: threshold ${f.threshold ?? 'none'}, peak ${f.peak ? `${f.peak.width} (+${(100 * f.peak.prominence).toFixed(1)} pts)` : '-'}`,
+    )
+    .join('; ');
   progress.done(th);
   return { out, config, table, rows, findings, cpuSeconds, computed: todo.length, skipped: tasks.length - todo.length, seconds };
 }

@@ -50,7 +50,8 @@ const ANALYSIS_FIELDS: (keyof AnalysisSettings)[] = ['P', 'M', 'nT', 'seeds', 'p
  * writing one per epoch (long sweeps train for hundreds of epochs).
  */
 export function resolveWidthSweepConfig(input: unknown): ResolvedWidthSweepConfig {
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new InputError(`sweep config: expected an object, got ${JSON.stringify(input)}`);
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    throw new InputError(`sweep config: expected an object, got ${JSON.stringify(input)}`);
   const raw = input as Record<string, unknown>;
   const knownKeys = ['base', 'widths', 'noiseKinds', 'seeds', 'layers', 'analysis', 'interpolationTolerance'];
   checkFields(raw, 'sweep config', knownKeys, ['layers', 'analysis']);
@@ -68,9 +69,11 @@ export function resolveWidthSweepConfig(input: unknown): ResolvedWidthSweepConfi
   }
 
   const widths = raw.widths;
-  if (!Array.isArray(widths) || widths.length === 0) throw new InputError(`sweep config.widths: expected a non-empty list of widths, got ${JSON.stringify(widths)}`);
+  if (!Array.isArray(widths) || widths.length === 0)
+    throw new InputError(`sweep config.widths: expected a non-empty list of widths, got ${JSON.stringify(widths)}`);
   widths.forEach((w, i) => {
-    if (typeof w !== 'number' || !Number.isFinite(w) || w <= 0) throw new InputError(`sweep config.widths[${i}]: must be a positive number, got ${JSON.stringify(w)}`);
+    if (typeof w !== 'number' || !Number.isFinite(w) || w <= 0)
+      throw new InputError(`sweep config.widths[${i}]: must be a positive number, got ${JSON.stringify(w)}`);
     // Each width must make a valid model of the base family (e.g. integer k for resnet18).
     try {
       resolveRunConfig({ ...baseRaw, model: { ...base.model, width: w } });
@@ -81,17 +84,25 @@ export function resolveWidthSweepConfig(input: unknown): ResolvedWidthSweepConfi
   if (new Set(widths).size !== widths.length) throw new InputError(`sweep config.widths: widths repeat: ${widths.join(', ')}`);
 
   const noiseKinds = raw.noiseKinds ?? [base.noise.kind === 'symmetric' ? 'symmetric' : 'permute'];
-  if (!Array.isArray(noiseKinds) || noiseKinds.length === 0) throw new InputError(`sweep config.noiseKinds: expected a non-empty list of ${SWEEP_NOISE_KINDS.join(' / ')}, got ${JSON.stringify(noiseKinds)}`);
+  if (!Array.isArray(noiseKinds) || noiseKinds.length === 0)
+    throw new InputError(
+      `sweep config.noiseKinds: expected a non-empty list of ${SWEEP_NOISE_KINDS.join(' / ')}, got ${JSON.stringify(noiseKinds)}`,
+    );
   noiseKinds.forEach((k, i) => {
-    if (!SWEEP_NOISE_KINDS.includes(k as SweepNoiseKind)) throw new InputError(`sweep config.noiseKinds[${i}]: must be one of ${SWEEP_NOISE_KINDS.join(', ')}, got ${JSON.stringify(k)}`);
+    if (!SWEEP_NOISE_KINDS.includes(k as SweepNoiseKind))
+      throw new InputError(`sweep config.noiseKinds[${i}]: must be one of ${SWEEP_NOISE_KINDS.join(', ')}, got ${JSON.stringify(k)}`);
   });
-  if (new Set(noiseKinds).size !== noiseKinds.length) throw new InputError(`sweep config.noiseKinds: kinds repeat: ${noiseKinds.join(', ')}`);
-  if (!(base.noise.epsilon > 0)) throw new InputError(`sweep config.base.noise.epsilon: a double-descent sweep needs label noise (ε > 0), got ${base.noise.epsilon}`);
+  if (new Set(noiseKinds).size !== noiseKinds.length)
+    throw new InputError(`sweep config.noiseKinds: kinds repeat: ${noiseKinds.join(', ')}`);
+  if (!(base.noise.epsilon > 0))
+    throw new InputError(`sweep config.base.noise.epsilon: a double-descent sweep needs label noise (ε > 0), got ${base.noise.epsilon}`);
 
   const seeds = raw.seeds ?? [base.seed];
-  if (!Array.isArray(seeds) || seeds.length === 0) throw new InputError(`sweep config.seeds: expected a non-empty list of seeds, got ${JSON.stringify(seeds)}`);
+  if (!Array.isArray(seeds) || seeds.length === 0)
+    throw new InputError(`sweep config.seeds: expected a non-empty list of seeds, got ${JSON.stringify(seeds)}`);
   seeds.forEach((s, i) => {
-    if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > MAX_SEED) throw new InputError(`sweep config.seeds[${i}]: must be an integer in 0..${MAX_SEED} (2^32 - 1), got ${JSON.stringify(s)}`);
+    if (typeof s !== 'number' || !Number.isInteger(s) || s < 0 || s > MAX_SEED)
+      throw new InputError(`sweep config.seeds[${i}]: must be an integer in 0..${MAX_SEED} (2^32 - 1), got ${JSON.stringify(s)}`);
   });
   if (new Set(seeds).size !== seeds.length) throw new InputError(`sweep config.seeds: seeds repeat: ${seeds.join(', ')}`);
 
@@ -106,11 +117,13 @@ export function resolveWidthSweepConfig(input: unknown): ResolvedWidthSweepConfi
   let analysis: AnalysisSettings | null = null;
   if (raw.analysis !== undefined && raw.analysis !== null) {
     const a = raw.analysis as Record<string, unknown>;
-    if (typeof a !== 'object' || Array.isArray(a)) throw new InputError(`sweep config.analysis: expected an object or null, got ${JSON.stringify(a)}`);
+    if (typeof a !== 'object' || Array.isArray(a))
+      throw new InputError(`sweep config.analysis: expected an object or null, got ${JSON.stringify(a)}`);
     checkFields(a, 'sweep config.analysis', ANALYSIS_FIELDS);
     const intField = (k: string, min: number) => {
       const v = a[k];
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new InputError(`sweep config.analysis.${k}: must be an integer >= ${min}, got ${JSON.stringify(v)}`);
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+        throw new InputError(`sweep config.analysis.${k}: must be an integer >= ${min}, got ${JSON.stringify(v)}`);
     };
     intField('P', 2);
     intField('M', 2);
@@ -118,15 +131,26 @@ export function resolveWidthSweepConfig(input: unknown): ResolvedWidthSweepConfi
     if ((a.nT as number) > MAX_N_T) throw new InputError(`sweep config.analysis.nT: at most ${MAX_N_T}, got ${a.nT} (${N_T_LIMIT_REASON})`);
     intField('seeds', 1);
     intField('projectionDim', 1);
-    if (a.mode !== 'stable' && a.mode !== 'faithful') throw new InputError(`sweep config.analysis.mode: must be 'stable' or 'faithful', got ${JSON.stringify(a.mode)}`);
-    if (typeof a.kappa !== 'number' || !Number.isFinite(a.kappa) || a.kappa < 0) throw new InputError(`sweep config.analysis.kappa: must be a number >= 0, got ${JSON.stringify(a.kappa)}`);
+    if (a.mode !== 'stable' && a.mode !== 'faithful')
+      throw new InputError(`sweep config.analysis.mode: must be 'stable' or 'faithful', got ${JSON.stringify(a.mode)}`);
+    if (typeof a.kappa !== 'number' || !Number.isFinite(a.kappa) || a.kappa < 0)
+      throw new InputError(`sweep config.analysis.kappa: must be a number >= 0, got ${JSON.stringify(a.kappa)}`);
     analysis = a as unknown as AnalysisSettings;
   }
 
   const tol = raw.interpolationTolerance ?? 0.01;
-  if (typeof tol !== 'number' || !(tol >= 0 && tol < 1)) throw new InputError(`sweep config.interpolationTolerance: must be a number in [0, 1), got ${JSON.stringify(tol)}`);
+  if (typeof tol !== 'number' || !(tol >= 0 && tol < 1))
+    throw new InputError(`sweep config.interpolationTolerance: must be a number in [0, 1), got ${JSON.stringify(tol)}`);
 
-  return { base, widths: [...(widths as number[])].sort((x, y) => x - y), noiseKinds: noiseKinds as SweepNoiseKind[], seeds: seeds as number[], layers, analysis, interpolationTolerance: tol };
+  return {
+    base,
+    widths: [...(widths as number[])].sort((x, y) => x - y),
+    noiseKinds: noiseKinds as SweepNoiseKind[],
+    seeds: seeds as number[],
+    layers,
+    analysis,
+    interpolationTolerance: tol,
+  };
 }
 
 /** One training run of the sweep. */
@@ -146,7 +170,13 @@ export function sweepPoints(cfg: ResolvedWidthSweepConfig): SweepPoint[] {
   for (const width of [...cfg.widths].reverse()) {
     for (const noiseKind of cfg.noiseKinds) {
       for (const seed of cfg.seeds) {
-        const config = resolveRunConfig({ ...cfg.base, model: { ...cfg.base.model, width }, noise: { kind: noiseKind, epsilon: cfg.base.noise.epsilon }, seed, dataSeed: cfg.base.dataSeed });
+        const config = resolveRunConfig({
+          ...cfg.base,
+          model: { ...cfg.base.model, width },
+          noise: { kind: noiseKind, epsilon: cfg.base.noise.epsilon },
+          seed,
+          dataSeed: cfg.base.dataSeed,
+        });
         const dirName = `${noiseKind}-width${width}` + (cfg.seeds.length > 1 || seed !== cfg.base.seed ? `-seed${seed}` : '');
         out.push({ noiseKind, width, seed, dirName, config });
       }

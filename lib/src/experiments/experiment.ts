@@ -60,10 +60,15 @@ export class Experiment {
     guardOutputDir(this.out, { what: 'a results folder', refuse: foreignResultsReason });
     if (fs.existsSync(presetFile)) {
       const existing = readJsonOrNull(presetFile) as Preset | null;
-      if (!existing || typeof existing.name !== 'string') throw new InputError(`${presetFile} is damaged (not a preset memgeo wrote); delete the results folder ${this.out} to start it over, or use another --out folder`);
+      if (!existing || typeof existing.name !== 'string')
+        throw new InputError(
+          `${presetFile} is damaged (not a preset memgeo wrote); delete the results folder ${this.out} to start it over, or use another --out folder`,
+        );
       const same = (k: keyof Preset) => JSON.stringify(existing[k]) === JSON.stringify(this.preset[k]);
       if (existing.name !== this.preset.name || !same('train')) {
-        throw new InputError(`${this.out} holds results of ${existing.name !== this.preset.name ? `preset '${existing.name}'` : 'a main run with other training settings'}; use another --out folder or delete it`);
+        throw new InputError(
+          `${this.out} holds results of ${existing.name !== this.preset.name ? `preset '${existing.name}'` : 'a main run with other training settings'}; use another --out folder or delete it`,
+        );
       }
       const stale = STEP_ORDER.filter((step) => STEPS[step].section !== null && !same(STEPS[step].section!));
       if (stale.length > 0) {
@@ -113,7 +118,8 @@ export class Experiment {
 
   /** The main training run (after the `train` step). */
   run(): Run {
-    if (!fs.existsSync(path.join(this.runDir, 'config.json'))) throw new InputError(`${this.out}: the main run has not been trained yet (step 'train')`);
+    if (!fs.existsSync(path.join(this.runDir, 'config.json')))
+      throw new InputError(`${this.out}: the main run has not been trained yet (step 'train')`);
     return openRun(this.runDir);
   }
 
@@ -137,7 +143,12 @@ export class Experiment {
     const t0 = performance.now();
     await def.run(this);
     const seconds = (performance.now() - t0) / 1000;
-    upsertCsv(this.file('timings.csv'), [{ step, seconds: Math.round(seconds * 10) / 10, finished_at: new Date().toISOString() }], ['step', 'seconds', 'finished_at'], ['step']);
+    upsertCsv(
+      this.file('timings.csv'),
+      [{ step, seconds: Math.round(seconds * 10) / 10, finished_at: new Date().toISOString() }],
+      ['step', 'seconds', 'finished_at'],
+      ['step'],
+    );
     atomicWriteJsonSync(path.join(this.out, '.steps', `${step}.json`), { step, seconds, finishedAt: new Date().toISOString() });
   }
 
@@ -154,7 +165,8 @@ export class Experiment {
  * training run or a sweep folder is never taken as one: its tables would be overwritten.
  */
 function foreignResultsReason(dir: string, entries: string[]): string | null {
-  if (entries.includes('config.json')) return 'it is a memgeo training run (config.json), not a results folder (a results folder holds its run in run/)';
+  if (entries.includes('config.json'))
+    return 'it is a memgeo training run (config.json), not a results folder (a results folder holds its run in run/)';
   if (entries.includes('sweep.json')) return 'it is a memgeo width-sweep folder, not a results folder';
   if (entries.includes('preset.json')) return null;
   const shown = entries.filter((f) => !f.startsWith('.')).slice(0, 3);
@@ -169,7 +181,10 @@ function changedKeys(a: unknown, b: unknown): string[] {
 }
 
 /** Open (or create) the results folder of a preset. */
-export function openExperiment(preset: PresetName | string | Preset = process.env.MEMGEO_PRESET || 'default', options: ExperimentOptions = {}): Experiment {
+export function openExperiment(
+  preset: PresetName | string | Preset = process.env.MEMGEO_PRESET || 'default',
+  options: ExperimentOptions = {},
+): Experiment {
   return new Experiment(getPreset(preset), options);
 }
 
@@ -183,7 +198,9 @@ export function requireDatasets(names: unknown[], purpose: string): void {
     if (typeof name !== 'string' || !(DATASET_NAMES as readonly string[]).includes(name)) continue;
     const loc = locateDataset(name as DatasetName);
     if (loc.missing.length > 0)
-      throw new InputError(`${purpose} needs the dataset ${name}, which is not available here (missing ${loc.missing.join(', ')}${loc.missing.some((m) => m.startsWith('directory ')) ? '' : ` in ${loc.dir}`}${loc.origin === 'default' ? '' : `, from ${loc.origin}`}). ${loc.howToGet}`);
+      throw new InputError(
+        `${purpose} needs the dataset ${name}, which is not available here (missing ${loc.missing.join(', ')}${loc.missing.some((m) => m.startsWith('directory ')) ? '' : ` in ${loc.dir}`}${loc.origin === 'default' ? '' : `, from ${loc.origin}`}). ${loc.howToGet}`,
+      );
   }
 }
 
@@ -197,7 +214,10 @@ export function requirePresetDatasets(preset: Preset): void {
  * Returns the seconds of each step as recorded in timings.csv. A preset whose datasets are missing is
  * refused before the results folder is touched (`requirePresetDatasets`).
  */
-export async function reproduce(preset: PresetName | string | Preset, options: ExperimentOptions & { steps?: StepName[] } = {}): Promise<{ out: string; timings: Row[] }> {
+export async function reproduce(
+  preset: PresetName | string | Preset,
+  options: ExperimentOptions & { steps?: StepName[] } = {},
+): Promise<{ out: string; timings: Row[] }> {
   requirePresetDatasets(getPreset(preset));
   const exp = openExperiment(preset, options);
   for (const step of options.steps ?? STEP_ORDER) await exp.ensure(step);

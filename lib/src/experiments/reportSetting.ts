@@ -23,7 +23,12 @@ function noiseInWords(c: RunConfig): string {
 
 function schedule(c: RunConfig): string {
   const opt = `${c.optimizer.kind === 'adam' ? 'Adam' : 'SGD'} ${c.optimizer.lr}`;
-  const sch = c.schedule.kind === 'constant' ? '' : c.schedule.kind === 'cosine' ? ' with a cosine decay' : ` with a step decay (×${c.schedule.gamma} every ${c.schedule.every} epochs)`;
+  const sch =
+    c.schedule.kind === 'constant'
+      ? ''
+      : c.schedule.kind === 'cosine'
+        ? ' with a cosine decay'
+        : ` with a step decay (×${c.schedule.gamma} every ${c.schedule.every} epochs)`;
   const aug = c.augment.crop > 0 || c.augment.flip ? ', with augmentation' : ', no augmentation';
   return `${opt}${sch}, ${c.epochs} epochs, batch ${c.batchSize}${aug}`;
 }
@@ -54,8 +59,12 @@ export function reportSetting(exp: Experiment, timings: { step: string; seconds:
       `${dd.noiseKinds.join(' and ')} label noise at ε = ${base.noise.epsilon}; ${schedule(base)}.`,
   );
   const g = exp.preset.geometry.analysis;
-  lines.push(`Manifold analysis: P = ${g.P} classes, M = ${g.M} examples per manifold, n_t = ${g.nT}, ${g.seeds} seed(s), ${g.mode} mode, layers wider than ${g.projectionDim} features projected.`);
+  lines.push(
+    `Manifold analysis: P = ${g.P} classes, M = ${g.M} examples per manifold, n_t = ${g.nT}, ${g.seeds} seed(s), ${g.mode} mode, layers wider than ${g.projectionDim} features projected.`,
+  );
   const total = timings.reduce((a, t) => a + t.seconds, 0);
-  lines.push(`Time the run took (timings.csv, compute time of each step): ${timings.map((t) => `${t.step} ${t.seconds.toFixed(0)} s`).join(', ')}; total ${(total / 60).toFixed(1)} min.`);
+  lines.push(
+    `Time the run took (timings.csv, compute time of each step): ${timings.map((t) => `${t.step} ${t.seconds.toFixed(0)} s`).join(', ')}; total ${(total / 60).toFixed(1)} min.`,
+  );
   return lines;
 }

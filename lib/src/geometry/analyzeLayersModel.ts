@@ -58,7 +58,26 @@ export interface LayersModelAnalysis {
 }
 
 /** Every option `analyzeLayersModel` knows (unknown ones, e.g. `nt` for `nT`, are refused). */
-const OPTIONS = ['P', 'M', 'nT', 'seeds', 'projectionDim', 'mode', 'kappa', 'layers', 'noisy', 'trainLabels', 'permuted', 'manifolds', 'epoch', 'epochs', 'seed', 'chunkSize', 'progress', 'file'] as const;
+const OPTIONS = [
+  'P',
+  'M',
+  'nT',
+  'seeds',
+  'projectionDim',
+  'mode',
+  'kappa',
+  'layers',
+  'noisy',
+  'trainLabels',
+  'permuted',
+  'manifolds',
+  'epoch',
+  'epochs',
+  'seed',
+  'chunkSize',
+  'progress',
+  'file',
+] as const;
 
 type Source = { epoch: number; model?: tf.LayersModel; checkpoint?: LayersCheckpoint };
 
@@ -77,11 +96,18 @@ type Source = { epoch: number; model?: tf.LayersModel; checkpoint?: LayersCheckp
  * const noisy = permuteLabels(split.labels, 0.5, 0);            // train your model on noisy.trainLabel
  * const { rows } = await analyzeLayersModel('runs/keras', split, { noisy, layers: ['dense1', 'dense2'] });
  */
-export async function analyzeLayersModel(models: tf.LayersModel | string, data: LabelledData, options: LayersModelAnalysisOptions = {}): Promise<LayersModelAnalysis> {
+export async function analyzeLayersModel(
+  models: tf.LayersModel | string,
+  data: LabelledData,
+  options: LayersModelAnalysisOptions = {},
+): Promise<LayersModelAnalysis> {
   checkOptions(options, 'analyzeLayersModel', OPTIONS);
   await initBackend();
   const { settings, row: settingsRow } = resolveAnalysisSettings(options);
-  let sources: Source[] = typeof models === 'string' ? layersModelCheckpoints(models, options.epoch ?? 0).map((c) => ({ epoch: c.epoch, checkpoint: c })) : [{ epoch: options.epoch ?? 0, model: models }];
+  let sources: Source[] =
+    typeof models === 'string'
+      ? layersModelCheckpoints(models, options.epoch ?? 0).map((c) => ({ epoch: c.epoch, checkpoint: c }))
+      : [{ epoch: options.epoch ?? 0, model: models }];
   if (options.epochs) {
     const have = sources.map((s) => s.epoch);
     const absent = options.epochs.filter((e) => !have.includes(e));
@@ -107,14 +133,26 @@ export async function analyzeLayersModel(models: tf.LayersModel | string, data: 
   // the examples and their labels
   const images = data.images instanceof tf.Tensor ? ((await data.images.data()) as Float32Array) : data.images;
   const per = points.inputShape.reduce((a, b) => a * b, 1);
-  if (images.length % per !== 0) throw new InputError(`images have ${images.length} values, not a whole number of examples of shape [${points.inputShape}]`);
+  if (images.length % per !== 0)
+    throw new InputError(`images have ${images.length} values, not a whole number of examples of shape [${points.inputShape}]`);
   const count = images.length / per;
-  if (data.labels.length !== count) throw new InputError(`labels have ${data.labels.length} entries for ${count} examples; give one true label per example`);
+  if (data.labels.length !== count)
+    throw new InputError(`labels have ${data.labels.length} entries for ${count} examples; give one true label per example`);
   const noisy = resolveNoise(data.labels, options, points.numClasses);
   const kinds = options.manifolds ?? (noisy.kind === 'none' ? ['unpermuted' as const] : [...MANIFOLD_KINDS]);
-  for (const k of kinds) if (!MANIFOLD_KINDS.includes(k)) throw new InputError(`unknown manifold type '${k}'; choose from ${MANIFOLD_KINDS.join(', ')}`);
+  for (const k of kinds)
+    if (!MANIFOLD_KINDS.includes(k)) throw new InputError(`unknown manifold type '${k}'; choose from ${MANIFOLD_KINDS.join(', ')}`);
   const samples = sampleManifoldGroups(noisy, { P: settings.P, M: settings.M, seed: settingsRow.seed, kinds });
-  const sampleImages = new Map(kinds.map((k) => [k, gatherImages(images, samples[k]!.indices.flatMap((ix) => Array.from(ix)), per)]));
+  const sampleImages = new Map(
+    kinds.map((k) => [
+      k,
+      gatherImages(
+        images,
+        samples[k]!.indices.flatMap((ix) => Array.from(ix)),
+        per,
+      ),
+    ]),
+  );
 
   const progress = taskProgress('geometry', sources.length * kinds.length * layers.length, options.progress);
   const projections = new RandomProjections();
@@ -126,10 +164,24 @@ export async function analyzeLayersModel(models: tf.LayersModel | string, data: 
         const here = i === 0 ? points : new LayersModelPoints(model);
         for (const l of layers) here.pointIndex(l);
         for (const kind of kinds) {
-          const acts = await extractActivations(here, sampleImages.get(kind)!, layers, { chunkSize, projectionDim: settings.projectionDim, seed: settingsRow.seed, projections });
+          const acts = await extractActivations(here, sampleImages.get(kind)!, layers, {
+            chunkSize,
+            projectionDim: settings.projectionDim,
+            seed: settingsRow.seed,
+            projections,
+          });
           const cellRows: Row[] = [];
           for (const layer of layers) {
-            const out = await cellGeometry(acts.get(layer)!, { P: settings.P, M: settings.M, nT: settings.nT, kappa: settings.kappa, mode: settings.mode, projectionDim: settings.projectionDim, seed: settingsRow.seed, nSeeds: settings.seeds });
+            const out = await cellGeometry(acts.get(layer)!, {
+              P: settings.P,
+              M: settings.M,
+              nT: settings.nT,
+              kappa: settings.kappa,
+              mode: settings.mode,
+              projectionDim: settings.projectionDim,
+              seed: settingsRow.seed,
+              nSeeds: settings.seeds,
+            });
             cellRows.push(geometryRow(source.epoch, layer, layerIndex[layer], kind, out, settingsRow));
             progress.tick(1, `epoch ${source.epoch} ${layer} ${kind}`);
           }
@@ -145,7 +197,9 @@ export async function analyzeLayersModel(models: tf.LayersModel | string, data: 
   }
   progress.done();
   const order = (k: unknown) => kinds.indexOf(k as ManifoldKind);
-  rows.sort((a, b) => Number(a.epoch) - Number(b.epoch) || Number(a.layer_index) - Number(b.layer_index) || order(a.manifold) - order(b.manifold));
+  rows.sort(
+    (a, b) => Number(a.epoch) - Number(b.epoch) || Number(a.layer_index) - Number(b.layer_index) || order(a.manifold) - order(b.manifold),
+  );
   return { rows, epochs: sources.map((s) => s.epoch), layers, samples, settings: settingsRow };
 }
 
@@ -153,16 +207,23 @@ function resolveNoise(labels: ArrayLike<number>, options: LayersModelAnalysisOpt
   const n = labels.length;
   let noisy: NoisyLabels;
   if (options.noisy) {
-    if (options.trainLabels || options.permuted) throw new InputError('give either noisy (memgeo\'s record of the permutation) or trainLabels/permuted, not both');
+    if (options.trainLabels || options.permuted)
+      throw new InputError("give either noisy (memgeo's record of the permutation) or trainLabels/permuted, not both");
     noisy = options.noisy;
-    if (noisy.trueLabel.length !== n) throw new InputError(`the label-noise record covers ${noisy.trueLabel.length} examples, the data has ${n}`);
-    for (let i = 0; i < n; i++) if (noisy.trueLabel[i] !== labels[i]) throw new InputError(`the label-noise record's true label at index ${i} (${noisy.trueLabel[i]}) differs from data.labels (${labels[i]}): is it the same data, in the same order?`);
+    if (noisy.trueLabel.length !== n)
+      throw new InputError(`the label-noise record covers ${noisy.trueLabel.length} examples, the data has ${n}`);
+    for (let i = 0; i < n; i++)
+      if (noisy.trueLabel[i] !== labels[i])
+        throw new InputError(
+          `the label-noise record's true label at index ${i} (${noisy.trueLabel[i]}) differs from data.labels (${labels[i]}): is it the same data, in the same order?`,
+        );
   } else if (options.trainLabels || options.permuted) {
     if (!options.trainLabels) throw new InputError('a permuted mask needs trainLabels (the labels the model was trained on)');
     noisy = labelNoiseFromMask(labels, options.trainLabels, options.permuted);
   } else {
     noisy = noLabelNoise(Int32Array.from(labels));
   }
-  if (noisy.numClasses > numClasses) throw new InputError(`labels go up to class ${noisy.numClasses - 1}, but the model's output has ${numClasses} classes`);
+  if (noisy.numClasses > numClasses)
+    throw new InputError(`labels go up to class ${noisy.numClasses - 1}, but the model's output has ${numClasses} classes`);
   return noisy;
 }

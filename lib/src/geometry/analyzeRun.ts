@@ -44,7 +44,24 @@ export interface AnalyzeRunOptions extends Partial<AnalysisSettings> {
 }
 
 /** Every option `analyzeRun` knows (unknown ones, e.g. `nt` for `nT`, are refused). */
-export const ANALYZE_RUN_OPTIONS = ['P', 'M', 'nT', 'seeds', 'projectionDim', 'mode', 'kappa', 'epochs', 'layers', 'manifolds', 'seed', 'concurrency', 'chunkSize', 'progress', 'file', 'data'] as const;
+export const ANALYZE_RUN_OPTIONS = [
+  'P',
+  'M',
+  'nT',
+  'seeds',
+  'projectionDim',
+  'mode',
+  'kappa',
+  'epochs',
+  'layers',
+  'manifolds',
+  'seed',
+  'concurrency',
+  'chunkSize',
+  'progress',
+  'file',
+  'data',
+] as const;
 
 export interface AnalyzeRunResult {
   file: string;
@@ -65,7 +82,10 @@ export interface AnalyzeRunResult {
 }
 
 /** Resolved analysis settings (validated), as stored in the table's setting columns. */
-export function resolveAnalysisSettings(options: Partial<AnalysisSettings> & { seed?: number }): { settings: AnalysisSettings; row: GeometrySettingsRow } {
+export function resolveAnalysisSettings(options: Partial<AnalysisSettings> & { seed?: number }): {
+  settings: AnalysisSettings;
+  row: GeometrySettingsRow;
+} {
   const s: AnalysisSettings = { ...ANALYZE_RUN_DEFAULTS, ...stripUndefined(options) } as AnalysisSettings;
   const seed = options.seed ?? 0;
   const int = (v: number, name: string, min: number) => {
@@ -76,13 +96,17 @@ export function resolveAnalysisSettings(options: Partial<AnalysisSettings> & { s
   int(s.nT, 'n_t', 1);
   if (s.nT > MAX_N_T) throw new InputError(`n_t must be at most ${MAX_N_T}, got ${s.nT}: ${N_T_LIMIT_REASON}`);
   int(s.seeds, 'seeds', 1);
-  if (s.seeds > MAX_ANALYSIS_SEEDS) throw new InputError(`seeds must be at most ${MAX_ANALYSIS_SEEDS}, got ${s.seeds}: ${SEEDS_LIMIT_REASON}`);
+  if (s.seeds > MAX_ANALYSIS_SEEDS)
+    throw new InputError(`seeds must be at most ${MAX_ANALYSIS_SEEDS}, got ${s.seeds}: ${SEEDS_LIMIT_REASON}`);
   int(s.projectionDim, 'projectionDim', 1);
   checkSeed(seed, 'seed');
   checkSeed(seed + s.seeds - 1, `seed + seeds - 1 (the last analysis seed)`);
   if (!Number.isFinite(s.kappa)) throw new InputError(`kappa must be a finite number, got ${s.kappa}`);
   if (s.mode !== 'stable' && s.mode !== 'faithful') throw new InputError(`mode must be 'stable' or 'faithful', got '${s.mode}'`);
-  return { settings: s, row: { P: s.P, M: s.M, n_t: s.nT, kappa: s.kappa, mode: s.mode, projection_dim: s.projectionDim, seed, n_seeds: s.seeds } };
+  return {
+    settings: s,
+    row: { P: s.P, M: s.M, n_t: s.nT, kappa: s.kappa, mode: s.mode, projection_dim: s.projectionDim, seed, n_seeds: s.seeds },
+  };
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
@@ -117,7 +141,10 @@ export async function resolveRunLayers(run: Run, layers?: string[]): Promise<{ l
  * Write the analysed examples of each manifold type (manifold after manifold, P·M images) to .npy
  * files in a fresh temp folder, for the workers. Returns the folder and the file per type.
  */
-export function writeSampleImages(data: RunData, samples: Partial<Record<ManifoldKind, ManifoldSample>>): { dir: string; files: Partial<Record<ManifoldKind, string>> } {
+export function writeSampleImages(
+  data: RunData,
+  samples: Partial<Record<ManifoldKind, ManifoldSample>>,
+): { dir: string; files: Partial<Record<ManifoldKind, string>> } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'memgeo-geometry-'));
   const [h, w, c] = data.imageShape;
   const per = h * w * c;
@@ -153,7 +180,8 @@ export async function analyzeRun(run: Run, options: AnalyzeRunOptions = {}): Pro
   checkOptions(options, 'analyzeRun', ANALYZE_RUN_OPTIONS);
   const { settings, row: settingsRow } = resolveAnalysisSettings(options);
   const kinds = options.manifolds ?? [...MANIFOLD_KINDS];
-  for (const k of kinds) if (!MANIFOLD_KINDS.includes(k)) throw new InputError(`unknown manifold type '${k}'; choose from ${MANIFOLD_KINDS.join(', ')}`);
+  for (const k of kinds)
+    if (!MANIFOLD_KINDS.includes(k)) throw new InputError(`unknown manifold type '${k}'; choose from ${MANIFOLD_KINDS.join(', ')}`);
   const chunkSize = options.chunkSize ?? 256;
   const concurrency = options.concurrency ?? defaultConcurrency();
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError(`concurrency must be a positive integer, got ${concurrency}`);
@@ -162,9 +190,15 @@ export async function analyzeRun(run: Run, options: AnalyzeRunOptions = {}): Pro
   const samples = sampleManifoldGroups(run.noisy, { P: settings.P, M: settings.M, seed: settingsRow.seed, kinds });
   const file = options.file ?? path.join(run.dir, 'geometry.csv');
 
-  const done = new Set(readCsv(file, { columns: GEOMETRY_COLUMNS }).filter((r) => sameSettings(r, settingsRow)).map((r) => cellKey(Number(r.epoch), String(r.layer), String(r.manifold))));
+  const done = new Set(
+    readCsv(file, { columns: GEOMETRY_COLUMNS })
+      .filter((r) => sameSettings(r, settingsRow))
+      .map((r) => cellKey(Number(r.epoch), String(r.layer), String(r.manifold))),
+  );
   const todo: { epoch: number; layer: string; manifold: ManifoldKind }[] = [];
-  for (const epoch of epochs) for (const manifold of kinds) for (const layer of layers) if (!done.has(cellKey(epoch, layer, manifold))) todo.push({ epoch, layer, manifold });
+  for (const epoch of epochs)
+    for (const manifold of kinds)
+      for (const layer of layers) if (!done.has(cellKey(epoch, layer, manifold))) todo.push({ epoch, layer, manifold });
   const total = epochs.length * layers.length * kinds.length;
 
   if (todo.length > 0) {
@@ -173,19 +207,40 @@ export async function analyzeRun(run: Run, options: AnalyzeRunOptions = {}): Pro
     const progress = taskProgress('geometry', todo.length, options.progress);
     try {
       const inputs: GeometryCellInput[] = todo.map((c) => ({
-        runDir: path.resolve(run.dir), epoch: c.epoch, layer: c.layer, manifold: c.manifold, imagesFile: files[c.manifold]!, layers,
-        P: settings.P, M: settings.M, nT: settings.nT, kappa: settings.kappa, mode: settings.mode, projectionDim: settings.projectionDim,
-        seed: settingsRow.seed, nSeeds: settings.seeds, chunkSize,
+        runDir: path.resolve(run.dir),
+        epoch: c.epoch,
+        layer: c.layer,
+        manifold: c.manifold,
+        imagesFile: files[c.manifold]!,
+        layers,
+        P: settings.P,
+        M: settings.M,
+        nT: settings.nT,
+        kappa: settings.kappa,
+        mode: settings.mode,
+        projectionDim: settings.projectionDim,
+        seed: settingsRow.seed,
+        nSeeds: settings.seeds,
+        chunkSize,
       }));
-      await parallelMap<GeometryCellInput, GeometryCellOutput>(inputs, { module: path.join(__dirname, 'geometryCell.js'), exportName: 'geometryCell' }, {
-        concurrency,
-        env: { ...process.env, MEMGEO_QUIET: '1' },
-        onResult: (_done, _total, index, out) => {
-          const c = todo[index];
-          upsertCsv(file, [geometryRow(c.epoch, c.layer, layerIndex[c.layer], c.manifold, out, settingsRow)], GEOMETRY_COLUMNS, GEOMETRY_KEY_COLUMNS);
-          progress.tick(1, `epoch ${c.epoch} ${c.layer} ${c.manifold}`);
+      await parallelMap<GeometryCellInput, GeometryCellOutput>(
+        inputs,
+        { module: path.join(__dirname, 'geometryCell.js'), exportName: 'geometryCell' },
+        {
+          concurrency,
+          env: { ...process.env, MEMGEO_QUIET: '1' },
+          onResult: (_done, _total, index, out) => {
+            const c = todo[index];
+            upsertCsv(
+              file,
+              [geometryRow(c.epoch, c.layer, layerIndex[c.layer], c.manifold, out, settingsRow)],
+              GEOMETRY_COLUMNS,
+              GEOMETRY_KEY_COLUMNS,
+            );
+            progress.tick(1, `epoch ${c.epoch} ${c.layer} ${c.manifold}`);
+          },
         },
-      });
+      );
       progress.done(`${todo.length} cells (${total - todo.length} already in ${path.basename(file)})`);
       // Rows were appended as cells finished; store them in reading order.
       writeCsv(file, sortGeometryRows(readCsv(file, { columns: GEOMETRY_COLUMNS })), GEOMETRY_COLUMNS);
@@ -198,25 +253,71 @@ export async function analyzeRun(run: Run, options: AnalyzeRunOptions = {}): Pro
   for (const e of epochs) for (const l of layers) for (const k of kinds) wanted.add(cellKey(e, l, k));
   const rows = readCsv(file, { columns: GEOMETRY_COLUMNS })
     .filter((r) => sameSettings(r, settingsRow) && wanted.has(cellKey(Number(r.epoch), String(r.layer), String(r.manifold))))
-    .sort((a, b) => Number(a.epoch) - Number(b.epoch) || Number(a.layer_index) - Number(b.layer_index) || kinds.indexOf(a.manifold as ManifoldKind) - kinds.indexOf(b.manifold as ManifoldKind));
-  return { file, rows, computed: todo.length, reused: total - todo.length, epochs, layers, layerIndex, samples, settings: settingsRow, workers: Math.min(concurrency, Math.max(1, todo.length)), seconds: (performance.now() - t0) / 1000 };
+    .sort(
+      (a, b) =>
+        Number(a.epoch) - Number(b.epoch) ||
+        Number(a.layer_index) - Number(b.layer_index) ||
+        kinds.indexOf(a.manifold as ManifoldKind) - kinds.indexOf(b.manifold as ManifoldKind),
+    );
+  return {
+    file,
+    rows,
+    computed: todo.length,
+    reused: total - todo.length,
+    epochs,
+    layers,
+    layerIndex,
+    samples,
+    settings: settingsRow,
+    workers: Math.min(concurrency, Math.max(1, todo.length)),
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 const KIND_ORDER: Record<string, number> = { unpermuted: 0, permuted: 1, restored: 2 };
 
 /** Geometry rows by settings, then epoch, layer index and manifold type. */
 export function sortGeometryRows(rows: Row[]): Row[] {
-  const settings = (r: Row) => GEOMETRY_KEY_COLUMNS.slice(3).map((c) => String(r[c])).join('|');
-  return [...rows].sort((a, b) => settings(a).localeCompare(settings(b)) || Number(a.epoch) - Number(b.epoch) || Number(a.layer_index) - Number(b.layer_index) || (KIND_ORDER[String(a.manifold)] ?? 9) - (KIND_ORDER[String(b.manifold)] ?? 9));
+  const settings = (r: Row) =>
+    GEOMETRY_KEY_COLUMNS.slice(3)
+      .map((c) => String(r[c]))
+      .join('|');
+  return [...rows].sort(
+    (a, b) =>
+      settings(a).localeCompare(settings(b)) ||
+      Number(a.epoch) - Number(b.epoch) ||
+      Number(a.layer_index) - Number(b.layer_index) ||
+      (KIND_ORDER[String(a.manifold)] ?? 9) - (KIND_ORDER[String(b.manifold)] ?? 9),
+  );
 }
 
 /** One row of geometry.csv (GEOMETRY_COLUMNS) from a cell's output and the analysis settings. */
-export function geometryRow(epoch: number, layer: string, layerIndex: number, manifold: ManifoldKind, o: GeometryCellOutput, s: GeometrySettingsRow): Row {
+export function geometryRow(
+  epoch: number,
+  layer: string,
+  layerIndex: number,
+  manifold: ManifoldKind,
+  o: GeometryCellOutput,
+  s: GeometrySettingsRow,
+): Row {
   return {
-    epoch, layer, layer_index: layerIndex, manifold,
-    capacity: o.capacity, radius: o.radius, dimension: o.dimension, center_correlation: o.centerCorrelation, K: o.K, participation_ratio: o.participationRatio,
-    capacity_std: o.capacityStd, radius_std: o.radiusStd, dimension_std: o.dimensionStd,
-    n_degenerate: o.nDegenerate, n_features: o.nFeatures, ...s,
-    seconds: Math.round(o.seconds * 1000) / 1000, note: o.note,
+    epoch,
+    layer,
+    layer_index: layerIndex,
+    manifold,
+    capacity: o.capacity,
+    radius: o.radius,
+    dimension: o.dimension,
+    center_correlation: o.centerCorrelation,
+    K: o.K,
+    participation_ratio: o.participationRatio,
+    capacity_std: o.capacityStd,
+    radius_std: o.radiusStd,
+    dimension_std: o.dimensionStd,
+    n_degenerate: o.nDegenerate,
+    n_features: o.nFeatures,
+    ...s,
+    seconds: Math.round(o.seconds * 1000) / 1000,
+    note: o.note,
   };
 }

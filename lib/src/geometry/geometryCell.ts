@@ -117,7 +117,12 @@ async function activationsFor(input: GeometryCellInput): Promise<ActivationMatri
     const widths = layerWidths(current.model, input.layers);
     const total = input.layers.reduce((t, l) => t + rows * Math.min(widths.get(l)!, input.projectionDim), 0);
     const layers = total <= ACTIVATION_BUDGET_FLOATS && input.layers.includes(input.layer) ? input.layers : [input.layer];
-    const acts = await extractActivations(current.model, x, layers, { chunkSize: input.chunkSize, projectionDim: input.projectionDim, seed: input.seed, projections });
+    const acts = await extractActivations(current.model, x, layers, {
+      chunkSize: input.chunkSize,
+      projectionDim: input.projectionDim,
+      seed: input.seed,
+      projections,
+    });
     for (const [l, m] of acts) current.acts.set(l, m);
     a = current.acts.get(input.layer)!;
   }
@@ -145,7 +150,11 @@ export function layerWidths(model: Model, layers: string[]): Map<string, number>
 export function manifoldsFromActivations(a: ActivationMatrix, P: number, M: number): ManifoldPoints[] {
   if (a.rows !== P * M) throw new Error(`expected ${P}·${M} = ${P * M} activation rows, got ${a.rows}`);
   const N = a.cols;
-  return Array.from({ length: P }, (_, i) => ({ numPoints: M, ambientDim: N, data: Float64Array.from(a.data.subarray(i * M * N, (i + 1) * M * N)) }));
+  return Array.from({ length: P }, (_, i) => ({
+    numPoints: M,
+    ambientDim: N,
+    data: Float64Array.from(a.data.subarray(i * M * N, (i + 1) * M * N)),
+  }));
 }
 
 /** Worker task: MFTMA over the analysis seeds (mean, std) and the participation ratio of one cell. */
@@ -165,7 +174,18 @@ export type CellSettings = Pick<GeometryCellInput, 'P' | 'M' | 'nT' | 'kappa' | 
  */
 export async function cellGeometry(a: ActivationMatrix, input: CellSettings, t0 = performance.now()): Promise<GeometryCellOutput> {
   const manifolds = manifoldsFromActivations(a, input.P, input.M);
-  const nan = { capacity: NaN, radius: NaN, dimension: NaN, centerCorrelation: NaN, K: NaN, participationRatio: NaN, capacityStd: NaN, radiusStd: NaN, dimensionStd: NaN, nDegenerate: NaN };
+  const nan = {
+    capacity: NaN,
+    radius: NaN,
+    dimension: NaN,
+    centerCorrelation: NaN,
+    K: NaN,
+    participationRatio: NaN,
+    capacityStd: NaN,
+    radiusStd: NaN,
+    dimensionStd: NaN,
+    nDegenerate: NaN,
+  };
   try {
     const s = await manifoldAnalysisSeeds(manifolds, {
       seeds: input.nSeeds,
@@ -196,7 +216,13 @@ export async function cellGeometry(a: ActivationMatrix, input: CellSettings, t0 
   } catch (err) {
     // A cell the analysis cannot handle (e.g. a layer whose units are all dead for a manifold) is
     // recorded with its reason rather than stopping every other cell.
-    return { ...nan, nFeatures: a.cols, inputFeatures: a.inputFeatures, seconds: (performance.now() - t0) / 1000, note: (err as Error).message.split('\n')[0] };
+    return {
+      ...nan,
+      nFeatures: a.cols,
+      inputFeatures: a.inputFeatures,
+      seconds: (performance.now() - t0) / 1000,
+      note: (err as Error).message.split('\n')[0],
+    };
   }
 }
 
@@ -217,15 +243,42 @@ export async function simcapCell(input: SimcapCellInput): Promise<SimcapCellOutp
   let capacity = NaN;
   let capacityStd = NaN;
   try {
-    const s = await manifoldAnalysisSeeds(manifolds, { seeds: input.nSeeds, firstSeed: input.seed, nT: input.nT, kappa: input.kappa, mode: input.mode, projectionDim: input.projectionDim, concurrency: 1 });
+    const s = await manifoldAnalysisSeeds(manifolds, {
+      seeds: input.nSeeds,
+      firstSeed: input.seed,
+      nT: input.nT,
+      kappa: input.kappa,
+      mode: input.mode,
+      projectionDim: input.projectionDim,
+      concurrency: 1,
+    });
     capacity = s.capacity.mean;
     capacityStd = s.capacity.std;
   } catch (err) {
-    return { ...base, capacity, capacityStd, simulatedCapacity: NaN, Nc: NaN, seconds: (performance.now() - t0) / 1000, note: `MFT failed: ${(err as Error).message.split('\n')[0]}` };
+    return {
+      ...base,
+      capacity,
+      capacityStd,
+      simulatedCapacity: NaN,
+      Nc: NaN,
+      seconds: (performance.now() - t0) / 1000,
+      note: `MFT failed: ${(err as Error).message.split('\n')[0]}`,
+    };
   }
   const r = simulatedCapacity(manifolds, { nRep: input.nRep, seed: input.simcapSeed, nMax });
-  const note = Number.isFinite(r.capacity) ? '' : `p(N') = 0.5 not bracketed in [2, ${nMax}]: p(${nMax}) = ${r.pVec[r.pVec.length - 1]} (data rank ${base.dataRank})`;
-  return { ...base, capacity, capacityStd, simulatedCapacity: r.capacity, Nc: r.Nc, trials: r.trials, seconds: (performance.now() - t0) / 1000, note };
+  const note = Number.isFinite(r.capacity)
+    ? ''
+    : `p(N') = 0.5 not bracketed in [2, ${nMax}]: p(${nMax}) = ${r.pVec[r.pVec.length - 1]} (data rank ${base.dataRank})`;
+  return {
+    ...base,
+    capacity,
+    capacityStd,
+    simulatedCapacity: r.capacity,
+    Nc: r.Nc,
+    trials: r.trials,
+    seconds: (performance.now() - t0) / 1000,
+    note,
+  };
 }
 
 /** Rank of the globally centred points (eigenvalues of the smaller Gram matrix above 1e-10 of the largest). */

@@ -58,7 +58,13 @@ export interface GeometryFindings {
   training: TrainingSummary;
   /** Test-accuracy peak (the early-stopping epoch) and the last epoch of metrics.csv. */
   peak: { epoch: number; testAccuracy: number };
-  last: { epoch: number; testAccuracy: number; permutedTrainAccuracy: number; unpermutedTrainAccuracy: number; restoredTrainAccuracy: number };
+  last: {
+    epoch: number;
+    testAccuracy: number;
+    permutedTrainAccuracy: number;
+    unpermutedTrainAccuracy: number;
+    restoredTrainAccuracy: number;
+  };
   /** Peak minus final test accuracy (0.05 = 5 points). */
   testDrop: number;
   /** Analysed epochs used as "peak" and "last" (the peak itself if it was analysed, else the nearest analysed epoch). */
@@ -75,7 +81,17 @@ export interface GeometryFindings {
   firstLayers: string[];
   lastLayers: string[];
   /** Capacity (mean ± std over seeds) per layer and type at the peak epoch, and permuted / (2/M). */
-  atPeak: { layer: string; layerIndex: number; unpermuted: number; permuted: number; restored: number; unpermutedStd: number; permutedStd: number; restoredStd: number; permutedOverUnstructured: number }[];
+  atPeak: {
+    layer: string;
+    layerIndex: number;
+    unpermuted: number;
+    permuted: number;
+    restored: number;
+    unpermutedStd: number;
+    permutedStd: number;
+    restoredStd: number;
+    permutedOverUnstructured: number;
+  }[];
   /** Every (layer, type, measure) from the peak to the last analysed epoch. */
   changes: GeometryChange[];
   claims: Claim[];
@@ -97,7 +113,7 @@ export function spearman(x: number[], y: number[]): number {
   const rank = (v: number[]) => {
     const idx = v.map((_, i) => i).sort((a, b) => v[a] - v[b]);
     const r = new Array<number>(v.length);
-    for (let i = 0; i < idx.length; ) {
+    for (let i = 0; i < idx.length;) {
       let j = i;
       while (j + 1 < idx.length && v[idx[j + 1]] === v[idx[i]]) j++;
       for (let k = i; k <= j; k++) r[idx[k]] = (i + j) / 2;
@@ -141,7 +157,10 @@ export function geometryFindings(geometry: Row[], metrics: Row[], options: Geome
   const seen = new Set<string>();
   for (const r of geometry) {
     const k = `${r.epoch}|${r.layer}|${r.manifold}`;
-    if (seen.has(k)) throw new InputError(`geometryFindings: epoch ${r.epoch}, ${r.layer}, ${r.manifold} appears twice (rows of several analysis settings? filter them first)`);
+    if (seen.has(k))
+      throw new InputError(
+        `geometryFindings: epoch ${r.epoch}, ${r.layer}, ${r.manifold} appears twice (rows of several analysis settings? filter them first)`,
+      );
     seen.add(k);
   }
   const notes: string[] = [];
@@ -161,11 +180,15 @@ export function geometryFindings(geometry: Row[], metrics: Row[], options: Geome
   // Geometry: analysed epochs, layers, groups.
   const epochs = [...new Set(geometry.map((r) => num(r.epoch)))].sort((a, b) => a - b);
   const peakAnalysisEpoch = epochs.reduce((b, e) => (Math.abs(e - peak.epoch) < Math.abs(b - peak.epoch) ? e : b), epochs[0]);
-  if (peakAnalysisEpoch !== peak.epoch) notes.push(`the test peak (epoch ${peak.epoch}) was not analysed; epoch ${peakAnalysisEpoch} stands in for it`);
+  if (peakAnalysisEpoch !== peak.epoch)
+    notes.push(`the test peak (epoch ${peak.epoch}) was not analysed; epoch ${peakAnalysisEpoch} stands in for it`);
   const lastAnalysisEpoch = epochs[epochs.length - 1];
-  if (lastAnalysisEpoch !== lastEpoch) notes.push(`the last analysed epoch is ${lastAnalysisEpoch}, not the last trained epoch ${lastEpoch}`);
+  if (lastAnalysisEpoch !== lastEpoch)
+    notes.push(`the last analysed epoch is ${lastAnalysisEpoch}, not the last trained epoch ${lastEpoch}`);
   const nearest = (t: number) => epochs.reduce((b, e) => (Math.abs(e - t) < Math.abs(b - t) ? e : b), epochs[0]);
-  const keyEpochs = [...new Set([epochs[0], peakAnalysisEpoch, nearest((peakAnalysisEpoch + lastAnalysisEpoch) / 2), lastAnalysisEpoch])].sort((a, b) => a - b);
+  const keyEpochs = [
+    ...new Set([epochs[0], peakAnalysisEpoch, nearest((peakAnalysisEpoch + lastAnalysisEpoch) / 2), lastAnalysisEpoch]),
+  ].sort((a, b) => a - b);
   const layerIndex = new Map<string, number>();
   for (const r of geometry) layerIndex.set(String(r.layer), num(r.layer_index));
   const layers = [...layerIndex.keys()].sort((a, b) => layerIndex.get(a)! - layerIndex.get(b)!);
@@ -174,12 +197,14 @@ export function geometryFindings(geometry: Row[], metrics: Row[], options: Geome
   const q = Math.max(1, Math.round(hiddenLayers.length / 4));
   const firstLayers = options.firstLayers ?? hiddenLayers.slice(0, q);
   const lastLayers = options.lastLayers ?? hiddenLayers.slice(-q);
-  for (const l of [...firstLayers, ...lastLayers]) if (!layerIndex.has(l)) throw new InputError(`geometryFindings: layer '${l}' is not in the geometry table (${layers.join(', ')})`);
+  for (const l of [...firstLayers, ...lastLayers])
+    if (!layerIndex.has(l)) throw new InputError(`geometryFindings: layer '${l}' is not in the geometry table (${layers.join(', ')})`);
   const M = num(geometry[0].M);
   const P = num(geometry[0].P);
   const unstructured = 2 / M;
 
-  const cell = (epoch: number, layer: string, manifold: string) => geometry.find((r) => num(r.epoch) === epoch && r.layer === layer && r.manifold === manifold);
+  const cell = (epoch: number, layer: string, manifold: string) =>
+    geometry.find((r) => num(r.epoch) === epoch && r.layer === layer && r.manifold === manifold);
   const val = (r: Row | undefined, m: string) => num(r?.[m]);
   const std = (r: Row | undefined, m: string) => {
     const s = num(r?.[`${m}_std`]);
@@ -189,9 +214,14 @@ export function geometryFindings(geometry: Row[], metrics: Row[], options: Geome
   const atPeak = layers.map((layer) => {
     const [u, p, r] = ['unpermuted', 'permuted', 'restored'].map((k) => cell(peakAnalysisEpoch, layer, k));
     return {
-      layer, layerIndex: layerIndex.get(layer)!,
-      unpermuted: val(u, 'capacity'), permuted: val(p, 'capacity'), restored: val(r, 'capacity'),
-      unpermutedStd: std(u, 'capacity'), permutedStd: std(p, 'capacity'), restoredStd: std(r, 'capacity'),
+      layer,
+      layerIndex: layerIndex.get(layer)!,
+      unpermuted: val(u, 'capacity'),
+      permuted: val(p, 'capacity'),
+      restored: val(r, 'capacity'),
+      unpermutedStd: std(u, 'capacity'),
+      permutedStd: std(p, 'capacity'),
+      restoredStd: std(r, 'capacity'),
       permutedOverUnstructured: val(p, 'capacity') / unstructured,
     };
   });
@@ -208,12 +238,25 @@ export function geometryFindings(geometry: Row[], metrics: Row[], options: Geome
         const sa = std(a, metric);
         const sb = std(b, metric);
         const s = Math.sqrt(sa * sa + sb * sb);
-        changes.push({ layer, layerIndex: layerIndex.get(layer)!, manifold, metric, peak: pa, last: pb, peakStd: sa, lastStd: sb, ratio: pb / pa, sigmas: s > 0 ? Math.abs(pb - pa) / s : pb === pa ? 0 : Infinity });
+        changes.push({
+          layer,
+          layerIndex: layerIndex.get(layer)!,
+          manifold,
+          metric,
+          peak: pa,
+          last: pb,
+          peakStd: sa,
+          lastStd: sb,
+          ratio: pb / pa,
+          sigmas: s > 0 ? Math.abs(pb - pa) / s : pb === pa ? 0 : Infinity,
+        });
       }
     }
   }
-  const change = (layer: string, manifold: string, metric: GeometryChange['metric']) => changes.find((c) => c.layer === layer && c.manifold === manifold && c.metric === metric);
-  const describe = (c: GeometryChange | undefined) => (c ? `${c.layer} ${f3(c.peak)} → ${f3(c.last)} (${pct(c.ratio)}, ${Number.isFinite(c.sigmas) ? c.sigmas.toFixed(1) : '∞'}σ)` : 'missing');
+  const change = (layer: string, manifold: string, metric: GeometryChange['metric']) =>
+    changes.find((c) => c.layer === layer && c.manifold === manifold && c.metric === metric);
+  const describe = (c: GeometryChange | undefined) =>
+    c ? `${c.layer} ${f3(c.peak)} → ${f3(c.last)} (${pct(c.ratio)}, ${Number.isFinite(c.sigmas) ? c.sigmas.toFixed(1) : '∞'}σ)` : 'missing';
 
   const claims: Claim[] = [];
   claims.push({
@@ -235,7 +278,10 @@ export function geometryFindings(geometry: Row[], metrics: Row[], options: Geome
       (layers.includes('logits') ? `; logits (not counted, N < M) ${f3(peakOf('logits').permuted)}` : '') +
       // Where a layer is above the level, its value at the first analysed epoch says whether it started there.
       (epochs[0] !== peakAnalysisEpoch && !nearAll
-        ? `; at epoch ${epochs[0]}: ${structured.filter((l) => peakOf(l).permuted > th.nearUnstructured * unstructured).map((l) => `${l} ${f3(val(cell(epochs[0], l, 'permuted'), 'capacity'))}`).join(', ')}`
+        ? `; at epoch ${epochs[0]}: ${structured
+            .filter((l) => peakOf(l).permuted > th.nearUnstructured * unstructured)
+            .map((l) => `${l} ${f3(val(cell(epochs[0], l, 'permuted'), 'capacity'))}`)
+            .join(', ')}`
         : ''),
   });
 
@@ -260,7 +306,9 @@ export function geometryFindings(geometry: Row[], metrics: Row[], options: Geome
     id: 'permuted_capacity_rises_last_layers',
     text: `${span}, permuted capacity in the last hidden layer(s) ${lastLayers.join(', ')} rises clearly (≥ ${th.rise}×, ≥ ${th.sigmas}σ)`,
     held: lastLayers.every((l) => clearlyRises(change(l, 'permuted', 'capacity'))),
-    evidence: lastLayers.map((l) => describe(change(l, 'permuted', 'capacity'))).join('; ') + (layers.includes('logits') ? `; logits (not counted): ${describe(change('logits', 'permuted', 'capacity'))}` : ''),
+    evidence:
+      lastLayers.map((l) => describe(change(l, 'permuted', 'capacity'))).join('; ') +
+      (layers.includes('logits') ? `; logits (not counted): ${describe(change('logits', 'permuted', 'capacity'))}` : ''),
   });
   claims.push({
     id: 'permuted_capacity_little_first_layers',
@@ -286,10 +334,36 @@ export function geometryFindings(geometry: Row[], metrics: Row[], options: Geome
     });
   }
   const degenerate = geometry.filter((r) => num(r.n_degenerate) > 0);
-  if (degenerate.length > 0) notes.push(`${degenerate.length} of ${geometry.length} cells had manifolds flagged degenerate by stable mode and left out of their aggregates (column n_degenerate)`);
+  if (degenerate.length > 0)
+    notes.push(
+      `${degenerate.length} of ${geometry.length} cells had manifolds flagged degenerate by stable mode and left out of their aggregates (column n_degenerate)`,
+    );
   const failed = geometry.filter((r) => typeof r.note === 'string' && r.note !== '');
-  if (failed.length > 0) notes.push(`${failed.length} cells failed (column note), e.g. epoch ${failed[0].epoch} ${failed[0].layer} ${failed[0].manifold}: ${failed[0].note}`);
-  return { training, peak, last, testDrop, peakAnalysisEpoch, lastAnalysisEpoch, keyEpochs, M, P, unstructured, layers, hiddenLayers, firstLayers, lastLayers, atPeak, changes, claims, thresholds: th, notes };
+  if (failed.length > 0)
+    notes.push(
+      `${failed.length} cells failed (column note), e.g. epoch ${failed[0].epoch} ${failed[0].layer} ${failed[0].manifold}: ${failed[0].note}`,
+    );
+  return {
+    training,
+    peak,
+    last,
+    testDrop,
+    peakAnalysisEpoch,
+    lastAnalysisEpoch,
+    keyEpochs,
+    M,
+    P,
+    unstructured,
+    layers,
+    hiddenLayers,
+    firstLayers,
+    lastLayers,
+    atPeak,
+    changes,
+    claims,
+    thresholds: th,
+    notes,
+  };
 }
 
 /** The findings as Markdown: the claims with their verdicts and evidence, then the notes (notebook 02, report). */

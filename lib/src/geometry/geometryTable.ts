@@ -13,11 +13,31 @@ import type { Row } from '../tables/csv';
  * - `note`: empty, or why the analysis of that cell failed (its values are then NaN).
  */
 export const GEOMETRY_COLUMNS = [
-  'epoch', 'layer', 'layer_index', 'manifold',
-  'capacity', 'radius', 'dimension', 'center_correlation', 'K', 'participation_ratio',
-  'capacity_std', 'radius_std', 'dimension_std',
-  'n_degenerate', 'n_features', 'P', 'M', 'n_t', 'kappa', 'mode', 'projection_dim', 'seed', 'n_seeds',
-  'seconds', 'note',
+  'epoch',
+  'layer',
+  'layer_index',
+  'manifold',
+  'capacity',
+  'radius',
+  'dimension',
+  'center_correlation',
+  'K',
+  'participation_ratio',
+  'capacity_std',
+  'radius_std',
+  'dimension_std',
+  'n_degenerate',
+  'n_features',
+  'P',
+  'M',
+  'n_t',
+  'kappa',
+  'mode',
+  'projection_dim',
+  'seed',
+  'n_seeds',
+  'seconds',
+  'note',
 ];
 
 /** The settings columns: rows computed with other settings are kept in the table but never reused. */
@@ -36,10 +56,28 @@ export const GEOMETRY_KEY_COLUMNS = ['epoch', 'layer', 'manifold', ...GEOMETRY_S
  * of the centred points, beyond which no projection can separate more.
  */
 export const SIMCAP_COLUMNS = [
-  'epoch', 'layer', 'layer_index', 'manifold',
-  'capacity', 'capacity_std', 'simulated_capacity', 'Nc', 'n_features', 'data_rank',
-  'P', 'M', 'n_t', 'kappa', 'mode', 'projection_dim', 'seed', 'n_seeds', 'n_rep',
-  'trials', 'seconds', 'note',
+  'epoch',
+  'layer',
+  'layer_index',
+  'manifold',
+  'capacity',
+  'capacity_std',
+  'simulated_capacity',
+  'Nc',
+  'n_features',
+  'data_rank',
+  'P',
+  'M',
+  'n_t',
+  'kappa',
+  'mode',
+  'projection_dim',
+  'seed',
+  'n_seeds',
+  'n_rep',
+  'trials',
+  'seconds',
+  'note',
 ];
 
 export const SIMCAP_KEY_COLUMNS = ['epoch', 'layer', 'manifold', ...'P M n_t kappa mode projection_dim seed n_seeds n_rep'.split(' ')];

@@ -1,11 +1,28 @@
 // Geometry of memorization across layers and epochs (paper Figs. 1B-3): analyzeRun, simulated capacity, findings.
-export { analyzeRun, geometryRow, sortGeometryRows, ANALYZE_RUN_DEFAULTS, resolveAnalysisSettings, resolveRunEpochs, resolveRunLayers, writeSampleImages } from './analyzeRun';
+export {
+  analyzeRun,
+  geometryRow,
+  sortGeometryRows,
+  ANALYZE_RUN_DEFAULTS,
+  resolveAnalysisSettings,
+  resolveRunEpochs,
+  resolveRunLayers,
+  writeSampleImages,
+} from './analyzeRun';
 export type { AnalyzeRunOptions, AnalyzeRunResult } from './analyzeRun';
 export { geometryCell, simcapCell, manifoldsFromActivations, cellGeometry } from './geometryCell';
 export { analyzeLayersModel } from './analyzeLayersModel';
 export type { LabelledData, LayersModelAnalysisOptions, LayersModelAnalysis } from './analyzeLayersModel';
 export type { GeometryCellInput, GeometryCellOutput, SimcapCellInput, SimcapCellOutput } from './geometryCell';
-export { GEOMETRY_COLUMNS, GEOMETRY_KEY_COLUMNS, GEOMETRY_SETTING_COLUMNS, SIMCAP_COLUMNS, SIMCAP_KEY_COLUMNS, sameSettings, cellKey } from './geometryTable';
+export {
+  GEOMETRY_COLUMNS,
+  GEOMETRY_KEY_COLUMNS,
+  GEOMETRY_SETTING_COLUMNS,
+  SIMCAP_COLUMNS,
+  SIMCAP_KEY_COLUMNS,
+  sameSettings,
+  cellKey,
+} from './geometryTable';
 export type { GeometrySettingsRow } from './geometryTable';
 export { participationRatio } from './participationRatio';
 export { simulatedCapacityPoints, chooseSimcapPoints, simcapSubsample } from './simulatedCapacityPoints';

@@ -37,7 +37,15 @@ export function simcapSummary(simcap: Row[]): SimcapSummary {
     medianRelError: median,
     maxRelError: rel.length ? rel[rel.length - 1] : NaN,
     correlation: ok.length >= 3 ? sxy / Math.sqrt(sxx * syy) : NaN,
-    unmeasured: simcap.filter((r) => !ok.includes(r)).map((r) => ({ epoch: Number(r.epoch), layer: String(r.layer), manifold: String(r.manifold), capacity: Number(r.capacity), note: String(r.note ?? '') })),
+    unmeasured: simcap
+      .filter((r) => !ok.includes(r))
+      .map((r) => ({
+        epoch: Number(r.epoch),
+        layer: String(r.layer),
+        manifold: String(r.manifold),
+        capacity: Number(r.capacity),
+        note: String(r.note ?? ''),
+      })),
   };
 }
 

@@ -32,7 +32,13 @@ const num = (v: unknown) => (v === null || v === undefined || v === '' ? NaN : N
 
 export function splitAccuracies(metrics: Row[], epoch: number): SplitAccuracies {
   const acc = (split: string) => num(metrics.find((r) => r.split === split && num(r.epoch) === epoch)?.accuracy);
-  return { epoch, test: acc('test'), unpermuted: acc('train_unpermuted'), permuted: acc('train_permuted'), restored: acc('train_restored') };
+  return {
+    epoch,
+    test: acc('test'),
+    unpermuted: acc('train_unpermuted'),
+    permuted: acc('train_permuted'),
+    restored: acc('train_restored'),
+  };
 }
 
 export function trainingSummary(metrics: Row[], options: { fitted?: number } = {}): TrainingSummary {
@@ -40,13 +46,23 @@ export function trainingSummary(metrics: Row[], options: { fitted?: number } = {
   const test = metrics.filter((r) => r.split === 'test' && Number.isFinite(num(r.accuracy)));
   if (test.length === 0) throw new InputError('trainingSummary: metrics have no test rows');
   let peakRow = test[0];
-  for (const r of test) if (num(r.accuracy) > num(peakRow.accuracy) || (num(r.accuracy) === num(peakRow.accuracy) && num(r.epoch) < num(peakRow.epoch))) peakRow = r;
+  for (const r of test)
+    if (num(r.accuracy) > num(peakRow.accuracy) || (num(r.accuracy) === num(peakRow.accuracy) && num(r.epoch) < num(peakRow.epoch)))
+      peakRow = r;
   const epochs = [...new Set(metrics.map((r) => num(r.epoch)).filter(Number.isFinite))].sort((a, b) => a - b);
   const peak = splitAccuracies(metrics, num(peakRow.epoch));
   const last = splitAccuracies(metrics, epochs[epochs.length - 1]);
   const fittedAt = epochs.find((e) => splitAccuracies(metrics, e).permuted >= fitted);
   const testDrop = peak.test - last.test;
-  return { peak, last, testDrop, permutedFittedEpoch: fittedAt ?? null, fitted, memorized: last.permuted >= 0.9 && testDrop >= 0.05, epochs: epochs[epochs.length - 1] };
+  return {
+    peak,
+    last,
+    testDrop,
+    permutedFittedEpoch: fittedAt ?? null,
+    fitted,
+    memorized: last.permuted >= 0.9 && testDrop >= 0.05,
+    epochs: epochs[epochs.length - 1],
+  };
 }
 
 /** The summary as a Markdown table plus one sentence (notebook 01). */

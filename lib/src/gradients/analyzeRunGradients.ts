@@ -83,8 +83,16 @@ export async function gradientEpochTask(task: GradientEpochTask): Promise<Gradie
   const labels = run.noisy.trainLabel;
   const model = run.loadModelAt(task.epoch);
   try {
-    const gradients = task.gradients ? gradientRows(checkpointGradients(model, d.train.images, labels, groups, task.batchSize, task.reference), task.epoch) : [];
-    const scaling = task.scaling ? gradientScalingRows(model, d.train.images, labels, scalingGroups(groups), task.epoch, { ...task.scaling, batchSize: task.batchSize, reference: task.reference }) : [];
+    const gradients = task.gradients
+      ? gradientRows(checkpointGradients(model, d.train.images, labels, groups, task.batchSize, task.reference), task.epoch)
+      : [];
+    const scaling = task.scaling
+      ? gradientScalingRows(model, d.train.images, labels, scalingGroups(groups), task.epoch, {
+          ...task.scaling,
+          batchSize: task.batchSize,
+          reference: task.reference,
+        })
+      : [];
     return { epoch: task.epoch, gradients, scaling, seconds: (performance.now() - t0) / 1000 };
   } finally {
     model.dispose();
@@ -116,17 +124,21 @@ export async function analyzeRunGradients(runOrDir: Run | string, options: Gradi
   if (run.epochs.length === 0) throw new InputError(`${run.dir}: the run has no checkpoints`);
   const checkEpochs = (list: number[], what: string) => {
     const missing = list.filter((e) => !run.epochs.includes(e));
-    if (missing.length) throw new InputError(`${what}: no checkpoint for epoch(s) ${missing.join(', ')} (checkpoints: ${run.epochs.join(', ')})`);
+    if (missing.length)
+      throw new InputError(`${what}: no checkpoint for epoch(s) ${missing.join(', ')} (checkpoints: ${run.epochs.join(', ')})`);
     return [...new Set(list)].sort((a, b) => a - b);
   };
   const epochs = checkEpochs(options.epochs ?? run.epochs, 'gradients');
-  const scalingOpt = options.scaling === undefined ? { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [run.epochs[0]] } : options.scaling;
+  const scalingOpt =
+    options.scaling === undefined ? { ns: [8, 16, 32, 64, 128, 256, 512], draws: 5, epochs: [run.epochs[0]] } : options.scaling;
   const scalingEpochs = scalingOpt ? checkEpochs(scalingOpt.epochs, 'gradient scaling') : [];
   const batchSize = options.batchSize ?? 256;
-  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new InputError(`gradients: batchSize must be a positive integer, got ${batchSize}`);
+  if (!(Number.isInteger(batchSize) && batchSize >= 1))
+    throw new InputError(`gradients: batchSize must be a positive integer, got ${batchSize}`);
   const seed = options.seed ?? run.config.seed;
   const reference = options.reference === undefined ? 'uniform' : options.reference;
-  if (reference !== null && !(GRADIENT_REFERENCES as readonly string[]).includes(reference)) throw new InputError(`gradients: unknown reference '${reference}'; known: ${GRADIENT_REFERENCES.join(', ')}`);
+  if (reference !== null && !(GRADIENT_REFERENCES as readonly string[]).includes(reference))
+    throw new InputError(`gradients: unknown reference '${reference}'; known: ${GRADIENT_REFERENCES.join(', ')}`);
   const parts: readonly GradientPart[] = reference ? GRADIENT_PARTS : ['total'];
   // A run trained on in-memory data cannot be reloaded by the workers: hand them its examples
   // (openRun(dir, { data }) returns them from loadData; otherwise this names the problem).
@@ -140,15 +152,30 @@ export async function analyzeRunGradients(runOrDir: Run | string, options: Gradi
   const layers = layerSlices(probe).map((s) => s.layer);
   probe.dispose();
 
-  const files = { gradients: path.join(run.dir, GRADIENT_FILES.gradients), scaling: path.join(run.dir, GRADIENT_FILES.scaling), slopes: path.join(run.dir, GRADIENT_FILES.slopes) };
+  const files = {
+    gradients: path.join(run.dir, GRADIENT_FILES.gradients),
+    scaling: path.join(run.dir, GRADIENT_FILES.scaling),
+    slopes: path.join(run.dir, GRADIENT_FILES.slopes),
+  };
   const have = (rows: Row[], keyOf: (r: Row) => string) => new Set(rows.map(keyOf));
-  const existing = { gradients: currentRows(files.gradients, GRADIENT_COLUMNS, reference), scaling: currentRows(files.scaling, SCALING_COLUMNS, reference) };
+  const existing = {
+    gradients: currentRows(files.gradients, GRADIENT_COLUMNS, reference),
+    scaling: currentRows(files.scaling, SCALING_COLUMNS, reference),
+  };
   const gradKeys = have(existing.gradients, (r) => `${r.epoch}|${r.layer}|${r.group}|${r.part}`);
   const scaleKeys = have(existing.scaling, (r) => `${r.epoch}|${r.layer}|${r.group}|${r.part}|${r.n}|${r.draw}`);
   const gradGroupNames = [...groups.map((g) => g.group as string), 'full'];
   const gradDone = (e: number) => layers.every((l) => parts.every((p) => gradGroupNames.every((g) => gradKeys.has(`${e}|${l}|${g}|${p}`))));
   const scaleDone = (e: number) =>
-    layers.every((l) => parts.every((p) => scalingGroups(groups).every((g) => ns.every((n) => Array.from({ length: scalingOpt!.draws }, (_, d) => d).every((d) => scaleKeys.has(`${e}|${l}|${g.group}|${p}|${n}|${d}`))))));
+    layers.every((l) =>
+      parts.every((p) =>
+        scalingGroups(groups).every((g) =>
+          ns.every((n) =>
+            Array.from({ length: scalingOpt!.draws }, (_, d) => d).every((d) => scaleKeys.has(`${e}|${l}|${g.group}|${p}|${n}|${d}`)),
+          ),
+        ),
+      ),
+    );
   // Tables written before the split into parts: start them afresh (their totals are recomputed too).
   if (existing.gradients.length === 0 && fs.existsSync(files.gradients)) fs.rmSync(files.gradients);
   if (existing.scaling.length === 0 && fs.existsSync(files.scaling)) fs.rmSync(files.scaling);
@@ -158,33 +185,61 @@ export async function analyzeRunGradients(runOrDir: Run | string, options: Gradi
     const doGrad = epochs.includes(epoch) && !gradDone(epoch);
     const doScale = scalingEpochs.includes(epoch) && !scaleDone(epoch);
     if (!doGrad && !doScale) continue;
-    tasks.push({ runDir: run.dir, epoch, gradients: doGrad, scaling: doScale ? { ns, draws: scalingOpt!.draws, seed } : null, batchSize, reference, data });
+    tasks.push({
+      runDir: run.dir,
+      epoch,
+      gradients: doGrad,
+      scaling: doScale ? { ns, draws: scalingOpt!.draws, seed } : null,
+      batchSize,
+      reference,
+      data,
+    });
   }
   // Longest first (scaling epochs), so the two workers finish together.
   tasks.sort((a, b) => Number(!!b.scaling) - Number(!!a.scaling) || a.epoch - b.epoch);
 
-  const computed = { gradients: tasks.filter((t) => t.gradients).map((t) => t.epoch).sort((a, b) => a - b), scaling: tasks.filter((t) => t.scaling).map((t) => t.epoch).sort((a, b) => a - b) };
+  const computed = {
+    gradients: tasks
+      .filter((t) => t.gradients)
+      .map((t) => t.epoch)
+      .sort((a, b) => a - b),
+    scaling: tasks
+      .filter((t) => t.scaling)
+      .map((t) => t.epoch)
+      .sort((a, b) => a - b),
+  };
   if (tasks.length > 0) {
     const progress = taskProgress('gradients', tasks.length, options.progress);
-    await parallelMap<GradientEpochTask, GradientEpochResult>(tasks, { module: __filename, exportName: 'gradientEpochTask' }, {
-      concurrency: Math.min(options.concurrency ?? defaultConcurrency(), tasks.length),
-      onResult: (_done, _total, _index, out) => {
-        if (out.gradients.length) upsertCsv(files.gradients, out.gradients, GRADIENT_COLUMNS, ['epoch', 'layer', 'group', 'part']);
-        if (out.scaling.length) upsertCsv(files.scaling, out.scaling, SCALING_COLUMNS, ['epoch', 'layer', 'group', 'part', 'n', 'draw']);
-        progress.tick(1, `epoch ${out.epoch}, ${out.seconds.toFixed(1)}s`);
+    await parallelMap<GradientEpochTask, GradientEpochResult>(
+      tasks,
+      { module: __filename, exportName: 'gradientEpochTask' },
+      {
+        concurrency: Math.min(options.concurrency ?? defaultConcurrency(), tasks.length),
+        onResult: (_done, _total, _index, out) => {
+          if (out.gradients.length) upsertCsv(files.gradients, out.gradients, GRADIENT_COLUMNS, ['epoch', 'layer', 'group', 'part']);
+          if (out.scaling.length) upsertCsv(files.scaling, out.scaling, SCALING_COLUMNS, ['epoch', 'layer', 'group', 'part', 'n', 'draw']);
+          progress.tick(1, `epoch ${out.epoch}, ${out.seconds.toFixed(1)}s`);
+        },
       },
-    });
+    );
     progress.done();
   }
 
-  const byKeys = (...keys: string[]) => (a: Row, b: Row) => {
-    for (const k of keys) {
-      const [x, y] = [a[k], b[k]];
-      const c = k === 'part' ? GRADIENT_PARTS.indexOf(partOf(a)) - GRADIENT_PARTS.indexOf(partOf(b)) : typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
-      if (c !== 0) return c;
-    }
-    return 0;
-  };
+  const byKeys =
+    (...keys: string[]) =>
+    (a: Row, b: Row) => {
+      for (const k of keys) {
+        const [x, y] = [a[k], b[k]];
+        const c =
+          k === 'part'
+            ? GRADIENT_PARTS.indexOf(partOf(a)) - GRADIENT_PARTS.indexOf(partOf(b))
+            : typeof x === 'number' && typeof y === 'number'
+              ? x - y
+              : String(x).localeCompare(String(y));
+        if (c !== 0) return c;
+      }
+      return 0;
+    };
   const gradients = readCsv(files.gradients, { columns: GRADIENT_COLUMNS }).sort(byKeys('epoch', 'layer_index', 'part', 'group'));
   const scaling = readCsv(files.scaling, { columns: SCALING_COLUMNS }).sort(byKeys('epoch', 'layer_index', 'group', 'part', 'n', 'draw'));
   writeCsv(files.gradients, gradients, GRADIENT_COLUMNS);
@@ -207,6 +262,9 @@ function currentRows(file: string, columns: string[], reference: GradientReferen
   const rows = readCsv(file, { columns });
   if (rows.length === 0) return [];
   const other = rows.find((r) => String(r.reference ?? '') !== (reference ?? ''));
-  if (other) throw new InputError(`${file} holds gradients ${other.reference ? `split with reference '${other.reference}'` : 'without the split into parts'}, not ${reference ? `'${reference}'` : 'the total only'}; use the same reference or delete the gradient tables (${Object.values(GRADIENT_FILES).join(', ')}) to recompute them`);
+  if (other)
+    throw new InputError(
+      `${file} holds gradients ${other.reference ? `split with reference '${other.reference}'` : 'without the split into parts'}, not ${reference ? `'${reference}'` : 'the total only'}; use the same reference or delete the gradient tables (${Object.values(GRADIENT_FILES).join(', ')}) to recompute them`,
+    );
   return rows;
 }

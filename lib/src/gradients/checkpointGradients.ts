@@ -31,7 +31,8 @@ export interface CheckpointGradients {
 /** Per-layer sums of one part of a group (`total` is `sums`). */
 export function partSums(g: GroupGradientSums, part: GradientPart): Float32Array[] {
   if (part === 'total') return g.sums;
-  if (!g.parts) throw new InputError(`the ${g.group} group's gradients were computed without the split into parts (no reference distribution)`);
+  if (!g.parts)
+    throw new InputError(`the ${g.group} group's gradients were computed without the split into parts (no reference distribution)`);
   return g.parts[part];
 }
 
@@ -42,10 +43,20 @@ export function partSums(g: GroupGradientSums, part: GradientPart): Float32Array
  * into its label-independent and label-dependent parts (`GradientPart`), ū taken over the whole
  * training set (`referenceDistribution`); null computes the total only (one backward pass fewer).
  */
-export function checkpointGradients(model: Model, images: Float32Array, trainLabels: Int32Array, groups: GroupIndices[], batchSize = 256, reference: GradientReference | null = 'uniform'): CheckpointGradients {
+export function checkpointGradients(
+  model: Model,
+  images: Float32Array,
+  trainLabels: Int32Array,
+  groups: GroupIndices[],
+  batchSize = 256,
+  reference: GradientReference | null = 'uniform',
+): CheckpointGradients {
   let n = 0;
   for (const g of groups) n += g.indices.length;
-  if (n !== trainLabels.length) throw new InputError(`checkpointGradients: the groups hold ${n} examples, the training set ${trainLabels.length}; they must partition it`);
+  if (n !== trainLabels.length)
+    throw new InputError(
+      `checkpointGradients: the groups hold ${n} examples, the training set ${trainLabels.length}; they must partition it`,
+    );
   const ubar = reference ? referenceDistribution(reference, trainLabels, model.numClasses) : null;
   const out: GroupGradientSums[] = [];
   let layers: LayerInfo[] = [];
@@ -56,7 +67,13 @@ export function checkpointGradients(model: Model, images: Float32Array, trainLab
       layers = acc.slices.map(({ layer, layerIndex, size }) => ({ layer, layerIndex, size }));
       if (ubar) {
         const p = acc.readParts();
-        out.push({ group: g.group, count: acc.count, lossSum: acc.lossSum, sums: p.total, parts: { label_independent: p.label_independent, label_dependent: p.label_dependent } });
+        out.push({
+          group: g.group,
+          count: acc.count,
+          lossSum: acc.lossSum,
+          sums: p.total,
+          parts: { label_independent: p.label_independent, label_dependent: p.label_dependent },
+        });
       } else {
         out.push({ group: g.group, count: acc.count, lossSum: acc.lossSum, sums: acc.read(), parts: null });
       }
@@ -78,7 +95,13 @@ export function checkpointGradients(model: Model, images: Float32Array, trainLab
  * The unpermuted and permuted groups' contributions are what the gradient descent step on the
  * full training set is made of; their ratio is the quantity of the paper's argument.
  */
-export function groupGradient(result: CheckpointGradients, group: GradientGroup | 'full', layerIndex: number, kind: 'gradient' | 'contribution', part: GradientPart = 'total'): Float32Array {
+export function groupGradient(
+  result: CheckpointGradients,
+  group: GradientGroup | 'full',
+  layerIndex: number,
+  kind: 'gradient' | 'contribution',
+  part: GradientPart = 'total',
+): Float32Array {
   const k = result.layers.findIndex((l) => l.layerIndex === layerIndex);
   if (k < 0) throw new InputError(`groupGradient: no layer with index ${layerIndex}`);
   const parts = group === 'full' ? result.groups : result.groups.filter((g) => g.group === group);
@@ -94,7 +117,21 @@ export function groupGradient(result: CheckpointGradients, group: GradientGroup 
   return v;
 }
 
-export const GRADIENT_COLUMNS = ['epoch', 'layer', 'layer_index', 'group', 'part', 'reference', 'count', 'loss', 'params', 'grad_norm', 'contribution_norm', 'cosine', 'cosine_full'];
+export const GRADIENT_COLUMNS = [
+  'epoch',
+  'layer',
+  'layer_index',
+  'group',
+  'part',
+  'reference',
+  'count',
+  'loss',
+  'params',
+  'grad_norm',
+  'contribution_norm',
+  'cosine',
+  'cosine_full',
+];
 
 /**
  * Tidy rows of `gradients.csv` for one checkpoint: per layer and part (`total`, and with a split also
@@ -131,10 +168,28 @@ export function gradientRows(result: CheckpointGradients, epoch: number): Row[] 
       result.groups.forEach((g, j) => {
         const s = sums[j];
         const sNorm = norm(s);
-        rows.push({ ...base, group: g.group, count: g.count, loss: g.lossSum / g.count, grad_norm: sNorm / g.count, contribution_norm: sNorm / result.n, cosine: cosUP, cosine_full: sNorm > 0 && fullNorm > 0 ? dot(s, full) / (sNorm * fullNorm) : NaN });
+        rows.push({
+          ...base,
+          group: g.group,
+          count: g.count,
+          loss: g.lossSum / g.count,
+          grad_norm: sNorm / g.count,
+          contribution_norm: sNorm / result.n,
+          cosine: cosUP,
+          cosine_full: sNorm > 0 && fullNorm > 0 ? dot(s, full) / (sNorm * fullNorm) : NaN,
+        });
       });
       const lossAll = result.groups.reduce((a, g) => a + g.lossSum, 0) / result.n;
-      rows.push({ ...base, group: 'full', count: result.n, loss: lossAll, grad_norm: fullNorm / result.n, contribution_norm: fullNorm / result.n, cosine: cosUP, cosine_full: fullNorm > 0 ? 1 : NaN });
+      rows.push({
+        ...base,
+        group: 'full',
+        count: result.n,
+        loss: lossAll,
+        grad_norm: fullNorm / result.n,
+        contribution_norm: fullNorm / result.n,
+        cosine: cosUP,
+        cosine_full: fullNorm > 0 ? 1 : NaN,
+      });
     }
   });
   return rows.map((r) => Object.fromEntries(GRADIENT_COLUMNS.map((c) => [c, r[c]])) as Row);

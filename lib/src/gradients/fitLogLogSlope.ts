@@ -31,7 +31,9 @@ export function fitLogLogSlope(ns: ArrayLike<number>, norms: ArrayLike<number>):
   const m = xs.length;
   const mx = xs.reduce((a, b) => a + b, 0) / m;
   const my = ys.reduce((a, b) => a + b, 0) / m;
-  let sxx = 0, sxy = 0, syy = 0;
+  let sxx = 0,
+    sxy = 0,
+    syy = 0;
   for (let i = 0; i < m; i++) {
     sxx += (xs[i] - mx) ** 2;
     sxy += (xs[i] - mx) * (ys[i] - my);

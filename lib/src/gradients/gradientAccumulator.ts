@@ -22,7 +22,10 @@ export interface LayerSlice extends LayerInfo {
 export function layerSlices(model: Model): LayerSlice[] {
   return model.layerNames
     .map((layer) => {
-      const variables = model.layerParams(layer).filter((p) => p.trainable).map((p) => p.variable);
+      const variables = model
+        .layerParams(layer)
+        .filter((p) => p.trainable)
+        .map((p) => p.variable);
       return { layer, layerIndex: model.pointIndex(layer), variables, size: variables.reduce((a, v) => a + v.size, 0) };
     })
     .filter((s) => s.size > 0);
@@ -70,9 +73,14 @@ export class GradientAccumulator {
   ) {
     const [h, w, c] = model.inputShape;
     const count = labels.length;
-    if (images.length !== count * h * w * c) throw new InputError(`GradientAccumulator: ${images.length} floats for ${count} images of ${h}x${w}x${c}`);
-    if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new InputError(`GradientAccumulator: batchSize must be a positive integer, got ${batchSize}`);
-    if (reference && reference.length !== model.numClasses) throw new InputError(`GradientAccumulator: reference distribution over ${reference.length} classes for a model with ${model.numClasses}`);
+    if (images.length !== count * h * w * c)
+      throw new InputError(`GradientAccumulator: ${images.length} floats for ${count} images of ${h}x${w}x${c}`);
+    if (!(Number.isInteger(batchSize) && batchSize >= 1))
+      throw new InputError(`GradientAccumulator: batchSize must be a positive integer, got ${batchSize}`);
+    if (reference && reference.length !== model.numClasses)
+      throw new InputError(
+        `GradientAccumulator: reference distribution over ${reference.length} classes for a model with ${model.numClasses}`,
+      );
     this.slices = layerSlices(model);
     this.vars = this.slices.flatMap((s) => s.variables);
     this.sums = this.vars.map((v) => tf.zeros(v.shape));
@@ -91,12 +99,19 @@ export class GradientAccumulator {
     const per = h * w * c;
     for (let b = 0; b < indices.length; b += this.batchSize) {
       const idx = Array.prototype.slice.call(indices, b, Math.min(indices.length, b + this.batchSize)) as number[];
-      for (const i of idx) if (!(i >= 0 && i < this.labels.length)) throw new InputError(`GradientAccumulator: example index ${i} outside 0..${this.labels.length - 1}`);
+      for (const i of idx)
+        if (!(i >= 0 && i < this.labels.length))
+          throw new InputError(`GradientAccumulator: example index ${i} outside 0..${this.labels.length - 1}`);
       const x = tf.tensor4d(gatherImages(this.images, idx, per), [idx.length, h, w, c]);
-      const y = tf.tensor1d(Int32Array.from(idx, (i) => this.labels[i]), 'int32');
+      const y = tf.tensor1d(
+        Int32Array.from(idx, (i) => this.labels[i]),
+        'int32',
+      );
       // Cotangent ū − y_i at the logits: constant (no gradient flows through it), so the parameter
       // gradient of Σ_i (ū − y_i)·z_i is Σ_i J_iᵀ (ū − y_i), the label-dependent sum.
-      const cotangent = this.reference ? tf.tidy(() => tf.sub(this.reference!.expandDims(0), tf.oneHot(y, this.model.numClasses).toFloat())) : null;
+      const cotangent = this.reference
+        ? tf.tidy(() => tf.sub(this.reference!.expandDims(0), tf.oneHot(y, this.model.numClasses).toFloat()))
+        : null;
       let labelDependent: tf.NamedTensorMap | null = null;
       try {
         // One forward pass serves both backward passes: the label-dependent gradient is taken inside
@@ -138,7 +153,8 @@ export class GradientAccumulator {
    * parts add up to the total to float rounding). Needs a reference.
    */
   readParts(): Record<GradientPart, Float32Array[]> {
-    if (!this.sumsLabelDependent) throw new InputError('GradientAccumulator: the parts need a reference distribution (constructor argument `reference`)');
+    if (!this.sumsLabelDependent)
+      throw new InputError('GradientAccumulator: the parts need a reference distribution (constructor argument `reference`)');
     const total = this.read();
     const labelDependent = this.readTensors(this.sumsLabelDependent);
     const labelIndependent = total.map((t, k) => {
@@ -189,11 +205,22 @@ export function summedCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D, num
 /**
  * Σ_{i∈indices} ∇_θ ℓ_i per layer, with the summed loss: one accumulator filled and read once.
  */
-export function summedLayerGradients(model: Model, images: Float32Array, labels: Int32Array, indices: ArrayLike<number>, batchSize = 256): { layers: LayerInfo[]; sums: Float32Array[]; lossSum: number; count: number } {
+export function summedLayerGradients(
+  model: Model,
+  images: Float32Array,
+  labels: Int32Array,
+  indices: ArrayLike<number>,
+  batchSize = 256,
+): { layers: LayerInfo[]; sums: Float32Array[]; lossSum: number; count: number } {
   const acc = new GradientAccumulator(model, images, labels, batchSize);
   try {
     acc.add(indices);
-    return { layers: acc.slices.map(({ layer, layerIndex, size }) => ({ layer, layerIndex, size })), sums: acc.read(), lossSum: acc.lossSum, count: acc.count };
+    return {
+      layers: acc.slices.map(({ layer, layerIndex, size }) => ({ layer, layerIndex, size })),
+      sums: acc.read(),
+      lossSum: acc.lossSum,
+      count: acc.count,
+    };
   } finally {
     acc.dispose();
   }

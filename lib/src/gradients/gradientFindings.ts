@@ -99,8 +99,19 @@ export interface GradientFindings {
  * network (norms combined over layers: ‖c‖² = Σ_layers ‖c_layer‖²). `metrics` (metrics.csv rows)
  * locates the fitted epoch. Tables written before the split (no `part` column) are all `total`.
  */
-export function gradientFindings(gradients: Row[], scaling: Row[] = [], metrics: Row[] = [], options: GradientFindingsOptions = {}): GradientFindings {
-  const opts: Required<GradientFindingsOptions> = { clearlySmaller: 0.5, slopeTolerance: 0.15, growthFactor: 2, fittedAccuracy: 0.9, ...options };
+export function gradientFindings(
+  gradients: Row[],
+  scaling: Row[] = [],
+  metrics: Row[] = [],
+  options: GradientFindingsOptions = {},
+): GradientFindings {
+  const opts: Required<GradientFindingsOptions> = {
+    clearlySmaller: 0.5,
+    slopeTolerance: 0.15,
+    growthFactor: 2,
+    fittedAccuracy: 0.9,
+    ...options,
+  };
   if (gradients.length === 0) throw new Error('gradientFindings: the gradients table is empty');
   const epochs = [...new Set(gradients.map((r) => Number(r.epoch)))].sort((a, b) => a - b);
   const initEpoch = epochs[0];
@@ -125,8 +136,14 @@ export function gradientFindings(gradients: Row[], scaling: Row[] = [], metrics:
       cn.set(k, Math.hypot(cn.get(k) ?? 0, Number(r.contribution_norm)));
     }
     const ratio = (e: number, l: string) => (cn.get(`${e}|${l}|permuted`) ?? NaN) / (cn.get(`${e}|${l}|unpermuted`) ?? NaN);
-    const slope = (e: number, l: string, g: string) => Number(slopes.find((s) => s.epoch === e && s.layer === l && s.group === g && s.part === part)?.slope ?? NaN);
-    const at = (e: number, layer: string): LayerAtEpoch => ({ ratio: ratio(e, layer), cosine: cos.get(`${e}|${layer}`) ?? NaN, slopeUnpermuted: slope(e, layer, 'unpermuted'), slopePermuted: slope(e, layer, 'permuted') });
+    const slope = (e: number, l: string, g: string) =>
+      Number(slopes.find((s) => s.epoch === e && s.layer === l && s.group === g && s.part === part)?.slope ?? NaN);
+    const at = (e: number, layer: string): LayerAtEpoch => ({
+      ratio: ratio(e, layer),
+      cosine: cos.get(`${e}|${layer}`) ?? NaN,
+      slopeUnpermuted: slope(e, layer, 'unpermuted'),
+      slopePermuted: slope(e, layer, 'permuted'),
+    });
 
     const layers: LayerFindings[] = [...layerNames, 'all'].map((layer) => {
       const rs = epochs.map((e) => ratio(e, layer));
@@ -157,7 +174,11 @@ export function gradientFindings(gradients: Row[], scaling: Row[] = [], metrics:
         ratioGrowsByFitted: fittedEpoch > epoch ? perLayer.every((l) => l.fitted.ratio >= opts.growthFactor * pick(l).ratio) : null,
       };
     };
-    return { part, layers, verdicts: { init: verdictsAt(initEpoch, (l) => l.init), early: earlyEpoch === null ? null : verdictsAt(earlyEpoch, (l) => l.early!) } };
+    return {
+      part,
+      layers,
+      verdicts: { init: verdictsAt(initEpoch, (l) => l.init), early: earlyEpoch === null ? null : verdictsAt(earlyEpoch, (l) => l.early!) },
+    };
   };
   const present = new Set(gradients.map(partOf));
   const parts: Partial<Record<GradientPart, PartFindings>> = {};
@@ -169,7 +190,7 @@ export function gradientFindings(gradients: Row[], scaling: Row[] = [], metrics:
     earlyEpoch,
     fittedEpoch,
     lastEpoch,
-    accuracyEarly: earlyEpoch === null ? NaN : acc.get(earlyEpoch) ?? NaN,
+    accuracyEarly: earlyEpoch === null ? NaN : (acc.get(earlyEpoch) ?? NaN),
     accuracyFitted: acc.get(fittedEpoch) ?? NaN,
     layers: total.layers,
     slopes,
@@ -184,7 +205,11 @@ const f = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '–');
 const yesNo = (v: boolean | null) => (v === null ? 'not measured' : v ? 'yes' : 'NO');
 
 /** How each part is named in the Markdown and the report. */
-export const PART_LABELS: Record<GradientPart, string> = { total: 'total', label_independent: 'label-independent part', label_dependent: 'label-dependent part' };
+export const PART_LABELS: Record<GradientPart, string> = {
+  total: 'total',
+  label_independent: 'label-independent part',
+  label_dependent: 'label-dependent part',
+};
 
 /** The parts whose claims are reported side by side: the total and, when measured, the label-dependent part. */
 export function verdictParts(fd: GradientFindings): PartFindings[] {
@@ -202,7 +227,9 @@ export function formatGradientFindings(fd: GradientFindings): string {
   const shown = verdictParts(fd);
   const accText = (v: number) => (Number.isFinite(v) ? `, unpermuted train accuracy ${f(v)}` : '');
   if (fd.parts.label_dependent) {
-    lines.push(`Total: the gradient of the loss, as trained on. Label-dependent part: Σ_i J_iᵀ(ū − y_i) with ū ${fd.reference === 'class_frequencies' ? 'the class frequencies of the training labels' : 'uniform over the classes'}, the only part that carries the labels (the paper's argument is about it). Label-independent part: Σ_i J_iᵀ(p_i − ū), the same kind of vector for every example whatever its label. The parts add up to the total.`);
+    lines.push(
+      `Total: the gradient of the loss, as trained on. Label-dependent part: Σ_i J_iᵀ(ū − y_i) with ū ${fd.reference === 'class_frequencies' ? 'the class frequencies of the training labels' : 'uniform over the classes'}, the only part that carries the labels (the paper's argument is about it). Label-independent part: Σ_i J_iᵀ(p_i − ū), the same kind of vector for every example whatever its label. The parts add up to the total.`,
+    );
     lines.push('');
   }
   const head = ['claim (thresholds fixed in advance, the same for every part)', 'epoch', ...shown.map((p) => PART_LABELS[p.part])];
@@ -221,11 +248,14 @@ export function formatGradientFindings(fd: GradientFindings): string {
   for (const [label, pick] of when) {
     const first = pick(shown[0]);
     if (!first) continue;
-    for (const [claim, get] of claims) lines.push(`| ${label}: ${claim} | ${first.epoch} | ${shown.map((p) => `**${yesNo(get(pick(p)!))}**`).join(' | ')} |`);
+    for (const [claim, get] of claims)
+      lines.push(`| ${label}: ${claim} | ${first.epoch} | ${shown.map((p) => `**${yesNo(get(pick(p)!))}**`).join(' | ')} |`);
   }
   lines.push('');
   const reached = fd.accuracyFitted >= o.fittedAccuracy;
-  lines.push(`Fitted epoch: ${fd.fittedEpoch} (${reached ? `first analysed epoch with unpermuted train accuracy ≥ ${o.fittedAccuracy}: ${f(fd.accuracyFitted, 3)}` : `unpermuted train accuracy never reached ${o.fittedAccuracy}${Number.isFinite(fd.accuracyFitted) ? ` (${f(fd.accuracyFitted, 3)} at the end)` : ' (no metrics)'}: the last analysed epoch`}).`);
+  lines.push(
+    `Fitted epoch: ${fd.fittedEpoch} (${reached ? `first analysed epoch with unpermuted train accuracy ≥ ${o.fittedAccuracy}: ${f(fd.accuracyFitted, 3)}` : `unpermuted train accuracy never reached ${o.fittedAccuracy}${Number.isFinite(fd.accuracyFitted) ? ` (${f(fd.accuracyFitted, 3)} at the end)` : ' (no metrics)'}: the last analysed epoch`}).`,
+  );
   const e1 = fd.earlyEpoch;
   for (const part of GRADIENT_PARTS) {
     const pf = fd.parts[part];
@@ -233,11 +263,35 @@ export function formatGradientFindings(fd: GradientFindings): string {
     lines.push('');
     lines.push(`Per layer, ${PART_LABELS[part]} (ratio = ‖c_permuted‖ / ‖c_unpermuted‖):`);
     lines.push('');
-    const head = ['layer', `ratio @${fd.initEpoch}`, ...(e1 !== null ? [`ratio @${e1}`] : []), `ratio @${fd.fittedEpoch}`, 'max ratio (epoch)', `ratio @${fd.lastEpoch}`, 'first epoch ratio > 1', `cos(g_u, g_p) @${fd.initEpoch}`, ...(e1 !== null ? [`cos @${e1}`, `cos @${fd.fittedEpoch}`] : []), `slopes u / p @${fd.initEpoch}`, ...(e1 !== null ? [`slopes u / p @${e1}`] : [])];
+    const head = [
+      'layer',
+      `ratio @${fd.initEpoch}`,
+      ...(e1 !== null ? [`ratio @${e1}`] : []),
+      `ratio @${fd.fittedEpoch}`,
+      'max ratio (epoch)',
+      `ratio @${fd.lastEpoch}`,
+      'first epoch ratio > 1',
+      `cos(g_u, g_p) @${fd.initEpoch}`,
+      ...(e1 !== null ? [`cos @${e1}`, `cos @${fd.fittedEpoch}`] : []),
+      `slopes u / p @${fd.initEpoch}`,
+      ...(e1 !== null ? [`slopes u / p @${e1}`] : []),
+    ];
     lines.push(`| ${head.join(' | ')} |`);
     lines.push(`|${head.map(() => '---').join('|')}|`);
     for (const l of pf.layers) {
-      const cells = [l.layer, f(l.init.ratio), ...(l.early ? [f(l.early.ratio)] : []), f(l.fitted.ratio), `${f(l.ratioMax)} (${l.epochMax})`, f(l.last.ratio), String(l.firstDominantEpoch ?? 'never'), f(l.init.cosine), ...(l.early ? [f(l.early.cosine), f(l.fitted.cosine)] : []), `${f(l.init.slopeUnpermuted)} / ${f(l.init.slopePermuted)}`, ...(l.early ? [`${f(l.early.slopeUnpermuted)} / ${f(l.early.slopePermuted)}`] : [])];
+      const cells = [
+        l.layer,
+        f(l.init.ratio),
+        ...(l.early ? [f(l.early.ratio)] : []),
+        f(l.fitted.ratio),
+        `${f(l.ratioMax)} (${l.epochMax})`,
+        f(l.last.ratio),
+        String(l.firstDominantEpoch ?? 'never'),
+        f(l.init.cosine),
+        ...(l.early ? [f(l.early.cosine), f(l.fitted.cosine)] : []),
+        `${f(l.init.slopeUnpermuted)} / ${f(l.init.slopePermuted)}`,
+        ...(l.early ? [`${f(l.early.slopeUnpermuted)} / ${f(l.early.slopePermuted)}`] : []),
+      ];
       lines.push(`| ${cells.join(' | ')} |`);
     }
   }
@@ -252,7 +306,8 @@ export function formatGradientFindings(fd: GradientFindings): string {
     lines.push(`|---|---|${layerNames.map(() => '---').join('|')}|`);
     for (const e of slopeEpochs) {
       for (const part of slopeParts) {
-        const cell = (l: string, g: string) => f(Number(fd.slopes.find((s) => s.epoch === e && s.layer === l && s.group === g && s.part === part)?.slope ?? NaN));
+        const cell = (l: string, g: string) =>
+          f(Number(fd.slopes.find((s) => s.epoch === e && s.layer === l && s.group === g && s.part === part)?.slope ?? NaN));
         lines.push(`| ${e} | ${part} | ${layerNames.map((l) => `${cell(l, 'unpermuted')} / ${cell(l, 'permuted')}`).join(' | ')} |`);
       }
     }

@@ -21,7 +21,8 @@ export interface GroupIndices {
 /** Partition the training examples into the gradient groups (empty groups are left out). */
 export function gradientGroups(noisy: NoisyLabels): GroupIndices[] {
   const n = noisy.trainLabel.length;
-  const of = (i: number): GradientGroup => (noisy.isPermuted[i] === 1 ? 'permuted' : noisy.isSelected[i] === 1 ? 'unchanged' : 'unpermuted');
+  const of = (i: number): GradientGroup =>
+    noisy.isPermuted[i] === 1 ? 'permuted' : noisy.isSelected[i] === 1 ? 'unchanged' : 'unpermuted';
   const lists: Record<GradientGroup, number[]> = { unpermuted: [], permuted: [], unchanged: [] };
   for (let i = 0; i < n; i++) lists[of(i)].push(i);
   return GRADIENT_GROUPS.filter((g) => lists[g].length > 0).map((group) => ({ group, indices: Int32Array.from(lists[group]) }));

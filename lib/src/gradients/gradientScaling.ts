@@ -25,11 +25,14 @@ export const SCALING_COLUMNS = ['epoch', 'layer', 'layer_index', 'group', 'part'
 /** Check ns/draws and that every n fits in every group; returns ns sorted ascending, deduplicated. */
 export function validateScaling(ns: number[], draws: number, groups: GroupIndices[]): number[] {
   if (!Array.isArray(ns) || ns.length === 0) throw new InputError('gradient scaling: ns must be a non-empty list');
-  for (const n of ns) if (!(Number.isInteger(n) && n >= 1)) throw new InputError(`gradient scaling: n must be a positive integer, got ${n}`);
+  for (const n of ns)
+    if (!(Number.isInteger(n) && n >= 1)) throw new InputError(`gradient scaling: n must be a positive integer, got ${n}`);
   if (!(Number.isInteger(draws) && draws >= 1)) throw new InputError(`gradient scaling: draws must be a positive integer, got ${draws}`);
   const sorted = [...new Set(ns)].sort((a, b) => a - b);
   const max = sorted[sorted.length - 1];
-  for (const g of groups) if (g.indices.length < max) throw new InputError(`gradient scaling: n = ${max} exceeds the ${g.group} group's ${g.indices.length} examples`);
+  for (const g of groups)
+    if (g.indices.length < max)
+      throw new InputError(`gradient scaling: n = ${max} exceeds the ${g.group} group's ${g.indices.length} examples`);
   return sorted;
 }
 
@@ -42,7 +45,14 @@ export function validateScaling(ns: number[], draws: number, groups: GroupIndice
  * gradients rather than Σ n; draws are independent of each other. Coherent per-example gradients
  * give ‖Σ‖ ∝ n, incoherent (independent, mean-zero) ones ‖Σ‖ ∝ √n.
  */
-export function gradientScalingRows(model: Model, images: Float32Array, trainLabels: Int32Array, groups: GroupIndices[], epoch: number, options: ScalingOptions): Row[] {
+export function gradientScalingRows(
+  model: Model,
+  images: Float32Array,
+  trainLabels: Int32Array,
+  groups: GroupIndices[],
+  epoch: number,
+  options: ScalingOptions,
+): Row[] {
   const ns = validateScaling(options.ns, options.draws, groups);
   const reference = options.reference === undefined ? 'uniform' : options.reference;
   const ubar = reference ? referenceDistribution(reference, trainLabels, model.numClasses) : null;
@@ -60,7 +70,19 @@ export function gradientScalingRows(model: Model, images: Float32Array, trainLab
           for (const part of GRADIENT_PARTS) {
             const sums = (parts as Partial<Record<string, Float32Array[]>>)[part];
             if (!sums) continue;
-            acc.slices.forEach((l, k) => rows.push({ epoch, layer: l.layer, layer_index: l.layerIndex, group: g.group, part, reference: reference ?? '', n, draw, norm: norm(sums[k]) }));
+            acc.slices.forEach((l, k) =>
+              rows.push({
+                epoch,
+                layer: l.layer,
+                layer_index: l.layerIndex,
+                group: g.group,
+                part,
+                reference: reference ?? '',
+                n,
+                draw,
+                norm: norm(sums[k]),
+              }),
+            );
           }
         }
       } finally {
@@ -71,7 +93,22 @@ export function gradientScalingRows(model: Model, images: Float32Array, trainLab
   return rows;
 }
 
-export const SLOPE_COLUMNS = ['epoch', 'layer', 'layer_index', 'group', 'part', 'reference', 'slope', 'slope_se', 'r_squared', 'n_min', 'n_max', 'points', 'slope_upper', 'n_upper_min'];
+export const SLOPE_COLUMNS = [
+  'epoch',
+  'layer',
+  'layer_index',
+  'group',
+  'part',
+  'reference',
+  'slope',
+  'slope_se',
+  'r_squared',
+  'n_min',
+  'n_max',
+  'points',
+  'slope_upper',
+  'n_upper_min',
+];
 
 /**
  * The fitted log–log slope per (epoch, layer, group, part) of `gradient_scaling.csv` rows (all draws
@@ -92,14 +129,41 @@ export function gradientScalingSlopes(scaling: Row[]): Row[] {
   const out: Row[] = [];
   for (const rows of cells.values()) {
     const ns = rows.map((r) => Number(r.n));
-    const fit = fitLogLogSlope(ns, rows.map((r) => Number(r.norm)));
+    const fit = fitLogLogSlope(
+      ns,
+      rows.map((r) => Number(r.norm)),
+    );
     const r0 = rows[0];
     const distinct = [...new Set(ns)].sort((a, b) => a - b);
     const middle = Math.sqrt(distinct[0] * distinct[distinct.length - 1]);
     const nUpper = Math.min(distinct.find((n) => n >= middle) ?? Infinity, distinct[distinct.length - 2]);
     const upper = rows.filter((r) => Number(r.n) >= nUpper);
-    const fitUpper = fitLogLogSlope(upper.map((r) => Number(r.n)), upper.map((r) => Number(r.norm)));
-    out.push({ epoch: r0.epoch, layer: r0.layer, layer_index: r0.layer_index, group: r0.group, part: partOf(r0), reference: r0.reference ?? '', slope: fit.slope, slope_se: fit.slopeStdError, r_squared: fit.rSquared, n_min: distinct[0], n_max: distinct[distinct.length - 1], points: fit.count, slope_upper: fitUpper.slope, n_upper_min: nUpper });
+    const fitUpper = fitLogLogSlope(
+      upper.map((r) => Number(r.n)),
+      upper.map((r) => Number(r.norm)),
+    );
+    out.push({
+      epoch: r0.epoch,
+      layer: r0.layer,
+      layer_index: r0.layer_index,
+      group: r0.group,
+      part: partOf(r0),
+      reference: r0.reference ?? '',
+      slope: fit.slope,
+      slope_se: fit.slopeStdError,
+      r_squared: fit.rSquared,
+      n_min: distinct[0],
+      n_max: distinct[distinct.length - 1],
+      points: fit.count,
+      slope_upper: fitUpper.slope,
+      n_upper_min: nUpper,
+    });
   }
-  return out.sort((a, b) => Number(a.epoch) - Number(b.epoch) || Number(a.layer_index) - Number(b.layer_index) || String(a.group).localeCompare(String(b.group)) || GRADIENT_PARTS.indexOf(a.part as GradientPart) - GRADIENT_PARTS.indexOf(b.part as GradientPart));
+  return out.sort(
+    (a, b) =>
+      Number(a.epoch) - Number(b.epoch) ||
+      Number(a.layer_index) - Number(b.layer_index) ||
+      String(a.group).localeCompare(String(b.group)) ||
+      GRADIENT_PARTS.indexOf(a.part as GradientPart) - GRADIENT_PARTS.indexOf(b.part as GradientPart),
+  );
 }

@@ -14,4 +14,11 @@ export type { LogLogFit } from './fitLogLogSlope';
 export { analyzeRunGradients, gradientEpochTask, GRADIENT_FILES } from './analyzeRunGradients';
 export type { GradientAnalysisOptions, GradientAnalysisResult, GradientEpochTask, GradientEpochResult } from './analyzeRunGradients';
 export { gradientFindings, formatGradientFindings, verdictParts, PART_LABELS } from './gradientFindings';
-export type { GradientFindings, GradientFindingsOptions, LayerFindings, LayerAtEpoch, EpochVerdicts, PartFindings } from './gradientFindings';
+export type {
+  GradientFindings,
+  GradientFindingsOptions,
+  LayerFindings,
+  LayerAtEpoch,
+  EpochVerdicts,
+  PartFindings,
+} from './gradientFindings';

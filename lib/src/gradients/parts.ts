@@ -33,7 +33,8 @@ export const GRADIENT_REFERENCES: readonly GradientReference[] = ['uniform', 'cl
 
 /** ū as a vector over the C classes (see `GradientReference`); `labels` are the labels trained on. */
 export function referenceDistribution(reference: GradientReference, labels: Int32Array, numClasses: number): Float32Array {
-  if (!(GRADIENT_REFERENCES as readonly string[]).includes(reference)) throw new InputError(`gradient reference: unknown '${reference}'; known: ${GRADIENT_REFERENCES.join(', ')}`);
+  if (!(GRADIENT_REFERENCES as readonly string[]).includes(reference))
+    throw new InputError(`gradient reference: unknown '${reference}'; known: ${GRADIENT_REFERENCES.join(', ')}`);
   if (reference === 'uniform') return new Float32Array(numClasses).fill(1 / numClasses);
   if (labels.length === 0) throw new InputError('gradient reference class_frequencies: no labels');
   const out = new Float32Array(numClasses);

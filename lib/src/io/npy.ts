@@ -40,7 +40,11 @@ function parseHeader(b: Buffer, name: string): NpyHeader {
   const shapeStr = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
   if (!descr || !fortran || shapeStr === undefined) throw new Error(`${name}: malformed .npy header: ${header.trim()}`);
   if (fortran === 'True') throw new Error(`${name}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray`);
-  const shape = shapeStr.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  const shape = shapeStr
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
   const count = shape.reduce((a, c) => a * c, 1);
   const types: Record<string, { dtype: NpyArray['dtype']; bytes: number }> = {
     '<f8': { dtype: 'f8', bytes: 8 },
@@ -55,7 +59,13 @@ function parseHeader(b: Buffer, name: string): NpyHeader {
 
 /** A typed array of the header's dtype over `buf` (whose length is count · bytes). */
 function typedView(h: NpyHeader, buf: ArrayBuffer): NpyArray['data'] {
-  return h.dtype === 'f8' ? new Float64Array(buf) : h.dtype === 'f4' ? new Float32Array(buf) : h.dtype === 'i4' ? new Int32Array(buf) : new Uint8Array(buf);
+  return h.dtype === 'f8'
+    ? new Float64Array(buf)
+    : h.dtype === 'f4'
+      ? new Float32Array(buf)
+      : h.dtype === 'i4'
+        ? new Int32Array(buf)
+        : new Uint8Array(buf);
 }
 
 /**
@@ -66,7 +76,8 @@ export function parseNpy(buf: Uint8Array, name = 'npy buffer'): NpyArray {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const h = parseHeader(b, name);
   const need = h.count * h.bytes;
-  if (b.length - h.start < need) throw new Error(`${name}: truncated: header promises ${need} bytes of data, file has ${b.length - h.start}`);
+  if (b.length - h.start < need)
+    throw new Error(`${name}: truncated: header promises ${need} bytes of data, file has ${b.length - h.start}`);
   const copy = new Uint8Array(need);
   copy.set(b.subarray(h.start, h.start + need));
   return { shape: h.shape, data: typedView(h, copy.buffer), dtype: h.dtype };

@@ -96,7 +96,9 @@ export function guardOutputFile(file: string, guard: OutputFileGuard): void {
   const st = statOrNull(file);
   if (st?.isDirectory()) throw new InputError(`cannot write ${guard.what} to ${file}: it is a folder; give the path of a file`);
   if (st && !guard.isOurs(file)) {
-    throw new InputError(`${file} exists and is not ${guard.what} written by memgeo${guard.why ? ` (${guard.why})` : ''}; refusing to replace it. Choose another path, or move the file away.`);
+    throw new InputError(
+      `${file} exists and is not ${guard.what} written by memgeo${guard.why ? ` (${guard.why})` : ''}; refusing to replace it. Choose another path, or move the file away.`,
+    );
   }
   ensureDir(path.dirname(file));
 }
@@ -125,7 +127,8 @@ export function guardOutputDir(dir: string, guard: OutputDirGuard): void {
     }
     if (entries.length > 0) {
       const why = guard.refuse(dir, entries);
-      if (why !== null) throw new InputError(`cannot use ${dir} as ${guard.what}: ${why}. Nothing was written; choose an empty or new folder.`);
+      if (why !== null)
+        throw new InputError(`cannot use ${dir} as ${guard.what}: ${why}. Nothing was written; choose an empty or new folder.`);
     }
   }
   ensureDir(dir);

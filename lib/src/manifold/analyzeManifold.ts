@@ -67,7 +67,10 @@ export interface PreparedManifold {
 }
 
 /** §3: shared-subspace removal, centring, normalisation, QR reduction and lifting. */
-export function prepareManifold(task: Omit<ManifoldTask, 'kappa' | 'nT' | 'seed' | 'tVectors' | 'index'>, scratch?: Float64Array): PreparedManifold {
+export function prepareManifold(
+  task: Omit<ManifoldTask, 'kappa' | 'nT' | 'seed' | 'tVectors' | 'index'>,
+  scratch?: Float64Array,
+): PreparedManifold {
   // Without an explicit choice: LAPACK's Householder QR (the reference's basis, signs included).
   const { numPoints: M, ambientDim: N, points, globalMean, sharedBasis, K } = task;
   // `scratch` (≥ M·N, contents ignored) spares a fresh M × N array per manifold: nothing below keeps u.
@@ -187,7 +190,7 @@ function prepareByGram(task: Omit<ManifoldTask, 'kappa' | 'nT' | 'seed' | 'tVect
     }
     trace += g[a * M + a];
   }
-  const spread = Math.sqrt(Math.max(trace, 0) * cn2 / M);
+  const spread = Math.sqrt((Math.max(trace, 0) * cn2) / M);
   return { sD1: lift(reductionFromGram(g, M), M, M), dim: M, centerNorm, spread, rDiagSign: [] };
 }
 

@@ -35,7 +35,14 @@ export const V_EQUALS_T_EPS = 1e-8;
  * @param tVectors  n_t × (D+1), row-major.
  * @param kappa     margin κ.
  */
-export function anchorGeometry(sD1: Float64Array, dim: number, numPoints: number, tVectors: Float64Array, nT: number, kappa: number): AnchorGeometry {
+export function anchorGeometry(
+  sD1: Float64Array,
+  dim: number,
+  numPoints: number,
+  tVectors: Float64Array,
+  nT: number,
+  kappa: number,
+): AnchorGeometry {
   const D1 = dim + 1;
   const M = numPoints;
   if (sD1.length !== D1 * M) throw new Error(`anchorGeometry: sD1 has ${sD1.length} entries, expected ${D1}x${M}`);

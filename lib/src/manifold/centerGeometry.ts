@@ -124,7 +124,20 @@ export function centerGeometry(manifolds: ManifoldPoints[]): CenterGeometry {
     centerNorms[m] = Math.sqrt(s);
   }
   const centerCorrelation = meanAbsCosine(coords, P, d);
-  return { numManifolds: P, ambientDim: N, globalMean, centers, centerSvCumFrac, maxK, centerCorrelation, basisDim: d, coords, centerNorms, basisQr, pointSumSq };
+  return {
+    numManifolds: P,
+    ambientDim: N,
+    globalMean,
+    centers,
+    centerSvCumFrac,
+    maxK,
+    centerCorrelation,
+    basisDim: d,
+    coords,
+    centerNorms,
+    basisQr,
+    pointSumSq,
+  };
 }
 
 /** Lift basis coordinates V (d × K row-major) to ℝ^N: Proj·V, returned column-major N × K. */

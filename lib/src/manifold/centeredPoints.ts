@@ -27,7 +27,6 @@ export function centeredPoints(manifolds: ManifoldPoints[]): { x: Float64Array; 
  * N × N): the squared singular values, without forming an SVD.
  */
 export function gramEigenvalues(x: Float64Array, T: number, N: number): Float64Array {
-
   // x: T points × N features, sample-major.
   if (T <= N) {
     return symmetricEigenvalues(gramOfRows(x, T, N), T);

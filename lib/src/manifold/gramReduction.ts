@@ -38,7 +38,10 @@ export function columnGram(u: Float64Array, N: number, M: number): Float64Array 
     for (let b = 0; b <= a; b += 2) {
       const ob = b * N;
       const ob1 = ob + N;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      let s00 = 0,
+        s01 = 0,
+        s10 = 0,
+        s11 = 0;
       for (let f = 0; f < N; f++) {
         const xa = u[oa + f];
         const xa1 = u[oa1 + f];

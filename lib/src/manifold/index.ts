@@ -21,7 +21,13 @@ export { randomProjection } from './randomProjection';
 export { gramReduction } from './gramReduction';
 export { centeredPoints, gramEigenvalues } from './centeredPoints';
 export { manifoldAnalysis, degenerateManifolds, STABLE_DEFAULTS, MAX_N_T } from './manifoldAnalysis';
-export type { ManifoldAnalysisOptions, ManifoldAnalysisResult, ManifoldAnalysisDiagnostics, PerManifold, StableOptions } from './manifoldAnalysis';
+export type {
+  ManifoldAnalysisOptions,
+  ManifoldAnalysisResult,
+  ManifoldAnalysisDiagnostics,
+  PerManifold,
+  StableOptions,
+} from './manifoldAnalysis';
 export { normalQuantile } from './normalQuantile';
 export { allDataDimension } from './allDataDimension';
 export type { AllDataDimension } from './allDataDimension';

@@ -2,11 +2,27 @@ import * as path from 'path';
 import { checkOptions, InputError } from '../errors';
 import { checkSeed } from '../random/rng';
 import { defaultConcurrency, WorkerPool } from '../parallel/workerPool';
-import { analyzeManifold, analyzePreparedManifold, prepareManifoldTask, type ManifoldTask, type ManifoldTaskResult, type PreparedManifold, type PreparedManifoldTask } from './analyzeManifold';
+import {
+  analyzeManifold,
+  analyzePreparedManifold,
+  prepareManifoldTask,
+  type ManifoldTask,
+  type ManifoldTaskResult,
+  type PreparedManifold,
+  type PreparedManifoldTask,
+} from './analyzeManifold';
 import { centerGeometry, type CenterGeometry } from './centerGeometry';
 import { validateManifolds, type ManifoldPoints, asManifoldPoints, type PointSets } from './manifoldPoints';
 import { randomProjection } from './randomProjection';
-import { sharedCenterSubspace, startRestartWorkers, STABLE_SUBSPACE_DEFAULTS, type AnalysisMode, type SharedCenterSubspace, type StableSubspaceOptions, type SubspaceStep } from './sharedCenterSubspace';
+import {
+  sharedCenterSubspace,
+  startRestartWorkers,
+  STABLE_SUBSPACE_DEFAULTS,
+  type AnalysisMode,
+  type SharedCenterSubspace,
+  type StableSubspaceOptions,
+  type SubspaceStep,
+} from './sharedCenterSubspace';
 import type { StiefelCgOptions } from './stiefelConjugateGradient';
 
 /**
@@ -69,7 +85,12 @@ export const STABLE_DEFAULTS: StableOptions = { ...STABLE_SUBSPACE_DEFAULTS, deg
  * manifolds whose centre is small by nature (an unstructured cloud of M points has centre/spread
  * ≈ 1/√M) and targets the artefact: a removed direction that cancels one manifold's centre.
  */
-export function degenerateManifolds(centerNorm: number[], spread: number[], centerNormBefore: number[], opt: Pick<StableOptions, 'degenerateRatio' | 'degenerateShrink'>): boolean[] {
+export function degenerateManifolds(
+  centerNorm: number[],
+  spread: number[],
+  centerNormBefore: number[],
+  opt: Pick<StableOptions, 'degenerateRatio' | 'degenerateShrink'>,
+): boolean[] {
   const kept = centerNorm.map((c, i) => c / centerNormBefore[i]);
   const sorted = [...kept].sort((a, b) => a - b);
   const n = sorted.length;
@@ -142,7 +163,18 @@ export interface ManifoldAnalysisResult {
   /** Per-manifold values in input order (degenerate ones included, and flagged in diagnostics). */
   perManifold: PerManifold;
   diagnostics: ManifoldAnalysisDiagnostics;
-  params: { kappa: number; nT: number; nReps: number; seed: number; centerCorrelation: boolean; projectionDim: number; mode: AnalysisMode; numManifolds: number; ambientDim: number; pointsPerManifold: number[] };
+  params: {
+    kappa: number;
+    nT: number;
+    nReps: number;
+    seed: number;
+    centerCorrelation: boolean;
+    projectionDim: number;
+    mode: AnalysisMode;
+    numManifolds: number;
+    ambientDim: number;
+    pointsPerManifold: number[];
+  };
   seconds: number;
 }
 
@@ -160,10 +192,25 @@ interface Resolved {
 /** Upper bound of n_t, the Gaussian t-vectors drawn per manifold. */
 export const MAX_N_T = 100_000;
 /** Why n_t is bounded (in the message of a larger request). */
-export const N_T_LIMIT_REASON = "the capacity estimate's sampling error falls as 1/sqrt(n_t), so beyond 10^5 t-vectors only the time and the memory (n_t x (D+1) numbers per manifold) grow";
+export const N_T_LIMIT_REASON =
+  "the capacity estimate's sampling error falls as 1/sqrt(n_t), so beyond 10^5 t-vectors only the time and the memory (n_t x (D+1) numbers per manifold) grow";
 
 /** Every option `manifoldAnalysis` knows (unknown ones are refused: a typo must not mean the default). */
-export const MANIFOLD_ANALYSIS_OPTIONS = ['kappa', 'nT', 'nReps', 'seed', 'centerCorrelation', 'projectionDim', 'mode', 'tVectors', 'concurrency', 'cg', 'stable', 'centerSubspace', 'prepared'] as const;
+export const MANIFOLD_ANALYSIS_OPTIONS = [
+  'kappa',
+  'nT',
+  'nReps',
+  'seed',
+  'centerCorrelation',
+  'projectionDim',
+  'mode',
+  'tVectors',
+  'concurrency',
+  'cg',
+  'stable',
+  'centerSubspace',
+  'prepared',
+] as const;
 
 function resolve(options: ManifoldAnalysisOptions): Resolved {
   checkOptions(options, 'manifoldAnalysis', MANIFOLD_ANALYSIS_OPTIONS);
@@ -182,8 +229,10 @@ function resolve(options: ManifoldAnalysisOptions): Resolved {
   if (r.nT > MAX_N_T) throw new InputError(`nT (n_t) must be at most ${MAX_N_T}, got ${r.nT}: ${N_T_LIMIT_REASON}`);
   if (!Number.isInteger(r.nReps) || r.nReps < 1) throw new InputError(`nReps must be a positive integer, got ${options.nReps}`);
   checkSeed(r.seed, 'seed');
-  if (!Number.isInteger(r.projectionDim) || r.projectionDim < 1) throw new InputError(`projectionDim must be a positive integer, got ${options.projectionDim}`);
-  if (r.mode !== 'faithful' && r.mode !== 'stable') throw new InputError(`mode must be 'faithful' or 'stable', got '${String(options.mode)}'`);
+  if (!Number.isInteger(r.projectionDim) || r.projectionDim < 1)
+    throw new InputError(`projectionDim must be a positive integer, got ${options.projectionDim}`);
+  if (r.mode !== 'faithful' && r.mode !== 'stable')
+    throw new InputError(`mode must be 'faithful' or 'stable', got '${String(options.mode)}'`);
   return r;
 }
 
@@ -216,7 +265,8 @@ export async function manifoldAnalysis(points: PointSets, options: ManifoldAnaly
   const P = manifoldsIn.length;
   const N0 = manifoldsIn[0].ambientDim;
   const warnings: string[] = [];
-  if (options.tVectors && options.tVectors.length !== P) throw new InputError(`tVectors: need one array per manifold (${P}), got ${options.tVectors.length}`);
+  if (options.tVectors && options.tVectors.length !== P)
+    throw new InputError(`tVectors: need one array per manifold (${P}), got ${options.tVectors.length}`);
 
   const projected = N0 > opt.projectionDim;
   const manifolds = projected ? randomProjection(manifoldsIn, opt.projectionDim, opt.seed) : manifoldsIn;
@@ -259,15 +309,27 @@ export async function manifoldAnalysis(points: PointSets, options: ManifoldAnaly
         rms = Math.sqrt(rms / m.numPoints);
       }
       if (!(Math.sqrt(off) > 1e-10 * rms)) {
-        throw new InputError(`manifold ${i}: its centre coincides with the global mean of all points${projected ? ' after the random projection' : ''}, so it has no centre direction to normalise by (the analysis divides by the centre norm)`);
+        throw new InputError(
+          `manifold ${i}: its centre coincides with the global mean of all points${projected ? ' after the random projection' : ''}, so it has no centre direction to normalise by (the analysis divides by the centre norm)`,
+        );
       }
     });
 
     t2 = performance.now();
-    if (options.centerSubspace && options.centerSubspace.basis.length !== options.centerSubspace.K * N) throw new InputError(`centerSubspace: basis does not match ${N} features and K = ${options.centerSubspace.K}`);
+    if (options.centerSubspace && options.centerSubspace.basis.length !== options.centerSubspace.K * N)
+      throw new InputError(`centerSubspace: basis does not match ${N} features and K = ${options.centerSubspace.K}`);
     sub = !opt.centerCorrelation
       ? { K: 0, Kcap: 0, basis: new Float64Array(0), steps: [] as SubspaceStep[], warnings: [] as string[] }
-      : options.centerSubspace ?? (await sharedCenterSubspace(geom, { mode: opt.mode, nReps: opt.nReps, seed: opt.seed, cg: options.cg, stable: opt.stable, concurrency: centerWorkers, pool: restartPool ?? undefined }));
+      : (options.centerSubspace ??
+        (await sharedCenterSubspace(geom, {
+          mode: opt.mode,
+          nReps: opt.nReps,
+          seed: opt.seed,
+          cg: options.cg,
+          stable: opt.stable,
+          concurrency: centerWorkers,
+          pool: restartPool ?? undefined,
+        })));
   } finally {
     await restartPool?.close();
   }
@@ -290,24 +352,30 @@ export async function manifoldAnalysis(points: PointSets, options: ManifoldAnaly
   }));
   options.tVectors?.forEach((t, i) => {
     const D1 = Math.min(N, manifolds[i].numPoints) + 1;
-    if (!(t instanceof Float64Array) || t.length !== opt.nT * D1) throw new InputError(`tVectors[${i}]: expected a Float64Array of n_t x (D+1) = ${opt.nT} x ${D1}`);
+    if (!(t instanceof Float64Array) || t.length !== opt.nT * D1)
+      throw new InputError(`tVectors[${i}]: expected a Float64Array of n_t x (D+1) = ${opt.nT} x ${D1}`);
   });
 
   const prepared = options.prepared;
-  if (prepared && (prepared.length !== P || options.tVectors)) throw new InputError(`prepared: need one reduction per manifold (${P}) and drawn t-vectors`);
+  if (prepared && (prepared.length !== P || options.tVectors))
+    throw new InputError(`prepared: need one reduction per manifold (${P}) and drawn t-vectors`);
   /** The task with its reduction: shared when given, else computed here (in `scratch`). */
   const preparedTask = (task: ManifoldTask, scratch?: Float64Array): PreparedManifoldTask => {
     if (!prepared) return prepareManifoldTask(task, scratch);
     const { index, numPoints, kappa, nT, seed, balancedTVectors } = task;
     return { index, numPoints, kappa, nT, seed, balancedTVectors, prep: prepared[index] };
   };
-  let workers = conc === 'auto' ? (workEstimate(manifolds, opt.nT) > 3e8 ? Math.min(defaultConcurrency(), P) : 1) : Math.max(1, Math.min(conc, P));
+  let workers =
+    conc === 'auto' ? (workEstimate(manifolds, opt.nT) > 3e8 ? Math.min(defaultConcurrency(), P) : 1) : Math.max(1, Math.min(conc, P));
   let results: ManifoldTaskResult[];
   if (workers > 1) {
     // The reduction (§3) runs here and only the small (D+1) × M result goes to a worker: copying the
     // raw M × N points into a worker costs about a third of reducing them (the README case would move
     // 200 MB), and this thread would otherwise sit idle while the workers compute anchor points.
-    const pool = new WorkerPool<PreparedManifoldTask, ManifoldTaskResult>({ module: WORKER_MODULE, exportName: 'analyzePreparedManifold' }, workers);
+    const pool = new WorkerPool<PreparedManifoldTask, ManifoldTaskResult>(
+      { module: WORKER_MODULE, exportName: 'analyzePreparedManifold' },
+      workers,
+    );
     try {
       const pending: Promise<ManifoldTaskResult>[] = [];
       const scratch = prepared ? undefined : new Float64Array(Math.max(...tasks.map((t) => t.numPoints * t.ambientDim)));
@@ -332,12 +400,18 @@ export async function manifoldAnalysis(points: PointSets, options: ManifoldAnaly
   if (opt.mode === 'faithful') {
     results.forEach((r, i) => {
       if (!(r.centerNorm > 1e-12 * r.spread)) {
-        throw new InputError(`manifold ${i}: its centre vanishes after removing the shared centre subspace (norm ${r.centerNorm.toExponential(3)} vs spread ${r.spread.toExponential(3)}); the analysis is undefined for it (stable mode flags and excludes such manifolds)`);
+        throw new InputError(
+          `manifold ${i}: its centre vanishes after removing the shared centre subspace (norm ${r.centerNorm.toExponential(3)} vs spread ${r.spread.toExponential(3)}); the analysis is undefined for it (stable mode flags and excludes such manifolds)`,
+        );
       }
     });
   }
 
-  const perManifold: PerManifold = { capacity: results.map((r) => r.capacity), radius: results.map((r) => r.radius), dimension: results.map((r) => r.dimension) };
+  const perManifold: PerManifold = {
+    capacity: results.map((r) => r.capacity),
+    radius: results.map((r) => r.radius),
+    dimension: results.map((r) => r.dimension),
+  };
   const ratio = results.map((r) => r.centerNorm / r.spread);
   const centerNormBefore = manifolds.map((_, i) => {
     let s = 0;
@@ -362,7 +436,13 @@ export async function manifoldAnalysis(points: PointSets, options: ManifoldAnaly
       use = use.map(() => true);
     }
     const nDeg = degenerate.filter(Boolean).length;
-    if (nDeg > 0) warnings.push(`${nDeg} degenerate manifold(s) left out of the aggregates: ${degenerate.map((d, i) => (d ? i : -1)).filter((i) => i >= 0).join(', ')}`);
+    if (nDeg > 0)
+      warnings.push(
+        `${nDeg} degenerate manifold(s) left out of the aggregates: ${degenerate
+          .map((d, i) => (d ? i : -1))
+          .filter((i) => i >= 0)
+          .join(', ')}`,
+      );
   }
   const used = (a: number[]) => a.filter((_, i) => use[i]);
   const capacity = 1 / mean(used(perManifold.capacity).map((a) => 1 / a));
@@ -413,7 +493,12 @@ export async function manifoldAnalysis(points: PointSets, options: ManifoldAnaly
     degenerateRule,
     warnings,
     workers,
-    timing: { projection: (t1 - t0) / 1000, centerGeometry: (t2 - t1) / 1000, centerSubspace: (t3 - t2) / 1000, perManifold: (t4 - t3) / 1000 },
+    timing: {
+      projection: (t1 - t0) / 1000,
+      centerGeometry: (t2 - t1) / 1000,
+      centerSubspace: (t3 - t2) / 1000,
+      perManifold: (t4 - t3) / 1000,
+    },
   };
   return {
     mode: opt.mode,
@@ -424,7 +509,18 @@ export async function manifoldAnalysis(points: PointSets, options: ManifoldAnaly
     K: sub.K,
     perManifold,
     diagnostics,
-    params: { kappa: opt.kappa, nT: opt.nT, nReps: opt.nReps, seed: opt.seed, centerCorrelation: opt.centerCorrelation, projectionDim: opt.projectionDim, mode: opt.mode, numManifolds: P, ambientDim: N0, pointsPerManifold: manifoldsIn.map((m) => m.numPoints) },
+    params: {
+      kappa: opt.kappa,
+      nT: opt.nT,
+      nReps: opt.nReps,
+      seed: opt.seed,
+      centerCorrelation: opt.centerCorrelation,
+      projectionDim: opt.projectionDim,
+      mode: opt.mode,
+      numManifolds: P,
+      ambientDim: N0,
+      pointsPerManifold: manifoldsIn.map((m) => m.numPoints),
+    },
     seconds: (performance.now() - t0) / 1000,
   };
 }

@@ -2,7 +2,13 @@ import { checkOptions, InputError } from '../errors';
 import { checkSeed } from '../random/rng';
 import { defaultConcurrency } from '../parallel/workerPool';
 import { centerGeometry, type CenterGeometry } from './centerGeometry';
-import { MANIFOLD_ANALYSIS_OPTIONS, manifoldAnalysis, STABLE_DEFAULTS, type ManifoldAnalysisOptions, type ManifoldAnalysisResult } from './manifoldAnalysis';
+import {
+  MANIFOLD_ANALYSIS_OPTIONS,
+  manifoldAnalysis,
+  STABLE_DEFAULTS,
+  type ManifoldAnalysisOptions,
+  type ManifoldAnalysisResult,
+} from './manifoldAnalysis';
 import { validateManifolds, type ManifoldPoints, asManifoldPoints, type PointSets } from './manifoldPoints';
 import { sharedCenterSubspace } from './sharedCenterSubspace';
 import { prepareManifold, type PreparedManifold } from './analyzeManifold';
@@ -56,17 +62,28 @@ export function seedStat(values: number[]): SeedStat {
 /** Most analysis seeds per call. */
 export const MAX_ANALYSIS_SEEDS = 1000;
 /** Why (in the message of a larger request). */
-export const SEEDS_LIMIT_REASON = "the mean over 1000 seeds already has a standard error of 3% of the seeds' spread (1/sqrt(1000)); more seeds only multiply the time";
+export const SEEDS_LIMIT_REASON =
+  "the mean over 1000 seeds already has a standard error of 3% of the seeds' spread (1/sqrt(1000)); more seeds only multiply the time";
 
-export async function manifoldAnalysisSeeds(points: PointSets, options: ManifoldAnalysisSeedsOptions = {}): Promise<ManifoldAnalysisSeedsResult> {
+export async function manifoldAnalysisSeeds(
+  points: PointSets,
+  options: ManifoldAnalysisSeedsOptions = {},
+): Promise<ManifoldAnalysisSeedsResult> {
   const t0 = performance.now();
   const manifolds = asManifoldPoints(points);
-  checkOptions(options, 'manifoldAnalysisSeeds', [...MANIFOLD_ANALYSIS_OPTIONS.filter((k) => k !== 'seed' && k !== 'prepared'), 'seeds', 'firstSeed']);
+  checkOptions(options, 'manifoldAnalysisSeeds', [
+    ...MANIFOLD_ANALYSIS_OPTIONS.filter((k) => k !== 'seed' && k !== 'prepared'),
+    'seeds',
+    'firstSeed',
+  ]);
   const { seeds: seedsOpt = 3, firstSeed = 0, ...rest } = options;
   const seeds = Array.isArray(seedsOpt) ? seedsOpt : Array.from({ length: seedsOpt }, (_, i) => firstSeed + i);
-  if (seeds.length === 0 || !seeds.every((s) => Number.isFinite(s))) throw new InputError(`seeds: need at least one finite seed, got ${JSON.stringify(seedsOpt)}`);
-  if (!Array.isArray(seedsOpt) && (!Number.isInteger(seedsOpt) || seedsOpt < 1)) throw new InputError(`seeds must be a positive integer or a list, got ${seedsOpt}`);
-  if (seeds.length > MAX_ANALYSIS_SEEDS) throw new InputError(`seeds: at most ${MAX_ANALYSIS_SEEDS}, got ${seeds.length}: ${SEEDS_LIMIT_REASON}`);
+  if (seeds.length === 0 || !seeds.every((s) => Number.isFinite(s)))
+    throw new InputError(`seeds: need at least one finite seed, got ${JSON.stringify(seedsOpt)}`);
+  if (!Array.isArray(seedsOpt) && (!Number.isInteger(seedsOpt) || seedsOpt < 1))
+    throw new InputError(`seeds must be a positive integer or a list, got ${seedsOpt}`);
+  if (seeds.length > MAX_ANALYSIS_SEEDS)
+    throw new InputError(`seeds: at most ${MAX_ANALYSIS_SEEDS}, got ${seeds.length}: ${SEEDS_LIMIT_REASON}`);
   seeds.forEach((s, i) => checkSeed(s, Array.isArray(seedsOpt) ? `seeds[${i}]` : `seed ${s} (firstSeed + ${i})`));
   // Stable mode's centre step is a fixed function of the centres (no seed), so unless a seeded random
   // projection changes the data it is computed once and shared by all seeds.
@@ -85,7 +102,12 @@ export async function manifoldAnalysisSeeds(points: PointSets, options: Manifold
       seed: seeds[0],
       cg: rest.cg,
       stable: { ...STABLE_DEFAULTS, ...rest.stable },
-      concurrency: rest.concurrency === undefined || rest.concurrency === 'auto' ? (manifolds.length >= 64 ? defaultConcurrency() : 1) : rest.concurrency,
+      concurrency:
+        rest.concurrency === undefined || rest.concurrency === 'auto'
+          ? manifolds.length >= 64
+            ? defaultConcurrency()
+            : 1
+          : rest.concurrency,
     });
   }
   if (centerSubspace && geom && !rest.tVectors) {
@@ -95,7 +117,12 @@ export async function manifoldAnalysisSeeds(points: PointSets, options: Manifold
     const N = manifolds[0].ambientDim;
     const scratch = new Float64Array(Math.max(...manifolds.map((m) => m.numPoints * N)));
     const globalMean = geom.globalMean;
-    prepared = manifolds.map((m) => prepareManifold({ numPoints: m.numPoints, ambientDim: N, points: m.data, globalMean, sharedBasis: sub.basis, K: sub.K, reduction: 'gram' }, scratch));
+    prepared = manifolds.map((m) =>
+      prepareManifold(
+        { numPoints: m.numPoints, ambientDim: N, points: m.data, globalMean, sharedBasis: sub.basis, K: sub.K, reduction: 'gram' },
+        scratch,
+      ),
+    );
   }
   for (const seed of seeds) runs.push(await manifoldAnalysis(manifolds, { ...rest, seed, centerSubspace, prepared }));
   return {

@@ -18,7 +18,8 @@ export interface ManifoldPoints {
 }
 
 function toNumber(v: unknown, manifold: number, point: number, feature: number): number {
-  if (typeof v !== 'number') throw new InputError(`manifold ${manifold}: value at point ${point}, feature ${feature} is not a number (${JSON.stringify(v)})`);
+  if (typeof v !== 'number')
+    throw new InputError(`manifold ${manifold}: value at point ${point}, feature ${feature} is not a number (${JSON.stringify(v)})`);
   return v;
 }
 
@@ -29,13 +30,17 @@ function toNumber(v: unknown, manifold: number, point: number, feature: number):
 export function manifoldsFromFeatureMajor(manifolds: number[][][]): ManifoldPoints[] {
   if (!Array.isArray(manifolds)) throw new InputError('manifolds must be an array of N x M_i matrices ([feature][sample])');
   return manifolds.map((m, i) => {
-    if (!Array.isArray(m) || m.length === 0 || !Array.isArray(m[0])) throw new InputError(`manifold ${i}: expected an N x M matrix ([feature][sample]) as nested arrays`);
+    if (!Array.isArray(m) || m.length === 0 || !Array.isArray(m[0]))
+      throw new InputError(`manifold ${i}: expected an N x M matrix ([feature][sample]) as nested arrays`);
     const N = m.length;
     const M = m[0].length;
     const data = new Float64Array(M * N);
     for (let f = 0; f < N; f++) {
       const row = m[f];
-      if (!Array.isArray(row) || row.length !== M) throw new InputError(`manifold ${i}: feature row ${f} has ${Array.isArray(row) ? row.length : 'no'} samples, expected ${M} (ragged matrix)`);
+      if (!Array.isArray(row) || row.length !== M)
+        throw new InputError(
+          `manifold ${i}: feature row ${f} has ${Array.isArray(row) ? row.length : 'no'} samples, expected ${M} (ragged matrix)`,
+        );
       for (let s = 0; s < M; s++) data[s * N + f] = toNumber(row[s], i, s, f);
     }
     return { numPoints: M, ambientDim: N, data };
@@ -46,11 +51,13 @@ export function manifoldsFromFeatureMajor(manifolds: number[][][]): ManifoldPoin
 export function manifoldsFromPoints(manifolds: number[][][]): ManifoldPoints[] {
   if (!Array.isArray(manifolds)) throw new InputError('manifolds must be an array of point lists');
   return manifolds.map((pts, i) => {
-    if (!Array.isArray(pts) || pts.length === 0 || !Array.isArray(pts[0])) throw new InputError(`manifold ${i}: expected a list of points (arrays of numbers)`);
+    if (!Array.isArray(pts) || pts.length === 0 || !Array.isArray(pts[0]))
+      throw new InputError(`manifold ${i}: expected a list of points (arrays of numbers)`);
     const N = pts[0].length;
     const data = new Float64Array(pts.length * N);
     pts.forEach((p, s) => {
-      if (!Array.isArray(p) || p.length !== N) throw new InputError(`manifold ${i}: point ${s} has ${Array.isArray(p) ? p.length : 'no'} features, expected ${N}`);
+      if (!Array.isArray(p) || p.length !== N)
+        throw new InputError(`manifold ${i}: point ${s} has ${Array.isArray(p) ? p.length : 'no'} features, expected ${N}`);
       for (let f = 0; f < N; f++) data[s * N + f] = toNumber(p[f], i, s, f);
     });
     return { numPoints: pts.length, ambientDim: N, data };
@@ -92,7 +99,8 @@ export function asManifoldPoints(input: PointSets): ManifoldPoints[] {
  * input), so a 200 MB file costs no second 200 MB; float32 data are converted.
  */
 export function manifoldsFromNpy(arr: NpyArray, name = 'array'): ManifoldPoints[] {
-  if (arr.shape.length !== 3) throw new InputError(`${name}: expected shape (P, M, N) = (manifolds, points, features), got (${arr.shape.join(', ')})`);
+  if (arr.shape.length !== 3)
+    throw new InputError(`${name}: expected shape (P, M, N) = (manifolds, points, features), got (${arr.shape.join(', ')})`);
   if (arr.dtype !== 'f8' && arr.dtype !== 'f4') throw new InputError(`${name}: expected float32 or float64 data, got ${arr.dtype}`);
   const [P, M, N] = arr.shape;
   const out: ManifoldPoints[] = [];
@@ -108,17 +116,26 @@ export function manifoldsFromNpy(arr: NpyArray, name = 'array'): ManifoldPoints[
  * one common feature count, finite values.
  */
 export function validateManifolds(manifolds: ManifoldPoints[]): void {
-  if (!Array.isArray(manifolds) || manifolds.length < 2) throw new InputError(`manifold analysis needs at least 2 manifolds, got ${Array.isArray(manifolds) ? manifolds.length : 'none'}`);
+  if (!Array.isArray(manifolds) || manifolds.length < 2)
+    throw new InputError(`manifold analysis needs at least 2 manifolds, got ${Array.isArray(manifolds) ? manifolds.length : 'none'}`);
   const N = manifolds[0].ambientDim;
   manifolds.forEach((m, i) => {
-    if (AbstractMatrix.isMatrix(m)) throw new InputError(`manifold ${i} is an ml-matrix Matrix: convert the list with manifoldsFromMatrices(...) (rows = points)`);
-    if (!m || !(m.data instanceof Float64Array)) throw new InputError(`manifold ${i}: data must be a Float64Array (use manifoldsFromFeatureMajor / manifoldsFromPoints / manifoldsFromMatrices / manifoldsFromNpy)`);
-    if (!Number.isInteger(m.numPoints) || m.numPoints < 2) throw new InputError(`manifold ${i}: needs at least 2 points, got ${m.numPoints}`);
+    if (AbstractMatrix.isMatrix(m))
+      throw new InputError(`manifold ${i} is an ml-matrix Matrix: convert the list with manifoldsFromMatrices(...) (rows = points)`);
+    if (!m || !(m.data instanceof Float64Array))
+      throw new InputError(
+        `manifold ${i}: data must be a Float64Array (use manifoldsFromFeatureMajor / manifoldsFromPoints / manifoldsFromMatrices / manifoldsFromNpy)`,
+      );
+    if (!Number.isInteger(m.numPoints) || m.numPoints < 2)
+      throw new InputError(`manifold ${i}: needs at least 2 points, got ${m.numPoints}`);
     if (!Number.isInteger(m.ambientDim) || m.ambientDim < 1) throw new InputError(`manifold ${i}: bad feature count ${m.ambientDim}`);
-    if (m.ambientDim !== N) throw new InputError(`manifold ${i} has ${m.ambientDim} features but manifold 0 has ${N} (ragged feature counts)`);
-    if (m.data.length !== m.numPoints * m.ambientDim) throw new InputError(`manifold ${i}: data length ${m.data.length} != ${m.numPoints} points x ${m.ambientDim} features`);
+    if (m.ambientDim !== N)
+      throw new InputError(`manifold ${i} has ${m.ambientDim} features but manifold 0 has ${N} (ragged feature counts)`);
+    if (m.data.length !== m.numPoints * m.ambientDim)
+      throw new InputError(`manifold ${i}: data length ${m.data.length} != ${m.numPoints} points x ${m.ambientDim} features`);
     for (let j = 0; j < m.data.length; j++) {
-      if (!Number.isFinite(m.data[j])) throw new InputError(`manifold ${i}: non-finite value ${m.data[j]} at point ${Math.floor(j / N)}, feature ${j % N}`);
+      if (!Number.isFinite(m.data[j]))
+        throw new InputError(`manifold ${i}: non-finite value ${m.data[j]} at point ${Math.floor(j / N)}, feature ${j % N}`);
     }
   });
 }

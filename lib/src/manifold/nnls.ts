@@ -78,7 +78,8 @@ export class NnlsSolver {
    * @param atb   optional Aᵀt if the caller has it already.
    */
   solve(a: Float64Array, rows: number, cols: number, gram: Float64Array, t: Float64Array, x: Float64Array, atb?: Float64Array): NnlsResult {
-    if (rows > this.maxRows || cols > this.maxCols) throw new Error(`NnlsSolver: problem ${rows}x${cols} exceeds workspace ${this.maxRows}x${this.maxCols}`);
+    if (rows > this.maxRows || cols > this.maxCols)
+      throw new Error(`NnlsSolver: problem ${rows}x${cols} exceeds workspace ${this.maxRows}x${this.maxCols}`);
     // Everything hot is a local: this runs 10⁴–10⁵ times per analysis on problems of ~50 columns,
     // where property loads and calls cost as much as the arithmetic.
     const { inP, excluded, pidx, w, z, r, b, L, rhs } = this;

@@ -167,7 +167,12 @@ function orthonormalize(v: Float64Array, d: number, K: number): Float64Array {
  *   seed with (sᵀX, here with s = the residual centre of largest norm, which is deterministic);
  * - 'principal': the top K right singular directions of X (principal axes of the centres).
  */
-function deterministicStarts(geom: CenterGeometry, K: number, prev: Float64Array | null, principal: Float64Array): { start: SubspaceRestart['start']; v: Float64Array }[] {
+function deterministicStarts(
+  geom: CenterGeometry,
+  K: number,
+  prev: Float64Array | null,
+  principal: Float64Array,
+): { start: SubspaceRestart['start']; v: Float64Array }[] {
   const P = geom.numManifolds;
   const d = geom.basisDim;
   const starts: { start: SubspaceRestart['start']; v: Float64Array }[] = [];
@@ -285,7 +290,13 @@ export async function sharedCenterSubspace(geom: CenterGeometry, options: Shared
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const cg = options.mode === 'stable' ? { maxBacktracks: stableOpt.maxBacktracks, ...options.cg } : options.cg;
   // One pool for the whole K loop (workers when asked for and the problem is large enough to pay).
-  const ownPool = !options.pool && concurrency > 1 ? new WorkerPool<CenterSubspaceJob, CenterSubspaceJobResult>({ module: RESTART_MODULE, exportName: 'runCenterSubspaceJob' }, concurrency) : null;
+  const ownPool =
+    !options.pool && concurrency > 1
+      ? new WorkerPool<CenterSubspaceJob, CenterSubspaceJobResult>(
+          { module: RESTART_MODULE, exportName: 'runCenterSubspaceJob' },
+          concurrency,
+        )
+      : null;
   const pool = options.pool ?? ownPool;
   /** Start one restart; without workers it runs here, now. `first`: ahead of the queued ones. */
   const submit = (K: number, start: Float64Array, first = false): Promise<CenterSubspaceJobResult> => {
@@ -296,16 +307,20 @@ export async function sharedCenterSubspace(geom: CenterGeometry, options: Shared
   const randomStarts = (K: number): Start[] => {
     const starts: Start[] = [];
     if (options.mode === 'faithful') {
-      for (let rep = 0; rep < options.nReps; rep++) starts.push({ start: 'random', v: randomStiefel(Rng.derive(options.seed, 'fun_FA', K, rep), d, K) });
+      for (let rep = 0; rep < options.nReps; rep++)
+        starts.push({ start: 'random', v: randomStiefel(Rng.derive(options.seed, 'fun_FA', K, rep), d, K) });
     } else {
-      for (let rep = 0; rep < stableOpt.randomRestarts; rep++) starts.push({ start: 'random', v: randomStiefel(Rng.derive(STABLE_START_SEED, 'stable-start', K, rep), d, K) });
+      for (let rep = 0; rep < stableOpt.randomRestarts; rep++)
+        starts.push({ start: 'random', v: randomStiefel(Rng.derive(STABLE_START_SEED, 'stable-start', K, rep), d, K) });
     }
     return starts;
   };
   /** Restarts of one K that do not depend on the previous K's solution: faithful's random ones, stable's principal and random ones. */
-  const independentStarts = (K: number): Start[] => (options.mode === 'stable' ? [deterministicStarts(geom, K, null, principal)[0], ...randomStarts(K)] : randomStarts(K));
+  const independentStarts = (K: number): Start[] =>
+    options.mode === 'stable' ? [deterministicStarts(geom, K, null, principal)[0], ...randomStarts(K)] : randomStarts(K);
   /** Stable mode's warm start: needs the kept (K−1)-solution. */
-  const warmStart = (K: number, prev: Float64Array | null): Start | null => (options.mode === 'stable' && prev ? deterministicStarts(geom, K, prev, principal)[1] : null);
+  const warmStart = (K: number, prev: Float64Array | null): Start | null =>
+    options.mode === 'stable' && prev ? deterministicStarts(geom, K, prev, principal)[1] : null;
 
   /** Record one K from its restarts' results; false when no restart was usable (the loop stops). */
   const select = (Kb: number, starts: Start[], results: CenterSubspaceJobResult[]): boolean => {
@@ -348,13 +363,26 @@ export async function sharedCenterSubspace(geom: CenterGeometry, options: Shared
     const v = solutions[chosen];
     const resid = residualRows(geom.coords, P, d, v, Kb);
     const normCoeff = normRatios(resid, geom);
-    steps.push({ K: Kb, resCoeff: meanAbsCosine(resid, P, d), cost: restarts[chosen].cost, stability: Math.min(...normCoeff), normCoeff, chosen, restarts });
+    steps.push({
+      K: Kb,
+      resCoeff: meanAbsCosine(resid, P, d),
+      cost: restarts[chosen].cost,
+      stability: Math.min(...normCoeff),
+      normCoeff,
+      chosen,
+      restarts,
+    });
     kept.push(v);
     return true;
   };
   const earlyStop = (Kb: number): boolean => {
     const n = steps.length;
-    return Kb > 4 && steps[n - 1].resCoeff > steps[n - 2].resCoeff && steps[n - 2].resCoeff > steps[n - 3].resCoeff && steps[n - 3].resCoeff > steps[n - 4].resCoeff;
+    return (
+      Kb > 4 &&
+      steps[n - 1].resCoeff > steps[n - 2].resCoeff &&
+      steps[n - 2].resCoeff > steps[n - 3].resCoeff &&
+      steps[n - 3].resCoeff > steps[n - 4].resCoeff
+    );
   };
 
   try {
@@ -375,10 +403,12 @@ export async function sharedCenterSubspace(geom: CenterGeometry, options: Shared
     for (const q of queued.values()) for (const r of q.results) r.catch(() => undefined); // surfaced when awaited
     let prev: Float64Array | null = null;
     for (let K = 1; K <= Kcap; K++) {
-      const q = queued.get(K) ?? (() => {
-        const starts = independentStarts(K);
-        return { starts, results: starts.map((s) => submit(K, s.v)) };
-      })();
+      const q =
+        queued.get(K) ??
+        (() => {
+          const starts = independentStarts(K);
+          return { starts, results: starts.map((s) => submit(K, s.v)) };
+        })();
       const starts = [...q.starts];
       const results = [...q.results];
       const warm = warmStart(K, prev);
@@ -395,7 +425,9 @@ export async function sharedCenterSubspace(geom: CenterGeometry, options: Shared
     await ownPool?.close();
   }
   if (Kcap < geom.maxK && steps.length > 0 && steps[steps.length - 1].K === Kcap) {
-    warnings.push(`K capped at ${Kcap} (= basis dimension ${d} − 1; the reference's maxK is ${geom.maxK}): at K = ${d} every residual centre vanishes and the cost is 0/0, where the reference fails`);
+    warnings.push(
+      `K capped at ${Kcap} (= basis dimension ${d} − 1; the reference's maxK is ${geom.maxK}): at K = ${d} every residual centre vanishes and the cost is 0/0, where the reference fails`,
+    );
   }
   if (kept.length === 0) return { K: 0, Kcap, basis: new Float64Array(0), steps, warnings };
   let Kstar = 1;

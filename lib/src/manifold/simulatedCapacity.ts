@@ -63,7 +63,8 @@ export function simulatedCapacity(points: PointSets, options: SimulatedCapacityO
   const nMin0 = options.nMin ?? 2;
   const nMax0 = options.nMax ?? N;
   if (!Number.isInteger(nRep) || nRep < 1) throw new InputError(`nRep must be a positive integer, got ${nRep}`);
-  if (!Number.isInteger(nMin0) || !Number.isInteger(nMax0) || nMin0 < 1 || nMax0 <= nMin0) throw new InputError(`need integers 1 <= nMin < nMax, got ${nMin0}, ${nMax0}`);
+  if (!Number.isInteger(nMin0) || !Number.isInteger(nMax0) || nMin0 < 1 || nMax0 <= nMin0)
+    throw new InputError(`need integers 1 <= nMin < nMax, got ${nMin0}, ${nMax0}`);
   if (P < 2) throw new InputError('simulated capacity needs at least 2 manifolds');
 
   // All points, globally centred (the test is translation invariant; centring only helps rounding).
@@ -138,7 +139,16 @@ export function simulatedCapacity(points: PointSets, options: SimulatedCapacityO
   let fmax = pOf(nMax) - 0.5;
   const done = (capacity: number, Nc: number): SimulatedCapacityResult => {
     const pairs = [...cache.entries()].sort((a, b) => a[0] - b[0]);
-    return { capacity, Nc, numManifolds: P, nVec: pairs.map((p) => p[0]), pVec: pairs.map((p) => p[1]), trials, ambiguous, seconds: (performance.now() - t0) / 1000 };
+    return {
+      capacity,
+      Nc,
+      numManifolds: P,
+      nVec: pairs.map((p) => p[0]),
+      pVec: pairs.map((p) => p[1]),
+      trials,
+      ambiguous,
+      seconds: (performance.now() - t0) / 1000,
+    };
   };
   if (fmax + 0.5 === 0 || fmin * fmax > 0) return done(NaN, NaN);
   let nCur = Math.floor((nMin + nMax) / 2 + 0.5);

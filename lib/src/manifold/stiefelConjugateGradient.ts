@@ -30,7 +30,13 @@ export interface StiefelCgOptions {
   maxBacktracks: number;
 }
 
-export const PYMANOPT_CG_DEFAULTS: StiefelCgOptions = { maxIterations: 1000, minGradNorm: 1e-6, minStepSize: 1e-10, maxTimeSeconds: 1000, maxBacktracks: 10 };
+export const PYMANOPT_CG_DEFAULTS: StiefelCgOptions = {
+  maxIterations: 1000,
+  minGradNorm: 1e-6,
+  minStepSize: 1e-10,
+  maxTimeSeconds: 1000,
+  maxBacktracks: 10,
+};
 
 /** 'nonFinite': the cost became NaN/Inf (e.g. a residual centre vanished: 0/0). pymanopt would keep
  * iterating on NaN until maxiter; the result is unusable either way, so CG stops at once. */
@@ -70,9 +76,17 @@ export interface StiefelProblem {
  * ≈ I + α²dᵀd for a tangent d, so it is well conditioned). Returns R⁻¹ (upper triangular,
  * row-major k × k) or null if the Gram is not positive definite.
  */
-function retractionRInv(xtx: Float64Array, xtd: Float64Array, dtd: Float64Array, k: number, alpha: number, ws: RetractionWorkspace): Float64Array | null {
+function retractionRInv(
+  xtx: Float64Array,
+  xtd: Float64Array,
+  dtd: Float64Array,
+  k: number,
+  alpha: number,
+  ws: RetractionWorkspace,
+): Float64Array | null {
   const { g, r, inv } = ws;
-  for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) g[a * k + b] = xtx[a * k + b] + alpha * (xtd[a * k + b] + xtd[b * k + a]) + alpha * alpha * dtd[a * k + b];
+  for (let a = 0; a < k; a++)
+    for (let b = 0; b < k; b++) g[a * k + b] = xtx[a * k + b] + alpha * (xtd[a * k + b] + xtd[b * k + a]) + alpha * alpha * dtd[a * k + b];
   // Upper Cholesky factor R (RᵀR = g), as upperCholesky computes it, without allocating. Kept inline
   // on purpose: calling upperCholesky with an output buffer made the whole CG iteration ~20% slower.
   r.fill(0);
@@ -137,7 +151,14 @@ function inner(a: Float64Array, b: Float64Array): number {
 }
 
 /** out = U − X·sym(XᵀU): projection onto the tangent space at X (pymanopt Stiefel.proj). */
-export function stiefelProject(x: Float64Array, u: Float64Array, n: number, k: number, out: Float64Array, xtu = new Float64Array(k * k)): void {
+export function stiefelProject(
+  x: Float64Array,
+  u: Float64Array,
+  n: number,
+  k: number,
+  out: Float64Array,
+  xtu = new Float64Array(k * k),
+): void {
   for (let a = 0; a < k; a++) {
     for (let b = 0; b < k; b++) {
       let s = 0;
@@ -181,7 +202,11 @@ export function qFactorRowMajor(colMajor: Float64Array, n: number, k: number, po
 }
 
 /** Run Riemannian CG from x0 (a point of St(n, k)). */
-export function stiefelConjugateGradient(problem: StiefelProblem, x0: Float64Array, options: Partial<StiefelCgOptions> = {}): StiefelCgResult {
+export function stiefelConjugateGradient(
+  problem: StiefelProblem,
+  x0: Float64Array,
+  options: Partial<StiefelCgOptions> = {},
+): StiefelCgResult {
   const opt = { ...PYMANOPT_CG_DEFAULTS, ...options };
   const { n, k } = problem;
   const size = n * k;

@@ -102,7 +102,8 @@ export class Model {
   /** The parameters of one layer (rewinding unit). */
   layerParams(layer: string): Param[] {
     const s = this.stages.find((st) => st.name === layer);
-    if (!s || s.params.length === 0) throw new InputError(`'${layer}' is not a layer with parameters; layers: ${this.layerNames.join(', ')}`);
+    if (!s || s.params.length === 0)
+      throw new InputError(`'${layer}' is not a layer with parameters; layers: ${this.layerNames.join(', ')}`);
     return s.params;
   }
 
@@ -117,11 +118,15 @@ export class Model {
   /** Overwrite a layer's parameters (every one of them must be given, with the same shapes). */
   setLayerValues(layer: string, values: LayerValues): void {
     const params = this.layerParams(layer);
-    if (values.size !== params.length) throw new InputError(`setLayerValues('${layer}'): expected ${params.length} tensors (${params.map((p) => localName(p.name)).join(', ')}), got ${values.size}`);
+    if (values.size !== params.length)
+      throw new InputError(
+        `setLayerValues('${layer}'): expected ${params.length} tensors (${params.map((p) => localName(p.name)).join(', ')}), got ${values.size}`,
+      );
     for (const p of params) {
       const v = values.get(localName(p.name));
       if (!v) throw new InputError(`setLayerValues('${layer}'): missing '${localName(p.name)}'`);
-      if (!tf.util.arraysEqual(v.shape, p.variable.shape)) throw new InputError(`setLayerValues('${layer}'): '${localName(p.name)}' has shape [${v.shape}], expected [${p.variable.shape}]`);
+      if (!tf.util.arraysEqual(v.shape, p.variable.shape))
+        throw new InputError(`setLayerValues('${layer}'): '${localName(p.name)}' has shape [${v.shape}], expected [${p.variable.shape}]`);
     }
     // assign() shares the clone's buffer; tidy disposes the clone's own handle so nothing leaks per call.
     for (const p of params) tf.tidy(() => p.variable.assign(values.get(localName(p.name))!.clone()));
@@ -137,13 +142,20 @@ export class Model {
   /** Set every parameter from named arrays; names and sizes must match exactly. */
   writeWeights(weights: Map<string, { shape: number[]; data: Float32Array }>, source = 'weights'): void {
     const missing = this.params.filter((p) => !weights.has(p.name)).map((p) => p.name);
-    if (missing.length > 0) throw new InputError(`${source}: missing parameters ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''} (was it saved from a different model?)`);
+    if (missing.length > 0)
+      throw new InputError(
+        `${source}: missing parameters ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', ...' : ''} (was it saved from a different model?)`,
+      );
     const known = new Set(this.params.map((p) => p.name));
     const extra = [...weights.keys()].filter((k) => !known.has(k));
-    if (extra.length > 0) throw new InputError(`${source}: parameters not in this model: ${extra.slice(0, 5).join(', ')} (was it saved from a different model?)`);
+    if (extra.length > 0)
+      throw new InputError(
+        `${source}: parameters not in this model: ${extra.slice(0, 5).join(', ')} (was it saved from a different model?)`,
+      );
     for (const p of this.params) {
       const w = weights.get(p.name)!;
-      if (!tf.util.arraysEqual(w.shape, p.variable.shape)) throw new InputError(`${source}: '${p.name}' has shape [${w.shape}], the model has [${p.variable.shape}]`);
+      if (!tf.util.arraysEqual(w.shape, p.variable.shape))
+        throw new InputError(`${source}: '${p.name}' has shape [${w.shape}], the model has [${p.variable.shape}]`);
     }
     for (const p of this.params) {
       const w = weights.get(p.name)!;

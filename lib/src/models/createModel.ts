@@ -16,12 +16,20 @@ import { vggStages } from './vgg';
  * const logits = model.forward(images); // [N, 10]
  * model.dispose();
  */
-export function createModel(spec: Partial<ModelSpec> | ModelSpec | string, inputShape: [number, number, number], numClasses: number, seed: number): Model {
+export function createModel(
+  spec: Partial<ModelSpec> | ModelSpec | string,
+  inputShape: [number, number, number],
+  numClasses: number,
+  seed: number,
+): Model {
   const s = resolveModelSpec(spec);
   if (!Array.isArray(inputShape) || inputShape.length !== 3 || !inputShape.every((d) => Number.isInteger(d) && d >= 1)) {
-    throw new InputError(`createModel: inputShape must be [height, width, channels] of positive integers, got ${JSON.stringify(inputShape)}`);
+    throw new InputError(
+      `createModel: inputShape must be [height, width, channels] of positive integers, got ${JSON.stringify(inputShape)}`,
+    );
   }
-  if (!Number.isInteger(numClasses) || numClasses < 2) throw new InputError(`createModel: numClasses must be an integer >= 2, got ${numClasses}`);
+  if (!Number.isInteger(numClasses) || numClasses < 2)
+    throw new InputError(`createModel: numClasses must be an integer >= 2, got ${numClasses}`);
   if (!Number.isFinite(seed)) throw new InputError(`createModel: seed must be a number, got ${seed}`);
   const [h, w] = inputShape;
   let stages: Stage[];
@@ -34,7 +42,8 @@ export function createModel(spec: Partial<ModelSpec> | ModelSpec | string, input
       stages = cnnStages(s, inputShape, numClasses, seed);
       break;
     case 'vgg':
-      if (!((h === 32 && w === 32) || (h === 28 && w === 28))) throw new InputError(`model 'vgg' needs 28x28 or 32x32 images, got ${h}x${w}`);
+      if (!((h === 32 && w === 32) || (h === 28 && w === 28)))
+        throw new InputError(`model 'vgg' needs 28x28 or 32x32 images, got ${h}x${w}`);
       stages = vggStages(s, inputShape, numClasses, seed);
       break;
     case 'resnet18':

@@ -104,18 +104,26 @@ export function gaussianProjection(inputDim: number, dim: number, rng: Rng): Flo
  * const acts = await extractActivations(model, split.images, ['conv2', 'fc1'], { projectionDim: 5000, seed: 0 });
  * acts.get('fc1')!.data; // Float32Array, rows = examples
  */
-export async function extractActivations(model: ActivationSource, images: Float32Array, points: string[], options: ActivationOptions = {}): Promise<Map<string, ActivationMatrix>> {
+export async function extractActivations(
+  model: ActivationSource,
+  images: Float32Array,
+  points: string[],
+  options: ActivationOptions = {},
+): Promise<Map<string, ActivationMatrix>> {
   const chunkSize = options.chunkSize ?? 256;
   const seed = options.seed ?? 0;
   const { projectionDim } = options;
-  if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new InputError(`extractActivations: chunkSize must be a positive integer, got ${chunkSize}`);
-  if (projectionDim !== undefined && (!Number.isInteger(projectionDim) || projectionDim < 1)) throw new InputError(`extractActivations: projectionDim must be a positive integer, got ${projectionDim}`);
+  if (!Number.isInteger(chunkSize) || chunkSize < 1)
+    throw new InputError(`extractActivations: chunkSize must be a positive integer, got ${chunkSize}`);
+  if (projectionDim !== undefined && (!Number.isInteger(projectionDim) || projectionDim < 1))
+    throw new InputError(`extractActivations: projectionDim must be a positive integer, got ${projectionDim}`);
   if (points.length === 0) throw new InputError('extractActivations: no analysis points given');
   if (new Set(points).size !== points.length) throw new InputError(`extractActivations: analysis points repeat: ${points.join(', ')}`);
   for (const p of points) model.pointIndex(p);
   const shape = [...model.inputShape];
   const per = shape.reduce((a, b) => a * b, 1);
-  if (images.length % per !== 0) throw new InputError(`extractActivations: images has ${images.length} floats, not a multiple of ${shape.join('x')}`);
+  if (images.length % per !== 0)
+    throw new InputError(`extractActivations: images has ${images.length} floats, not a multiple of ${shape.join('x')}`);
   const count = images.length / per;
 
   const projections = options.projections ?? new RandomProjections();

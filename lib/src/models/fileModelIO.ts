@@ -37,7 +37,15 @@ export function fileModelHandler(target: string): tf.io.IOHandler {
       };
       write(path.join(dir, 'weights.bin'), new Uint8Array(weightData));
       write(modelJson, JSON.stringify(json));
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', modelTopologyBytes: JSON.stringify(artifacts.modelTopology).length, weightSpecsBytes: JSON.stringify(artifacts.weightSpecs ?? []).length, weightDataBytes: weightData.byteLength } };
+      return {
+        modelArtifactsInfo: {
+          dateSaved: new Date(),
+          modelTopologyType: 'JSON',
+          modelTopologyBytes: JSON.stringify(artifacts.modelTopology).length,
+          weightSpecsBytes: JSON.stringify(artifacts.weightSpecs ?? []).length,
+          weightDataBytes: weightData.byteLength,
+        },
+      };
     },
     async load(): Promise<tf.io.ModelArtifacts> {
       if (!fs.existsSync(modelJson)) throw new InputError(`no model.json in ${dir} (save one with model.save('file://${dir}'))`);
@@ -69,10 +77,14 @@ export function registerFileModelIO(): void {
   registered = true;
   const probe = `${SCHEME}/memgeo-probe`;
   if (tf.io.getSaveHandlers(probe).length === 0) {
-    tf.io.registerSaveRouter((url: string | string[]) => (typeof url === 'string' && url.startsWith(SCHEME) ? fileModelHandler(url.slice(SCHEME.length)) : (null as unknown as tf.io.IOHandler)));
+    tf.io.registerSaveRouter((url: string | string[]) =>
+      typeof url === 'string' && url.startsWith(SCHEME) ? fileModelHandler(url.slice(SCHEME.length)) : (null as unknown as tf.io.IOHandler),
+    );
   }
   if (tf.io.getLoadHandlers(probe).length === 0) {
-    tf.io.registerLoadRouter((url: string | string[]) => (typeof url === 'string' && url.startsWith(SCHEME) ? fileModelHandler(url.slice(SCHEME.length)) : (null as unknown as tf.io.IOHandler)));
+    tf.io.registerLoadRouter((url: string | string[]) =>
+      typeof url === 'string' && url.startsWith(SCHEME) ? fileModelHandler(url.slice(SCHEME.length)) : (null as unknown as tf.io.IOHandler),
+    );
   }
 }
 

@@ -19,7 +19,10 @@ export interface Param {
 /** Builds a layer's parameters with a seeded initialization, each tensor from its own sub-stream. */
 export class ParamFactory {
   readonly params: Param[] = [];
-  constructor(private readonly seed: number, private readonly layer: string) {}
+  constructor(
+    private readonly seed: number,
+    private readonly layer: string,
+  ) {}
 
   private add(local: string, role: ParamRole, trainable: boolean, value: tf.Tensor): tf.Variable {
     const name = `${this.layer}/${local}`;
@@ -58,7 +61,14 @@ export interface ConvParams {
   pad: number;
 }
 
-export function convParams(f: ParamFactory, prefix: string, k: number, cin: number, cout: number, opts: { stride?: number; pad?: number; bias: boolean }): ConvParams {
+export function convParams(
+  f: ParamFactory,
+  prefix: string,
+  k: number,
+  cin: number,
+  cout: number,
+  opts: { stride?: number; pad?: number; bias: boolean },
+): ConvParams {
   const fanIn = k * k * cin;
   const kernel = f.uniformFanIn(`${prefix}kernel`, 'kernel', [k, k, cin, cout], fanIn);
   const bias = opts.bias ? f.uniformFanIn(`${prefix}bias`, 'bias', [cout], fanIn) : undefined;
@@ -114,7 +124,15 @@ export const BN_EPSILON = 1e-5;
  */
 export function batchNorm<T extends tf.Tensor>(x: T, p: BatchNormParams, training: boolean): T {
   if (training && batchNormSync) return syncedBatchNorm(x, p, batchNormSync);
-  if (!training) return tf.batchNorm(x, p.movingMean as tf.Tensor1D, p.movingVariance as tf.Tensor1D, p.beta as tf.Tensor1D, p.gamma as tf.Tensor1D, BN_EPSILON) as T;
+  if (!training)
+    return tf.batchNorm(
+      x,
+      p.movingMean as tf.Tensor1D,
+      p.movingVariance as tf.Tensor1D,
+      p.beta as tf.Tensor1D,
+      p.gamma as tf.Tensor1D,
+      BN_EPSILON,
+    ) as T;
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const { mean, variance } = tf.moments(x, axes);
   const n = x.size / x.shape[x.shape.length - 1];

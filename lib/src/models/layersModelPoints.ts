@@ -19,7 +19,8 @@ export class LayersModelPoints implements ActivationSource {
   private extractors = new Map<string, tf.LayersModel>();
 
   constructor(readonly model: tf.LayersModel) {
-    if (model.inputs.length !== 1) throw new InputError(`the model has ${model.inputs.length} inputs; memgeo analyses models with one input (the images)`);
+    if (model.inputs.length !== 1)
+      throw new InputError(`the model has ${model.inputs.length} inputs; memgeo analyses models with one input (the images)`);
     if (model.outputs.length !== 1 || model.outputs[0].shape.length !== 2 || !((model.outputs[0].shape[1] ?? 0) >= 2)) {
       throw new InputError(
         `the model has no classifier output: its output${model.outputs.length === 1 ? ` has shape [${model.outputs[0].shape.map((d) => d ?? 'batch')}]` : `s are ${model.outputs.length}`}; ` +
@@ -28,7 +29,10 @@ export class LayersModelPoints implements ActivationSource {
     }
     this.numClasses = model.outputs[0].shape[1]!;
     const shape = model.inputs[0].shape.slice(1);
-    if (shape.some((d) => d === null)) throw new InputError(`the model's input shape [${model.inputs[0].shape.map((d) => d ?? 'null')}] is not fixed; give the input layer a full shape`);
+    if (shape.some((d) => d === null))
+      throw new InputError(
+        `the model's input shape [${model.inputs[0].shape.map((d) => d ?? 'null')}] is not fixed; give the input layer a full shape`,
+      );
     this.inputShape = shape as number[];
     const inputNames = new Set(model.inputLayers.map((l) => l.name));
     this.analysisPoints = ['input', ...model.layers.filter((l) => !inputNames.has(l.name)).map((l) => l.name)];
@@ -99,9 +103,12 @@ export function layersModelCheckpoints(dir: string, epoch = 0): LayersCheckpoint
     if (!m) throw new InputError(`${sub}: a checkpoint folder's name must end with its epoch number (e.g. epoch-3)`);
     found.push({ epoch: Number(m[1]), dir: sub });
   }
-  if (found.length === 0) throw new InputError(`${dir} holds no model.json, nor subfolders with one (save each epoch with model.save('file://${dir}/epoch-N'))`);
+  if (found.length === 0)
+    throw new InputError(`${dir} holds no model.json, nor subfolders with one (save each epoch with model.save('file://${dir}/epoch-N'))`);
   found.sort((a, b) => a.epoch - b.epoch);
-  for (let i = 1; i < found.length; i++) if (found[i].epoch === found[i - 1].epoch) throw new InputError(`${found[i - 1].dir} and ${found[i].dir} are both epoch ${found[i].epoch}`);
+  for (let i = 1; i < found.length; i++)
+    if (found[i].epoch === found[i - 1].epoch)
+      throw new InputError(`${found[i - 1].dir} and ${found[i].dir} are both epoch ${found[i].epoch}`);
   return found;
 }
 

@@ -3,7 +3,12 @@ import { dense, denseParams, ParamFactory } from './layers';
 import type { Stage } from './Model';
 
 /** MLP: flatten, `depth` hidden layers fc1..fcD of `width` units with ReLU, then logits. */
-export function mlpStages(spec: { depth: number; width: number }, inputShape: [number, number, number], numClasses: number, seed: number): Stage[] {
+export function mlpStages(
+  spec: { depth: number; width: number },
+  inputShape: [number, number, number],
+  numClasses: number,
+  seed: number,
+): Stage[] {
   const stages: Stage[] = [];
   let nin = inputShape[0] * inputShape[1] * inputShape[2];
   for (let i = 1; i <= spec.depth; i++) {

@@ -38,7 +38,8 @@ export const MODEL_DEFAULTS: { [F in ModelFamily]: Omit<Extract<ModelSpec, { fam
  */
 export function resolveModelSpec(input: unknown, path = 'model'): ModelSpec {
   if (typeof input === 'string') input = { family: input };
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new InputError(`${path}: expected an object like {"family": "cnn", "width": 1}, got ${JSON.stringify(input)}`);
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    throw new InputError(`${path}: expected an object like {"family": "cnn", "width": 1}, got ${JSON.stringify(input)}`);
   const raw = input as Record<string, unknown>;
   const family = raw.family;
   if (typeof family !== 'string' || !MODEL_FAMILIES.includes(family as ModelFamily)) {
@@ -52,13 +53,18 @@ export function resolveModelSpec(input: unknown, path = 'model'): ModelSpec {
   const spec = { family: f, ...MODEL_DEFAULTS[f], ...stripUndefined(raw) } as Record<string, unknown>;
   const num = (k: string, ok: (v: number) => boolean, what: string) => {
     const v = spec[k];
-    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new InputError(`${path}.${k}: must be ${what} for model '${f}', got ${JSON.stringify(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v))
+      throw new InputError(`${path}.${k}: must be ${what} for model '${f}', got ${JSON.stringify(v)}`);
   };
   switch (f) {
     case 'mlp':
       num('depth', (v) => Number.isInteger(v) && v >= 1 && v <= 64, 'an integer number of hidden layers in 1..64');
       // 2^14 units: one hidden-to-hidden layer is then 1 GB of weights (3 GB with Adam's state).
-      num('width', (v) => Number.isInteger(v) && v >= 1 && v <= 16384, 'an integer number of units in 1..16384 (a wider layer would not fit in memory)');
+      num(
+        'width',
+        (v) => Number.isInteger(v) && v >= 1 && v <= 16384,
+        'an integer number of units in 1..16384 (a wider layer would not fit in memory)',
+      );
       break;
     case 'cnn':
       num('width', (v) => v > 0 && v <= 64, 'a positive width multiplier (1 = conv16/32/32/64, fc256)');

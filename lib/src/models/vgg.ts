@@ -18,7 +18,12 @@ export const VGG_LAYOUTS: Record<11 | 13 | 16, (number | 'M')[]> = {
  * Stages conv1..convN end after ReLU and the pool that follows, if any. 28x28 inputs are zero-padded
  * to 32x32 in conv1 so that five pools end at 1x1.
  */
-export function vggStages(spec: { depth: 11 | 13 | 16; width: number }, inputShape: [number, number, number], numClasses: number, seed: number): Stage[] {
+export function vggStages(
+  spec: { depth: 11 | 13 | 16; width: number },
+  inputShape: [number, number, number],
+  numClasses: number,
+  seed: number,
+): Stage[] {
   const [h0, w0, c0] = inputShape;
   if (!((h0 === 32 && w0 === 32) || (h0 === 28 && w0 === 28))) throw new Error(`vgg: needs 28x28 or 32x32 images, got ${h0}x${w0}`);
   const padIn = (32 - h0) / 2;
@@ -41,7 +46,13 @@ export function vggStages(spec: { depth: 11 | 13 | 16; width: number }, inputSha
       params: f.params,
       apply: (x, training) => {
         let h = x as tf.Tensor4D;
-        if (first && padIn > 0) h = tf.pad(h, [[0, 0], [padIn, padIn], [padIn, padIn], [0, 0]]);
+        if (first && padIn > 0)
+          h = tf.pad(h, [
+            [0, 0],
+            [padIn, padIn],
+            [padIn, padIn],
+            [0, 0],
+          ]);
         h = tf.relu(batchNorm(conv(h, p), bn, training));
         return pool ? maxPool2(h) : h;
       },

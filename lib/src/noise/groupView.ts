@@ -17,7 +17,8 @@ export const MANIFOLD_KINDS: readonly ManifoldKind[] = ['unpermuted', 'permuted'
  * Indices are in ascending order.
  */
 export function groupView(noisy: NoisyLabels, kind: ManifoldKind): GroupView {
-  if (!MANIFOLD_KINDS.includes(kind)) throw new InputError(`groupView: unknown manifold kind '${kind}'; choose one of ${MANIFOLD_KINDS.join(', ')}`);
+  if (!MANIFOLD_KINDS.includes(kind))
+    throw new InputError(`groupView: unknown manifold kind '${kind}'; choose one of ${MANIFOLD_KINDS.join(', ')}`);
   const n = noisy.trueLabel.length;
   const inGroup = (i: number) => (kind === 'unpermuted' ? noisy.isSelected[i] === 0 : noisy.isPermuted[i] === 1);
   let count = 0;

@@ -8,15 +8,25 @@ import { resolveNumClasses } from './validateLabels';
  * differ). The permuted manifolds group those examples by the label trained on, the restored ones by
  * their true label (docs/paper.md §3.2).
  */
-export function labelNoiseFromMask(trueLabels: ArrayLike<number>, trainLabels: ArrayLike<number>, permuted?: ArrayLike<number | boolean>, numClasses?: number): NoisyLabels {
+export function labelNoiseFromMask(
+  trueLabels: ArrayLike<number>,
+  trainLabels: ArrayLike<number>,
+  permuted?: ArrayLike<number | boolean>,
+  numClasses?: number,
+): NoisyLabels {
   const where = 'labelNoiseFromMask';
   const n = trueLabels.length;
   if (trainLabels.length !== n) throw new InputError(`${where}: ${trainLabels.length} training labels for ${n} true labels`);
-  if (permuted && permuted.length !== n) throw new InputError(`${where}: the permuted mask has ${permuted.length} entries for ${n} examples`);
+  if (permuted && permuted.length !== n)
+    throw new InputError(`${where}: the permuted mask has ${permuted.length} entries for ${n} examples`);
   const trueLabel = Int32Array.from(trueLabels);
   const trainLabel = Int32Array.from(trainLabels);
-  for (const [name, a, src] of [['true', trueLabel, trueLabels], ['training', trainLabel, trainLabels]] as const) {
-    for (let i = 0; i < n; i++) if (a[i] !== src[i]) throw new InputError(`${where}: ${name} label ${src[i]} at index ${i} is not an integer`);
+  for (const [name, a, src] of [
+    ['true', trueLabel, trueLabels],
+    ['training', trainLabel, trainLabels],
+  ] as const) {
+    for (let i = 0; i < n; i++)
+      if (a[i] !== src[i]) throw new InputError(`${where}: ${name} label ${src[i]} at index ${i} is not an integer`);
   }
   const C = Math.max(resolveNumClasses(trueLabel, numClasses, where), resolveNumClasses(trainLabel, numClasses, where));
   const isPermuted = new Uint8Array(n);
@@ -25,7 +35,15 @@ export function labelNoiseFromMask(trueLabels: ArrayLike<number>, trainLabels: A
   for (let i = 0; i < n; i++) if (isPermuted[i] && trueLabel[i] === trainLabel[i]) unchanged++;
   const count = isPermuted.reduce((a, b) => a + b, 0);
   return {
-    kind: count > 0 ? 'permute' : 'none', epsilon: n > 0 ? count / n : 0, seed: 0, numClasses: C, trueLabel, trainLabel,
-    isPermuted, isSelected: Uint8Array.from(isPermuted), unchangedByChance: unchanged, excludeUnchanged: false,
+    kind: count > 0 ? 'permute' : 'none',
+    epsilon: n > 0 ? count / n : 0,
+    seed: 0,
+    numClasses: C,
+    trueLabel,
+    trainLabel,
+    isPermuted,
+    isSelected: Uint8Array.from(isPermuted),
+    unchangedByChance: unchanged,
+    excludeUnchanged: false,
   };
 }

@@ -46,5 +46,16 @@ export function permuteLabels(trueLabels: Int32Array, epsilon: number, seed: num
     if (unchanged) unchangedByChance++;
     isPermuted[i] = unchanged && excludeUnchanged ? 0 : 1;
   }
-  return { kind: 'permute', epsilon, seed, numClasses, trueLabel: Int32Array.from(trueLabels), trainLabel, isPermuted, isSelected, unchangedByChance, excludeUnchanged };
+  return {
+    kind: 'permute',
+    epsilon,
+    seed,
+    numClasses,
+    trueLabel: Int32Array.from(trueLabels),
+    trainLabel,
+    isPermuted,
+    isSelected,
+    unchangedByChance,
+    excludeUnchanged,
+  };
 }

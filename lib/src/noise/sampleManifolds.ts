@@ -23,15 +23,18 @@ export function chooseClasses(numClasses: number, opts: { P?: number; seed: numb
   if (opts.classes) {
     const cls = Int32Array.from(opts.classes).sort();
     for (let k = 0; k < cls.length; k++) {
-      if (!(Number.isInteger(cls[k]) && cls[k] >= 0 && cls[k] < numClasses)) throw new InputError(`sampleManifolds: class ${cls[k]} is outside [0, ${numClasses})`);
+      if (!(Number.isInteger(cls[k]) && cls[k] >= 0 && cls[k] < numClasses))
+        throw new InputError(`sampleManifolds: class ${cls[k]} is outside [0, ${numClasses})`);
       if (k > 0 && cls[k] === cls[k - 1]) throw new InputError(`sampleManifolds: class ${cls[k]} is listed twice`);
     }
-    if (opts.P !== undefined && opts.P !== cls.length) throw new InputError(`sampleManifolds: P = ${opts.P} but ${cls.length} classes were given`);
+    if (opts.P !== undefined && opts.P !== cls.length)
+      throw new InputError(`sampleManifolds: P = ${opts.P} but ${cls.length} classes were given`);
     if (cls.length === 0) throw new InputError('sampleManifolds: the class list is empty');
     return cls;
   }
   const P = opts.P ?? numClasses;
-  if (!Number.isInteger(P) || P < 1 || P > numClasses) throw new InputError(`sampleManifolds: P must be an integer in [1, ${numClasses}] (the number of classes), got ${P}`);
+  if (!Number.isInteger(P) || P < 1 || P > numClasses)
+    throw new InputError(`sampleManifolds: P must be an integer in [1, ${numClasses}] (the number of classes), got ${P}`);
   if (P === numClasses) return Int32Array.from({ length: P }, (_, c) => c);
   return Rng.derive(opts.seed, 'sampleManifolds', 'classes', numClasses).sample(numClasses, P).sort();
 }
@@ -44,8 +47,10 @@ export function chooseClasses(numClasses: number, opts: { P?: number; seed: numb
  */
 export function sampleManifolds(view: GroupView, opts: SampleManifoldsOptions): ManifoldSample {
   const { M, seed } = opts;
-  if (!Number.isInteger(M) || M < 1) throw new InputError(`sampleManifolds: M (examples per manifold) must be a positive integer, got ${M}`);
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new InputError(`sampleManifolds: seed must be a finite number, got ${seed}`);
+  if (!Number.isInteger(M) || M < 1)
+    throw new InputError(`sampleManifolds: M (examples per manifold) must be a positive integer, got ${M}`);
+  if (typeof seed !== 'number' || !Number.isFinite(seed))
+    throw new InputError(`sampleManifolds: seed must be a finite number, got ${seed}`);
   const classes = chooseClasses(viewNumClasses(view), opts);
   const counts = groupClassCounts(view);
   const short = Array.from(classes).filter((c) => counts[c] < M);

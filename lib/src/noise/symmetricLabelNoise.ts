@@ -29,5 +29,16 @@ export function symmetricLabelNoise(trueLabels: Int32Array, p: number, seed: num
       trainLabel[i] = (trueLabels[i] + 1 + classes.int(C - 1)) % C;
     }
   }
-  return { kind: 'symmetric', epsilon: p, seed, numClasses: C, trueLabel: Int32Array.from(trueLabels), trainLabel, isPermuted: Uint8Array.from(isSelected), isSelected, unchangedByChance: 0, excludeUnchanged: true };
+  return {
+    kind: 'symmetric',
+    epsilon: p,
+    seed,
+    numClasses: C,
+    trueLabel: Int32Array.from(trueLabels),
+    trainLabel,
+    isPermuted: Uint8Array.from(isSelected),
+    isSelected,
+    unchangedByChance: 0,
+    excludeUnchanged: true,
+  };
 }

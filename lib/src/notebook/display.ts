@@ -8,7 +8,10 @@
 /** MIME type → content: strings as they are, bytes (images) base64-encoded, objects as JSON (`application/*+json`). */
 export type MimeBundle = Record<string, string | Uint8Array | object>;
 
-type WriteDisplayData = (msg: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> }, update: boolean) => void;
+type WriteDisplayData = (
+  msg: { data: Record<string, unknown>; metadata: Record<string, unknown>; transient: Record<string, unknown> },
+  update: boolean,
+) => void;
 
 function tslabWriter(): WriteDisplayData | null {
   try {

@@ -1,8 +1,15 @@
 export { displayBundle, inNotebook } from './display';
 export type { MimeBundle } from './display';
 export {
-  jupyterPython, jupyterDataPath, registerTslabKernel, installPlotlyBundle, prepareJupyter, notebookServerMissing,
-  PLOTLY_NBEXTENSION, JUPYTER_APT_PACKAGES, JUPYTER_SERVER_APT_PACKAGE,
+  jupyterPython,
+  jupyterDataPath,
+  registerTslabKernel,
+  installPlotlyBundle,
+  prepareJupyter,
+  notebookServerMissing,
+  PLOTLY_NBEXTENSION,
+  JUPYTER_APT_PACKAGES,
+  JUPYTER_SERVER_APT_PACKAGE,
 } from './jupyterSetup';
 export { startNotebookServer, portIsFree, freePort, trustNotebooks } from './server';
 export type { NotebookServer, NotebookServerOptions } from './server';

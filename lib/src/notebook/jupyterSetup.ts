@@ -39,7 +39,10 @@ export function registerTslabKernel(root: string): string {
   }
   if (!fs.existsSync(binary)) throw new InputError(`tslab is not installed (${binary} missing): run 'npm ci' in ${root}`);
   const python = jupyterPython();
-  const r = spawnSync(binary, ['install', `--python=${python}`, `--binary=${binary}`, `--prefix=${path.join(root, '.jupyter')}`], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(binary, ['install', `--python=${python}`, `--binary=${binary}`, `--prefix=${path.join(root, '.jupyter')}`], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (r.status !== 0 || !fs.existsSync(spec)) throw new Error(`tslab install failed (exit ${r.status}): ${r.stderr || r.stdout}`);
   return spec;
 }
@@ -66,7 +69,8 @@ export function prepareJupyter(root: string): string {
 /** Why classic Notebook cannot be started here (naming the package to install), or null when it can. */
 export function notebookServerMissing(): string | null {
   const python = jupyterPython();
-  if (!fs.existsSync(python)) return `${python} not found: install Python 3 and Jupyter (apt-get install -y --no-install-recommends ${JUPYTER_SERVER_APT_PACKAGE})`;
+  if (!fs.existsSync(python))
+    return `${python} not found: install Python 3 and Jupyter (apt-get install -y --no-install-recommends ${JUPYTER_SERVER_APT_PACKAGE})`;
   const r = spawnSync(python, ['-c', 'import notebook.notebookapp'], { encoding: 'utf8' });
   if (r.status !== 0) {
     return `Jupyter Notebook is not installed for ${python}. Install Debian's classic Notebook: apt-get install -y --no-install-recommends ${JUPYTER_SERVER_APT_PACKAGE} (or 'pip install notebook<7' and set MEMGEO_JUPYTER_PYTHON to that python)`;

@@ -90,9 +90,12 @@ export async function startNotebookServer(opts: NotebookServerOptions): Promise<
   if (missing) throw new InputError(missing);
   if (!fs.existsSync(opts.dir) || !fs.statSync(opts.dir).isDirectory()) throw new InputError(`notebook folder not found: ${opts.dir}`);
   const requested = opts.port ?? 8888;
-  if (!Number.isInteger(requested) || requested < 0 || requested > 65535) throw new InputError(`--port: ${requested} is not a TCP port (0–65535)`);
+  if (!Number.isInteger(requested) || requested < 0 || requested > 65535)
+    throw new InputError(`--port: ${requested} is not a TCP port (0–65535)`);
   if (requested !== 0 && !(await portIsFree(requested))) {
-    throw new InputError(`port ${requested} on 127.0.0.1 is already in use (another Jupyter?): choose another with --port, or --port 0 for any free port`);
+    throw new InputError(
+      `port ${requested} on 127.0.0.1 is already in use (another Jupyter?): choose another with --port, or --port 0 for any free port`,
+    );
   }
   const port = requested === 0 ? await freePort() : requested;
   const jupyterPath = prepareJupyter(opts.root);
@@ -105,8 +108,14 @@ export async function startNotebookServer(opts: NotebookServerOptions): Promise<
     JUPYTER_TOKEN: token,
   };
   const args = [
-    '-m', 'notebook', '--no-browser', '--ip=127.0.0.1', `--port=${port}`, '--NotebookApp.port_retries=0',
-    `--notebook-dir=${path.resolve(opts.dir)}`, '--MappingKernelManager.default_kernel_name=tslab',
+    '-m',
+    'notebook',
+    '--no-browser',
+    '--ip=127.0.0.1',
+    `--port=${port}`,
+    '--NotebookApp.port_retries=0',
+    `--notebook-dir=${path.resolve(opts.dir)}`,
+    '--MappingKernelManager.default_kernel_name=tslab',
   ];
   // Containers and CI machines often run as root, which Notebook refuses without this flag.
   if (process.getuid?.() === 0) args.push('--allow-root');

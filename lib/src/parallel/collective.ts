@@ -39,7 +39,11 @@ export class Collective {
   private readonly slots: Float64Array;
   private calls = 0;
 
-  constructor(readonly buffers: CollectiveBuffers, readonly rank: number, private readonly timeoutMs = 600_000) {
+  constructor(
+    readonly buffers: CollectiveBuffers,
+    readonly rank: number,
+    private readonly timeoutMs = 600_000,
+  ) {
     if (!(rank >= 0 && rank < buffers.size)) throw new Error(`Collective: rank ${rank} outside 0..${buffers.size - 1}`);
     this.control = new Int32Array(buffers.control);
     this.slots = new Float64Array(buffers.reduce);
@@ -50,7 +54,12 @@ export class Collective {
   }
 
   static allocate(size: number, maxLength: number): CollectiveBuffers {
-    return { control: new SharedArrayBuffer(4 * 4), reduce: new SharedArrayBuffer(8 * 2 * size * Math.max(1, maxLength)), size, maxLength: Math.max(1, maxLength) };
+    return {
+      control: new SharedArrayBuffer(4 * 4),
+      reduce: new SharedArrayBuffer(8 * 2 * size * Math.max(1, maxLength)),
+      size,
+      maxLength: Math.max(1, maxLength),
+    };
   }
 
   /** Wait until all `size` participants have arrived. */

@@ -35,7 +35,11 @@ export { defaultConcurrency };
 export async function parallelMap<I, O>(items: I[], fn: TaskFunction, options: ParallelMapOptions<O> = {}): Promise<O[]> {
   const total = items.length;
   if (total === 0) return [];
-  const pool = new WorkerPool<I, O>(fn, Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), total)), options.env ?? process.env);
+  const pool = new WorkerPool<I, O>(
+    fn,
+    Math.max(1, Math.min(options.concurrency ?? defaultConcurrency(), total)),
+    options.env ?? process.env,
+  );
   let done = 0;
   try {
     return await Promise.all(

@@ -23,15 +23,41 @@ function narrowLayers(rows: Row[], layers: string[]): string[] {
 }
 
 /** Grey bands behind category-axis layers (by position), with a note above the first band. */
-function shadeLayers(layers: string[], shaded: string[], axisIds: { x: string; y: string }[]): { shapes: unknown[]; annotations: unknown[] } {
+function shadeLayers(
+  layers: string[],
+  shaded: string[],
+  axisIds: { x: string; y: string }[],
+): { shapes: unknown[]; annotations: unknown[] } {
   const shapes: unknown[] = [];
   const annotations: unknown[] = [];
   for (const ids of axisIds) {
     for (const l of shaded) {
       const i = layers.indexOf(l);
-      shapes.push({ type: 'rect', xref: ids.x, yref: `${ids.y} domain`, x0: i - 0.5, x1: i + 0.5, y0: 0, y1: 1, fillcolor: '#bbb', opacity: 0.25, line: { width: 0 }, layer: 'below' });
+      shapes.push({
+        type: 'rect',
+        xref: ids.x,
+        yref: `${ids.y} domain`,
+        x0: i - 0.5,
+        x1: i + 0.5,
+        y0: 0,
+        y1: 1,
+        fillcolor: '#bbb',
+        opacity: 0.25,
+        line: { width: 0 },
+        layer: 'below',
+      });
     }
-    if (shaded.length) annotations.push({ xref: ids.x, yref: `${ids.y} domain`, x: layers.indexOf(shaded[0]), y: 0.98, text: 'N < M', showarrow: false, font: { size: 10, color: '#666' }, yanchor: 'top' });
+    if (shaded.length)
+      annotations.push({
+        xref: ids.x,
+        yref: `${ids.y} domain`,
+        x: layers.indexOf(shaded[0]),
+        y: 0.98,
+        text: 'N < M',
+        showarrow: false,
+        font: { size: 10, color: '#666' },
+        yanchor: 'top',
+      });
   }
   return { shapes, annotations };
 }
@@ -51,7 +77,10 @@ function layerOrder(rows: Row[]): string[] {
 export function geometryByLayer(geometry: Row[], metric: GeometryMetric, opts: { epochs?: number[]; title?: string } = {}): Figure {
   const epochs = opts.epochs ?? unique<number>(geometry, 'epoch');
   const layers = layerOrder(geometry);
-  const { layout, axisIds } = panels(KINDS, 'layer', LABEL[metric], { sharedY: true, xExtra: { type: 'category', categoryorder: 'array', categoryarray: layers, tickangle: -45 } });
+  const { layout, axisIds } = panels(KINDS, 'layer', LABEL[metric], {
+    sharedY: true,
+    xExtra: { type: 'category', categoryorder: 'array', categoryarray: layers, tickangle: -45 },
+  });
   const data: Trace[] = [];
   KINDS.forEach((kind, k) => {
     epochs.forEach((epoch, i) => {
@@ -59,19 +88,52 @@ export function geometryByLayer(geometry: Row[], metric: GeometryMetric, opts: {
       if (rows.length === 0) return;
       const std = rows.every((r) => `${metric}_std` in r) ? col(rows, `${metric}_std`) : null;
       data.push({
-        type: 'scatter', mode: 'lines+markers', name: `epoch ${epoch}`, legendgroup: `e${epoch}`, showlegend: k === 0,
-        x: rows.map((r) => String(r.layer)), y: col(rows, metric), xaxis: axisIds[k].x, yaxis: axisIds[k].y,
-        line: { color: sequentialColor(i, epochs.length) }, marker: { size: 5 },
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: `epoch ${epoch}`,
+        legendgroup: `e${epoch}`,
+        showlegend: k === 0,
+        x: rows.map((r) => String(r.layer)),
+        y: col(rows, metric),
+        xaxis: axisIds[k].x,
+        yaxis: axisIds[k].y,
+        line: { color: sequentialColor(i, epochs.length) },
+        marker: { size: 5 },
         ...(std ? { error_y: { type: 'data', array: std, visible: true, thickness: 1 } } : {}),
       });
     });
     if (metric === 'capacity') {
       const M = Number(geometry[0]?.M);
-      if (M > 0) data.push({ type: 'scatter', mode: 'lines', name: '2/M (unstructured)', legendgroup: 'ref', showlegend: k === 0, x: [layers[0], layers[layers.length - 1]], y: [2 / M, 2 / M], xaxis: axisIds[k].x, yaxis: axisIds[k].y, line: { color: '#999', dash: 'dash' } });
+      if (M > 0)
+        data.push({
+          type: 'scatter',
+          mode: 'lines',
+          name: '2/M (unstructured)',
+          legendgroup: 'ref',
+          showlegend: k === 0,
+          x: [layers[0], layers[layers.length - 1]],
+          y: [2 / M, 2 / M],
+          xaxis: axisIds[k].x,
+          yaxis: axisIds[k].y,
+          line: { color: '#999', dash: 'dash' },
+        });
     }
   });
   const shade = shadeLayers(layers, narrowLayers(geometry, layers), axisIds);
-  return { data, layout: { ...baseLayout(opts.title ?? `${LABEL[metric]} across layers`, { width: 1100, height: 460, margin: { l: 60, r: 20, t: 60, b: 130 }, legend: { orientation: 'h', y: -0.42 } }), ...layout, shapes: shade.shapes, annotations: [...(layout.annotations as unknown[]), ...shade.annotations] } };
+  return {
+    data,
+    layout: {
+      ...baseLayout(opts.title ?? `${LABEL[metric]} across layers`, {
+        width: 1100,
+        height: 460,
+        margin: { l: 60, r: 20, t: 60, b: 130 },
+        legend: { orientation: 'h', y: -0.42 },
+      }),
+      ...layout,
+      shapes: shade.shapes,
+      annotations: [...(layout.annotations as unknown[]), ...shade.annotations],
+    },
+  };
 }
 
 /** Layer × epoch heatmap of one geometry measure for one manifold type. */
@@ -79,13 +141,19 @@ export function geometryHeatmap(geometry: Row[], metric: GeometryMetric, manifol
   const rows = where(geometry, { manifold });
   const layers = layerOrder(rows);
   const epochs = unique<number>(rows, 'epoch');
-  const z = layers.map((layer) => epochs.map((epoch) => {
-    const r = rows.find((x) => x.layer === layer && x.epoch === epoch);
-    return r ? Number(r[metric]) : null;
-  }));
+  const z = layers.map((layer) =>
+    epochs.map((epoch) => {
+      const r = rows.find((x) => x.layer === layer && x.epoch === epoch);
+      return r ? Number(r[metric]) : null;
+    }),
+  );
   return {
     data: [{ type: 'heatmap', x: epochs.map(String), y: layers, z, colorscale: 'Viridis', colorbar: { title: { text: metric } } }],
-    layout: baseLayout(opts.title ?? `${LABEL[metric]}, ${manifold} manifolds: layer × epoch`, { xaxis: axis('epoch', { type: 'category' }), yaxis: axis('layer', { type: 'category', automargin: true }), height: 460 }),
+    layout: baseLayout(opts.title ?? `${LABEL[metric]}, ${manifold} manifolds: layer × epoch`, {
+      xaxis: axis('epoch', { type: 'category' }),
+      yaxis: axis('layer', { type: 'category', automargin: true }),
+      height: 460,
+    }),
   };
 }
 
@@ -94,7 +162,13 @@ export function geometryHeatmap(geometry: Row[], metric: GeometryMetric, manifol
  * last epoch) against layer, one line per manifold type: where in depth the geometry moved. Error
  * bars propagate the seed-to-seed std of both values when the table has `<metric>_std`.
  */
-export function geometryChange(geometry: Row[], metric: GeometryMetric, fromEpoch: number, toEpoch: number, opts: { title?: string } = {}): Figure {
+export function geometryChange(
+  geometry: Row[],
+  metric: GeometryMetric,
+  fromEpoch: number,
+  toEpoch: number,
+  opts: { title?: string } = {},
+): Figure {
   const layers = layerOrder(geometry);
   const data: Trace[] = KINDS.map((kind) => {
     const pairs = layers.map((layer) => {
@@ -111,7 +185,12 @@ export function geometryChange(geometry: Row[], metric: GeometryMetric, fromEpoc
     });
     const withErr = pairs.some((p) => p.err !== null);
     return {
-      type: 'scatter', mode: 'lines+markers', name: kind, x: layers, y: pairs.map((p) => p.y), line: { color: COLORS[kind] },
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: kind,
+      x: layers,
+      y: pairs.map((p) => p.y),
+      line: { color: COLORS[kind] },
       ...(withErr ? { error_y: { type: 'data', array: pairs.map((p) => p.err ?? 0), visible: true, thickness: 1 } } : {}),
     };
   });
@@ -120,7 +199,11 @@ export function geometryChange(geometry: Row[], metric: GeometryMetric, fromEpoc
     data,
     layout: baseLayout(opts.title ?? `Change in ${LABEL[metric]} from epoch ${fromEpoch} to epoch ${toEpoch}`, {
       xaxis: axis('layer', { type: 'category', categoryorder: 'array', categoryarray: layers, tickangle: -45 }),
-      yaxis: axis(`relative change (epoch ${toEpoch} / epoch ${fromEpoch} − 1)`, { tickformat: '.0%', zeroline: true, zerolinecolor: '#888' }),
+      yaxis: axis(`relative change (epoch ${toEpoch} / epoch ${fromEpoch} − 1)`, {
+        tickformat: '.0%',
+        zeroline: true,
+        zerolinecolor: '#888',
+      }),
       margin: { l: 70, r: 20, t: 50, b: 110 },
       shapes: shade.shapes,
       annotations: shade.annotations,
@@ -135,11 +218,26 @@ export function fig1bSimulatedCapacity(simcap: Row[], opts: { title?: string } =
   const data: Trace[] = unique<string>(simcap, 'manifold').map((kind) => {
     const rows = where(simcap, { manifold: kind });
     return {
-      type: 'scatter', mode: 'markers', name: kind, x: col(rows, 'capacity'), y: col(rows, 'simulated_capacity'),
-      text: rows.map((r) => `epoch ${r.epoch}, ${r.layer}`), marker: { color: COLORS[kind] ?? '#555', size: 8 },
-      ...(rows.every((r) => Number.isFinite(Number(r.capacity_std))) ? { error_x: { type: 'data', array: col(rows, 'capacity_std'), visible: true, thickness: 1 } } : {}),
+      type: 'scatter',
+      mode: 'markers',
+      name: kind,
+      x: col(rows, 'capacity'),
+      y: col(rows, 'simulated_capacity'),
+      text: rows.map((r) => `epoch ${r.epoch}, ${r.layer}`),
+      marker: { color: COLORS[kind] ?? '#555', size: 8 },
+      ...(rows.every((r) => Number.isFinite(Number(r.capacity_std)))
+        ? { error_x: { type: 'data', array: col(rows, 'capacity_std'), visible: true, thickness: 1 } }
+        : {}),
     };
   });
   data.push({ type: 'scatter', mode: 'lines', name: 'identity', x: [0, hi], y: [0, hi], line: { color: '#999', dash: 'dash' } });
-  return { data, layout: baseLayout(opts.title ?? 'Simulated capacity against mean-field capacity (Fig. 1B)', { xaxis: axis('MFT capacity α_M', { range: [0, hi] }), yaxis: axis('simulated capacity P/N_c', { range: [0, hi] }), width: 560, height: 500 }) };
+  return {
+    data,
+    layout: baseLayout(opts.title ?? 'Simulated capacity against mean-field capacity (Fig. 1B)', {
+      xaxis: axis('MFT capacity α_M', { range: [0, hi] }),
+      yaxis: axis('simulated capacity P/N_c', { range: [0, hi] }),
+      width: 560,
+      height: 500,
+    }),
+  };
 }

@@ -6,11 +6,17 @@ import { panels } from './subplots';
 import { col, sortBy, unique, where } from './tidy';
 
 function layerOrder(rows: Row[]): string[] {
-  return sortBy(rows, 'layer_index').map((r) => String(r.layer)).filter((l, i, a) => a.indexOf(l) === i);
+  return sortBy(rows, 'layer_index')
+    .map((r) => String(r.layer))
+    .filter((l, i, a) => a.indexOf(l) === i);
 }
 
 /** How the parts are named in titles and panels. */
-const PART_TITLES: Record<GradientPart, string> = { total: 'total gradient', label_independent: 'label-independent part J(p − ū)', label_dependent: 'label-dependent part J(ū − y)' };
+const PART_TITLES: Record<GradientPart, string> = {
+  total: 'total gradient',
+  label_independent: 'label-independent part J(p − ū)',
+  label_dependent: 'label-dependent part J(ū − y)',
+};
 
 /** The rows of one part (`total` also takes tables written before the split, which have no `part` column). */
 function ofPart(rows: Row[], part: GradientPart): Row[] {
@@ -33,7 +39,10 @@ function contribution(gradients: Row[], epoch: number, layer: string, group: str
  * the total gradient (default) or one of its parts (`GradientPart`): the label-dependent part is the
  * one the paper's argument is about.
  */
-export function gradientContributionRatio(allGradients: Row[], opts: { title?: string; metrics?: Row[]; part?: GradientPart } = {}): Figure {
+export function gradientContributionRatio(
+  allGradients: Row[],
+  opts: { title?: string; metrics?: Row[]; part?: GradientPart } = {},
+): Figure {
   const part = opts.part ?? 'total';
   const gradients = ofPart(allGradients, part);
   const layers = layerOrder(gradients);
@@ -58,11 +67,25 @@ export function gradientContributionRatio(allGradients: Row[], opts: { title?: s
   if (layers.length > 1) data.push(ratioTrace('all', '#000000', 'dash', 'all layers'));
   const ratioLine = { type: 'line', x0: 0, x1: 1, xref: 'paper', y0: 1, y1: 1, yref: yRatio, line: { color: '#888', dash: 'dot' } };
   const title = opts.title ?? `Gradient contribution, permuted / unpermuted, by layer${part === 'total' ? '' : ` (${PART_TITLES[part]})`}`;
-  const ratioAxis = axis(withCurves ? 'ratio ‖c_perm‖ / ‖c_unperm‖' : '‖contribution permuted‖ / ‖contribution unpermuted‖', { type: 'log' });
+  const ratioAxis = axis(withCurves ? 'ratio ‖c_perm‖ / ‖c_unperm‖' : '‖contribution permuted‖ / ‖contribution unpermuted‖', {
+    type: 'log',
+  });
   if (!withCurves) return { data, layout: baseLayout(title, { xaxis: axis('epoch'), yaxis: ratioAxis, shapes: [ratioLine] }) };
-  for (const [split, name] of [['train_unpermuted', 'train acc., unpermuted'], ['train_permuted', 'train acc., permuted (trained labels)'], ['test', 'test acc.']] as const) {
+  for (const [split, name] of [
+    ['train_unpermuted', 'train acc., unpermuted'],
+    ['train_permuted', 'train acc., permuted (trained labels)'],
+    ['test', 'test acc.'],
+  ] as const) {
     const rows = sortBy(where(opts.metrics!, { split }), 'epoch');
-    data.push({ type: 'scatter', mode: 'lines', name, x: col(rows, 'epoch'), y: col(rows, 'accuracy'), yaxis: 'y', line: { color: COLORS[split], width: 1.5 } });
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      name,
+      x: col(rows, 'epoch'),
+      y: col(rows, 'accuracy'),
+      yaxis: 'y',
+      line: { color: COLORS[split], width: 1.5 },
+    });
   }
   return {
     data,
@@ -87,9 +110,23 @@ export function gradientCosine(allGradients: Row[], opts: { title?: string; part
   const layers = layerOrder(gradients);
   const data: Trace[] = layers.map((layer, i) => {
     const rows = sortBy(where(gradients, { layer, group: 'permuted' }), 'epoch');
-    return { type: 'scatter', mode: 'lines+markers', name: layer, x: col(rows, 'epoch'), y: col(rows, 'cosine'), line: { color: sequentialColor(i, layers.length) }, marker: { size: 4 } };
+    return {
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: layer,
+      x: col(rows, 'epoch'),
+      y: col(rows, 'cosine'),
+      line: { color: sequentialColor(i, layers.length) },
+      marker: { size: 4 },
+    };
   });
-  return { data, layout: baseLayout(opts.title ?? `Cosine between the unpermuted and permuted groups’ gradients${part === 'total' ? '' : ` (${PART_TITLES[part]})`}`, { xaxis: axis('epoch'), yaxis: axis('cos(g_unpermuted, g_permuted)', { range: [-1.05, 1.05], zeroline: true }) }) };
+  return {
+    data,
+    layout: baseLayout(
+      opts.title ?? `Cosine between the unpermuted and permuted groups’ gradients${part === 'total' ? '' : ` (${PART_TITLES[part]})`}`,
+      { xaxis: axis('epoch'), yaxis: axis('cos(g_unpermuted, g_permuted)', { range: [-1.05, 1.05], zeroline: true }) },
+    ),
+  };
 }
 
 /**
@@ -108,7 +145,12 @@ export function gradientScaling(scaling: Row[], epoch: number, opts: { title?: s
   const layers = layerOrder(rows);
   const titles = cells.map((c) => (parts.length > 1 || c.part !== 'total' ? `${c.group} · ${PART_TITLES[c.part]}` : c.group));
   // One row per part: unpermuted and permuted side by side, the parts one above the other.
-  const { layout, axisIds } = panels(titles, 'n (examples summed)', '‖Σ gradients‖', { sharedY: true, xExtra: { type: 'log' }, yExtra: { type: 'log' }, columns: groups.length });
+  const { layout, axisIds } = panels(titles, 'n (examples summed)', '‖Σ gradients‖', {
+    sharedY: true,
+    xExtra: { type: 'log' },
+    yExtra: { type: 'log' },
+    columns: groups.length,
+  });
   const data: Trace[] = [];
   const annotations = [...((layout.annotations as unknown[]) ?? [])];
   cells.forEach(({ part, group }, k) => {
@@ -122,9 +164,32 @@ export function gradientScaling(scaling: Row[], epoch: number, opts: { title?: s
         return v.reduce((a, b) => a + b, 0) / v.length;
       });
       const color = sequentialColor(i, layers.length);
-      data.push({ type: 'scatter', mode: 'lines+markers', name: layer, legendgroup: layer, showlegend: k === 0, x: ns, y: mean, xaxis: axisIds[k].x, yaxis: axisIds[k].y, line: { color } });
+      data.push({
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: layer,
+        legendgroup: layer,
+        showlegend: k === 0,
+        x: ns,
+        y: mean,
+        xaxis: axisIds[k].x,
+        yaxis: axisIds[k].y,
+        line: { color },
+      });
       if (ns.length > 1) {
-        data.push({ type: 'scatter', mode: 'markers', name: `${layer} draws`, legendgroup: layer, showlegend: false, x: col(g, 'n'), y: col(g, 'norm'), xaxis: axisIds[k].x, yaxis: axisIds[k].y, marker: { color, size: 3, opacity: 0.35 }, hoverinfo: 'x+y' });
+        data.push({
+          type: 'scatter',
+          mode: 'markers',
+          name: `${layer} draws`,
+          legendgroup: layer,
+          showlegend: false,
+          x: col(g, 'n'),
+          y: col(g, 'norm'),
+          xaxis: axisIds[k].x,
+          yaxis: axisIds[k].y,
+          marker: { color, size: 3, opacity: 0.35 },
+          hoverinfo: 'x+y',
+        });
         fitted.push(`${layer}: ${fitLogLogSlope(col(g, 'n'), col(g, 'norm')).slope.toFixed(2)}`);
       }
     });
@@ -132,11 +197,44 @@ export function gradientScaling(scaling: Row[], epoch: number, opts: { title?: s
     if (ns.length > 1) {
       const first = where(inPanel, { n: ns[0] });
       const y0 = Math.min(...col(first, 'norm'));
-      for (const [slope, dash] of [[1, 'dash'], [0.5, 'dot']] as const) {
-        data.push({ type: 'scatter', mode: 'lines', name: `slope ${slope}`, legendgroup: `s${slope}`, showlegend: k === 0, x: [ns[0], ns[ns.length - 1]], y: [y0, y0 * Math.pow(ns[ns.length - 1] / ns[0], slope)], xaxis: axisIds[k].x, yaxis: axisIds[k].y, line: { color: COLORS.test, dash } });
+      for (const [slope, dash] of [
+        [1, 'dash'],
+        [0.5, 'dot'],
+      ] as const) {
+        data.push({
+          type: 'scatter',
+          mode: 'lines',
+          name: `slope ${slope}`,
+          legendgroup: `s${slope}`,
+          showlegend: k === 0,
+          x: [ns[0], ns[ns.length - 1]],
+          y: [y0, y0 * Math.pow(ns[ns.length - 1] / ns[0], slope)],
+          xaxis: axisIds[k].x,
+          yaxis: axisIds[k].y,
+          line: { color: COLORS.test, dash },
+        });
       }
-      annotations.push({ text: `fitted slopes<br>${fitted.join('<br>')}`, xref: `${axisIds[k].x} domain`, yref: `${axisIds[k].y} domain`, x: 0.02, y: 0.98, xanchor: 'left', yanchor: 'top', showarrow: false, align: 'left', font: { size: 10 }, bgcolor: 'rgba(255,255,255,0.7)' });
+      annotations.push({
+        text: `fitted slopes<br>${fitted.join('<br>')}`,
+        xref: `${axisIds[k].x} domain`,
+        yref: `${axisIds[k].y} domain`,
+        x: 0.02,
+        y: 0.98,
+        xanchor: 'left',
+        yanchor: 'top',
+        showarrow: false,
+        align: 'left',
+        font: { size: 10 },
+        bgcolor: 'rgba(255,255,255,0.7)',
+      });
     }
   });
-  return { data, layout: { ...baseLayout(opts.title ?? `Scaling of summed gradients with n (epoch ${epoch})`, { width: 1000, height: 450 * parts.length }), ...layout, annotations } };
+  return {
+    data,
+    layout: {
+      ...baseLayout(opts.title ?? `Scaling of summed gradients with n (epoch ${epoch})`, { width: 1000, height: 450 * parts.length }),
+      ...layout,
+      annotations,
+    },
+  };
 }

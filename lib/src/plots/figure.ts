@@ -26,7 +26,9 @@ export const COLORS: Record<string, string> = {
 export function sequentialColor(i: number, n: number): string {
   const t = n <= 1 ? 1 : i / (n - 1);
   // viridis-like endpoints, interpolated in RGB
-  const a = [68, 1, 84], b = [33, 145, 140], c = [253, 231, 37];
+  const a = [68, 1, 84],
+    b = [33, 145, 140],
+    c = [253, 231, 37];
   const [p, q, u] = t < 0.5 ? [a, b, t * 2] : [b, c, (t - 0.5) * 2];
   const rgb = p.map((v, k) => Math.round(v + (q[k] - v) * u));
   return `rgb(${rgb.join(',')})`;

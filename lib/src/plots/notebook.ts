@@ -47,7 +47,10 @@ box.addEventListener('toggle',function(){if(box.open)load();},{once:true});
  */
 export async function showFigure(fig: Figure, opts: { interactive?: boolean } = {}): Promise<void> {
   const title = String((fig.layout.title as { text?: string } | undefined)?.text ?? 'figure');
-  const bundle: MimeBundle = { [PLOTLY_MIME]: { data: fig.data, layout: fig.layout, config: { responsive: true } }, 'text/plain': `<memgeo figure: ${title}>` };
+  const bundle: MimeBundle = {
+    [PLOTLY_MIME]: { data: fig.data, layout: fig.layout, config: { responsive: true } },
+    'text/plain': `<memgeo figure: ${title}>`,
+  };
   if (canRenderImages()) bundle['image/png'] = await renderFigure(fig, 'png');
   else bundle['text/plain'] = `<memgeo figure: ${title}> (static image skipped: install Debian's 'chromium' to render figures headless)`;
   displayBundle(bundle);

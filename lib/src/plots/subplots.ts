@@ -5,7 +5,12 @@ import { axis, type Layout } from './figure';
  * returns layout entries for the axes and the axis ids ('x', 'x2', ...) that traces of panel k
  * should use. Panel titles become annotations.
  */
-export function panels(titles: string[], xTitle: string, yTitle: string, opts: { gap?: number; sharedY?: boolean; xExtra?: Record<string, unknown>; yExtra?: Record<string, unknown>; columns?: number } = {}): { layout: Layout; axisIds: { x: string; y: string }[] } {
+export function panels(
+  titles: string[],
+  xTitle: string,
+  yTitle: string,
+  opts: { gap?: number; sharedY?: boolean; xExtra?: Record<string, unknown>; yExtra?: Record<string, unknown>; columns?: number } = {},
+): { layout: Layout; axisIds: { x: string; y: string }[] } {
   const n = titles.length;
   const cols = Math.max(1, Math.min(n, opts.columns ?? n));
   const rows = Math.ceil(n / cols);
@@ -21,8 +26,22 @@ export function panels(titles: string[], xTitle: string, yTitle: string, opts: {
     const x0 = c * (width + gap);
     const y1 = 1 - row * (height + vgap);
     layout[`xaxis${sx}`] = axis(xTitle, { domain: [x0, x0 + width], anchor: `y${sx}`, ...opts.xExtra });
-    layout[`yaxis${sx}`] = axis(c === 0 ? yTitle : '', { anchor: `x${sx}`, ...(rows > 1 ? { domain: [y1 - height, y1] } : {}), ...(opts.sharedY && k > 0 ? { matches: 'y' } : {}), ...opts.yExtra });
-    (layout.annotations as unknown[]).push({ text: `<b>${titles[k]}</b>`, x: x0 + width / 2, y: rows > 1 ? y1 + 0.01 : 1.02, xref: 'paper', yref: 'paper', xanchor: 'center', yanchor: 'bottom', showarrow: false });
+    layout[`yaxis${sx}`] = axis(c === 0 ? yTitle : '', {
+      anchor: `x${sx}`,
+      ...(rows > 1 ? { domain: [y1 - height, y1] } : {}),
+      ...(opts.sharedY && k > 0 ? { matches: 'y' } : {}),
+      ...opts.yExtra,
+    });
+    (layout.annotations as unknown[]).push({
+      text: `<b>${titles[k]}</b>`,
+      x: x0 + width / 2,
+      y: rows > 1 ? y1 + 0.01 : 1.02,
+      xref: 'paper',
+      yref: 'paper',
+      xanchor: 'center',
+      yanchor: 'bottom',
+      showarrow: false,
+    });
     axisIds.push({ x: `x${sx}`, y: `y${sx}` });
   }
   return { layout, axisIds };

@@ -22,7 +22,15 @@ export function testPeak(metrics: Row[]): { epoch: number; accuracy: number } {
 export function trainingCurves(metrics: Row[], title = 'Accuracy during training with permuted labels'): Figure {
   const data: Trace[] = SPLITS.map(([split, name]) => {
     const rows = sortBy(where(metrics, { split }), 'epoch');
-    return { type: 'scatter', mode: 'lines+markers', name, x: col(rows, 'epoch'), y: col(rows, 'accuracy'), line: { color: COLORS[split], dash: split === 'train_restored' ? 'dot' : 'solid' }, marker: { size: 4 } };
+    return {
+      type: 'scatter',
+      mode: 'lines+markers',
+      name,
+      x: col(rows, 'epoch'),
+      y: col(rows, 'accuracy'),
+      line: { color: COLORS[split], dash: split === 'train_restored' ? 'dot' : 'solid' },
+      marker: { size: 4 },
+    };
   });
   const peak = testPeak(metrics);
   return {
@@ -31,7 +39,17 @@ export function trainingCurves(metrics: Row[], title = 'Accuracy during training
       xaxis: axis('epoch'),
       yaxis: axis('accuracy', { range: [0, 1.02] }),
       shapes: [{ type: 'line', x0: peak.epoch, x1: peak.epoch, y0: 0, y1: 1, yref: 'paper', line: { dash: 'dash', color: '#888' } }],
-      annotations: [{ x: peak.epoch, y: 1, yref: 'paper', text: `test peak: epoch ${peak.epoch} (${(peak.accuracy * 100).toFixed(1)}%)`, showarrow: false, xanchor: 'left', yanchor: 'bottom' }],
+      annotations: [
+        {
+          x: peak.epoch,
+          y: 1,
+          yref: 'paper',
+          text: `test peak: epoch ${peak.epoch} (${(peak.accuracy * 100).toFixed(1)}%)`,
+          showarrow: false,
+          xanchor: 'left',
+          yanchor: 'bottom',
+        },
+      ],
     }),
   };
 }

@@ -6,7 +6,16 @@ export type { LinearProbeOptions, LinearProbeResult, KernelProduct } from './lin
 export { predictionDepth } from './predictionDepth';
 export { probeSamples } from './probeSamples';
 export type { ProbeSet } from './probeSamples';
-export { probeRun, sortProbeRows, PROBE_RUN_OPTIONS, PROBE_COLUMNS, PROBE_KEY_COLUMNS, DEPTH_COLUMNS, PROBE_DEFAULTS, PROBE_KINDS } from './probeRun';
+export {
+  probeRun,
+  sortProbeRows,
+  PROBE_RUN_OPTIONS,
+  PROBE_COLUMNS,
+  PROBE_KEY_COLUMNS,
+  DEPTH_COLUMNS,
+  PROBE_DEFAULTS,
+  PROBE_KINDS,
+} from './probeRun';
 export type { ProbeRunOptions, ProbeRunResult, ProbeSettings } from './probeRun';
 export { probeEpoch } from './probeCell';
 export type { ProbeEpochInput, ProbeEpochOutput, ProbeCellRow, ProbeCellSet } from './probeCell';

@@ -26,7 +26,8 @@ export interface FeatureRows {
 }
 
 function checkRows(x: FeatureRows, name: string): void {
-  if (!Number.isInteger(x.rows) || x.rows < 0 || !Number.isInteger(x.cols) || x.cols < 1) throw new InputError(`${name}: rows and cols must be non-negative integers (cols ≥ 1), got ${x.rows} × ${x.cols}`);
+  if (!Number.isInteger(x.rows) || x.rows < 0 || !Number.isInteger(x.cols) || x.cols < 1)
+    throw new InputError(`${name}: rows and cols must be non-negative integers (cols ≥ 1), got ${x.rows} × ${x.cols}`);
   if (x.data.length !== x.rows * x.cols) throw new InputError(`${name}: ${x.data.length} values for ${x.rows} × ${x.cols}`);
 }
 
@@ -73,10 +74,14 @@ export interface KnnOptions {
 
 /** Checks k against the fitted set (k ≤ nFit, or nFit − 1 with leave-one-out) and the metric. */
 export function checkKnn(k: number, nFit: number, metric: string, leaveOneOut: boolean): void {
-  if (!KNN_METRICS.includes(metric as KnnMetric)) throw new InputError(`unknown kNN metric '${metric}'; choose ${KNN_METRICS.join(' or ')}`);
+  if (!KNN_METRICS.includes(metric as KnnMetric))
+    throw new InputError(`unknown kNN metric '${metric}'; choose ${KNN_METRICS.join(' or ')}`);
   const most = leaveOneOut ? nFit - 1 : nFit;
   if (!Number.isInteger(k) || k < 1) throw new InputError(`k (neighbours) must be a positive integer, got ${k}`);
-  if (k > most) throw new InputError(`k = ${k} neighbours but the fitted set has only ${most} example(s)${leaveOneOut ? ' besides the one left out' : ''}; lower k or use more examples (M)`);
+  if (k > most)
+    throw new InputError(
+      `k = ${k} neighbours but the fitted set has only ${most} example(s)${leaveOneOut ? ' besides the one left out' : ''}; lower k or use more examples (M)`,
+    );
 }
 
 /**
@@ -91,10 +96,13 @@ export function knnPredict(g: CrossGram, fitLabels: ArrayLike<number>, options: 
   const metric = options.metric ?? 'cosine';
   const { nEval, nFit, cross } = g;
   if (fitLabels.length !== nFit) throw new InputError(`knnPredict: ${fitLabels.length} labels for ${nFit} fitted rows`);
-  if (options.exclude && options.exclude.length !== nEval) throw new InputError(`knnPredict: exclude has ${options.exclude.length} entries for ${nEval} evaluated rows`);
+  if (options.exclude && options.exclude.length !== nEval)
+    throw new InputError(`knnPredict: exclude has ${options.exclude.length} entries for ${nEval} evaluated rows`);
   checkKnn(k, nFit, metric, !!options.exclude);
   const C = options.numClasses;
-  for (let j = 0; j < nFit; j++) if (!(Number.isInteger(fitLabels[j]) && fitLabels[j] >= 0 && fitLabels[j] < C)) throw new InputError(`knnPredict: label ${fitLabels[j]} of fitted row ${j} is outside [0, ${C})`);
+  for (let j = 0; j < nFit; j++)
+    if (!(Number.isInteger(fitLabels[j]) && fitLabels[j] >= 0 && fitLabels[j] < C))
+      throw new InputError(`knnPredict: label ${fitLabels[j]} of fitted row ${j} is outside [0, ${C})`);
   const fitNorm = Float64Array.from(g.fitSq, Math.sqrt);
   const out = new Int32Array(nEval);
   const score = new Float64Array(nFit);
@@ -166,7 +174,8 @@ export function knnProbe(
   options: KnnOptions,
 ): { accuracy: number; predictions: Int32Array; nFit: number; nEval: number } {
   if (fit.labels.length !== fit.x.rows) throw new InputError(`knnProbe: ${fit.labels.length} labels for ${fit.x.rows} fitted rows`);
-  if (evaluate && evaluate.labels.length !== evaluate.x.rows) throw new InputError(`knnProbe: ${evaluate.labels.length} labels for ${evaluate.x.rows} evaluated rows`);
+  if (evaluate && evaluate.labels.length !== evaluate.x.rows)
+    throw new InputError(`knnProbe: ${evaluate.labels.length} labels for ${evaluate.x.rows} evaluated rows`);
   if (!evaluate) {
     const g = crossGram(fit.x, fit.x);
     const exclude = Int32Array.from({ length: fit.x.rows }, (_, i) => i);

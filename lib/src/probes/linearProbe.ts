@@ -65,18 +65,28 @@ export interface LinearProbeResult {
  * `fit` is the n × n Gram of the fitted rows with their squared norms; `evaluate` the m × n cross Gram
  * of the evaluated rows with the fitted rows.
  */
-export function linearProbeFromGram(fitGram: Float64Array, n: number, fitLabels: ArrayLike<number>, evaluate: CrossGram, options: LinearProbeOptions): LinearProbeResult {
+export function linearProbeFromGram(
+  fitGram: Float64Array,
+  n: number,
+  fitLabels: ArrayLike<number>,
+  evaluate: CrossGram,
+  options: LinearProbeOptions,
+): LinearProbeResult {
   const C = options.numClasses;
   const lambda = options.lambda ?? LINEAR_PROBE_DEFAULTS.lambda;
   const iterations = options.iterations ?? LINEAR_PROBE_DEFAULTS.iterations;
   if (fitGram.length !== n * n) throw new InputError(`linearProbe: a ${n} × ${n} Gram needs ${n * n} values, got ${fitGram.length}`);
   if (fitLabels.length !== n) throw new InputError(`linearProbe: ${fitLabels.length} labels for ${n} fitted rows`);
-  if (evaluate.nFit !== n) throw new InputError(`linearProbe: the evaluated rows' cross Gram has ${evaluate.nFit} fitted columns, expected ${n}`);
+  if (evaluate.nFit !== n)
+    throw new InputError(`linearProbe: the evaluated rows' cross Gram has ${evaluate.nFit} fitted columns, expected ${n}`);
   if (!(lambda >= 0 && Number.isFinite(lambda))) throw new InputError(`linearProbe: lambda must be a finite number ≥ 0, got ${lambda}`);
-  if (!Number.isInteger(iterations) || iterations < 1) throw new InputError(`linearProbe: iterations must be a positive integer, got ${iterations}`);
+  if (!Number.isInteger(iterations) || iterations < 1)
+    throw new InputError(`linearProbe: iterations must be a positive integer, got ${iterations}`);
   if (!Number.isInteger(C) || C < 2) throw new InputError(`linearProbe: numClasses must be an integer ≥ 2, got ${C}`);
   if (n < 1) throw new InputError('linearProbe: no fitted rows');
-  for (let i = 0; i < n; i++) if (!(Number.isInteger(fitLabels[i]) && fitLabels[i] >= 0 && fitLabels[i] < C)) throw new InputError(`linearProbe: label ${fitLabels[i]} of fitted row ${i} is outside [0, ${C})`);
+  for (let i = 0; i < n; i++)
+    if (!(Number.isInteger(fitLabels[i]) && fitLabels[i] >= 0 && fitLabels[i] < C))
+      throw new InputError(`linearProbe: label ${fitLabels[i]} of fitted row ${i} is outside [0, ${C})`);
   const m = evaluate.nEval;
 
   // Centre on the fitted mean μ: K̃_ij = K_ij − ⟨x_i, μ⟩ − ⟨x_j, μ⟩ + ‖μ‖², and the same for the cross Gram.
@@ -209,7 +219,8 @@ export function linearProbe(
   evaluate: { x: FeatureRows; labels: ArrayLike<number> },
   options: LinearProbeOptions,
 ): LinearProbeResult & { accuracy: number; nFit: number; nEval: number } {
-  if (evaluate.labels.length !== evaluate.x.rows) throw new InputError(`linearProbe: ${evaluate.labels.length} labels for ${evaluate.x.rows} evaluated rows`);
+  if (evaluate.labels.length !== evaluate.x.rows)
+    throw new InputError(`linearProbe: ${evaluate.labels.length} labels for ${evaluate.x.rows} evaluated rows`);
   const self = crossGram(fit.x, fit.x);
   const r = linearProbeFromGram(self.cross, fit.x.rows, fit.labels, crossGram(evaluate.x, fit.x), options);
   let hit = 0;

@@ -11,11 +11,16 @@ import { InputError } from '../errors';
  * @example
  * predictionDepth([Int32Array.of(0, 1), Int32Array.of(1, 1)], Int32Array.of(1, 1)) // [1, 0]
  */
-export function predictionDepth(layerPredictions: ArrayLike<number>[], network: ArrayLike<number>, options: { depths?: number[]; never?: number } = {}): Float64Array {
+export function predictionDepth(
+  layerPredictions: ArrayLike<number>[],
+  network: ArrayLike<number>,
+  options: { depths?: number[]; never?: number } = {},
+): Float64Array {
   const L = layerPredictions.length;
   if (L === 0) throw new InputError('predictionDepth: no layers');
   const n = network.length;
-  for (const [l, p] of layerPredictions.entries()) if (p.length !== n) throw new InputError(`predictionDepth: layer ${l} has ${p.length} predictions for ${n} examples`);
+  for (const [l, p] of layerPredictions.entries())
+    if (p.length !== n) throw new InputError(`predictionDepth: layer ${l} has ${p.length} predictions for ${n} examples`);
   const depths = options.depths ?? Array.from({ length: L }, (_, l) => l);
   if (depths.length !== L) throw new InputError(`predictionDepth: ${depths.length} depth values for ${L} layers`);
   const never = options.never ?? depths[L - 1] + 1;

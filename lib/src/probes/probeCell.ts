@@ -171,7 +171,12 @@ export async function probeEpoch(input: ProbeEpochInput): Promise<ProbeEpochOutp
     let network: Int32Array | null = null;
     for (const group of groups) {
       t = performance.now();
-      const acts = await extractActivations(model, x, group, { chunkSize: input.chunkSize, projectionDim: input.projectionDim, seed: input.seed, projections });
+      const acts = await extractActivations(model, x, group, {
+        chunkSize: input.chunkSize,
+        projectionDim: input.projectionDim,
+        seed: input.seed,
+        projections,
+      });
       lap('extract');
       for (const layer of group) {
         const a = acts.get(layer)!;
@@ -185,25 +190,80 @@ export async function probeEpoch(input: ProbeEpochInput): Promise<ProbeEpochOutp
           for (const set of input.sets) {
             const n = set.fit.length;
             const at = depthSets.indexOf(set);
-            const fitGram = support && at >= 0 ? subBlock(support, N, depthSets.slice(0, at).reduce((o, s) => o + s.fit.length, 0), n) : gramBlock(X, set.fit, set.fit);
+            const fitGram =
+              support && at >= 0
+                ? subBlock(
+                    support,
+                    N,
+                    depthSets.slice(0, at).reduce((o, s) => o + s.fit.length, 0),
+                    n,
+                  )
+                : gramBlock(X, set.fit, set.fit);
             const fitSq = diagonal(fitGram, n);
             lap('gram');
             const loo: CrossGram = { cross: fitGram, nEval: n, nFit: n, evalSq: fitSq, fitSq };
-            const looPred = knnPredict(loo, set.fitLabels, { k: input.k, metric: input.metric, numClasses: input.numClasses, exclude: Int32Array.from({ length: n }, (_, i) => i) });
-            rows.push({ layer, manifold: set.kind, probe: 'knn_loo', k: input.k, accuracy: accuracy(looPred, set.fitLabels), n_fit: n - 1, n_eval: n });
+            const looPred = knnPredict(loo, set.fitLabels, {
+              k: input.k,
+              metric: input.metric,
+              numClasses: input.numClasses,
+              exclude: Int32Array.from({ length: n }, (_, i) => i),
+            });
+            rows.push({
+              layer,
+              manifold: set.kind,
+              probe: 'knn_loo',
+              k: input.k,
+              accuracy: accuracy(looPred, set.fitLabels),
+              n_fit: n - 1,
+              n_eval: n,
+            });
             lap('knn');
-            const held: CrossGram = { cross: gramBlock(X, set.eval, set.fit), nEval: set.eval.length, nFit: n, evalSq: squaredNorms(X, set.eval), fitSq };
+            const held: CrossGram = {
+              cross: gramBlock(X, set.eval, set.fit),
+              nEval: set.eval.length,
+              nFit: n,
+              evalSq: squaredNorms(X, set.eval),
+              fitSq,
+            };
             lap('gram');
             const knnPred = knnPredict(held, set.fitLabels, { k: input.k, metric: input.metric, numClasses: input.numClasses });
-            rows.push({ layer, manifold: set.kind, probe: 'knn', k: input.k, accuracy: accuracy(knnPred, set.evalLabels), n_fit: n, n_eval: set.eval.length });
+            rows.push({
+              layer,
+              manifold: set.kind,
+              probe: 'knn',
+              k: input.k,
+              accuracy: accuracy(knnPred, set.evalLabels),
+              n_fit: n,
+              n_eval: set.eval.length,
+            });
             lap('knn');
-            const lin = linearProbeFromGram(fitGram, n, set.fitLabels, held, { numClasses: input.numClasses, lambda: input.lambda, iterations: input.iterations, kernelProduct: backendKernelProduct });
-            rows.push({ layer, manifold: set.kind, probe: 'linear', k: null, accuracy: accuracy(lin.predictions, set.evalLabels), n_fit: n, n_eval: set.eval.length });
+            const lin = linearProbeFromGram(fitGram, n, set.fitLabels, held, {
+              numClasses: input.numClasses,
+              lambda: input.lambda,
+              iterations: input.iterations,
+              kernelProduct: backendKernelProduct,
+            });
+            rows.push({
+              layer,
+              manifold: set.kind,
+              probe: 'linear',
+              k: null,
+              accuracy: accuracy(lin.predictions, set.evalLabels),
+              n_fit: n,
+              n_eval: set.eval.length,
+            });
             lap('linear');
           }
           if (support && input.depth) {
             const sq = diagonal(support, N);
-            depthPreds.push(knnPredict({ cross: support, nEval: N, nFit: N, evalSq: sq, fitSq: sq }, input.depth.labels, { k: input.k, metric: input.metric, numClasses: input.numClasses, exclude: Int32Array.from({ length: N }, (_, i) => i) }));
+            depthPreds.push(
+              knnPredict({ cross: support, nEval: N, nFit: N, evalSq: sq, fitSq: sq }, input.depth.labels, {
+                k: input.k,
+                metric: input.metric,
+                numClasses: input.numClasses,
+                exclude: Int32Array.from({ length: N }, (_, i) => i),
+              }),
+            );
             lap('knn');
           }
         } finally {

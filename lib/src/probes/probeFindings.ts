@@ -51,7 +51,12 @@ function median(v: number[]): number {
  * @example
  * const f = probeFindings(exp.table('probes'), exp.table('prediction_depth'), exp.table('metrics'), { P: 10 });
  */
-export function probeFindings(probes: Row[], depthRows: Row[], metrics: Row[], options: { P: number; thresholds?: Partial<ProbeThresholds> }): ProbeFindings {
+export function probeFindings(
+  probes: Row[],
+  depthRows: Row[],
+  metrics: Row[],
+  options: { P: number; thresholds?: Partial<ProbeThresholds> },
+): ProbeFindings {
   const th = { ...PROBE_THRESHOLDS, ...options.thresholds };
   if (probes.length === 0) throw new InputError('probeFindings: the probe table is empty');
   if (!Number.isInteger(options.P) || options.P < 2) throw new InputError(`probeFindings: P must be an integer ≥ 2, got ${options.P}`);
@@ -62,8 +67,10 @@ export function probeFindings(probes: Row[], depthRows: Row[], metrics: Row[], o
   const nearest = (t: number) => epochs.reduce((b, e) => (Math.abs(e - t) < Math.abs(b - t) ? e : b), epochs[0]);
   const peakEpoch = nearest(training.peak.epoch);
   const lastEpoch = epochs[epochs.length - 1];
-  if (peakEpoch !== training.peak.epoch) notes.push(`the test peak (epoch ${training.peak.epoch}) was not probed; epoch ${peakEpoch} stands in for it`);
-  if (lastEpoch !== training.last.epoch) notes.push(`the last probed epoch is ${lastEpoch}, not the last trained epoch ${training.last.epoch}`);
+  if (peakEpoch !== training.peak.epoch)
+    notes.push(`the test peak (epoch ${training.peak.epoch}) was not probed; epoch ${peakEpoch} stands in for it`);
+  if (lastEpoch !== training.last.epoch)
+    notes.push(`the last probed epoch is ${lastEpoch}, not the last trained epoch ${training.last.epoch}`);
   const layerIndex = new Map<string, number>();
   for (const r of probes) layerIndex.set(String(r.layer), num(r.layer_index));
   const layers = [...layerIndex.keys()].sort((a, b) => layerIndex.get(a)! - layerIndex.get(b)!);
@@ -72,12 +79,22 @@ export function probeFindings(probes: Row[], depthRows: Row[], metrics: Row[], o
   const q = Math.max(1, Math.round(hidden.length / 4));
   const firstLayers = hidden.slice(0, q);
   const lastLayers = hidden.slice(-q);
-  const acc = (epoch: number, layer: string, manifold: string, probe = 'knn') => num(probes.find((r) => num(r.epoch) === epoch && r.layer === layer && r.manifold === manifold && r.probe === probe)?.accuracy);
+  const acc = (epoch: number, layer: string, manifold: string, probe = 'knn') =>
+    num(probes.find((r) => num(r.epoch) === epoch && r.layer === layer && r.manifold === manifold && r.probe === probe)?.accuracy);
 
   const table: ProbeFindings['table'] = [];
-  for (const probe of ['knn', 'linear']) for (const manifold of ['unpermuted', 'permuted', 'restored']) for (const layer of layers) {
-    table.push({ layer, layerIndex: layerIndex.get(layer)!, probe, manifold, peak: acc(peakEpoch, layer, manifold, probe), last: acc(lastEpoch, layer, manifold, probe) });
-  }
+  for (const probe of ['knn', 'linear'])
+    for (const manifold of ['unpermuted', 'permuted', 'restored'])
+      for (const layer of layers) {
+        table.push({
+          layer,
+          layerIndex: layerIndex.get(layer)!,
+          probe,
+          manifold,
+          peak: acc(peakEpoch, layer, manifold, probe),
+          last: acc(lastEpoch, layer, manifold, probe),
+        });
+      }
   const depth: ProbeFindings['depth'] = [];
   for (const e of [...new Set(depthRows.map((r) => num(r.epoch)))].sort((a, b) => a - b)) {
     for (const group of ['unpermuted', 'permuted']) {
@@ -86,7 +103,8 @@ export function probeFindings(probes: Row[], depthRows: Row[], metrics: Row[], o
     }
   }
   const listAt = (epoch: number, manifold: string, ls: string[]) => ls.map((l) => `${l} ${f3(acc(epoch, l, manifold))}`).join(', ');
-  const change = (manifold: string, ls: string[]) => ls.map((l) => `${l} ${f3(acc(peakEpoch, l, manifold))} → ${f3(acc(lastEpoch, l, manifold))}`).join('; ');
+  const change = (manifold: string, ls: string[]) =>
+    ls.map((l) => `${l} ${f3(acc(peakEpoch, l, manifold))} → ${f3(acc(lastEpoch, l, manifold))}`).join('; ');
   const span = `from the test peak (epoch ${peakEpoch}) to the last epoch (${lastEpoch})`;
   const claims: Claim[] = [];
   claims.push({
@@ -122,9 +140,10 @@ export function probeFindings(probes: Row[], depthRows: Row[], metrics: Row[], o
     id: 'permuted_deeper',
     text: `At the last epoch (${lastEpoch}) permuted examples have a larger prediction depth than unpermuted ones (mean ≥ ${th.depthGap} analysis point deeper)`,
     held: du && dp ? dp.mean - du.mean >= th.depthGap : false,
-    evidence: du && dp
-      ? `mean (median) depth: unpermuted ${du.mean.toFixed(2)} (${du.median}), permuted ${dp.mean.toFixed(2)} (${dp.median}); at the peak (epoch ${peakEpoch}): unpermuted ${dpu ? dpu.mean.toFixed(2) : 'n/a'}, permuted ${dpp ? dpp.mean.toFixed(2) : 'n/a'}`
-      : 'no prediction depth rows',
+    evidence:
+      du && dp
+        ? `mean (median) depth: unpermuted ${du.mean.toFixed(2)} (${du.median}), permuted ${dp.mean.toFixed(2)} (${dp.median}); at the peak (epoch ${peakEpoch}): unpermuted ${dpu ? dpu.mean.toFixed(2) : 'n/a'}, permuted ${dpp ? dpp.mean.toFixed(2) : 'n/a'}`
+        : 'no prediction depth rows',
   });
   return { training, chance, peakEpoch, lastEpoch, layers, firstLayers, lastLayers, table, depth, claims, thresholds: th, notes };
 }

@@ -48,7 +48,11 @@ export interface ProbeSettings {
   seed: number;
 }
 
-export const PROBE_DEFAULTS: Omit<ProbeSettings, 'P' | 'M' | 'heldOut' | 'seed' | 'projectionDim'> = { k: 30, metric: 'cosine', ...LINEAR_PROBE_DEFAULTS };
+export const PROBE_DEFAULTS: Omit<ProbeSettings, 'P' | 'M' | 'heldOut' | 'seed' | 'projectionDim'> = {
+  k: 30,
+  metric: 'cosine',
+  ...LINEAR_PROBE_DEFAULTS,
+};
 
 export interface ProbeRunOptions extends Partial<ProbeSettings> {
   /** Checkpoints: 'all', a list, or {count} spread over the run (0, the test peak and the last epoch always in). @default {count: 6} */
@@ -69,7 +73,27 @@ export interface ProbeRunOptions extends Partial<ProbeSettings> {
 }
 
 /** Every option `probeRun` knows (unknown ones are refused rather than ignored). */
-export const PROBE_RUN_OPTIONS = ['P', 'M', 'heldOut', 'k', 'metric', 'lambda', 'iterations', 'projectionDim', 'seed', 'epochs', 'layers', 'manifolds', 'depth', 'concurrency', 'chunkSize', 'progress', 'out', 'replace', 'data'] as const;
+export const PROBE_RUN_OPTIONS = [
+  'P',
+  'M',
+  'heldOut',
+  'k',
+  'metric',
+  'lambda',
+  'iterations',
+  'projectionDim',
+  'seed',
+  'epochs',
+  'layers',
+  'manifolds',
+  'depth',
+  'concurrency',
+  'chunkSize',
+  'progress',
+  'out',
+  'replace',
+  'data',
+] as const;
 
 export interface ProbeRunResult {
   file: string;
@@ -129,11 +153,14 @@ export async function probeRun(run: Run, options: ProbeRunOptions = {}): Promise
     projectionDim: options.projectionDim ?? ANALYZE_RUN_DEFAULTS.projectionDim,
     seed: options.seed ?? 0,
   };
-  if (!KNN_METRICS.includes(settings.metric)) throw new InputError(`unknown kNN metric '${settings.metric}'; choose ${KNN_METRICS.join(' or ')}`);
-  if (!Number.isInteger(settings.projectionDim) || settings.projectionDim < 1) throw new InputError(`projectionDim must be a positive integer, got ${settings.projectionDim}`);
+  if (!KNN_METRICS.includes(settings.metric))
+    throw new InputError(`unknown kNN metric '${settings.metric}'; choose ${KNN_METRICS.join(' or ')}`);
+  if (!Number.isInteger(settings.projectionDim) || settings.projectionDim < 1)
+    throw new InputError(`projectionDim must be a positive integer, got ${settings.projectionDim}`);
   checkSeed(settings.seed, 'probeRun: seed');
   const kinds = options.manifolds ?? [...MANIFOLD_KINDS];
-  for (const k of kinds) if (!MANIFOLD_KINDS.includes(k)) throw new InputError(`unknown manifold type '${k}'; choose from ${MANIFOLD_KINDS.join(', ')}`);
+  for (const k of kinds)
+    if (!MANIFOLD_KINDS.includes(k)) throw new InputError(`unknown manifold type '${k}'; choose from ${MANIFOLD_KINDS.join(', ')}`);
   const concurrency = options.concurrency ?? defaultConcurrency();
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new InputError(`concurrency must be a positive integer, got ${concurrency}`);
   const withDepth = (options.depth ?? true) && kinds.some((k) => k !== 'restored');
@@ -142,18 +169,33 @@ export async function probeRun(run: Run, options: ProbeRunOptions = {}): Promise
   const sets = probeSamples(run.noisy, { P: settings.P, M: settings.M, seed: settings.seed, kinds, heldOut: settings.heldOut });
   const depthKinds = withDepth ? kinds.filter((k) => k !== 'restored') : [];
   for (const s of Object.values(sets)) checkKnn(settings.k, s.fit.length, settings.metric, true);
-  if (withDepth) checkKnn(settings.k, depthKinds.reduce((n, k) => n + sets[k].fit.length, 0), settings.metric, true);
+  if (withDepth)
+    checkKnn(
+      settings.k,
+      depthKinds.reduce((n, k) => n + sets[k].fit.length, 0),
+      settings.metric,
+      true,
+    );
 
   const out = options.out ?? run.dir;
   const file = path.join(out, 'probes.csv');
   const depthFile = path.join(out, 'prediction_depth.csv');
   const metaFile = path.join(out, 'probes.meta.json');
-  const meta = { ...settings, heldOutUsed: Object.fromEntries(kinds.map((k) => [k, sets[k].heldOutPerClass])), layers, manifolds: kinds, depth: withDepth };
+  const meta = {
+    ...settings,
+    heldOutUsed: Object.fromEntries(kinds.map((k) => [k, sets[k].heldOutPerClass])),
+    layers,
+    manifolds: kinds,
+    depth: withDepth,
+  };
   const oldMeta = fs.existsSync(metaFile) ? fs.readFileSync(metaFile, 'utf8') : null;
-  const stale = oldMeta !== null ? JSON.stringify(JSON.parse(oldMeta)) !== JSON.stringify(meta) : [file, depthFile].some((f) => fs.existsSync(f));
+  const stale =
+    oldMeta !== null ? JSON.stringify(JSON.parse(oldMeta)) !== JSON.stringify(meta) : [file, depthFile].some((f) => fs.existsSync(f));
   if (stale) {
     if (!options.replace) {
-      throw new InputError(`${out} holds probe tables computed with other settings (${oldMeta === null ? 'unknown: no probes.meta.json' : describeChange(JSON.parse(oldMeta), meta)}); pass replace: true (--replace) to recompute them, or another out folder (--out)`);
+      throw new InputError(
+        `${out} holds probe tables computed with other settings (${oldMeta === null ? 'unknown: no probes.meta.json' : describeChange(JSON.parse(oldMeta), meta)}); pass replace: true (--replace) to recompute them, or another out folder (--out)`,
+      );
     }
     for (const f of [file, depthFile]) fs.rmSync(f, { force: true });
   }
@@ -163,14 +205,21 @@ export async function probeRun(run: Run, options: ProbeRunOptions = {}): Promise
   // Epochs already complete: every (layer, type, probe) row and their depth rows.
   const have = new Set(readCsv(file, { columns: PROBE_COLUMNS }).map((r) => `${r.epoch}|${r.layer}|${r.manifold}|${r.probe}`));
   const depthEpochs = new Set(readCsv(depthFile, { columns: DEPTH_COLUMNS }).map((r) => Number(r.epoch)));
-  const complete = (e: number) => layers.every((l) => kinds.every((k) => PROBE_KINDS.every((p) => have.has(`${e}|${l}|${k}|${p}`)))) && (!withDepth || depthEpochs.has(e));
+  const complete = (e: number) =>
+    layers.every((l) => kinds.every((k) => PROBE_KINDS.every((p) => have.has(`${e}|${l}|${k}|${p}`)))) &&
+    (!withDepth || depthEpochs.has(e));
   const todo = epochs.filter((e) => !complete(e));
 
   // Every example any probe reads, once, in ascending order; the sets as positions into it.
   const all = [...new Set(Object.values(sets).flatMap((s) => [...s.fit, ...s.eval]))].sort((a, b) => a - b);
   const pos = new Map(all.map((ix, p) => [ix, p]));
   const toPos = (ix: Int32Array) => Int32Array.from(ix, (i) => pos.get(i)!);
-  const support = withDepth ? { indices: Int32Array.from(depthKinds.flatMap((k) => [...sets[k].fit])), groups: depthKinds.flatMap((k) => Array.from(sets[k].fit, () => k)) } : null;
+  const support = withDepth
+    ? {
+        indices: Int32Array.from(depthKinds.flatMap((k) => [...sets[k].fit])),
+        groups: depthKinds.flatMap((k) => Array.from(sets[k].fit, () => k)),
+      }
+    : null;
   // Labels trained on: the permuted set's labels are those already; unpermuted examples' are their true labels.
   const supportLabels = withDepth ? Int32Array.from(depthKinds.flatMap((k) => [...sets[k].fitLabels])) : null;
 
@@ -186,44 +235,109 @@ export async function probeRun(run: Run, options: ProbeRunOptions = {}): Promise
     const points = (await resolveRunLayers(run)).layers;
     try {
       const inputs: ProbeEpochInput[] = todo.map((epoch) => ({
-        runDir: path.resolve(run.dir), epoch, layers, layerIndex: layers.map((l) => layerIndex[l]), outputPoint: points[points.length - 1], imagesFile,
-        sets: kinds.map((k) => ({ kind: k, fit: toPos(sets[k].fit), fitLabels: sets[k].fitLabels, eval: toPos(sets[k].eval), evalLabels: sets[k].evalLabels })),
+        runDir: path.resolve(run.dir),
+        epoch,
+        layers,
+        layerIndex: layers.map((l) => layerIndex[l]),
+        outputPoint: points[points.length - 1],
+        imagesFile,
+        sets: kinds.map((k) => ({
+          kind: k,
+          fit: toPos(sets[k].fit),
+          fitLabels: sets[k].fitLabels,
+          eval: toPos(sets[k].eval),
+          evalLabels: sets[k].evalLabels,
+        })),
         depth: support && supportLabels ? { positions: toPos(support.indices), labels: supportLabels } : null,
-        numClasses: run.noisy.numClasses, k: settings.k, metric: settings.metric, lambda: settings.lambda, iterations: settings.iterations,
-        projectionDim: settings.projectionDim, seed: settings.seed, chunkSize: options.chunkSize ?? 256,
+        numClasses: run.noisy.numClasses,
+        k: settings.k,
+        metric: settings.metric,
+        lambda: settings.lambda,
+        iterations: settings.iterations,
+        projectionDim: settings.projectionDim,
+        seed: settings.seed,
+        chunkSize: options.chunkSize ?? 256,
       }));
       workers = Math.min(concurrency, todo.length);
-      await parallelMap<ProbeEpochInput, ProbeEpochOutput>(inputs, { module: path.join(__dirname, 'probeCell.js'), exportName: 'probeEpoch' }, {
-        concurrency,
-        env: { ...process.env, MEMGEO_QUIET: '1' },
-        onResult: (_d, _t, index, out) => {
-          const epoch = todo[index];
-          epochTimings.push({ epoch, seconds: out.seconds, ...out.timing });
-          // Depth rows first: an epoch counts as done only when its probe rows are in too.
-          if (support && out.depth) {
-            const rows = Array.from(support.indices, (ex, i) => ({ epoch, example: ex, group: support.groups[i], depth: out.depth![i] }));
-            upsertCsv(depthFile, rows, DEPTH_COLUMNS, DEPTH_KEY_COLUMNS);
-          }
-          upsertCsv(file, out.rows.map((r) => ({ epoch, layer: r.layer, layer_index: layerIndex[r.layer], manifold: r.manifold, probe: r.probe, k: r.k, accuracy: r.accuracy, n_fit: r.n_fit, n_eval: r.n_eval, seed: settings.seed })), PROBE_COLUMNS, PROBE_KEY_COLUMNS);
-          progress.tick(1, `epoch ${epoch} (${out.seconds.toFixed(1)} s)`);
+      await parallelMap<ProbeEpochInput, ProbeEpochOutput>(
+        inputs,
+        { module: path.join(__dirname, 'probeCell.js'), exportName: 'probeEpoch' },
+        {
+          concurrency,
+          env: { ...process.env, MEMGEO_QUIET: '1' },
+          onResult: (_d, _t, index, out) => {
+            const epoch = todo[index];
+            epochTimings.push({ epoch, seconds: out.seconds, ...out.timing });
+            // Depth rows first: an epoch counts as done only when its probe rows are in too.
+            if (support && out.depth) {
+              const rows = Array.from(support.indices, (ex, i) => ({ epoch, example: ex, group: support.groups[i], depth: out.depth![i] }));
+              upsertCsv(depthFile, rows, DEPTH_COLUMNS, DEPTH_KEY_COLUMNS);
+            }
+            upsertCsv(
+              file,
+              out.rows.map((r) => ({
+                epoch,
+                layer: r.layer,
+                layer_index: layerIndex[r.layer],
+                manifold: r.manifold,
+                probe: r.probe,
+                k: r.k,
+                accuracy: r.accuracy,
+                n_fit: r.n_fit,
+                n_eval: r.n_eval,
+                seed: settings.seed,
+              })),
+              PROBE_COLUMNS,
+              PROBE_KEY_COLUMNS,
+            );
+            progress.tick(1, `epoch ${epoch} (${out.seconds.toFixed(1)} s)`);
+          },
         },
-      });
+      );
       progress.done(`${todo.length} epochs (${epochs.length - todo.length} already in ${path.basename(file)})`);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
     writeCsv(file, sortProbeRows(readCsv(file)), PROBE_COLUMNS);
-    if (withDepth) writeCsv(depthFile, [...readCsv(depthFile)].sort((a, b) => Number(a.epoch) - Number(b.epoch) || String(a.group).localeCompare(String(b.group)) * -1 || Number(a.example) - Number(b.example)), DEPTH_COLUMNS);
+    if (withDepth)
+      writeCsv(
+        depthFile,
+        [...readCsv(depthFile)].sort(
+          (a, b) =>
+            Number(a.epoch) - Number(b.epoch) ||
+            String(a.group).localeCompare(String(b.group)) * -1 ||
+            Number(a.example) - Number(b.example),
+        ),
+        DEPTH_COLUMNS,
+      );
   }
   const wanted = new Set(epochs);
   const rows = readCsv(file).filter((r) => wanted.has(Number(r.epoch)) && layers.includes(String(r.layer)));
   const depthRows = readCsv(depthFile).filter((r) => wanted.has(Number(r.epoch)));
-  return { file, depthFile, rows, depthRows, epochs, layers, layerIndex, computed: todo.length, reused: epochs.length - todo.length, sets, settings, workers, seconds: (performance.now() - t0) / 1000, epochTimings };
+  return {
+    file,
+    depthFile,
+    rows,
+    depthRows,
+    epochs,
+    layers,
+    layerIndex,
+    computed: todo.length,
+    reused: epochs.length - todo.length,
+    sets,
+    settings,
+    workers,
+    seconds: (performance.now() - t0) / 1000,
+    epochTimings,
+  };
 }
 
 /** The settings that differ between two meta records, as 'k 30 → 5'. */
 function describeChange(a: Record<string, unknown>, b: Record<string, unknown>): string {
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).map((k) => `${k} ${JSON.stringify(a[k])} → ${JSON.stringify(b[k])}`).join(', ');
+  return [...new Set([...Object.keys(a), ...Object.keys(b)])]
+    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .map((k) => `${k} ${JSON.stringify(a[k])} → ${JSON.stringify(b[k])}`)
+    .join(', ');
 }
 
 const KIND_ORDER: Record<string, number> = { unpermuted: 0, permuted: 1, restored: 2 };
@@ -231,5 +345,11 @@ const PROBE_ORDER: Record<string, number> = { knn: 0, knn_loo: 1, linear: 2 };
 
 /** Probe rows by epoch, layer index, manifold type and probe. */
 export function sortProbeRows(rows: Row[]): Row[] {
-  return [...rows].sort((a, b) => Number(a.epoch) - Number(b.epoch) || Number(a.layer_index) - Number(b.layer_index) || (KIND_ORDER[String(a.manifold)] ?? 9) - (KIND_ORDER[String(b.manifold)] ?? 9) || (PROBE_ORDER[String(a.probe)] ?? 9) - (PROBE_ORDER[String(b.probe)] ?? 9));
+  return [...rows].sort(
+    (a, b) =>
+      Number(a.epoch) - Number(b.epoch) ||
+      Number(a.layer_index) - Number(b.layer_index) ||
+      (KIND_ORDER[String(a.manifold)] ?? 9) - (KIND_ORDER[String(b.manifold)] ?? 9) ||
+      (PROBE_ORDER[String(a.probe)] ?? 9) - (PROBE_ORDER[String(b.probe)] ?? 9),
+  );
 }

@@ -26,10 +26,14 @@ export interface ProbeSet {
  * has left, so every class contributes equally; none left is an InputError. Labels are the type's
  * grouping labels: true labels (unpermuted, restored) or the labels trained on (permuted).
  */
-export function probeSamples(noisy: NoisyLabels, opts: { P: number; M: number; seed: number; kinds?: ManifoldKind[]; heldOut?: number }): Record<string, ProbeSet> {
+export function probeSamples(
+  noisy: NoisyLabels,
+  opts: { P: number; M: number; seed: number; kinds?: ManifoldKind[]; heldOut?: number },
+): Record<string, ProbeSet> {
   const kinds = opts.kinds ?? [...MANIFOLD_KINDS];
   const heldOut = opts.heldOut ?? opts.M;
-  if (!Number.isInteger(heldOut) || heldOut < 1) throw new InputError(`heldOut (held-out examples per class) must be a positive integer, got ${heldOut}`);
+  if (!Number.isInteger(heldOut) || heldOut < 1)
+    throw new InputError(`heldOut (held-out examples per class) must be a positive integer, got ${heldOut}`);
   const samples = sampleManifoldGroups(noisy, { P: opts.P, M: opts.M, seed: opts.seed, kinds });
   const out: Record<string, ProbeSet> = {};
   for (const kind of kinds) {
@@ -46,7 +50,9 @@ export function probeSamples(noisy: NoisyLabels, opts: { P: number; M: number; s
     const H = Math.min(heldOut, ...rest.map((r) => r.length));
     if (H < 1) {
       const c = sample.classes[rest.findIndex((r) => r.length === 0)];
-      throw new InputError(`probes (${kind}): class ${c} has no ${kind} examples left for the held-out part after the M = ${opts.M} of the geometry sample; lower M or use more training examples`);
+      throw new InputError(
+        `probes (${kind}): class ${c} has no ${kind} examples left for the held-out part after the M = ${opts.M} of the geometry sample; lower M or use more training examples`,
+      );
     }
     const evalIdx: number[] = [];
     const evalLab: number[] = [];

@@ -51,7 +51,11 @@ export function taskProgress(label: string, total: number, mode?: TaskProgressMo
   const status = (note?: string) => {
     const elapsed = (Date.now() - t0) / 1000;
     const eta = done > 0 ? (elapsed / done) * (total - done) : NaN;
-    return { elapsed, eta, text: `${label}: ${done}/${total}${note ? ` (${note})` : ''}, ${formatSeconds(elapsed)} elapsed${done < total ? `, ETA ${formatSeconds(eta)}` : ''}` };
+    return {
+      elapsed,
+      eta,
+      text: `${label}: ${done}/${total}${note ? ` (${note})` : ''}, ${formatSeconds(elapsed)} elapsed${done < total ? `, ETA ${formatSeconds(eta)}` : ''}`,
+    };
   };
   return {
     tick(n = 1, note) {
@@ -63,7 +67,9 @@ export function taskProgress(label: string, total: number, mode?: TaskProgressMo
         const width = 24;
         const filled = total > 0 ? Math.round((done / total) * width) : width;
         const s = status(note);
-        process.stderr.write(`\r\x1b[K${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${formatSeconds(s.elapsed)} ETA ${formatSeconds(s.eta)}${note ? ` ${note}` : ''}`);
+        process.stderr.write(
+          `\r\x1b[K${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${formatSeconds(s.elapsed)} ETA ${formatSeconds(s.eta)}${note ? ` ${note}` : ''}`,
+        );
       } else if (line) {
         line.update(status(note).text, done >= total);
       } else if (m === 'lines' || m === 'compact') {

@@ -20,7 +20,9 @@ export const MAX_SEED = 0xffffffff;
 /** Check a user-given seed: an integer in 0..2^32 − 1, else an InputError naming `where`. */
 export function checkSeed(seed: unknown, where: string): number {
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
-    throw new InputError(`${where}: a seed must be an integer in 0..${MAX_SEED} (2^32 - 1; larger ones would repeat smaller ones' draws), got ${JSON.stringify(seed)}`);
+    throw new InputError(
+      `${where}: a seed must be an integer in 0..${MAX_SEED} (2^32 - 1; larger ones would repeat smaller ones' draws), got ${JSON.stringify(seed)}`,
+    );
   }
   return seed;
 }

@@ -18,7 +18,11 @@ function verdict(c: FindingCheck): string {
 
 function mdTable(t: NumberTable): string {
   const esc = (v: unknown) => (v === null || v === undefined ? '' : String(v).replace(/\|/g, '\\|'));
-  return [`| ${t.columns.map(esc).join(' | ')} |`, `| ${t.columns.map(() => '---').join(' | ')} |`, ...t.rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+  return [
+    `| ${t.columns.map(esc).join(' | ')} |`,
+    `| ${t.columns.map(() => '---').join(' | ')} |`,
+    ...t.rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
 }
 
 function escapeHtml(s: string): string {
@@ -33,7 +37,9 @@ function htmlTable(t: NumberTable): string {
 
 /** `code` spans and **bold** in our own prose, for the HTML version. */
 function inline(s: string): string {
-  return escapeHtml(s).replace(/`([^`]+)`/g, '<code>$1</code>').replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>');
+  return escapeHtml(s)
+    .replace(/`([^`]+)`/g, '<code>$1</code>')
+    .replace(/\*\*([^*]+)\*\*/g, '<b>$1</b>');
 }
 
 /**
@@ -78,7 +84,12 @@ export async function writeReport(sections: ReportSection[], meta: ReportMeta, o
     md.push(`## ${s.title}`, '', `**The paper:** ${s.paperClaim}`, '');
     body.push(`<section id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.title)}</h2><p><b>The paper:</b> ${inline(s.paperClaim)}</p>`);
     for (const f of s.figures) {
-      md.push(images ? `![${f.caption}](figures/${f.name}.png)` : `Figure: [${f.caption}](figures/${f.name}.html)`, '', `*${f.caption}* ([interactive](figures/${f.name}.html))`, '');
+      md.push(
+        images ? `![${f.caption}](figures/${f.name}.png)` : `Figure: [${f.caption}](figures/${f.name}.html)`,
+        '',
+        `*${f.caption}* ([interactive](figures/${f.name}.html))`,
+        '',
+      );
       body.push(`<figure>${figureDiv(f.figure, `fig-${f.name}`)}<figcaption>${inline(f.caption)}</figcaption></figure>`);
     }
     if (s.numbers) {
@@ -89,7 +100,9 @@ export async function writeReport(sections: ReportSection[], meta: ReportMeta, o
     body.push('<p><b>Did it hold here?</b></p><ul>');
     for (const c of s.checks) {
       md.push(`- ${c.claim}: **${verdict(c)}**. ${c.evidence}`);
-      body.push(`<li>${inline(c.claim)}: <b class="${c.held === true ? 'held' : c.held === false ? 'failed' : 'undecided'}">${verdict(c)}</b>. ${inline(c.evidence)}</li>`);
+      body.push(
+        `<li>${inline(c.claim)}: <b class="${c.held === true ? 'held' : c.held === false ? 'failed' : 'undecided'}">${verdict(c)}</b>. ${inline(c.evidence)}</li>`,
+      );
     }
     md.push('');
     body.push('</ul>');

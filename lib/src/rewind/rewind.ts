@@ -49,12 +49,18 @@ export function finalEpoch(run: Run): number {
 export function checkRewindOptions(run: Run, layerNames: string[], opts: RewindOptions): number {
   if (!Array.isArray(opts.layers)) throw new InputError(`rewind: layers must be a list of layer names (${layerNames.join(', ')})`);
   const unknown = opts.layers.filter((l) => !layerNames.includes(l));
-  if (unknown.length > 0) throw new InputError(`rewind: unknown layer(s) ${unknown.join(', ')}; this model's layers are: ${layerNames.join(', ')}`);
+  if (unknown.length > 0)
+    throw new InputError(`rewind: unknown layer(s) ${unknown.join(', ')}; this model's layers are: ${layerNames.join(', ')}`);
   const baseEpoch = opts.baseEpoch ?? finalEpoch(run);
-  for (const [what, epoch] of [['toEpoch', opts.toEpoch], ['baseEpoch', baseEpoch]] as const) {
+  for (const [what, epoch] of [
+    ['toEpoch', opts.toEpoch],
+    ['baseEpoch', baseEpoch],
+  ] as const) {
     if (!Number.isInteger(epoch)) throw new InputError(`rewind: ${what} must be an integer epoch, got ${JSON.stringify(epoch)}`);
     if (!run.epochs.includes(epoch)) {
-      throw new InputError(`rewind: ${run.dir} has no checkpoint for epoch ${epoch} (${what}); checkpoints: ${run.epochs.length ? run.epochs.join(', ') : 'none'}`);
+      throw new InputError(
+        `rewind: ${run.dir} has no checkpoint for epoch ${epoch} (${what}); checkpoints: ${run.epochs.length ? run.epochs.join(', ') : 'none'}`,
+      );
     }
   }
   return baseEpoch;
@@ -111,7 +117,13 @@ export async function rewind(run: Run, opts: RewindOptions & { data?: RunData; b
   try {
     const data = opts.data ?? (await run.loadData());
     const metrics = await evaluateSplits(model, data, opts.batchSize);
-    return { layers: [...opts.layers], toEpoch: opts.toEpoch, baseEpoch: opts.baseEpoch ?? finalEpoch(run), ...rewindAccuracies(metrics), metrics };
+    return {
+      layers: [...opts.layers],
+      toEpoch: opts.toEpoch,
+      baseEpoch: opts.baseEpoch ?? finalEpoch(run),
+      ...rewindAccuracies(metrics),
+      metrics,
+    };
   } finally {
     model.dispose();
   }

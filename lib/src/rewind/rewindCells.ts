@@ -49,7 +49,8 @@ export function rewindCells(layerNames: string[], modes: RewindMode[], epochs: n
         layers = layerNames.slice(0, k);
         index = k;
       }
-      for (const epoch of epochs) cells.push({ mode, layer: layerNames[index - 1], layer_index: index, L: mode === 'single' ? 1 : k, epoch, layers });
+      for (const epoch of epochs)
+        cells.push({ mode, layer: layerNames[index - 1], layer_index: index, L: mode === 'single' ? 1 : k, epoch, layers });
     }
   }
   return cells;

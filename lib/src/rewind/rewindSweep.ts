@@ -14,7 +14,17 @@ import { REWIND_MODES, rewindCellKey, rewindCells, type RewindCell, type RewindM
 import type { RewindTask, RewindTaskOutput } from './rewindWorker';
 
 /** Columns of rewinding.csv, one row per (mode, layer or L, epoch rewound to). */
-export const REWINDING_COLUMNS = ['mode', 'layer', 'layer_index', 'L', 'epoch', 'test_accuracy', 'train_unpermuted_accuracy', 'train_permuted_accuracy', 'train_restored_accuracy'];
+export const REWINDING_COLUMNS = [
+  'mode',
+  'layer',
+  'layer_index',
+  'L',
+  'epoch',
+  'test_accuracy',
+  'train_unpermuted_accuracy',
+  'train_permuted_accuracy',
+  'train_restored_accuracy',
+];
 const KEY_COLUMNS = ['mode', 'L', 'layer', 'epoch'];
 const REWINDING_META_KIND = 'memgeo rewinding table';
 
@@ -86,11 +96,17 @@ export async function rewindSweep(runOrDir: Run | string, opts: RewindSweepOptio
   const metaFile = file.replace(/\.csv$/, '') + '.meta.json';
   const meta = { kind: REWINDING_META_KIND, runDir: path.resolve(run.dir), baseEpoch, layers: layerNames };
   const old = readJsonOrNull(metaFile);
-  const oursMeta = old !== null && (old.kind === REWINDING_META_KIND || (old.kind === undefined && 'baseEpoch' in old && Array.isArray(old.layers)));
+  const oursMeta =
+    old !== null && (old.kind === REWINDING_META_KIND || (old.kind === undefined && 'baseEpoch' in old && Array.isArray(old.layers)));
   const why = `no ${path.basename(metaFile)} written by memgeo rewind lies beside it`;
   guardOutputFile(file, { what: 'a rewinding table', isOurs: () => oursMeta, why });
-  guardOutputFile(metaFile, { what: 'the meta file of a rewinding table', isOurs: () => oursMeta, why: 'it is not the meta file of a memgeo rewinding table' });
-  if (fs.existsSync(file) && (old!.baseEpoch !== meta.baseEpoch || JSON.stringify(old!.layers) !== JSON.stringify(meta.layers))) fs.rmSync(file);
+  guardOutputFile(metaFile, {
+    what: 'the meta file of a rewinding table',
+    isOurs: () => oursMeta,
+    why: 'it is not the meta file of a memgeo rewinding table',
+  });
+  if (fs.existsSync(file) && (old!.baseEpoch !== meta.baseEpoch || JSON.stringify(old!.layers) !== JSON.stringify(meta.layers)))
+    fs.rmSync(file);
   atomicWriteJsonSync(metaFile, meta);
 
   const have = new Set(readCsv(file, { columns: REWINDING_COLUMNS }).map((r) => rewindCellKey(r)));
@@ -106,7 +122,14 @@ export async function rewindSweep(runOrDir: Run | string, opts: RewindSweepOptio
     if (!g.sets.has(k)) g.sets.set(k, c.epoch === baseEpoch ? [] : c.layers);
   }
   const groups = [...byEpoch.entries()];
-  const tasks: RewindTask[] = groups.map(([epoch, g]) => ({ runDir: run.dir, baseEpoch, epoch, sets: [...g.sets.values()], data, batchSize: opts.batchSize }));
+  const tasks: RewindTask[] = groups.map(([epoch, g]) => ({
+    runDir: run.dir,
+    baseEpoch,
+    epoch,
+    sets: [...g.sets.values()],
+    data,
+    batchSize: opts.batchSize,
+  }));
   const evaluations = tasks.reduce((a, t) => a + t.sets.length, 0);
 
   const progress = taskProgress('rewinding', todo.length, opts.progress);
@@ -132,7 +155,17 @@ export async function rewindSweep(runOrDir: Run | string, opts: RewindSweepOptio
   const rows = sortRows(readCsv(file, { columns: REWINDING_COLUMNS }));
   writeCsv(file, rows, REWINDING_COLUMNS);
   progress.done(`${evaluations} models evaluated`);
-  return { file, rows, layerNames, epochs, baseEpoch, peakEpoch: peak?.epoch ?? null, measured: todo.length, evaluations, seconds: (performance.now() - t0) / 1000 };
+  return {
+    file,
+    rows,
+    layerNames,
+    epochs,
+    baseEpoch,
+    peakEpoch: peak?.epoch ?? null,
+    measured: todo.length,
+    evaluations,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 function setKey(c: RewindCell, baseEpoch: number): string {

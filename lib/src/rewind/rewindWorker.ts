@@ -101,7 +101,11 @@ export async function evaluateRewindTask(task: RewindTask): Promise<RewindTaskOu
       const source = sourceModel(s, task.epoch);
       // tidy: Model.setLayerValues leaves the clones it assigns undisposed (one model's worth per call).
       tf.tidy(() => {
-        copyLayers(s.base, s.work, allLayers.filter((l) => !rewound.has(l)));
+        copyLayers(
+          s.base,
+          s.work,
+          allLayers.filter((l) => !rewound.has(l)),
+        );
         copyLayers(source, s.work, set);
       });
       model = s.work;

@@ -86,17 +86,25 @@ export function rewindingFindings(rewinding: Row[], metrics: Row[], opts: Rewind
   const test = metrics.filter((r) => r.split === 'test' && Number.isFinite(Number(r.accuracy)));
   if (test.length === 0) throw new Error('rewindingFindings: metrics has no test rows');
   if (rewinding.length === 0) throw new Error('rewindingFindings: the rewinding table is empty');
-  const acc = (epoch: number, split: string) => Number(metrics.find((r) => Number(r.epoch) === epoch && r.split === split)?.accuracy ?? NaN);
+  const acc = (epoch: number, split: string) =>
+    Number(metrics.find((r) => Number(r.epoch) === epoch && r.split === split)?.accuracy ?? NaN);
   const finalEpoch = Math.max(...test.map((r) => Number(r.epoch)));
   let peak = test[0];
-  for (const r of test) if (Number(r.accuracy) > Number(peak.accuracy) || (Number(r.accuracy) === Number(peak.accuracy) && Number(r.epoch) < Number(peak.epoch))) peak = r;
+  for (const r of test)
+    if (
+      Number(r.accuracy) > Number(peak.accuracy) ||
+      (Number(r.accuracy) === Number(peak.accuracy) && Number(r.epoch) < Number(peak.epoch))
+    )
+      peak = r;
   const peakEpoch = Number(peak.epoch);
   const peakTestAccuracy = Number(peak.accuracy);
   const finalTestAccuracy = acc(finalEpoch, 'test');
   const drop = peakTestAccuracy - finalTestAccuracy;
 
   const swept = [...new Set(rewinding.map((r) => Number(r.epoch)))];
-  const targetEpoch = swept.includes(peakEpoch) ? peakEpoch : swept.reduce((b, e) => (Math.abs(e - peakEpoch) < Math.abs(b - peakEpoch) ? e : b), swept[0]);
+  const targetEpoch = swept.includes(peakEpoch)
+    ? peakEpoch
+    : swept.reduce((b, e) => (Math.abs(e - peakEpoch) < Math.abs(b - peakEpoch) ? e : b), swept[0]);
 
   const names = new Map<number, string>();
   for (const r of rewinding) names.set(Number(r.layer_index), String(r.layer));
@@ -140,12 +148,20 @@ export function rewindingFindings(rewinding: Row[], metrics: Row[], opts: Rewind
     {
       claim: `rewinding ${lastName} to the test-accuracy peak epoch recovers at least ${pct(half)} of the peak→final test-accuracy drop`,
       held: !decidable || !last ? null : last.recovered >= half,
-      evidence: !last ? `no 'last' row with L = ${lastL} at epoch ${targetEpoch}` : !decidable ? undecided : `test accuracy ${pct(finalTestAccuracy)} (final, epoch ${finalEpoch}) → ${pct(last.test_accuracy)} after rewinding to epoch ${targetEpoch} (peak ${pct(peakTestAccuracy)}): ${pct(last.recovered)} of the drop recovered`,
+      evidence: !last
+        ? `no 'last' row with L = ${lastL} at epoch ${targetEpoch}`
+        : !decidable
+          ? undecided
+          : `test accuracy ${pct(finalTestAccuracy)} (final, epoch ${finalEpoch}) → ${pct(last.test_accuracy)} after rewinding to epoch ${targetEpoch} (peak ${pct(peakTestAccuracy)}): ${pct(last.recovered)} of the drop recovered`,
     },
     {
       claim: `rewinding only the first layer to the same epoch recovers little (less than ${pct(little)} of the drop)`,
       held: !decidable || !first ? null : first.recovered < little,
-      evidence: !first ? `no row for the first layer at epoch ${targetEpoch}` : !decidable ? undecided : `test accuracy ${pct(first.test_accuracy)} after rewinding ${first.layers[0]}: ${pct(first.recovered)} of the drop recovered`,
+      evidence: !first
+        ? `no row for the first layer at epoch ${targetEpoch}`
+        : !decidable
+          ? undecided
+          : `test accuracy ${pct(first.test_accuracy)} after rewinding ${first.layers[0]}: ${pct(first.recovered)} of the drop recovered`,
     },
   ];
   const held = checks.some((c) => c.held === null) ? null : checks.every((c) => c.held);
@@ -154,13 +170,27 @@ export function rewindingFindings(rewinding: Row[], metrics: Row[], opts: Rewind
   const lines = [
     `Test accuracy: peak ${pct(peakTestAccuracy)} at epoch ${peakEpoch}, final ${pct(finalTestAccuracy)} at epoch ${finalEpoch} (a drop of ${pct(drop)}); rewinding targets epoch ${targetEpoch}${targetEpoch !== peakEpoch ? ` (the swept epoch closest to the peak, ${peakEpoch})` : ''}.`,
   ];
-  if (last) lines.push(`Rewinding ${lastName} to epoch ${targetEpoch}: test ${pct(last.test_accuracy)} (${pct(last.recovered)} of the drop recovered); permuted examples, trained labels ${pct(finalPermutedAccuracy)} → ${pct(last.train_permuted_accuracy)}; restored (true labels) ${pct(last.train_restored_accuracy)}.`);
-  if (first) lines.push(`Rewinding only ${first.layers[0]} to epoch ${targetEpoch}: test ${pct(first.test_accuracy)} (${pct(first.recovered)} of the drop recovered); permuted examples, trained labels ${pct(finalPermutedAccuracy)} → ${pct(first.train_permuted_accuracy)}.`);
-  if (lastCurve.length) lines.push(`Last L layers, test accuracy by L: ${lastCurve.map((a) => `L=${a.L} ${pct(a.test_accuracy)}`).join(', ')}.`);
-  if (firstCurve.length) lines.push(`First L layers, test accuracy by L: ${firstCurve.map((a) => `L=${a.L} ${pct(a.test_accuracy)}`).join(', ')}.`);
-  if (single.length) lines.push(`One layer alone (test / permuted-example accuracy): ${single.map((a) => `${a.layers[0]} ${pct(a.test_accuracy)} / ${pct(a.train_permuted_accuracy)}`).join(', ')}.`);
+  if (last)
+    lines.push(
+      `Rewinding ${lastName} to epoch ${targetEpoch}: test ${pct(last.test_accuracy)} (${pct(last.recovered)} of the drop recovered); permuted examples, trained labels ${pct(finalPermutedAccuracy)} → ${pct(last.train_permuted_accuracy)}; restored (true labels) ${pct(last.train_restored_accuracy)}.`,
+    );
+  if (first)
+    lines.push(
+      `Rewinding only ${first.layers[0]} to epoch ${targetEpoch}: test ${pct(first.test_accuracy)} (${pct(first.recovered)} of the drop recovered); permuted examples, trained labels ${pct(finalPermutedAccuracy)} → ${pct(first.train_permuted_accuracy)}.`,
+    );
+  if (lastCurve.length)
+    lines.push(`Last L layers, test accuracy by L: ${lastCurve.map((a) => `L=${a.L} ${pct(a.test_accuracy)}`).join(', ')}.`);
+  if (firstCurve.length)
+    lines.push(`First L layers, test accuracy by L: ${firstCurve.map((a) => `L=${a.L} ${pct(a.test_accuracy)}`).join(', ')}.`);
+  if (single.length)
+    lines.push(
+      `One layer alone (test / permuted-example accuracy): ${single.map((a) => `${a.layers[0]} ${pct(a.test_accuracy)} / ${pct(a.train_permuted_accuracy)}`).join(', ')}.`,
+    );
   lines.push(`Permuted-example accuracy (trained labels) of the model at epoch ${targetEpoch} itself: ${pct(peakPermutedAccuracy)}.`);
-  if (single.length) lines.push(`Layers that alone, rewound to epoch ${targetEpoch}, cut the permuted-example accuracy to at most half the final ${pct(finalPermutedAccuracy)} (Maini et al.'s measure): ${memorizingLayers.length ? memorizingLayers.join(', ') : 'none'} of ${single.length}.`);
+  if (single.length)
+    lines.push(
+      `Layers that alone, rewound to epoch ${targetEpoch}, cut the permuted-example accuracy to at most half the final ${pct(finalPermutedAccuracy)} (Maini et al.'s measure): ${memorizingLayers.length ? memorizingLayers.join(', ') : 'none'} of ${single.length}.`,
+    );
   for (const c of checks) lines.push(`${c.held === null ? 'UNDECIDED' : c.held ? 'HELD' : 'NOT HELD'}: ${c.claim} — ${c.evidence}.`);
   return {
     finalEpoch,
@@ -198,7 +228,14 @@ function seq(a: number, b: number): number[] {
  */
 export function rewindingTable(f: RewindingFindings): string {
   const head = `| rewound to epoch ${f.targetEpoch} | layers | test | drop recovered | permuted (trained labels) | permuted (true labels) |\n|---|---|---|---|---|---|`;
-  const row = (what: string, a: RewoundAccuracy) => `| ${what} | ${a.layers.join(', ')} | ${pct(a.test_accuracy)} | ${pct(a.recovered)} | ${pct(a.train_permuted_accuracy)} | ${pct(a.train_restored_accuracy)} |`;
+  const row = (what: string, a: RewoundAccuracy) =>
+    `| ${what} | ${a.layers.join(', ')} | ${pct(a.test_accuracy)} | ${pct(a.recovered)} | ${pct(a.train_permuted_accuracy)} | ${pct(a.train_restored_accuracy)} |`;
   const ref = `| final model (epoch ${f.finalEpoch}), nothing rewound | - | ${pct(f.finalTestAccuracy)} | 0% | ${pct(f.finalPermutedAccuracy)} | ${pct(f.finalRestoredAccuracy)} |`;
-  return [head, ref, ...f.single.map((a) => row('one layer', a)), ...f.lastCurve.map((a) => row(`last ${a.L}`, a)), ...f.firstCurve.map((a) => row(`first ${a.L}`, a))].join('\n');
+  return [
+    head,
+    ref,
+    ...f.single.map((a) => row('one layer', a)),
+    ...f.lastCurve.map((a) => row(`last ${a.L}`, a)),
+    ...f.firstCurve.map((a) => row(`first ${a.L}`, a)),
+  ].join('\n');
 }

@@ -38,16 +38,22 @@ export function readCsv(file: string, options: ReadCsvOptions = {}): Row[] {
   const fields = parsed.meta.fields ?? [];
   if (options.columns) {
     const missing = options.columns.filter((c) => !fields.includes(c));
-    if (missing.length > 0) throw damaged(`its header lacks ${missing.join(', ')} (header: ${fields.slice(0, 12).join(', ')}${fields.length > 12 ? ', ...' : ''})`);
+    if (missing.length > 0)
+      throw damaged(
+        `its header lacks ${missing.join(', ')} (header: ${fields.slice(0, 12).join(', ')}${fields.length > 12 ? ', ...' : ''})`,
+      );
     if (!text.endsWith('\n')) throw damaged('it does not end with a newline (cut off while being copied or written by another program)');
   }
   if (parsed.errors.length > 0) {
     const e = parsed.errors[0];
     const line = e.row === undefined ? '' : ` at line ${e.row + 2}`;
-    throw damaged(`${e.code === 'TooFewFields' || e.code === 'TooManyFields' ? `a row with another number of fields than the header's ${fields.length}` : e.message}${line}`);
+    throw damaged(
+      `${e.code === 'TooFewFields' || e.code === 'TooManyFields' ? `a row with another number of fields than the header's ${fields.length}` : e.message}${line}`,
+    );
   }
   const special: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };
-  for (const row of parsed.data) for (const k in row) if (typeof row[k] === 'string' && (row[k] as string) in special) row[k] = special[row[k] as string];
+  for (const row of parsed.data)
+    for (const k in row) if (typeof row[k] === 'string' && (row[k] as string) in special) row[k] = special[row[k] as string];
   return parsed.data;
 }
 
@@ -64,7 +70,11 @@ export function toCsv(rows: Row[], columns: string[]): string {
  * of the same columns is replaced: any other file at the path is refused (it is not memgeo's).
  */
 export function writeCsv(file: string, rows: Row[], columns: string[]): void {
-  guardOutputFile(file, { what: 'a table', isOurs: (f) => headerOf(f).join(',') === columns.join(','), why: `its first line is not the header ${columns.slice(0, 4).join(',')},...` });
+  guardOutputFile(file, {
+    what: 'a table',
+    isOurs: (f) => headerOf(f).join(',') === columns.join(','),
+    why: `its first line is not the header ${columns.slice(0, 4).join(',')},...`,
+  });
   atomicWriteFileSync(file, toCsv(rows, columns));
 }
 
@@ -89,7 +99,13 @@ function headerOf(file: string): string[] {
  * Add rows to a tidy table: the existing rows are kept, rows whose key columns match a new row are
  * replaced, and the file is rewritten atomically. This is how resumable experiments record progress.
  */
-export function upsertCsv(file: string, newRows: Row[], columns: string[], keyColumns: string[], options: Omit<ReadCsvOptions, 'columns'> = {}): Row[] {
+export function upsertCsv(
+  file: string,
+  newRows: Row[],
+  columns: string[],
+  keyColumns: string[],
+  options: Omit<ReadCsvOptions, 'columns'> = {},
+): Row[] {
   const key = (r: Row) => keyColumns.map((c) => String(r[c])).join('\u0001');
   const fresh = new Set(newRows.map(key));
   const rows = readCsv(file, { ...options, columns }).filter((r) => !fresh.has(key(r)));

@@ -11,7 +11,10 @@ import { readCsv, type Row } from './csv';
 
 export type { DataFrame };
 
-type Danfo = { DataFrame: new (data: unknown, opts?: { columns?: string[] }) => DataFrame; toJSON(df: DataFrame, opts?: { format?: 'column' | 'row' }): unknown };
+type Danfo = {
+  DataFrame: new (data: unknown, opts?: { columns?: string[] }) => DataFrame;
+  toJSON(df: DataFrame, opts?: { format?: 'column' | 'row' }): unknown;
+};
 
 let danfo: Danfo | null = null;
 function loadDanfo(): Danfo {
@@ -34,7 +37,10 @@ export function toFrame(rows: Row[], columns?: string[]): DataFrame {
   }
   const { DataFrame: Frame } = loadDanfo();
   if (rows.length === 0) return new Frame([], { columns: cols });
-  return new Frame(rows.map((r) => cols.map((c) => (r[c] === undefined ? null : r[c]))), { columns: cols });
+  return new Frame(
+    rows.map((r) => cols.map((c) => (r[c] === undefined ? null : r[c]))),
+    { columns: cols },
+  );
 }
 
 /** The frame's rows as tidy rows (the inverse of `toFrame`). */
@@ -58,7 +64,8 @@ function escapeHtml(s: string): string {
 /** A cell as shown: numbers with `digits` significant digits (integers as they are), null as empty. */
 function cellText(v: unknown, digits: number): string {
   if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : Number.isFinite(v) ? String(Number(v.toPrecision(digits))) : String(v);
+  if (typeof v === 'number')
+    return Number.isInteger(v) ? String(v) : Number.isFinite(v) ? String(Number(v.toPrecision(digits))) : String(v);
   return String(v);
 }
 
@@ -72,12 +79,18 @@ export interface FrameHtmlOptions {
 }
 
 /** What a rendering shows: the columns, all values, and the row indices shown (-1 = the elided middle). */
-function layout(data: DataFrame | Row[], opts: FrameHtmlOptions): { columns: string[]; values: unknown[][]; shown: number[]; digits: number } {
+function layout(
+  data: DataFrame | Row[],
+  opts: FrameHtmlOptions,
+): { columns: string[]; values: unknown[][]; shown: number[]; digits: number } {
   const df = Array.isArray(data) ? toFrame(data) : data;
   const values = df.values as unknown[][];
   const maxRows = opts.maxRows ?? 40;
   const index = values.map((_, i) => i);
-  const shown = values.length > maxRows ? [...index.slice(0, Math.ceil(maxRows / 2)), -1, ...index.slice(values.length - Math.floor(maxRows / 2))] : index;
+  const shown =
+    values.length > maxRows
+      ? [...index.slice(0, Math.ceil(maxRows / 2)), -1, ...index.slice(values.length - Math.floor(maxRows / 2))]
+      : index;
   return { columns: df.columns as string[], values, shown, digits: opts.digits ?? 4 };
 }
 
@@ -87,7 +100,9 @@ export function frameHtml(data: DataFrame | Row[], opts: FrameHtmlOptions = {}):
   const numeric = columns.map((_, j) => values.length > 0 && values.every((r) => r[j] === null || typeof r[j] === 'number'));
   const td = (v: unknown, j: number) => `<td${numeric[j] ? ' style="text-align:right"' : ''}>${escapeHtml(cellText(v, digits))}</td>`;
   const body = shown
-    .map((i) => (i < 0 ? `<tr><th>…</th>${columns.map(() => '<td>…</td>').join('')}</tr>` : `<tr><th>${i}</th>${values[i].map(td).join('')}</tr>`))
+    .map((i) =>
+      i < 0 ? `<tr><th>…</th>${columns.map(() => '<td>…</td>').join('')}</tr>` : `<tr><th>${i}</th>${values[i].map(td).join('')}</tr>`,
+    )
     .join('\n');
   const caption = opts.caption ? `<caption style="caption-side:top;text-align:left">${escapeHtml(opts.caption)}</caption>` : '';
   return (
@@ -101,5 +116,8 @@ export function frameText(data: DataFrame | Row[], opts: FrameHtmlOptions = {}):
   const { columns, values, shown, digits } = layout(data, opts);
   const cells = [columns, ...shown.map((i) => (i >= 0 ? values[i].map((v) => cellText(v, digits)) : columns.map(() => '…')))];
   const widths = columns.map((_, j) => Math.max(...cells.map((r) => r[j].length)));
-  return [...cells.map((r) => r.map((c, j) => c.padStart(widths[j])).join('  ')), `[${values.length} rows × ${columns.length} columns]`].join('\n');
+  return [
+    ...cells.map((r) => r.map((c, j) => c.padStart(widths[j])).join('  ')),
+    `[${values.length} rows × ${columns.length} columns]`,
+  ].join('\n');
 }

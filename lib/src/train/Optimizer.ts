@@ -19,7 +19,10 @@ export class Optimizer {
   step = 0;
   private slots = new Map<string, tf.Variable>();
 
-  constructor(readonly config: OptimizerConfig, private readonly params: Param[]) {
+  constructor(
+    readonly config: OptimizerConfig,
+    private readonly params: Param[],
+  ) {
     this.params = params.filter((p) => p.trainable);
   }
 
@@ -70,10 +73,15 @@ export class Optimizer {
       const pname = name.slice(0, name.lastIndexOf('/'));
       const p = known.get(pname);
       if (!p) throw new Error(`${source}: slot '${name}' does not belong to a trainable parameter of this model`);
-      if (!tf.util.arraysEqual(p.variable.shape, s.shape)) throw new Error(`${source}: slot '${name}' has shape [${s.shape}], expected [${p.variable.shape}]`);
+      if (!tf.util.arraysEqual(p.variable.shape, s.shape))
+        throw new Error(`${source}: slot '${name}' has shape [${s.shape}], expected [${p.variable.shape}]`);
     }
     this.dispose();
-    for (const [name, s] of state.slots) this.slots.set(name, tf.tidy(() => tf.variable(tf.tensor(s.data, s.shape), false)));
+    for (const [name, s] of state.slots)
+      this.slots.set(
+        name,
+        tf.tidy(() => tf.variable(tf.tensor(s.data, s.shape), false)),
+      );
     this.step = state.step;
   }
 

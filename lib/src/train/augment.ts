@@ -5,7 +5,13 @@ import type { Rng } from '../random';
  * zero-padded by `crop` pixels on each side (a random shift of up to ±crop, vacated pixels zero), and a
  * horizontal flip with probability 1/2. Draws come from `rng`, so a seeded epoch is reproducible.
  */
-export function augmentBatch(batch: Float32Array, count: number, shape: [number, number, number], opts: { crop: number; flip: boolean }, rng: Rng): void {
+export function augmentBatch(
+  batch: Float32Array,
+  count: number,
+  shape: [number, number, number],
+  opts: { crop: number; flip: boolean },
+  rng: Rng,
+): void {
   const [h, w, c] = shape;
   const per = h * w * c;
   const tmp = new Float32Array(per);

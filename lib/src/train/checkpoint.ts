@@ -18,7 +18,10 @@ export interface Checkpoint {
 
 /** A checkpoint file that is missing, truncated or corrupt. The message names the file. */
 export class CheckpointError extends InputError {
-  constructor(readonly file: string, reason: string) {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
     super(`checkpoint ${file} is unusable: ${reason}`);
   }
 }
@@ -86,7 +89,8 @@ export function encodeCheckpoint(ckpt: Checkpoint): Buffer {
 
 /** Parse and verify a checkpoint; any defect is a `CheckpointError` naming `file`. */
 export function decodeCheckpoint(buf: Buffer, file: string, opts: { weightsOnly?: boolean } = {}): Checkpoint {
-  if (buf.length < 12 || buf.toString('latin1', 0, 8) !== MAGIC) throw new CheckpointError(file, 'not a memgeo checkpoint (bad magic bytes)');
+  if (buf.length < 12 || buf.toString('latin1', 0, 8) !== MAGIC)
+    throw new CheckpointError(file, 'not a memgeo checkpoint (bad magic bytes)');
   const h = buf.readUInt32LE(8);
   if (buf.length < 12 + h) throw new CheckpointError(file, `truncated: header needs ${12 + h} bytes, file has ${buf.length}`);
   let header: Header;
@@ -96,7 +100,11 @@ export function decodeCheckpoint(buf: Buffer, file: string, opts: { weightsOnly?
     throw new CheckpointError(file, `header does not parse (${(err as Error).message})`);
   }
   const expected = 12 + h + header.payloadBytes;
-  if (buf.length !== expected) throw new CheckpointError(file, `${buf.length < expected ? 'truncated' : 'has trailing bytes'}: expected ${expected} bytes, file has ${buf.length}`);
+  if (buf.length !== expected)
+    throw new CheckpointError(
+      file,
+      `${buf.length < expected ? 'truncated' : 'has trailing bytes'}: expected ${expected} bytes, file has ${buf.length}`,
+    );
   const payload = buf.subarray(12 + h);
   const sha = createHash('sha256').update(payload).digest('hex');
   if (sha !== header.sha256) throw new CheckpointError(file, 'checksum mismatch (the file is damaged)');

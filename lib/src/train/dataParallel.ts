@@ -80,7 +80,16 @@ export class DataParallelTrainer {
     const trainer = new DataParallelTrainer(new ShardReplica(model, opt, bufs, 0), workers, bufs, per);
     const ready: Promise<void>[] = [];
     for (let rank = 1; rank < size; rank++) {
-      const workerData: ShardWorkerData = { bufs, rank, spec: model.spec, inputShape: model.inputShape, numClasses: model.numClasses, seed: model.seed, optimizer: opt.config, build: options.build };
+      const workerData: ShardWorkerData = {
+        bufs,
+        rank,
+        spec: model.spec,
+        inputShape: model.inputShape,
+        numClasses: model.numClasses,
+        seed: model.seed,
+        optimizer: opt.config,
+        build: options.build,
+      };
       const wk = new Worker(script, { workerData, env });
       workers.push(wk);
       ready.push(
@@ -164,8 +173,12 @@ export class DataParallelTrainer {
   }
 
   private loadBatch(images: Float32Array, labels: Int32Array): void {
-    if (labels.length * this.per !== images.length) throw new Error(`DataParallelTrainer: ${images.length} floats for ${labels.length} images`);
-    if (labels.length * 4 > this.bufs.batchLabels.byteLength) throw new Error(`DataParallelTrainer: batch of ${labels.length} is larger than the ${this.bufs.batchLabels.byteLength / 4} it was started for`);
+    if (labels.length * this.per !== images.length)
+      throw new Error(`DataParallelTrainer: ${images.length} floats for ${labels.length} images`);
+    if (labels.length * 4 > this.bufs.batchLabels.byteLength)
+      throw new Error(
+        `DataParallelTrainer: batch of ${labels.length} is larger than the ${this.bufs.batchLabels.byteLength / 4} it was started for`,
+      );
     new Float32Array(this.bufs.batchImages).set(images);
     new Int32Array(this.bufs.batchLabels).set(labels);
   }

@@ -61,13 +61,22 @@ export interface SplitMetric {
  * labels trained on (memorization), the same permuted examples against their true labels (restored:
  * does the network still represent them by their true class), and the test set.
  */
-export async function evaluateSplits(model: Model, data: { train: ImageSplit; test: ImageSplit; noisy: NoisyLabels }, batchSize = 512): Promise<SplitMetric[]> {
+export async function evaluateSplits(
+  model: Model,
+  data: { train: ImageSplit; test: ImageSplit; noisy: NoisyLabels },
+  batchSize = 512,
+): Promise<SplitMetric[]> {
   const trainLogits = await predictLogits(model, data.train.images, batchSize);
   return splitMetrics(trainLogits, await predictLogits(model, data.test.images, batchSize), data, model.numClasses);
 }
 
 /** The four splits of `evaluateSplits` from the logits of the training and test images. */
-export function splitMetrics(trainLogits: Float32Array, testLogits: Float32Array, data: { train: ImageSplit; test: ImageSplit; noisy: NoisyLabels }, K: number): SplitMetric[] {
+export function splitMetrics(
+  trainLogits: Float32Array,
+  testLogits: Float32Array,
+  data: { train: ImageSplit; test: ImageSplit; noisy: NoisyLabels },
+  K: number,
+): SplitMetric[] {
   const byTrain = scoreLogits(trainLogits, data.noisy.trainLabel, K);
   const byTrue = scoreLogits(trainLogits, data.noisy.trueLabel, K);
   const testScore = scoreLogits(testLogits, data.test.labels, K);

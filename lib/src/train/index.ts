@@ -9,7 +9,18 @@ export { Optimizer } from './Optimizer';
 export type { NamedArrays } from './Optimizer';
 export { readCheckpoint, writeCheckpoint, encodeCheckpoint, decodeCheckpoint, CheckpointError } from './checkpoint';
 export type { Checkpoint } from './checkpoint';
-export { openRun, listCheckpointEpochs, checkpointFile, readConfigFile, readMetrics, checkRunData, missingMetricsNote, RUN_FILES, METRICS_COLUMNS, EPOCHS_COLUMNS } from './runDir';
+export {
+  openRun,
+  listCheckpointEpochs,
+  checkpointFile,
+  readConfigFile,
+  readMetrics,
+  checkRunData,
+  missingMetricsNote,
+  RUN_FILES,
+  METRICS_COLUMNS,
+  EPOCHS_COLUMNS,
+} from './runDir';
 export type { Run, RunInfo, OpenRunOptions } from './runDir';
 export { validateRunData, gatherImages, dataFingerprint } from './runData';
 export type { DataFingerprint } from './runData';

@@ -20,12 +20,29 @@ export async function prepareRunData(config: RunConfig): Promise<RunData> {
       : kind === 'permute'
         ? permuteLabels(train.split.labels, epsilon, config.dataSeed, { numClasses: K })
         : noLabelNoise(train.split.labels, K);
-  return { name: ds.name, source: ds.source, imageShape: ds.imageShape, numClasses: ds.numClasses, train: train.split, test: test.split, noisy, trainSourceIndices: train.indices, testSourceIndices: test.indices };
+  return {
+    name: ds.name,
+    source: ds.source,
+    imageShape: ds.imageShape,
+    numClasses: ds.numClasses,
+    train: train.split,
+    test: test.split,
+    noisy,
+    trainSourceIndices: train.indices,
+    testSourceIndices: test.indices,
+  };
 }
 
-function subset(split: ImageSplit, size: number | null, numClasses: number, seed: number, field: string): { split: ImageSplit; indices: Int32Array } {
+function subset(
+  split: ImageSplit,
+  size: number | null,
+  numClasses: number,
+  seed: number,
+  field: string,
+): { split: ImageSplit; indices: Int32Array } {
   if (size === null) return { split, indices: Int32Array.from({ length: split.count }, (_, i) => i) };
-  if (size % numClasses !== 0) throw new InputError(`config.${field}: ${size} is not a multiple of the ${numClasses} classes (subsets are class-balanced)`);
+  if (size % numClasses !== 0)
+    throw new InputError(`config.${field}: ${size} is not a multiple of the ${numClasses} classes (subsets are class-balanced)`);
   if (size > split.count) throw new InputError(`config.${field}: ${size} is more than the ${split.count} examples available`);
   return balancedSubset(split, size / numClasses, seed, numClasses);
 }
@@ -41,9 +58,13 @@ export async function loadRunDataFromLabels(
   const pick = (split: ImageSplit, idx: Int32Array, expected: Int32Array, name: string): ImageSplit => {
     const labelsOut = new Int32Array(idx.length);
     for (let i = 0; i < idx.length; i++) {
-      if (!(idx[i] >= 0 && idx[i] < split.count)) throw new InputError(`run labels: ${name} example ${i} points at index ${idx[i]}, outside the dataset's ${split.count}`);
+      if (!(idx[i] >= 0 && idx[i] < split.count))
+        throw new InputError(`run labels: ${name} example ${i} points at index ${idx[i]}, outside the dataset's ${split.count}`);
       labelsOut[i] = split.labels[idx[i]];
-      if (labelsOut[i] !== expected[i]) throw new InputError(`run labels: ${name} example ${i} (dataset index ${idx[i]}) has label ${labelsOut[i]} in '${config.dataset}' but ${expected[i]} in the run; the dataset files changed`);
+      if (labelsOut[i] !== expected[i])
+        throw new InputError(
+          `run labels: ${name} example ${i} (dataset index ${idx[i]}) has label ${labelsOut[i]} in '${config.dataset}' but ${expected[i]} in the run; the dataset files changed`,
+        );
     }
     return { images: gatherImages(split.images, idx, per), labels: labelsOut, count: idx.length };
   };
@@ -61,6 +82,7 @@ export async function loadRunDataFromLabels(
 }
 
 function datasetName(name: string): DatasetName {
-  if (!(DATASET_NAMES as readonly string[]).includes(name)) throw new InputError(`config.dataset: unknown dataset '${name}'; choose one of ${DATASET_NAMES.join(', ')}`);
+  if (!(DATASET_NAMES as readonly string[]).includes(name))
+    throw new InputError(`config.dataset: unknown dataset '${name}'; choose one of ${DATASET_NAMES.join(', ')}`);
   return name as DatasetName;
 }

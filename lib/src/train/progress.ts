@@ -36,7 +36,11 @@ export class ProgressReporter {
   private line: LiveLine | null = null;
   private lastEpoch = '';
 
-  constructor(mode: ProgressMode, private readonly epochs: number, private readonly imagesPerEpoch: number) {
+  constructor(
+    mode: ProgressMode,
+    private readonly epochs: number,
+    private readonly imagesPerEpoch: number,
+  ) {
     this.mode = resolveProgressMode(mode);
     if (this.mode === 'live') this.line = new LiveLine();
   }
@@ -66,10 +70,14 @@ export class ProgressReporter {
     const filled = Math.round(frac * width);
     const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
     if (this.line) {
-      this.line.update(`epoch ${epoch}/${this.epochs} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}% loss ${loss.toFixed(4)} ${fmtRate(rate)} img/s ETA ${fmtTime(left / (Number.isFinite(this.rate) ? this.rate : rate))}${this.lastEpoch ? ` | last: ${this.lastEpoch}` : ''}`);
+      this.line.update(
+        `epoch ${epoch}/${this.epochs} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}% loss ${loss.toFixed(4)} ${fmtRate(rate)} img/s ETA ${fmtTime(left / (Number.isFinite(this.rate) ? this.rate : rate))}${this.lastEpoch ? ` | last: ${this.lastEpoch}` : ''}`,
+      );
       return;
     }
-    process.stderr.write(`\r\x1b[Kepoch ${epoch}/${this.epochs} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}% loss ${loss.toFixed(4)} ${fmtRate(rate)} img/s ETA ${fmtTime(left / (Number.isFinite(this.rate) ? this.rate : rate))}`);
+    process.stderr.write(
+      `\r\x1b[Kepoch ${epoch}/${this.epochs} [${bar}] ${(frac * 100).toFixed(0).padStart(3)}% loss ${loss.toFixed(4)} ${fmtRate(rate)} img/s ETA ${fmtTime(left / (Number.isFinite(this.rate) ? this.rate : rate))}`,
+    );
   }
 
   epochDone(r: EpochReport): void {
@@ -83,7 +91,9 @@ export class ProgressReporter {
       return;
     }
     if (this.mode === 'compact') {
-      console.log(`ep ${r.epoch}/${r.epochs} loss ${f(r.trainLoss)} acc unperm ${f(acc('train_unpermuted'))} perm ${f(acc('train_permuted'))} restored ${f(acc('train_restored'))} test ${f(acc('test'))}${r.epoch > 0 ? ` (${r.seconds.toFixed(1)} s)` : ''}`);
+      console.log(
+        `ep ${r.epoch}/${r.epochs} loss ${f(r.trainLoss)} acc unperm ${f(acc('train_unpermuted'))} perm ${f(acc('train_permuted'))} restored ${f(acc('train_restored'))} test ${f(acc('test'))}${r.epoch > 0 ? ` (${r.seconds.toFixed(1)} s)` : ''}`,
+      );
       return;
     }
     const line =

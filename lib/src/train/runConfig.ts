@@ -106,18 +106,39 @@ export const MAX_EPOCHS = 100_000;
  */
 export function resolveRunConfig(input: unknown): RunConfig {
   const raw = obj(input, 'config');
-  checkFields(raw, 'config', ['dataset', 'trainSize', 'testSize', 'noise', 'model', 'optimizer', 'schedule', 'epochs', 'batchSize', 'augment', 'seed', 'dataSeed', 'checkpoints'], ['trainSize', 'testSize']);
+  checkFields(
+    raw,
+    'config',
+    [
+      'dataset',
+      'trainSize',
+      'testSize',
+      'noise',
+      'model',
+      'optimizer',
+      'schedule',
+      'epochs',
+      'batchSize',
+      'augment',
+      'seed',
+      'dataSeed',
+      'checkpoints',
+    ],
+    ['trainSize', 'testSize'],
+  );
   const d = RUN_CONFIG_DEFAULTS;
   const dataset = raw.dataset ?? d.dataset;
-  if (typeof dataset !== 'string' || dataset.trim() === '') throw new InputError(`config.dataset: must be a dataset name, got ${JSON.stringify(dataset)}`);
+  if (typeof dataset !== 'string' || dataset.trim() === '')
+    throw new InputError(`config.dataset: must be a dataset name, got ${JSON.stringify(dataset)}`);
 
   const noiseRaw = obj(raw.noise ?? {}, 'config.noise');
   checkFields(noiseRaw, 'config.noise', ['kind', 'epsilon']);
   const noiseKind = noiseRaw.kind ?? (noiseRaw.epsilon === 0 ? 'none' : d.noise.kind);
   oneOf(noiseKind, ['permute', 'symmetric', 'none'], 'config.noise.kind');
-  const epsilon = noiseKind === 'none' ? 0 : noiseRaw.epsilon ?? d.noise.epsilon;
+  const epsilon = noiseKind === 'none' ? 0 : (noiseRaw.epsilon ?? d.noise.epsilon);
   num(epsilon, 'config.noise.epsilon', { min: 0, max: 1 });
-  if (noiseKind === 'none' && noiseRaw.epsilon !== undefined && noiseRaw.epsilon !== 0) throw new InputError(`config.noise.epsilon: must be 0 (or left out) with noise.kind 'none', got ${JSON.stringify(noiseRaw.epsilon)}`);
+  if (noiseKind === 'none' && noiseRaw.epsilon !== undefined && noiseRaw.epsilon !== 0)
+    throw new InputError(`config.noise.epsilon: must be 0 (or left out) with noise.kind 'none', got ${JSON.stringify(noiseRaw.epsilon)}`);
 
   const optRaw = obj(raw.optimizer ?? {}, 'config.optimizer');
   checkFields(optRaw, 'config.optimizer', ['kind', 'lr', 'momentum', 'weightDecay', 'beta1', 'beta2', 'epsilon']);
@@ -155,7 +176,8 @@ export function resolveRunConfig(input: unknown): RunConfig {
   checkFields(augRaw, 'config.augment', ['crop', 'flip']);
   const augment = { ...d.augment, ...defined(augRaw) } as RunConfig['augment'];
   num(augment.crop, 'config.augment.crop', { integer: true, min: 0, max: 16 });
-  if (typeof augment.flip !== 'boolean') throw new InputError(`config.augment.flip: must be true or false, got ${JSON.stringify(augment.flip)}`);
+  if (typeof augment.flip !== 'boolean')
+    throw new InputError(`config.augment.flip: must be true or false, got ${JSON.stringify(augment.flip)}`);
 
   const trainSize = raw.trainSize === undefined ? d.trainSize : raw.trainSize;
   if (trainSize !== null) num(trainSize, 'config.trainSize', { integer: true, min: 2 });
@@ -172,7 +194,8 @@ export function resolveRunConfig(input: unknown): RunConfig {
 
   let checkpoints: RunConfig['checkpoints'] = 'all';
   if (raw.checkpoints !== undefined && raw.checkpoints !== 'all') {
-    if (!Array.isArray(raw.checkpoints)) throw new InputError(`config.checkpoints: must be "all" or a list of epochs, got ${JSON.stringify(raw.checkpoints)}`);
+    if (!Array.isArray(raw.checkpoints))
+      throw new InputError(`config.checkpoints: must be "all" or a list of epochs, got ${JSON.stringify(raw.checkpoints)}`);
     raw.checkpoints.forEach((e, i) => num(e, `config.checkpoints[${i}]`, { integer: true, min: 0 }));
     checkpoints = [...new Set(raw.checkpoints as number[])].sort((a, b) => a - b);
   }
@@ -232,15 +255,21 @@ export function isCheckpointEpoch(config: Pick<RunConfig, 'checkpoints' | 'epoch
 }
 
 function obj(v: unknown, path: string): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new InputError(`${path}: expected an object, got ${JSON.stringify(v)}`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new InputError(`${path}: expected an object, got ${JSON.stringify(v)}`);
   return v as Record<string, unknown>;
 }
 
 function oneOf(v: unknown, allowed: string[], path: string): void {
-  if (typeof v !== 'string' || !allowed.includes(v)) throw new InputError(`${path}: must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !allowed.includes(v))
+    throw new InputError(`${path}: must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}`);
 }
 
-function num(v: unknown, path: string, o: { integer?: boolean; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean }): void {
+function num(
+  v: unknown,
+  path: string,
+  o: { integer?: boolean; min?: number; max?: number; exclusiveMin?: boolean; exclusiveMax?: boolean },
+): void {
   const bad = (why: string) => new InputError(`${path}: ${why}, got ${JSON.stringify(v)}`);
   if (typeof v !== 'number' || !Number.isFinite(v)) throw bad('must be a number');
   if (o.integer && !Number.isInteger(v)) throw bad('must be an integer');

@@ -46,20 +46,30 @@ export function dataFingerprint(d: Pick<RunData, 'train' | 'test'>): DataFingerp
 export function validateRunData(d: RunData): void {
   const [h, w, c] = d.imageShape;
   const per = h * w * c;
-  for (const [name, s] of [['train', d.train], ['test', d.test]] as const) {
-    if (s.images.length !== s.count * per) throw new Error(`run data: ${name} has ${s.images.length} floats for ${s.count} images of ${h}x${w}x${c}`);
+  for (const [name, s] of [
+    ['train', d.train],
+    ['test', d.test],
+  ] as const) {
+    if (s.images.length !== s.count * per)
+      throw new Error(`run data: ${name} has ${s.images.length} floats for ${s.count} images of ${h}x${w}x${c}`);
     if (s.labels.length !== s.count) throw new Error(`run data: ${name} has ${s.labels.length} labels for ${s.count} images`);
-    for (let i = 0; i < s.count; i++) if (!(s.labels[i] >= 0 && s.labels[i] < d.numClasses)) throw new Error(`run data: ${name} label ${i} is ${s.labels[i]}, outside 0..${d.numClasses - 1}`);
+    for (let i = 0; i < s.count; i++)
+      if (!(s.labels[i] >= 0 && s.labels[i] < d.numClasses))
+        throw new Error(`run data: ${name} label ${i} is ${s.labels[i]}, outside 0..${d.numClasses - 1}`);
   }
   const n = d.train.count;
   const { noisy } = d;
-  if (noisy.trueLabel.length !== n || noisy.trainLabel.length !== n || noisy.isPermuted.length !== n) throw new Error(`run data: noisy labels cover ${noisy.trueLabel.length} examples, the training set has ${n}`);
+  if (noisy.trueLabel.length !== n || noisy.trainLabel.length !== n || noisy.isPermuted.length !== n)
+    throw new Error(`run data: noisy labels cover ${noisy.trueLabel.length} examples, the training set has ${n}`);
   for (let i = 0; i < n; i++) {
-    if (noisy.trueLabel[i] !== d.train.labels[i]) throw new Error(`run data: noisy.trueLabel[${i}] = ${noisy.trueLabel[i]} but the training label is ${d.train.labels[i]}`);
-    if (!(noisy.trainLabel[i] >= 0 && noisy.trainLabel[i] < d.numClasses)) throw new Error(`run data: noisy.trainLabel[${i}] = ${noisy.trainLabel[i]} is outside 0..${d.numClasses - 1}`);
+    if (noisy.trueLabel[i] !== d.train.labels[i])
+      throw new Error(`run data: noisy.trueLabel[${i}] = ${noisy.trueLabel[i]} but the training label is ${d.train.labels[i]}`);
+    if (!(noisy.trainLabel[i] >= 0 && noisy.trainLabel[i] < d.numClasses))
+      throw new Error(`run data: noisy.trainLabel[${i}] = ${noisy.trainLabel[i]} is outside 0..${d.numClasses - 1}`);
   }
   if (d.trainSourceIndices.length !== n) throw new Error(`run data: ${d.trainSourceIndices.length} train source indices for ${n} examples`);
-  if (d.testSourceIndices.length !== d.test.count) throw new Error(`run data: ${d.testSourceIndices.length} test source indices for ${d.test.count} examples`);
+  if (d.testSourceIndices.length !== d.test.count)
+    throw new Error(`run data: ${d.testSourceIndices.length} test source indices for ${d.test.count} examples`);
 }
 
 /** Images of the given examples, copied into one NHWC array. */

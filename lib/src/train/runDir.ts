@@ -34,8 +34,10 @@ export const EPOCHS_COLUMNS = ['epoch', 'lr', 'train_loss', 'seconds', 'images_p
 export const LABEL_COLUMNS = ['split', 'index', 'source_index', 'true_label', 'train_label', 'is_permuted', 'is_selected'];
 
 /** What to do about a damaged metrics.csv: it is derived from the checkpoints, so training rebuilds it. */
-export const METRICS_REMEDY = 'delete it and rerun the training command (e.g. memgeo train --config RUN/config.json --out RUN) to recompute it from the checkpoints';
-const LABELS_REMEDY = "it holds the run's noisy labels, which nothing else records: restore it from a copy, or train the run again in a new folder";
+export const METRICS_REMEDY =
+  'delete it and rerun the training command (e.g. memgeo train --config RUN/config.json --out RUN) to recompute it from the checkpoints';
+const LABELS_REMEDY =
+  "it holds the run's noisy labels, which nothing else records: restore it from a copy, or train the run again in a new folder";
 
 /** Provenance stored next to the config; `backend` must match to resume (weights depend on it). */
 export interface RunInfo {
@@ -104,16 +106,36 @@ export function writeLabels(dir: string, data: RunData): void {
   const rows: Row[] = [];
   const { noisy } = data;
   for (let i = 0; i < data.train.count; i++) {
-    rows.push({ split: 'train', index: i, source_index: data.trainSourceIndices[i], true_label: noisy.trueLabel[i], train_label: noisy.trainLabel[i], is_permuted: noisy.isPermuted[i], is_selected: noisy.isSelected?.[i] ?? noisy.isPermuted[i] });
+    rows.push({
+      split: 'train',
+      index: i,
+      source_index: data.trainSourceIndices[i],
+      true_label: noisy.trueLabel[i],
+      train_label: noisy.trainLabel[i],
+      is_permuted: noisy.isPermuted[i],
+      is_selected: noisy.isSelected?.[i] ?? noisy.isPermuted[i],
+    });
   }
   for (let i = 0; i < data.test.count; i++) {
-    rows.push({ split: 'test', index: i, source_index: data.testSourceIndices[i], true_label: data.test.labels[i], train_label: data.test.labels[i], is_permuted: 0, is_selected: 0 });
+    rows.push({
+      split: 'test',
+      index: i,
+      source_index: data.testSourceIndices[i],
+      true_label: data.test.labels[i],
+      train_label: data.test.labels[i],
+      is_permuted: 0,
+      is_selected: 0,
+    });
   }
   writeCsv(path.join(dir, RUN_FILES.labels), rows, LABEL_COLUMNS);
 }
 
 /** The noisy labels and example indices stored in `labels.csv`. */
-export function readLabels(dir: string, config: RunConfig, info: RunInfo): { noisy: NoisyLabels; trainSourceIndices: Int32Array; testSourceIndices: Int32Array; testLabels: Int32Array } {
+export function readLabels(
+  dir: string,
+  config: RunConfig,
+  info: RunInfo,
+): { noisy: NoisyLabels; trainSourceIndices: Int32Array; testSourceIndices: Int32Array; testLabels: Int32Array } {
   const file = path.join(dir, RUN_FILES.labels);
   if (!fs.existsSync(file)) throw new InputError(`${dir}: ${RUN_FILES.labels} is missing; ${LABELS_REMEDY}`);
   const rows = readCsv(file, { columns: LABEL_COLUMNS, remedy: LABELS_REMEDY });
@@ -132,7 +154,12 @@ export function readLabels(dir: string, config: RunConfig, info: RunInfo): { noi
     unchangedByChance: info.data.unchangedByChance,
     excludeUnchanged: info.data.excludeUnchanged,
   };
-  return { noisy, trainSourceIndices: col(train, 'source_index'), testSourceIndices: col(test, 'source_index'), testLabels: col(test, 'true_label') };
+  return {
+    noisy,
+    trainSourceIndices: col(train, 'source_index'),
+    testSourceIndices: col(test, 'source_index'),
+    testLabels: col(test, 'true_label'),
+  };
 }
 
 /** Rows of a run's metrics.csv ([] when it is missing); a damaged file is an error saying how to rebuild it. */
@@ -251,7 +278,9 @@ export function openRun(dir: string, options: OpenRunOptions = {}): Run {
     async loadData(): Promise<RunData> {
       if (!cached) {
         if (!(DATASET_NAMES as readonly string[]).includes(config.dataset)) {
-          throw new InputError(`${dir} was trained on in-memory data '${config.dataset}' (not a dataset memgeo can load); open it with openRun(dir, { data })`);
+          throw new InputError(
+            `${dir} was trained on in-memory data '${config.dataset}' (not a dataset memgeo can load); open it with openRun(dir, { data })`,
+          );
         }
         cached = await loadRunDataFromLabels(config, info, labels);
       }

@@ -43,7 +43,12 @@ export class ShardReplica {
   private readonly offsets: number[] = [];
   private readonly total: number;
 
-  constructor(readonly model: Model, readonly opt: Optimizer, readonly bufs: ShardBuffers, readonly rank: number) {
+  constructor(
+    readonly model: Model,
+    readonly opt: Optimizer,
+    readonly bufs: ShardBuffers,
+    readonly rank: number,
+  ) {
     this.coll = new Collective(bufs.collective, rank);
     this.vars = model.trainableVariables;
     let o = 0;
@@ -87,7 +92,10 @@ export class ShardReplica {
     try {
       const sync = { allReduceSum: (v: Float64Array) => this.coll.allReduceSum(v), active };
       const { value, grads } = withBatchNormSync(sync, () =>
-        tf.variableGrads(() => tf.tidy(() => tf.mul(crossEntropy(this.model.forward(x, true), y, this.model.numClasses), scale) as tf.Scalar), this.vars),
+        tf.variableGrads(
+          () => tf.tidy(() => tf.mul(crossEntropy(this.model.forward(x, true), y, this.model.numClasses), scale) as tf.Scalar),
+          this.vars,
+        ),
       );
       new Float64Array(this.bufs.losses)[this.rank] = value.dataSync()[0];
       value.dispose();
@@ -109,7 +117,8 @@ export class ShardReplica {
     this.coll.barrier();
     if (!apply) return;
     const named: tf.NamedTensorMap = {};
-    for (let i = 0; i < this.vars.length; i++) named[this.vars[i].name] = tf.tensor(reduced.subarray(this.offsets[i], this.offsets[i] + this.vars[i].size), this.vars[i].shape);
+    for (let i = 0; i < this.vars.length; i++)
+      named[this.vars[i].name] = tf.tensor(reduced.subarray(this.offsets[i], this.offsets[i] + this.vars[i].size), this.vars[i].shape);
     try {
       this.opt.apply(named, lr);
     } finally {

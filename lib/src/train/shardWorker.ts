@@ -44,7 +44,9 @@ const fail = (err: unknown) => {
 (async () => {
   await initBackend();
   // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const model: Model = wd.build ? (require(wd.build.module) as Record<string, (arg: unknown) => Model>)[wd.build.exportName](wd.build.arg) : createModel(wd.spec, wd.inputShape, wd.numClasses, wd.seed);
+  const model: Model = wd.build
+    ? (require(wd.build.module) as Record<string, (arg: unknown) => Model>)[wd.build.exportName](wd.build.arg)
+    : createModel(wd.spec, wd.inputShape, wd.numClasses, wd.seed);
   const opt = new Optimizer(wd.optimizer, model.params);
   const replica = new ShardReplica(model, opt, wd.bufs, wd.rank);
   port.on('message', (m: ShardCommand) => {

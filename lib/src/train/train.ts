@@ -100,8 +100,10 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
   if (options.data) {
     data = options.data;
     if (data.name !== config.dataset) throw new InputError(`config.dataset is '${config.dataset}' but the data given is '${data.name}'`);
-    if (config.trainSize !== null && config.trainSize !== data.train.count) throw new InputError(`config.trainSize is ${config.trainSize} but the data given has ${data.train.count} training examples`);
-    if (config.testSize !== null && config.testSize !== data.test.count) throw new InputError(`config.testSize is ${config.testSize} but the data given has ${data.test.count} test examples`);
+    if (config.trainSize !== null && config.trainSize !== data.train.count)
+      throw new InputError(`config.trainSize is ${config.trainSize} but the data given has ${data.train.count} training examples`);
+    if (config.testSize !== null && config.testSize !== data.test.count)
+      throw new InputError(`config.testSize is ${config.testSize} but the data given has ${data.test.count} test examples`);
   } else {
     data = await prepareRunData(config);
   }
@@ -127,7 +129,15 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
   let dp: DataParallelTrainer | null = null;
   let fresh = false;
   try {
-    const prepared = prepareRunDir(dir, config, backend, data, (m) => process.stderr.write(`memgeo train: ${m}\n`), requested, () => defaultTrainWorkers(config, built));
+    const prepared = prepareRunDir(
+      dir,
+      config,
+      backend,
+      data,
+      (m) => process.stderr.write(`memgeo train: ${m}\n`),
+      requested,
+      () => defaultTrainWorkers(config, built),
+    );
     config = prepared.config;
     fresh = prepared.fresh;
     const workers = prepared.workers;
@@ -139,7 +149,11 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
     const evalBatch = options.evalBatchSize ?? 512;
     if (resume) {
       model.writeWeights(resume.weights, resume.file);
-      if (resume.optimizer.kind !== config.optimizer.kind) throw new CheckpointError(resume.file, `optimizer state is for '${resume.optimizer.kind}', the config says '${config.optimizer.kind}'`);
+      if (resume.optimizer.kind !== config.optimizer.kind)
+        throw new CheckpointError(
+          resume.file,
+          `optimizer state is for '${resume.optimizer.kind}', the config says '${config.optimizer.kind}'`,
+        );
       opt.loadState(resume.optimizer, resume.file);
     }
     if (workers > 1) dp = await DataParallelTrainer.start(model, opt, { workers, maxBatch: config.batchSize, data, backend });
@@ -151,17 +165,41 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
       const e0 = performance.now();
       final = dp ? await dp.evaluateSplits(data, evalBatch) : await evaluateSplits(model!, data, evalBatch);
       const evalSeconds = (performance.now() - e0) / 1000;
-      upsertCsv(metricsFile, final.map((m) => ({ epoch, ...m })), METRICS_COLUMNS, ['epoch', 'split']);
+      upsertCsv(
+        metricsFile,
+        final.map((m) => ({ epoch, ...m })),
+        METRICS_COLUMNS,
+        ['epoch', 'split'],
+      );
       const ips = epoch > 0 ? data.train.count / seconds : NaN;
-      upsertCsv(epochsFile, [{ epoch, lr, train_loss: trainLoss, seconds, images_per_second: ips, eval_seconds: evalSeconds }], EPOCHS_COLUMNS, ['epoch']);
+      upsertCsv(
+        epochsFile,
+        [{ epoch, lr, train_loss: trainLoss, seconds, images_per_second: ips, eval_seconds: evalSeconds }],
+        EPOCHS_COLUMNS,
+        ['epoch'],
+      );
       let file: string | null = null;
       if (isCheckpointEpoch(config, epoch)) {
         file = checkpointFile(dir, epoch);
         const state = await opt!.readState();
-        const ckpt: Checkpoint = { epoch, weights: await model!.readWeights(), optimizer: { kind: config.optimizer.kind, ...state }, meta: { lr, backend, memgeoVersion: MEMGEO_VERSION } };
+        const ckpt: Checkpoint = {
+          epoch,
+          weights: await model!.readWeights(),
+          optimizer: { kind: config.optimizer.kind, ...state },
+          meta: { lr, backend, memgeoVersion: MEMGEO_VERSION },
+        };
         writeCheckpoint(file, ckpt);
       }
-      const report: EpochReport = { epoch, epochs: config.epochs, lr, trainLoss, seconds, imagesPerSecond: ips, metrics: final, checkpoint: file };
+      const report: EpochReport = {
+        epoch,
+        epochs: config.epochs,
+        lr,
+        trainLoss,
+        seconds,
+        imagesPerSecond: ips,
+        metrics: final,
+        checkpoint: file,
+      };
       progress.epochDone(report);
       options.onEpoch?.(report);
     };
@@ -207,7 +245,17 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
       trainSeconds += seconds;
       await finishEpoch(epoch, lr, lossSum / batches, seconds);
     }
-    return { dir, config, backend, workers, resumedFrom: resume ? resume.epoch : null, epochsTrained: Math.max(0, config.epochs - start), trainSeconds, wallSeconds: (performance.now() - started) / 1000, final };
+    return {
+      dir,
+      config,
+      backend,
+      workers,
+      resumedFrom: resume ? resume.epoch : null,
+      epochsTrained: Math.max(0, config.epochs - start),
+      trainSeconds,
+      wallSeconds: (performance.now() - started) / 1000,
+      final,
+    };
   } catch (err) {
     // A new run that failed before its first checkpoint (e.g. a model too large for memory) leaves
     // nothing behind, so the corrected command starts cleanly.
@@ -288,7 +336,15 @@ function removeUnstartedRun(dir: string, removeDir: boolean): void {
  * was killed) is not a run to protect: a different config replaces it. Returns the config to use (the
  * stored one, with `epochs` possibly raised) and whether the run is new.
  */
-function prepareRunDir(dir: string, config: RunConfig, backend: string, data: RunData, note: (m: string) => void, requestedWorkers: number | undefined, defaultWorkers: () => number): { config: RunConfig; fresh: boolean; workers: number } {
+function prepareRunDir(
+  dir: string,
+  config: RunConfig,
+  backend: string,
+  data: RunData,
+  note: (m: string) => void,
+  requestedWorkers: number | undefined,
+  defaultWorkers: () => number,
+): { config: RunConfig; fresh: boolean; workers: number } {
   const info: RunInfo = {
     backend,
     workers: requestedWorkers ?? defaultWorkers(),
@@ -328,25 +384,42 @@ function prepareRunDir(dir: string, config: RunConfig, backend: string, data: Ru
     return create();
   }
   const extendable = stored.config.schedule.kind !== 'cosine' && config.epochs > stored.config.epochs;
-  const differences = diffConfigs({ ...stored.config, epochs: extendable ? config.epochs : stored.config.epochs }, config).map((d) => `  ${d}`);
+  const differences = diffConfigs({ ...stored.config, epochs: extendable ? config.epochs : stored.config.epochs }, config).map(
+    (d) => `  ${d}`,
+  );
   // Runs written before data-parallel training have no worker count: they were trained by one thread.
   const storedWorkers = stored.info?.workers ?? 1;
   if (requestedWorkers !== undefined && requestedWorkers !== storedWorkers) {
-    differences.push(`  workers: ${storedWorkers} vs ${requestedWorkers} (the weights depend on the worker count; resume with --workers ${storedWorkers} / MEMGEO_WORKERS=${storedWorkers}, or leave both unset to use the stored count)`);
+    differences.push(
+      `  workers: ${storedWorkers} vs ${requestedWorkers} (the weights depend on the worker count; resume with --workers ${storedWorkers} / MEMGEO_WORKERS=${storedWorkers}, or leave both unset to use the stored count)`,
+    );
   }
-  if (stored.info?.backend !== backend) differences.push(`  backend: ${JSON.stringify(stored.info?.backend)} vs ${JSON.stringify(backend)} (set MEMGEO_BACKEND=${stored.info?.backend} to continue this run)`);
+  if (stored.info?.backend !== backend)
+    differences.push(
+      `  backend: ${JSON.stringify(stored.info?.backend)} vs ${JSON.stringify(backend)} (set MEMGEO_BACKEND=${stored.info?.backend} to continue this run)`,
+    );
   if (differences.length > 0 || (unstarted && !fs.existsSync(path.join(dir, RUN_FILES.labels)))) {
     if (unstarted) {
       note(`${dir} holds a run that never reached its first checkpoint; starting it again with the settings given now`);
       removeUnstartedRun(dir, false);
       return create();
     }
-    throw new InputError(`${dir} holds a run with a different configuration (stored vs now):\n${differences.join('\n')}\nUse another output directory, or the stored settings to resume.`);
+    throw new InputError(
+      `${dir} holds a run with a different configuration (stored vs now):\n${differences.join('\n')}\nUse another output directory, or the stored settings to resume.`,
+    );
   }
   const labels = readLabels(dir, stored.config, stored.info);
-  const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => v === b[i]);
-  if (!same(labels.noisy.trainLabel, data.noisy.trainLabel) || !same(labels.noisy.isPermuted, data.noisy.isPermuted) || !same(labels.trainSourceIndices, data.trainSourceIndices) || !same(labels.testSourceIndices, data.testSourceIndices)) {
-    throw new InputError(`${dir}: the examples or noisy labels prepared now differ from the ones stored in ${RUN_FILES.labels} (did the dataset or the label-noise code change?); refusing to mix them`);
+  const same = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+    a.length === b.length && Array.prototype.every.call(a, (v: number, i: number) => v === b[i]);
+  if (
+    !same(labels.noisy.trainLabel, data.noisy.trainLabel) ||
+    !same(labels.noisy.isPermuted, data.noisy.isPermuted) ||
+    !same(labels.trainSourceIndices, data.trainSourceIndices) ||
+    !same(labels.testSourceIndices, data.testSourceIndices)
+  ) {
+    throw new InputError(
+      `${dir}: the examples or noisy labels prepared now differ from the ones stored in ${RUN_FILES.labels} (did the dataset or the label-noise code change?); refusing to mix them`,
+    );
   }
   let storedInfo = stored.info;
   if (!checkRunData(dir, stored.info, data)) {
@@ -401,7 +474,14 @@ export function multiplyAddsPerExample(model: Model): number {
  * older file) are recomputed from their checkpoints, so a resumed run never silently misses epochs.
  * Epochs without a checkpoint cannot be recomputed; that is said.
  */
-async function rebuildMetrics(dir: string, config: RunConfig, data: RunData, upTo: number, evalBatch: number, note: (m: string) => void): Promise<void> {
+async function rebuildMetrics(
+  dir: string,
+  config: RunConfig,
+  data: RunData,
+  upTo: number,
+  evalBatch: number,
+  note: (m: string) => void,
+): Promise<void> {
   const have = new Set(readMetrics(dir).map((r) => Number(r.epoch)));
   const missing: number[] = [];
   for (let e = 0; e <= upTo; e++) if (!have.has(e)) missing.push(e);
@@ -415,19 +495,28 @@ async function rebuildMetrics(dir: string, config: RunConfig, data: RunData, upT
     try {
       m.writeWeights(ckpt.weights, checkpointFile(dir, epoch));
       const rows = await evaluateSplits(m, data, evalBatch);
-      upsertCsv(path.join(dir, RUN_FILES.metrics), rows.map((r) => ({ epoch, ...r })), METRICS_COLUMNS, ['epoch', 'split']);
+      upsertCsv(
+        path.join(dir, RUN_FILES.metrics),
+        rows.map((r) => ({ epoch, ...r })),
+        METRICS_COLUMNS,
+        ['epoch', 'split'],
+      );
     } finally {
       m.dispose();
     }
   }
-  if (recompute.length > 0) note(`memgeo train: ${RUN_FILES.metrics} lacked epoch(s) ${compactList(recompute)}: recomputed from their checkpoints`);
-  if (lost.length > 0) note(`memgeo train: ${RUN_FILES.metrics} lacks epoch(s) ${compactList(lost)} and their checkpoints are gone: those rows cannot be recomputed`);
+  if (recompute.length > 0)
+    note(`memgeo train: ${RUN_FILES.metrics} lacked epoch(s) ${compactList(recompute)}: recomputed from their checkpoints`);
+  if (lost.length > 0)
+    note(
+      `memgeo train: ${RUN_FILES.metrics} lacks epoch(s) ${compactList(lost)} and their checkpoints are gone: those rows cannot be recomputed`,
+    );
 }
 
 /** "0-3, 7, 9-12" */
 function compactList(v: number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < v.length; ) {
+  for (let i = 0; i < v.length;) {
     let j = i;
     while (j + 1 < v.length && v[j + 1] === v[j] + 1) j++;
     parts.push(j > i ? `${v[i]}-${v[j]}` : String(v[i]));
@@ -437,8 +526,15 @@ function compactList(v: number[]): string {
 }
 
 /** The newest usable checkpoint (≤ config.epochs), or null for a fresh start. */
-function findResumePoint(dir: string, config: RunConfig, fallback: boolean, note: (m: string) => void): (Checkpoint & { file: string }) | null {
-  const epochs = listCheckpointEpochs(dir).filter((e) => e <= config.epochs).reverse();
+function findResumePoint(
+  dir: string,
+  config: RunConfig,
+  fallback: boolean,
+  note: (m: string) => void,
+): (Checkpoint & { file: string }) | null {
+  const epochs = listCheckpointEpochs(dir)
+    .filter((e) => e <= config.epochs)
+    .reverse();
   for (let i = 0; i < epochs.length; i++) {
     const file = checkpointFile(dir, epochs[i]);
     try {
@@ -449,11 +545,16 @@ function findResumePoint(dir: string, config: RunConfig, fallback: boolean, note
       if (!(err instanceof CheckpointError)) throw err;
       const older = epochs[i + 1];
       if (!fallback) {
-        throw new CheckpointError(file, `${err.message.replace(/^checkpoint \S+ is unusable: /, '')}. ${older !== undefined ? `Rerun with --fallback (TrainOptions.fallback) to resume from the checkpoint of epoch ${older}` : 'No older checkpoint exists; delete the run directory to start over'}.`);
+        throw new CheckpointError(
+          file,
+          `${err.message.replace(/^checkpoint \S+ is unusable: /, '')}. ${older !== undefined ? `Rerun with --fallback (TrainOptions.fallback) to resume from the checkpoint of epoch ${older}` : 'No older checkpoint exists; delete the run directory to start over'}.`,
+        );
       }
       const aside = `${file}.corrupt`;
       fs.renameSync(file, aside);
-      note(`memgeo train: ${err.message}; moved it to ${path.basename(aside)} and falling back to ${older !== undefined ? `epoch ${older}` : 'a fresh start'}`);
+      note(
+        `memgeo train: ${err.message}; moved it to ${path.basename(aside)} and falling back to ${older !== undefined ? `epoch ${older}` : 'a fresh start'}`,
+      );
     }
   }
   return null;

@@ -1,5 +1,15 @@
 import * as tf from '@tensorflow/tfjs';
-import { callKernel, callStock, scratch, type Scratch, swapLastTwo, view, type Info, type KernelArgs, type WasmBackend } from './wasmKernel';
+import {
+  callKernel,
+  callStock,
+  scratch,
+  type Scratch,
+  swapLastTwo,
+  view,
+  type Info,
+  type KernelArgs,
+  type WasmBackend,
+} from './wasmKernel';
 import { isStaleOperand } from './staleOperand';
 
 /**
@@ -30,7 +40,9 @@ export function batchMatMul({ inputs, backend, attrs }: KernelArgs): Info {
   const Kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
   const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
   if (K !== Kb) {
-    throw new Error(`Error in matMul: inner shapes (${K}) and (${Kb}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`);
+    throw new Error(
+      `Error in matMul: inner shapes (${K}) and (${Kb}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
+    );
   }
   const aOuter = a.shape.slice(0, -2);
   const bOuter = b.shape.slice(0, -2);
@@ -93,7 +105,18 @@ export function freshCopy(s: Scratch, t: Info): Info {
 }
 
 /** Batched product with numpy broadcasting of the batch dims, one fast product per output batch item. */
-function loopMatMul(backend: WasmBackend, s: Scratch, A: Info, B: Info, aOuter: number[], bOuter: number[], outOuter: number[], M: number, K: number, N: number): Info {
+function loopMatMul(
+  backend: WasmBackend,
+  s: Scratch,
+  A: Info,
+  B: Info,
+  aOuter: number[],
+  bOuter: number[],
+  outOuter: number[],
+  M: number,
+  K: number,
+  N: number,
+): Info {
   const batch = tf.util.sizeFromShape(outOuter);
   const aBatch = tf.util.sizeFromShape(aOuter);
   const bBatch = tf.util.sizeFromShape(bOuter);

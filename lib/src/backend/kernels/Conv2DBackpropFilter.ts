@@ -18,7 +18,16 @@ export function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): In
   const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
   const format = tf.backend_util.convertConv2DDataFormat(dataFormat);
   if (format !== 'channelsLast') throw new Error(`memgeo wasm Conv2DBackpropFilter supports dataFormat 'NHWC' only, got '${dataFormat}'`);
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, format);
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    format,
+  );
   const s = scratch(backend);
   try {
     if (info.inChannels <= IM2COL_MAX_IN_CHANNELS && info.strideHeight === 1 && info.strideWidth === 1) {
@@ -50,7 +59,22 @@ const IM2COL_MAX_IN_CHANNELS = 4;
 function im2colDW(s: Scratch, backend: WasmBackend, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo): Info {
   const { top, bottom, left, right } = info.padInfo;
   const { batchSize: N, inChannels: C, outHeight: oH, outWidth: oW, outChannels: O, filterHeight: kH, filterWidth: kW } = info;
-  const xp = top || bottom || left || right ? s.run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 }) : x;
+  const xp =
+    top || bottom || left || right
+      ? s.run(
+          'PadV2',
+          { x },
+          {
+            paddings: [
+              [0, 0],
+              [top, bottom],
+              [left, right],
+              [0, 0],
+            ],
+            constantValue: 0,
+          },
+        )
+      : x;
   const xc = C === 1 ? xp : s.run('Transpose', { x: xp }, { perm: [3, 0, 1, 2] }); // [C, N, Hp, Wp]
   const xc4 = view(xc, [C, N, xp.shape[1], xp.shape[2]]);
   const P = N * oH * oW;
@@ -67,8 +91,27 @@ function im2colDW(s: Scratch, backend: WasmBackend, x: Info, dy: Info, info: tf.
 /** The dilated convolution, as [C, kH', kW', O]. */
 function dilatedConvDW(s: Scratch, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo): Info {
   const { top, bottom, left, right } = info.padInfo;
-  const xp = top || bottom || left || right ? s.run('PadV2', { x }, { paddings: [[0, 0], [top, bottom], [left, right], [0, 0]], constantValue: 0 }) : x;
+  const xp =
+    top || bottom || left || right
+      ? s.run(
+          'PadV2',
+          { x },
+          {
+            paddings: [
+              [0, 0],
+              [top, bottom],
+              [left, right],
+              [0, 0],
+            ],
+            constantValue: 0,
+          },
+        )
+      : x;
   const xt = s.run('Transpose', { x: xp }, { perm: [3, 1, 2, 0] });
   const dyt = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
-  return s.run('Conv2D', { x: xt, filter: dyt }, { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [info.strideHeight, info.strideWidth] });
+  return s.run(
+    'Conv2D',
+    { x: xt, filter: dyt },
+    { strides: [1, 1], pad: 'valid', dataFormat: 'NHWC', dilations: [info.strideHeight, info.strideWidth] },
+  );
 }

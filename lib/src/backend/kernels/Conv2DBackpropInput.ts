@@ -11,8 +11,18 @@ export function conv2DBackpropInput(args: KernelArgs): Info {
   const { inputs, backend, attrs } = args;
   const { dy, filter } = inputs;
   const { inputShape, strides, pad, dataFormat, dimRoundingMode } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
-  const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number], strides, 1, pad, dimRoundingMode, false, tf.backend_util.convertConv2DDataFormat(dataFormat));
-  if (info.strideHeight !== 1 || info.strideWidth !== 1 || info.dataFormat !== 'channelsLast') return callStock('Conv2DBackpropInput', inputs, backend, attrs);
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+    false,
+    tf.backend_util.convertConv2DDataFormat(dataFormat),
+  );
+  if (info.strideHeight !== 1 || info.strideWidth !== 1 || info.dataFormat !== 'channelsLast')
+    return callStock('Conv2DBackpropInput', inputs, backend, attrs);
   const kh = info.filterHeight;
   const kw = info.filterWidth;
   const pt = kh - 1 - info.padInfo.top;
@@ -24,7 +34,17 @@ export function conv2DBackpropInput(args: KernelArgs): Info {
   try {
     const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
     const swapped = s.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
-    return callStock('Conv2D', { x: dy, filter: swapped }, backend, { strides: [1, 1], pad: [[0, 0], [pt, pb], [pl, pr], [0, 0]], dataFormat: 'NHWC', dilations: [1, 1] });
+    return callStock('Conv2D', { x: dy, filter: swapped }, backend, {
+      strides: [1, 1],
+      pad: [
+        [0, 0],
+        [pt, pb],
+        [pl, pr],
+        [0, 0],
+      ],
+      dataFormat: 'NHWC',
+      dilations: [1, 1],
+    });
   } finally {
     s.done();
   }

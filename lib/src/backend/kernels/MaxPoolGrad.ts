@@ -13,8 +13,16 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): Info {
   const { dy, input } = inputs;
   const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
   if (input.dtype !== 'float32' || dy.dtype !== 'float32') return callStock('MaxPoolGrad', inputs, backend, attrs);
-  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
-  if (info.dataFormat !== 'channelsLast' || info.dilationHeight !== 1 || info.dilationWidth !== 1) return callStock('MaxPoolGrad', inputs, backend, attrs);
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  if (info.dataFormat !== 'channelsLast' || info.dilationHeight !== 1 || info.dilationWidth !== 1)
+    return callStock('MaxPoolGrad', inputs, backend, attrs);
   const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
@@ -25,7 +33,16 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): Info {
   const g = backend.typedArrayFromHeap(dy) as Float32Array;
   const dx = backend.typedArrayFromHeap(out) as Float32Array;
   dx.fill(0);
-  if (filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 && padTop === 0 && padLeft === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth) {
+  if (
+    filterHeight === 2 &&
+    filterWidth === 2 &&
+    strideHeight === 2 &&
+    strideWidth === 2 &&
+    padTop === 0 &&
+    padLeft === 0 &&
+    2 * outHeight <= inHeight &&
+    2 * outWidth <= inWidth
+  ) {
     pool2x2Grad(x, g, dx, batchSize, inHeight, inWidth, C, outHeight, outWidth);
     return out;
   }
@@ -69,7 +86,17 @@ export function maxPoolGrad({ inputs, backend, attrs }: KernelArgs): Info {
  * The common 2×2 / stride 2 / no padding case: windows do not overlap, so each dy goes straight to
  * one place; same first-strict-maximum rule as the general loop.
  */
-function pool2x2Grad(x: Float32Array, g: Float32Array, dx: Float32Array, N: number, H: number, W: number, C: number, oH: number, oW: number): void {
+function pool2x2Grad(
+  x: Float32Array,
+  g: Float32Array,
+  dx: Float32Array,
+  N: number,
+  H: number,
+  W: number,
+  C: number,
+  oH: number,
+  oW: number,
+): void {
   const rowStride = W * C;
   let gi = 0;
   for (let b = 0; b < N; b++) {

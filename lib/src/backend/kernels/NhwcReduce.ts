@@ -14,7 +14,10 @@ function leadingReduce(op: 'Sum' | 'Mean'): WasmKernelFunc {
     const { inputs, backend, attrs } = args;
     const { x } = inputs;
     if (x.dtype !== 'float32' || x.shape.length < 2) return callStock(op, inputs, backend, attrs);
-    const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x.shape).slice().sort((p, q) => p - q);
+    const axes = tf.util
+      .parseAxisParam(attrs.axis as number | number[], x.shape)
+      .slice()
+      .sort((p, q) => p - q);
     const k = axes.length;
     if (k === 0 || k === x.shape.length || axes.some((a, i) => a !== i)) return callStock(op, inputs, backend, attrs);
     const L = tf.util.sizeFromShape(x.shape.slice(0, k));
@@ -25,7 +28,10 @@ function leadingReduce(op: 'Sum' | 'Mean'): WasmKernelFunc {
     try {
       const pool = { filterSize: [L1, L2], strides: [1, 1], pad: 'valid', dimRoundingMode: undefined };
       const xv = view(x, [1, L1, L2, C]);
-      const out = op === 'Mean' ? callKernel('AvgPool', { x: xv }, backend, pool) : callKernel('Multiply', { a: s.run('AvgPool', { x: xv }, pool), b: s.fill(L) }, backend);
+      const out =
+        op === 'Mean'
+          ? callKernel('AvgPool', { x: xv }, backend, pool)
+          : callKernel('Multiply', { a: s.run('AvgPool', { x: xv }, pool), b: s.fill(L) }, backend);
       const kept = x.shape.slice(k);
       out.shape = attrs.keepDims ? [...new Array<number>(k).fill(1), ...kept] : kept;
       return out;

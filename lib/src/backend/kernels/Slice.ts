@@ -12,7 +12,11 @@ import { callStock, type Info, type KernelArgs } from './wasmKernel';
 export function slice({ inputs, backend, attrs }: KernelArgs): Info {
   const { x } = inputs;
   if (x.dtype === 'string' || x.dtype === 'complex64') return callStock('Slice', inputs, backend, attrs);
-  const [begin, size] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, attrs.begin as number | number[], attrs.size as number | number[] | undefined);
+  const [begin, size] = tf.slice_util.parseSliceParams(
+    x as unknown as tf.Tensor,
+    attrs.begin as number | number[],
+    attrs.size as number | number[] | undefined,
+  );
   const out = backend.makeOutput(size, x.dtype);
   const total = tf.util.sizeFromShape(size);
   if (total === 0) return out;

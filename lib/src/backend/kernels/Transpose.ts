@@ -83,7 +83,13 @@ export function transpose({ inputs, backend, attrs }: KernelArgs): Info {
 }
 
 /** The innermost axis stays innermost: copy whole rows, walking the other axes. */
-function copyRows(src: tf.backend_util.TypedArray, dst: tf.backend_util.TypedArray, shape: number[], inStrides: number[], outStrides: number[]): void {
+function copyRows(
+  src: tf.backend_util.TypedArray,
+  dst: tf.backend_util.TypedArray,
+  shape: number[],
+  inStrides: number[],
+  outStrides: number[],
+): void {
   const r = shape.length;
   const row = shape[r - 1];
   const idx = new Array<number>(r - 1).fill(0);

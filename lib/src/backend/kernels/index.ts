@@ -65,9 +65,15 @@ function selection(): { names: string[]; gradients: boolean } {
   if (!env || env === 'all') return { names: WASM_TRAINING_KERNELS, gradients: true };
   if (env === 'none') return { names: [], gradients: false };
   if (env === 'appendix') return { names: APPENDIX_A, gradients: false };
-  const names = env.split(',').map((n) => n.trim()).filter(Boolean);
+  const names = env
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(n in KERNELS) && n !== 'gradients');
-  if (unknown.length) throw new Error(`MEMGEO_WASM_KERNELS: unknown kernel(s) ${unknown.join(', ')}; known: ${WASM_TRAINING_KERNELS.join(', ')}, gradients, or all | appendix | none`);
+  if (unknown.length)
+    throw new Error(
+      `MEMGEO_WASM_KERNELS: unknown kernel(s) ${unknown.join(', ')}; known: ${WASM_TRAINING_KERNELS.join(', ')}, gradients, or all | appendix | none`,
+    );
   return { names: names.filter((n) => n !== 'gradients'), gradients: names.includes('gradients') };
 }
 

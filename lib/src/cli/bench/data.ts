@@ -73,15 +73,24 @@ export async function benchData(argv: string[]): Promise<number> {
   const repeats = Number(values.repeats);
   if (!Number.isInteger(repeats) || repeats < 1) throw new UsageError(`--repeats: must be a positive integer, got ${values.repeats}`);
   const requested = values.datasets ? values.datasets.split(',').map((s) => s.trim()) : [...DATASET_NAMES];
-  for (const n of requested) if (!(DATASET_NAMES as readonly string[]).includes(n)) throw new UsageError(`--datasets: unknown dataset '${n}'`);
+  for (const n of requested)
+    if (!(DATASET_NAMES as readonly string[]).includes(n)) throw new UsageError(`--datasets: unknown dataset '${n}'`);
   const cacheDir = values['cache-dir'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'memgeo-bench-data-'));
   const rows: Row[] = [];
   const log = (s: string) => {
     if (!values.json) console.log(s);
   };
-  log(`bench data: cache in ${cacheDir}; node ${process.version}; ${os.cpus().length} CPUs; load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  log(
+    `bench data: cache in ${cacheDir}; node ${process.version}; ${os.cpus().length} CPUs; load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   log('dataset        phase    rep  seconds  cache    train  test   cache MB  load1');
-  const jobs: { name: DatasetName; dir?: string; synthetic: boolean }[] = (requested as DatasetName[]).map((name) => ({ name, synthetic: false }));
+  const jobs: { name: DatasetName; dir?: string; synthetic: boolean }[] = (requested as DatasetName[]).map((name) => ({
+    name,
+    synthetic: false,
+  }));
   if (values.synthetic) {
     const synth = writeSyntheticCifar(path.join(cacheDir, 'synthetic'));
     jobs.push({ name: 'cifar10-bin', dir: synth.cifar10, synthetic: true }, { name: 'cifar100', dir: synth.cifar100, synthetic: true });
@@ -123,18 +132,27 @@ export async function benchData(argv: string[]): Promise<number> {
           load1: os.loadavg()[0],
         };
         rows.push(row);
-        log(`${label.padEnd(14)} ${ph.phase.padEnd(8)} ${String(r).padStart(3)}  ${row.seconds.toFixed(2).padStart(7)}  ${row.cache.padEnd(7)} ${String(row.train).padStart(6)} ${String(row.test).padStart(5)}  ${(row.cacheBytes / 1e6).toFixed(0).padStart(8)}  ${row.load1.toFixed(2)}`);
+        log(
+          `${label.padEnd(14)} ${ph.phase.padEnd(8)} ${String(r).padStart(3)}  ${row.seconds.toFixed(2).padStart(7)}  ${row.cache.padEnd(7)} ${String(row.train).padStart(6)} ${String(row.test).padStart(5)}  ${(row.cacheBytes / 1e6).toFixed(0).padStart(8)}  ${row.load1.toFixed(2)}`,
+        );
       }
     }
   }
-  log('phases: nocache = decode only (cache: false); cold = decode + write the cache; cached = read and verify the cache. All include the float32 conversion.');
+  log(
+    'phases: nocache = decode only (cache: false); cold = decode + write the cache; cached = read and verify the cache. All include the float32 conversion.',
+  );
   if (values.synthetic) log('* synthetic: random pixels in the official binary layout and sizes (the real files are not available here).');
   if (values.json) console.log(JSON.stringify(rows, null, 2));
   if (!values['cache-dir']) fs.rmSync(cacheDir, { recursive: true, force: true });
   return 0;
 }
 
-export const target: BenchTarget = { name: 'data', summary: 'dataset load times: cold decode + cache write vs cached read', usage: `usage: memgeo bench data [--datasets mnist,cifar10] [--repeats 2] [--cache-dir DIR] [--synthetic] [--json]\n\nTimes each available dataset: decode from the source (cache written to a temporary folder or --cache-dir) and cached read.\n--synthetic also times full-size random-pixel CIFAR-10/100 binary folders.`, run: benchData };
+export const target: BenchTarget = {
+  name: 'data',
+  summary: 'dataset load times: cold decode + cache write vs cached read',
+  usage: `usage: memgeo bench data [--datasets mnist,cifar10] [--repeats 2] [--cache-dir DIR] [--synthetic] [--json]\n\nTimes each available dataset: decode from the source (cache written to a temporary folder or --cache-dir) and cached read.\n--synthetic also times full-size random-pixel CIFAR-10/100 binary folders.`,
+  run: benchData,
+};
 
 if (require.main === module) {
   benchData(process.argv.slice(2)).then(

@@ -58,23 +58,50 @@ export async function benchEpoch(argv: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
-  const { values } = parseArgs({ args: argv, strict: true, options: { models: { type: 'string' }, batches: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: { models: { type: 'string' }, batches: { type: 'string' }, json: { type: 'boolean' } },
+  });
   const keys = values.models ? values.models.split(',').map((s) => s.trim()) : DEFAULT_KEYS;
-  for (const k of keys) if (!BENCH_CONFIGS.some((c) => c.key === k)) throw new UsageError(`--models: unknown key '${k}'; known: ${BENCH_CONFIGS.map((c) => c.key).join(', ')}`);
+  for (const k of keys)
+    if (!BENCH_CONFIGS.some((c) => c.key === k))
+      throw new UsageError(`--models: unknown key '${k}'; known: ${BENCH_CONFIGS.map((c) => c.key).join(', ')}`);
   const batches = parseNumber(values.batches, '--batches', { integer: true, min: 1 }) ?? 8;
   const backend = await initBackend();
-  const load = os.loadavg().map((v) => v.toFixed(2)).join(' ');
+  const load = os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ');
   if (!values.json) {
     console.log(`bench epoch: backend ${backend}, ${os.cpus().length} cpus, load ${load}; Adam, batch 128; eval batch 512`);
-    console.log(`${'model'.padEnd(16)} ${'input'.padEnd(8)} ${'params'.padStart(10)} ${'train img/s'.padStart(12)} ${'eval img/s'.padStart(11)} ${'s/epoch'.padStart(8)} ${'cpu'.padStart(5)}  (train N + eval N+test)`);
+    console.log(
+      `${'model'.padEnd(16)} ${'input'.padEnd(8)} ${'params'.padStart(10)} ${'train img/s'.padStart(12)} ${'eval img/s'.padStart(11)} ${'s/epoch'.padStart(8)} ${'cpu'.padStart(5)}  (train N + eval N+test)`,
+    );
   }
   for (const key of keys) {
     const c = BENCH_CONFIGS.find((b) => b.key === key)!;
     const r = await measure(c, batches);
     const secondsPerEpoch = c.trainSize / r.trainIps + (c.trainSize + c.testSize) / r.evalIps;
-    const row = { model: key, spec: describeModelSpec(c.spec), input: c.shape.join('x'), params: r.params, trainImagesPerSecond: r.trainIps, evalImagesPerSecond: r.evalIps, cpuShare: r.cpuShare, trainSize: c.trainSize, testSize: c.testSize, secondsPerEpoch, backend, load };
+    const row = {
+      model: key,
+      spec: describeModelSpec(c.spec),
+      input: c.shape.join('x'),
+      params: r.params,
+      trainImagesPerSecond: r.trainIps,
+      evalImagesPerSecond: r.evalIps,
+      cpuShare: r.cpuShare,
+      trainSize: c.trainSize,
+      testSize: c.testSize,
+      secondsPerEpoch,
+      backend,
+      load,
+    };
     if (values.json) console.log(JSON.stringify(row));
-    else console.log(`${key.padEnd(16)} ${row.input.padEnd(8)} ${String(r.params).padStart(10)} ${r.trainIps.toFixed(0).padStart(12)} ${r.evalIps.toFixed(0).padStart(11)} ${secondsPerEpoch.toFixed(1).padStart(8)} ${r.cpuShare.toFixed(2).padStart(5)}  (${c.trainSize} + ${c.trainSize}+${c.testSize})`);
+    else
+      console.log(
+        `${key.padEnd(16)} ${row.input.padEnd(8)} ${String(r.params).padStart(10)} ${r.trainIps.toFixed(0).padStart(12)} ${r.evalIps.toFixed(0).padStart(11)} ${secondsPerEpoch.toFixed(1).padStart(8)} ${r.cpuShare.toFixed(2).padStart(5)}  (${c.trainSize} + ${c.trainSize}+${c.testSize})`,
+      );
   }
   return 0;
 }

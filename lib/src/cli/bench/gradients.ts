@@ -33,7 +33,11 @@ export async function benchGradients(argv: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
-  const { values } = parseArgs({ args: argv, strict: true, options: { examples: { type: 'string' }, repeats: { type: 'string' }, width: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: { examples: { type: 'string' }, repeats: { type: 'string' }, width: { type: 'string' }, json: { type: 'boolean' } },
+  });
   const n = parseNumber(values.examples, '--examples', { integer: true, min: 2 }) ?? 2000;
   const repeats = parseNumber(values.repeats, '--repeats', { integer: true, min: 1 }) ?? 3;
   const width = parseNumber(values.width, '--width', { min: 0.01 }) ?? 0.5;
@@ -52,7 +56,8 @@ export async function benchGradients(argv: string[]): Promise<number> {
   const ns = [8, 16, 32, 64, 128, 256, 512].filter((k) => k <= n - half && k <= half);
   const tasks = {
     groups: (split: boolean) => checkpointGradients(model, images, labels, groups, 256, split ? 'uniform' : null),
-    scaling: (split: boolean) => gradientScalingRows(model, images, labels, groups, 0, { ns, draws: 1, seed: 0, batchSize: 256, reference: split ? 'uniform' : null }),
+    scaling: (split: boolean) =>
+      gradientScalingRows(model, images, labels, groups, 0, { ns, draws: 1, seed: 0, batchSize: 256, reference: split ? 'uniform' : null }),
   };
   const time = (what: keyof typeof tasks, split: boolean) => {
     const t = performance.now();
@@ -74,15 +79,39 @@ export async function benchGradients(argv: string[]): Promise<number> {
     model.dispose();
   }
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)];
-  const summary = (what: keyof typeof seconds) => ({ totalOnlySeconds: median(seconds[what].total), splitSeconds: median(seconds[what].split), ratio: median(seconds[what].split) / median(seconds[what].total), allTotalOnly: seconds[what].total, allSplit: seconds[what].split });
-  const row = { model: describeModelSpec(spec), examples: n, scalingNs: ns, repeats, backend, groups: summary('groups'), scaling: summary('scaling'), load1Before: load0, load1After: os.loadavg()[0], cpus: os.cpus().length };
+  const summary = (what: keyof typeof seconds) => ({
+    totalOnlySeconds: median(seconds[what].total),
+    splitSeconds: median(seconds[what].split),
+    ratio: median(seconds[what].split) / median(seconds[what].total),
+    allTotalOnly: seconds[what].total,
+    allSplit: seconds[what].split,
+  });
+  const row = {
+    model: describeModelSpec(spec),
+    examples: n,
+    scalingNs: ns,
+    repeats,
+    backend,
+    groups: summary('groups'),
+    scaling: summary('scaling'),
+    load1Before: load0,
+    load1After: os.loadavg()[0],
+    cpus: os.cpus().length,
+  };
   if (values.json) console.log(JSON.stringify(row));
   else {
-    console.log(`bench gradients: backend ${backend}, ${row.cpus} cpus, load ${load0.toFixed(2)} → ${row.load1After.toFixed(2)}; ${row.model}, ${n} examples, batch 256, median of ${repeats}`);
+    console.log(
+      `bench gradients: backend ${backend}, ${row.cpus} cpus, load ${load0.toFixed(2)} → ${row.load1After.toFixed(2)}; ${row.model}, ${n} examples, batch 256, median of ${repeats}`,
+    );
     console.log(`${'task'.padEnd(44)} ${'total only'.padStart(10)} ${'split'.padStart(8)} ${'ratio'.padStart(6)}`);
-    for (const [what, label] of [['groups', `group gradients (${n} examples)`], ['scaling', `scaling check, 1 draw, n = ${ns[0]}…${ns[ns.length - 1]} per group`]] as const) {
+    for (const [what, label] of [
+      ['groups', `group gradients (${n} examples)`],
+      ['scaling', `scaling check, 1 draw, n = ${ns[0]}…${ns[ns.length - 1]} per group`],
+    ] as const) {
       const r = row[what];
-      console.log(`${label.padEnd(44)} ${(r.totalOnlySeconds.toFixed(2) + ' s').padStart(10)} ${(r.splitSeconds.toFixed(2) + ' s').padStart(8)} ${(r.ratio.toFixed(2) + 'x').padStart(6)}   [${r.allTotalOnly.map((s) => s.toFixed(2)).join(', ')}] / [${r.allSplit.map((s) => s.toFixed(2)).join(', ')}]`);
+      console.log(
+        `${label.padEnd(44)} ${(r.totalOnlySeconds.toFixed(2) + ' s').padStart(10)} ${(r.splitSeconds.toFixed(2) + ' s').padStart(8)} ${(r.ratio.toFixed(2) + 'x').padStart(6)}   [${r.allTotalOnly.map((s) => s.toFixed(2)).join(', ')}] / [${r.allSplit.map((s) => s.toFixed(2)).join(', ')}]`,
+      );
     }
   }
   return 0;

@@ -42,7 +42,12 @@ export const target: BenchTarget = {
   summary: "memgeo's eigenvalue and QR routines vs ml-matrix on the analysis' shapes",
   usage,
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { sizes: { type: 'string' }, repeats: { type: 'string' }, json: { type: 'boolean', default: false } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args: argv,
+      options: { sizes: { type: 'string' }, repeats: { type: 'string' }, json: { type: 'boolean', default: false } },
+      strict: true,
+      allowPositionals: false,
+    });
     const sizes = values.sizes ? parseNumberList(values.sizes, '--sizes') : [100, 300, 600];
     const repeats = parseNumber(values.repeats, '--repeats', { integer: true, min: 1 }) ?? 3;
     const rng = new Rng(0);
@@ -59,9 +64,17 @@ export const target: BenchTarget = {
       const tTheirs = time(() => (theirs = new EigenvalueDecomposition(gm, { assumeSymmetric: true }).realEigenvalues), repeats);
       const sorted = [...theirs].sort((a, b) => b - a);
       const diff = Math.max(...sorted.map((v, i) => Math.abs(v - ours[i]) / Math.abs(ours[0])));
-      rows.push({ op: 'symmetric eigenvalues', shape: `${n}x${n}`, memgeo_s: tOurs, ml_matrix_s: tTheirs, ratio: tTheirs / tOurs, max_rel_diff: diff });
+      rows.push({
+        op: 'symmetric eigenvalues',
+        shape: `${n}x${n}`,
+        memgeo_s: tOurs,
+        ml_matrix_s: tTheirs,
+        ratio: tTheirs / tOurs,
+        max_rel_diff: diff,
+      });
       // tall QR: N = 50·n/10 features, K = 10 columns
-      const R = Math.round((50 * n) / 10), C = 10;
+      const R = Math.round((50 * n) / 10),
+        C = 10;
       const a = rng.fillNormal(new Float64Array(R * C));
       const am = new Matrix(R, C);
       // memgeo's QR is column-major (each column one contiguous run)
@@ -81,7 +94,10 @@ export const target: BenchTarget = {
     if (values.json) for (const r of rows) console.log(JSON.stringify(r));
     else {
       console.log('op                     shape      memgeo s  ml-matrix s  ml-matrix/memgeo  max diff');
-      for (const r of rows) console.log(`${String(r.op).padEnd(22)} ${String(r.shape).padEnd(10)} ${Number(r.memgeo_s).toFixed(4).padStart(8)}  ${Number(r.ml_matrix_s).toFixed(4).padStart(11)}  ${Number(r.ratio).toFixed(2).padStart(16)}  ${Number(r.max_rel_diff).toExponential(1)}`);
+      for (const r of rows)
+        console.log(
+          `${String(r.op).padEnd(22)} ${String(r.shape).padEnd(10)} ${Number(r.memgeo_s).toFixed(4).padStart(8)}  ${Number(r.ml_matrix_s).toFixed(4).padStart(11)}  ${Number(r.ratio).toFixed(2).padStart(16)}  ${Number(r.max_rel_diff).toExponential(1)}`,
+        );
     }
     return 0;
   },

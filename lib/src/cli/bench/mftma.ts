@@ -104,7 +104,13 @@ export async function benchMftma(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: { only: { type: 'string' }, workers: { type: 'string' }, repeat: { type: 'string' }, fixtures: { type: 'string' }, json: { type: 'boolean' } },
+    options: {
+      only: { type: 'string' },
+      workers: { type: 'string' },
+      repeat: { type: 'string' },
+      fixtures: { type: 'string' },
+      json: { type: 'boolean' },
+    },
   });
   const parts = new Set((values.only ?? 'readme,cli,scaling,real').split(',').map((s) => s.trim()));
   const concurrency = values.workers ? Number(values.workers) : ('auto' as const);
@@ -122,14 +128,33 @@ export async function benchMftma(argv: string[]): Promise<number> {
     for (const mode of ['faithful', 'stable'] as const) {
       const { seconds, cpuSeconds, result: r } = await timed(data, { mode, kappa: 0, nT: 200, nReps: 10, seed: 0, concurrency }, repeat);
       console.log(
-        `readme ${mode.padEnd(8)} P=100 M=50 N=5000 n_t=200 n_reps=10: ${seconds.toFixed(2)} s wall (${cpuSeconds.toFixed(2)} s cpu)  capacity ${r.capacity.toFixed(4)} radius ${r.radius.toFixed(3)} dimension ${r.dimension.toFixed(2)} rho_c ${r.centerCorrelation.toFixed(4)} K ${r.K}  (workers ${r.diagnostics.workers}, CG runs ${r.diagnostics.solver.cgRuns}, NNLS ${r.diagnostics.solver.nnlsSolved}; phases s: ${Object.entries(r.diagnostics.timing).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')})`,
+        `readme ${mode.padEnd(8)} P=100 M=50 N=5000 n_t=200 n_reps=10: ${seconds.toFixed(2)} s wall (${cpuSeconds.toFixed(2)} s cpu)  capacity ${r.capacity.toFixed(4)} radius ${r.radius.toFixed(3)} dimension ${r.dimension.toFixed(2)} rho_c ${r.centerCorrelation.toFixed(4)} K ${r.K}  (workers ${r.diagnostics.workers}, CG runs ${r.diagnostics.solver.cgRuns}, NNLS ${r.diagnostics.solver.nnlsSolved}; phases s: ${Object.entries(
+          r.diagnostics.timing,
+        )
+          .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+          .join(', ')})`,
       );
-      rows.push({ mode, seconds, cpuSeconds, timing: r.diagnostics.timing, capacity: r.capacity, radius: r.radius, dimension: r.dimension, centerCorrelation: r.centerCorrelation, K: r.K, workers: r.diagnostics.workers });
+      rows.push({
+        mode,
+        seconds,
+        cpuSeconds,
+        timing: r.diagnostics.timing,
+        capacity: r.capacity,
+        radius: r.radius,
+        dimension: r.dimension,
+        centerCorrelation: r.centerCorrelation,
+        K: r.K,
+        workers: r.diagnostics.workers,
+      });
     }
-    console.log(`reference (same case, this machine kind): ${REFERENCE_README_SECONDS} s, capacity 0.0396 radius 1.473 dimension 36.18 rho_c 0.0141 K 1`);
+    console.log(
+      `reference (same case, this machine kind): ${REFERENCE_README_SECONDS} s, capacity 0.0396 radius 1.473 dimension 36.18 rho_c 0.0141 K 1`,
+    );
     for (const r of rows) {
       const x = REFERENCE_README_SECONDS / (r.seconds as number);
-      console.log(`  ${String(r.mode).padEnd(8)} ${(r.seconds as number).toFixed(2)} s = reference / ${x.toFixed(1)}  (target: ≤ ${(REFERENCE_README_SECONDS / 30).toFixed(2)} s, 30x) ${x >= 30 ? 'met' : 'not met'}`);
+      console.log(
+        `  ${String(r.mode).padEnd(8)} ${(r.seconds as number).toFixed(2)} s = reference / ${x.toFixed(1)}  (target: ≤ ${(REFERENCE_README_SECONDS / 30).toFixed(2)} s, 30x) ${x >= 30 ? 'met' : 'not met'}`,
+      );
     }
     summary.readme = rows;
   }
@@ -150,7 +175,10 @@ export async function benchMftma(argv: string[]): Promise<number> {
         let analysis = NaN;
         for (let i = 0; i < repeat; i++) {
           const t = performance.now();
-          const out = spawnSync(process.execPath, [bin, 'mftma', '--input', file, '--mode', mode, '--n-reps', '10'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+          const out = spawnSync(process.execPath, [bin, 'mftma', '--input', file, '--mode', mode, '--n-reps', '10'], {
+            encoding: 'utf8',
+            maxBuffer: 64 << 20,
+          });
           const secs = (performance.now() - t) / 1000;
           if (out.status !== 0) throw new Error(`memgeo mftma exited ${out.status}: ${out.stderr.slice(0, 500)}`);
           if (secs < best) {
@@ -159,7 +187,9 @@ export async function benchMftma(argv: string[]): Promise<number> {
           }
         }
         const x = REFERENCE_README_SECONDS / best;
-        console.log(`cli ${mode.padEnd(8)} memgeo mftma --input readme_case.npy (200 MB, --n-reps 10): ${best.toFixed(2)} s process (analysis ${analysis.toFixed(2)} s) = reference / ${x.toFixed(1)}  (target: ≤ ${(REFERENCE_README_SECONDS / 20).toFixed(2)} s, 20x) ${x >= 20 ? 'met' : 'not met'}`);
+        console.log(
+          `cli ${mode.padEnd(8)} memgeo mftma --input readme_case.npy (200 MB, --n-reps 10): ${best.toFixed(2)} s process (analysis ${analysis.toFixed(2)} s) = reference / ${x.toFixed(1)}  (target: ≤ ${(REFERENCE_README_SECONDS / 20).toFixed(2)} s, 20x) ${x >= 20 ? 'met' : 'not met'}`,
+        );
         rows.push({ mode, processSeconds: best, analysisSeconds: analysis, speedup: x });
       }
       summary.cli = rows;
@@ -176,17 +206,32 @@ export async function benchMftma(argv: string[]): Promise<number> {
       : [10, 20, 40, 80].map((P) => ({ vary: 'P', P, M: 20, N: 200, n_t: 100, n_reps: 1, total_s: NaN, K: NaN }));
     if (!fs.existsSync(file)) console.log(`(no ${file}: printing our times only)`);
     console.log('scaling (seed 0; speed-up = reference s / ours):');
-    console.log('  vary      P    M     N  n_t reps | faithful s (cpu s)  speedup | stable s (cpu s)  speedup |  ref s | K faithful/stable/ref');
+    console.log(
+      '  vary      P    M     N  n_t reps | faithful s (cpu s)  speedup | stable s (cpu s)  speedup |  ref s | K faithful/stable/ref',
+    );
     const out: Record<string, unknown>[] = [];
     for (const row of rows) {
       const data = gaussianClouds(row.P, row.M, row.N, 1);
       const f = await timed(data, { mode: 'faithful', nT: row.n_t, nReps: row.n_reps, seed: 0, concurrency }, repeat);
       const st = await timed(data, { mode: 'stable', nT: row.n_t, seed: 0, concurrency }, repeat);
-      const cell = (t: { seconds: number; cpuSeconds: number }) => `${t.seconds.toFixed(3).padStart(10)} ${('(' + t.cpuSeconds.toFixed(3) + ')').padStart(8)} ${(row.total_s / t.seconds).toFixed(1).padStart(7)}x`;
+      const cell = (t: { seconds: number; cpuSeconds: number }) =>
+        `${t.seconds.toFixed(3).padStart(10)} ${('(' + t.cpuSeconds.toFixed(3) + ')').padStart(8)} ${(row.total_s / t.seconds).toFixed(1).padStart(7)}x`;
       console.log(
         `  ${row.vary.padEnd(7)} ${String(row.P).padStart(4)} ${String(row.M).padStart(4)} ${String(row.N).padStart(5)} ${String(row.n_t).padStart(4)} ${String(row.n_reps).padStart(4)} | ${cell(f)} | ${cell(st)} | ${row.total_s.toFixed(2).padStart(6)} | ${f.result.K}/${st.result.K}/${row.K}`,
       );
-      out.push({ ...row, faithful_s: f.seconds, faithful_cpu_s: f.cpuSeconds, faithful_timing: f.result.diagnostics.timing, stable_s: st.seconds, stable_cpu_s: st.cpuSeconds, stable_timing: st.result.diagnostics.timing, speedup_faithful: row.total_s / f.seconds, speedup_stable: row.total_s / st.seconds, K_faithful: f.result.K, K_stable: st.result.K });
+      out.push({
+        ...row,
+        faithful_s: f.seconds,
+        faithful_cpu_s: f.cpuSeconds,
+        faithful_timing: f.result.diagnostics.timing,
+        stable_s: st.seconds,
+        stable_cpu_s: st.cpuSeconds,
+        stable_timing: st.result.diagnostics.timing,
+        speedup_faithful: row.total_s / f.seconds,
+        speedup_stable: row.total_s / st.seconds,
+        K_faithful: f.result.K,
+        K_stable: st.result.K,
+      });
     }
     summary.scaling = out;
   }
@@ -208,7 +253,15 @@ export async function benchMftma(argv: string[]): Promise<number> {
         console.log(
           `real ${mode.padEnd(8)} 10 seeds: capacity ${c.min.toFixed(3)}–${c.max.toFixed(3)} (max/min−1 ${(100 * c.relSpread).toFixed(1)}%), radius ${(100 * rr.relSpread).toFixed(1)}%, dimension ${(100 * d.relSpread).toFixed(1)}%, K ${[...new Set(runs.map((r) => r.K))].join('/')}; seconds mean ${(secs.reduce((a, b) => a + b) / 10).toFixed(2)} max ${Math.max(...secs).toFixed(2)}`,
         );
-        out.push({ mode, capacity: c, radius: rr, dimension: d, K: runs.map((r) => r.K), secondsMean: secs.reduce((a, b) => a + b) / 10, secondsMax: Math.max(...secs) });
+        out.push({
+          mode,
+          capacity: c,
+          radius: rr,
+          dimension: d,
+          K: runs.map((r) => r.K),
+          secondsMean: secs.reduce((a, b) => a + b) / 10,
+          secondsMax: Math.max(...secs),
+        });
       }
       console.log('reference (seeds 0–3, n_reps=1): capacity 0.186 0.181 0.547 0.532, 2.4–4.6 s per call');
       summary.real = out;
@@ -220,7 +273,12 @@ export async function benchMftma(argv: string[]): Promise<number> {
   return 0;
 }
 
-export const target: BenchTarget = { name: 'mftma', summary: 'manifold analysis: the reference README case, scaling in P/M/N/n_t, seed spread on the real case', usage: usage, run: benchMftma };
+export const target: BenchTarget = {
+  name: 'mftma',
+  summary: 'manifold analysis: the reference README case, scaling in P/M/N/n_t, seed spread on the real case',
+  usage: usage,
+  run: benchMftma,
+};
 
 if (require.main === module) {
   benchMftma(process.argv.slice(2)).then(

@@ -22,21 +22,53 @@ export const target: BenchTarget = {
   summary: 'seconds per epoch of the per-layer probes (forward, Gram, kNN, linear) on a trained run',
   usage,
   async run(argv) {
-    const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { epochs: { type: 'string' }, k: { type: 'string' }, M: { type: 'string' }, P: { type: 'string' }, layers: { type: 'string' }, json: { type: 'boolean' } } });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        epochs: { type: 'string' },
+        k: { type: 'string' },
+        M: { type: 'string' },
+        P: { type: 'string' },
+        layers: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
     if (positionals.length !== 1) throw new UsageError(`expected one run directory\n\n${usage}`);
     const run = openRun(positionals[0]);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'memgeo-bench-probes-'));
     try {
       const r = await probeRun(run, {
         epochs: values.epochs ? parseNumberList(values.epochs, '--epochs') : [run.epochs[run.epochs.length - 1]],
-        k: parseNumber(values.k, '--k', { integer: true, min: 1 }), M: parseNumber(values.M, '--M', { integer: true, min: 2 }), P: parseNumber(values.P, '--P', { integer: true, min: 2 }),
-        layers: values.layers?.split(','), concurrency: 1, out, progress: 'none',
+        k: parseNumber(values.k, '--k', { integer: true, min: 1 }),
+        M: parseNumber(values.M, '--M', { integer: true, min: 2 }),
+        P: parseNumber(values.P, '--P', { integer: true, min: 2 }),
+        layers: values.layers?.split(','),
+        concurrency: 1,
+        out,
+        progress: 'none',
       });
       const load = os.loadavg()[0];
       for (const t of r.epochTimings) {
-        const row = { target: 'probes', epoch: t.epoch, seconds: t.seconds, extract: t.extract, gram: t.gram, knn: t.knn, linear: t.linear, layers: r.layers.length, M: r.settings.M, k: r.settings.k, load1: load };
+        const row = {
+          target: 'probes',
+          epoch: t.epoch,
+          seconds: t.seconds,
+          extract: t.extract,
+          gram: t.gram,
+          knn: t.knn,
+          linear: t.linear,
+          layers: r.layers.length,
+          M: r.settings.M,
+          k: r.settings.k,
+          load1: load,
+        };
         if (values.json) console.log(JSON.stringify(row));
-        else console.log(`epoch ${t.epoch}: ${t.seconds.toFixed(2)} s (extract ${t.extract.toFixed(2)}, gram ${t.gram.toFixed(2)}, knn ${t.knn.toFixed(2)}, linear ${t.linear.toFixed(2)}) over ${r.layers.length} layers, M = ${r.settings.M}, k = ${r.settings.k}; load ${load.toFixed(2)}`);
+        else
+          console.log(
+            `epoch ${t.epoch}: ${t.seconds.toFixed(2)} s (extract ${t.extract.toFixed(2)}, gram ${t.gram.toFixed(2)}, knn ${t.knn.toFixed(2)}, linear ${t.linear.toFixed(2)}) over ${r.layers.length} layers, M = ${r.settings.M}, k = ${r.settings.k}; load ${load.toFixed(2)}`,
+          );
       }
       return 0;
     } finally {

@@ -98,7 +98,13 @@ async function timeLoop(step: () => Promise<void> | void, seconds: number, warmu
   const sorted = times.slice().sort((p, q) => p - q);
   const median = sorted[Math.floor(sorted.length / 2)];
   const cpuMedian = cpuTimes.slice().sort((p, q) => p - q)[Math.floor(cpuTimes.length / 2)];
-  return { perSecond: (times.length * 1000) / wall, perSecondMedian: 1000 / median, count: times.length, cpuShare: (cpu.user + cpu.system) / 1000 / wall, perCpuSecondMedian: 1000 / cpuMedian };
+  return {
+    perSecond: (times.length * 1000) / wall,
+    perSecondMedian: 1000 / median,
+    count: times.length,
+    cpuShare: (cpu.user + cpu.system) / 1000 / wall,
+    perCpuSecondMedian: 1000 / cpuMedian,
+  };
 }
 
 /** Deterministic pseudo-random floats (the benchmarks need data, not particular data). */
@@ -114,7 +120,25 @@ function noise(n: number, seed: number): Float32Array {
   return out;
 }
 
-export async function benchTrainModel(name: BenchModelName, opts: { seconds: number; inferSeconds: number; workers: number; profile?: boolean }): Promise<{ row: Omit<TrainBenchRow, 'train_speedup' | 'infer_speedup' | 'torch_train_img_s_1t' | 'torch_train_img_s_2t' | 'train_vs_torch_1t' | 'train_vs_torch_2t' | 'torch_infer_img_s_1t' | 'torch_infer_img_s_2t' | 'infer_vs_torch_1t' | 'infer_vs_torch_2t'>; profile?: string }> {
+export async function benchTrainModel(
+  name: BenchModelName,
+  opts: { seconds: number; inferSeconds: number; workers: number; profile?: boolean },
+): Promise<{
+  row: Omit<
+    TrainBenchRow,
+    | 'train_speedup'
+    | 'infer_speedup'
+    | 'torch_train_img_s_1t'
+    | 'torch_train_img_s_2t'
+    | 'train_vs_torch_1t'
+    | 'train_vs_torch_2t'
+    | 'torch_infer_img_s_1t'
+    | 'torch_infer_img_s_2t'
+    | 'infer_vs_torch_1t'
+    | 'infer_vs_torch_2t'
+  >;
+  profile?: string;
+}> {
   const backend = await initBackend();
   const model: Model = buildBenchModel({ name });
   const opt = new Optimizer(resolveRunConfig({ optimizer: { kind: 'sgd', lr: 0.01, momentum: 0 } }).optimizer, model.params);
@@ -126,9 +150,26 @@ export async function benchTrainModel(name: BenchModelName, opts: { seconds: num
   const inferData = {
     train: { images: inferImages, labels: new Int32Array(INFER_IMAGES), count: INFER_IMAGES },
     test: { images: new Float32Array(0), labels: new Int32Array(0), count: 0 },
-    noisy: { trueLabel: new Int32Array(INFER_IMAGES), trainLabel: new Int32Array(INFER_IMAGES), isPermuted: new Uint8Array(INFER_IMAGES), seed: 0, epsilon: 0, unchangedByChance: 0, excludeUnchanged: false },
+    noisy: {
+      trueLabel: new Int32Array(INFER_IMAGES),
+      trainLabel: new Int32Array(INFER_IMAGES),
+      isPermuted: new Uint8Array(INFER_IMAGES),
+      seed: 0,
+      epsilon: 0,
+      unchangedByChance: 0,
+      excludeUnchanged: false,
+    },
   };
-  const dp = opts.workers > 1 ? await DataParallelTrainer.start(model, opt, { workers: opts.workers, maxBatch: TRAIN_BATCH, data: inferData as never, backend, build: { module: path.join(__dirname, 'benchModels.js'), exportName: 'buildBenchModel', arg: { name } } }) : null;
+  const dp =
+    opts.workers > 1
+      ? await DataParallelTrainer.start(model, opt, {
+          workers: opts.workers,
+          maxBatch: TRAIN_BATCH,
+          data: inferData as never,
+          backend,
+          build: { module: path.join(__dirname, 'benchModels.js'), exportName: 'buildBenchModel', arg: { name } },
+        })
+      : null;
   const vars = model.trainableVariables;
   try {
     const step = async () => {
@@ -142,15 +183,30 @@ export async function benchTrainModel(name: BenchModelName, opts: { seconds: num
       const p = await profileKernels(async () => {
         for (let i = 0; i < steps; i++) await step();
       });
-      const lines = p.kernels.slice(0, 25).map((k) => `  ${k.kernel.padEnd(24)} ${(k.ms / steps).toFixed(2).padStart(8)} ms/step ${String(k.calls / steps).padStart(5)} calls/step ${((100 * k.ms) / p.wallMs).toFixed(1).padStart(5)}%`);
-      profile = [`${name}: ${(p.wallMs / steps).toFixed(1)} ms/step, kernels ${(p.kernelMs / steps).toFixed(1)} ms, other ${((p.wallMs - p.kernelMs) / steps).toFixed(1)} ms`, ...lines].join('\n');
+      const lines = p.kernels
+        .slice(0, 25)
+        .map(
+          (k) =>
+            `  ${k.kernel.padEnd(24)} ${(k.ms / steps).toFixed(2).padStart(8)} ms/step ${String(k.calls / steps).padStart(5)} calls/step ${((100 * k.ms) / p.wallMs).toFixed(1).padStart(5)}%`,
+        );
+      profile = [
+        `${name}: ${(p.wallMs / steps).toFixed(1)} ms/step, kernels ${(p.kernelMs / steps).toFixed(1)} ms, other ${((p.wallMs - p.kernelMs) / steps).toFixed(1)} ms`,
+        ...lines,
+      ].join('\n');
     }
-    const infer = await timeLoop(async () => {
-      if (dp) await dp.evaluateSplits(inferData as never, INFER_BATCH);
-      else
-        for (let s = 0; s < INFER_IMAGES; s += INFER_BATCH)
-          tf.tidy(() => void model.forward(tf.tensor4d(inferImages.subarray(s * per, (s + INFER_BATCH) * per), [INFER_BATCH, h, w, c])).dataSync());
-    }, opts.inferSeconds, 1);
+    const infer = await timeLoop(
+      async () => {
+        if (dp) await dp.evaluateSplits(inferData as never, INFER_BATCH);
+        else
+          for (let s = 0; s < INFER_IMAGES; s += INFER_BATCH)
+            tf.tidy(
+              () =>
+                void model.forward(tf.tensor4d(inferImages.subarray(s * per, (s + INFER_BATCH) * per), [INFER_BATCH, h, w, c])).dataSync(),
+            );
+      },
+      opts.inferSeconds,
+      1,
+    );
     const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
     return {
       row: {
@@ -182,14 +238,23 @@ export const TORCH_BENCH_SCRIPT = path.join(__dirname, '..', '..', '..', 'bench'
 /** Parse torch_bench.py output lines (JSON objects with threads, model, train_img_s, infer_img_s). */
 export function parseTorchLines(text: string, source: string): TorchNumbers {
   const out: TorchNumbers = new Map();
-  for (const line of text.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('{'))) {
+  for (const line of text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('{'))) {
     let o: { threads?: unknown; model?: unknown; train_img_s?: unknown; infer_img_s?: unknown };
     try {
       o = JSON.parse(line);
     } catch {
       throw new UsageError(`${source}: not a JSON line: ${line.slice(0, 80)}`);
     }
-    if (typeof o.model !== 'string' || typeof o.threads !== 'number' || typeof o.train_img_s !== 'number' || typeof o.infer_img_s !== 'number') throw new UsageError(`${source}: each line needs model, threads, train_img_s, infer_img_s: ${line.slice(0, 80)}`);
+    if (
+      typeof o.model !== 'string' ||
+      typeof o.threads !== 'number' ||
+      typeof o.train_img_s !== 'number' ||
+      typeof o.infer_img_s !== 'number'
+    )
+      throw new UsageError(`${source}: each line needs model, threads, train_img_s, infer_img_s: ${line.slice(0, 80)}`);
     const m = out.get(o.model) ?? { train: new Map(), infer: new Map() };
     m.train.set(o.threads, o.train_img_s);
     m.infer.set(o.threads, o.infer_img_s);
@@ -199,7 +264,13 @@ export function parseTorchLines(text: string, source: string): TorchNumbers {
 }
 
 /** Run torch_bench.py at 1 and 2 threads, one after the other, if `python -c 'import torch'` works. */
-export function measureTorch(python: string, models: string[], seconds: number, inferSeconds: number, log: (s: string) => void): TorchNumbers | null {
+export function measureTorch(
+  python: string,
+  models: string[],
+  seconds: number,
+  inferSeconds: number,
+  log: (s: string) => void,
+): TorchNumbers | null {
   const probe = spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) {
     log(`bench train: ${python} cannot import torch; no PyTorch ratios (apt-get install python3-torch, or --torch FILE)`);
@@ -207,7 +278,20 @@ export function measureTorch(python: string, models: string[], seconds: number, 
   }
   let text = '';
   for (const threads of [1, 2]) {
-    const r = spawnSync(python, [TORCH_BENCH_SCRIPT, String(threads), '--seconds', String(seconds), '--infer-seconds', String(inferSeconds), '--models', models.join(',')], { encoding: 'utf8' });
+    const r = spawnSync(
+      python,
+      [
+        TORCH_BENCH_SCRIPT,
+        String(threads),
+        '--seconds',
+        String(seconds),
+        '--infer-seconds',
+        String(inferSeconds),
+        '--models',
+        models.join(','),
+      ],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) {
       log(`bench train: torch_bench.py ${threads} failed: ${(r.stderr || '').trim().split('\n').pop()}`);
       return null;
@@ -257,16 +341,26 @@ export const target: BenchTarget = {
         profile: { type: 'boolean', default: false },
       },
     });
-    const models = values.models ? values.models.split(',').map((s) => s.trim()).filter(Boolean) : BENCH_MODELS;
-    for (const m of models) if (!BENCH_MODELS.includes(m as BenchModelName)) throw new UsageError(`--models: unknown model '${m}'; known: ${BENCH_MODELS.join(', ')}`);
+    const models = values.models
+      ? values.models
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : BENCH_MODELS;
+    for (const m of models)
+      if (!BENCH_MODELS.includes(m as BenchModelName))
+        throw new UsageError(`--models: unknown model '${m}'; known: ${BENCH_MODELS.join(', ')}`);
     const cores = availableCores();
     const workerCounts = values.workers ? parseNumberList(values.workers, '--workers') : [...new Set([1, cores])];
-    for (const k of workerCounts) if (!Number.isInteger(k) || k < 1 || k > cores) throw new UsageError(`--workers: ${k} is not a worker count from 1 to ${cores} (the cores available)`);
+    for (const k of workerCounts)
+      if (!Number.isInteger(k) || k < 1 || k > cores)
+        throw new UsageError(`--workers: ${k} is not a worker count from 1 to ${cores} (the cores available)`);
     const seconds = parseNumber(values.seconds, '--seconds', { min: 0.1 }) ?? 5;
     const inferSeconds = parseNumber(values['infer-seconds'], '--infer-seconds', { min: 0.1 }) ?? 3;
     const log = (s: string) => process.stderr.write(s + '\n');
     let torch: TorchNumbers | null = null;
-    if (values.torch === 'auto') torch = measureTorch(process.env.MEMGEO_TORCH_PYTHON || '/usr/bin/python3', models, seconds, inferSeconds, log);
+    if (values.torch === 'auto')
+      torch = measureTorch(process.env.MEMGEO_TORCH_PYTHON || '/usr/bin/python3', models, seconds, inferSeconds, log);
     else if (values.torch !== 'none') {
       let text: string;
       try {

@@ -3,7 +3,17 @@ import type { EpochSelection } from '../../experiments/presets';
 import { analyzeRun } from '../../geometry/analyzeRun';
 import { simulatedCapacityPoints } from '../../geometry/simulatedCapacityPoints';
 import { missingMetricsNote, openRun } from '../../train/runDir';
-import { MAX_LIST_LENGTH, parseEpochList, parseLayerList, parseNumber, parseProgress, parseSeed, parseWorkers, UsageError, type Command } from '../command';
+import {
+  MAX_LIST_LENGTH,
+  parseEpochList,
+  parseLayerList,
+  parseNumber,
+  parseProgress,
+  parseSeed,
+  parseWorkers,
+  UsageError,
+  type Command,
+} from '../command';
 
 const usage = `usage: memgeo analyze RUN [options]
 
@@ -39,7 +49,8 @@ export function parseEpochSpec(value: string | undefined): EpochSelection {
   if (m) {
     const n = Number(m[1]);
     if (n < 2) throw new UsageError(`--epochs count:N needs N >= 2, got ${n}`);
-    if (n > MAX_LIST_LENGTH) throw new UsageError(`--epochs count:N needs N <= ${MAX_LIST_LENGTH} (no run has more checkpoints), got ${m[1]}`);
+    if (n > MAX_LIST_LENGTH)
+      throw new UsageError(`--epochs count:N needs N <= ${MAX_LIST_LENGTH} (no run has more checkpoints), got ${m[1]}`);
     return { count: n };
   }
   return parseEpochList(value, '--epochs');
@@ -77,7 +88,8 @@ export const command: Command = {
     });
     if (positionals.length !== 1) throw new UsageError(`expected one run directory, got ${positionals.length}\n\n${usage}`);
     const mode = values.mode;
-    if (mode !== undefined && mode !== 'stable' && mode !== 'faithful') throw new UsageError(`--mode: expected stable or faithful, got '${mode}'`);
+    if (mode !== undefined && mode !== 'stable' && mode !== 'faithful')
+      throw new UsageError(`--mode: expected stable or faithful, got '${mode}'`);
     const progress = parseProgress(values.progress);
     const layers = parseLayerList(values.layers);
     const settings = {
@@ -97,24 +109,39 @@ export const command: Command = {
     const epochs = parseEpochSpec(values.epochs);
 
     const run = openRun(positionals[0]);
-    const note = epochs !== 'all' && !Array.isArray(epochs) ? missingMetricsNote(run.dir, 'the choice of epochs (the test-accuracy peak is always among them)') : null;
+    const note =
+      epochs !== 'all' && !Array.isArray(epochs)
+        ? missingMetricsNote(run.dir, 'the choice of epochs (the test-accuracy peak is always among them)')
+        : null;
     if (note) process.stderr.write(`memgeo analyze: ${note}\n`);
     const r = await analyzeRun(run, { ...settings, epochs, layers, concurrency, progress });
-    const s = simcap !== undefined ? await simulatedCapacityPoints(run, { ...settings, points: simcap, nRep, simcapM, geometry: r.rows, concurrency, progress }) : null;
+    const s =
+      simcap !== undefined
+        ? await simulatedCapacityPoints(run, { ...settings, points: simcap, nRep, simcapM, geometry: r.rows, concurrency, progress })
+        : null;
     if (values.json) {
       for (const row of r.rows) console.log(JSON.stringify(row));
       for (const row of s?.rows ?? []) console.log(JSON.stringify({ table: 'simcap', ...row }));
       return 0;
     }
-    console.log(`${r.file}: ${r.computed} cells computed, ${r.reused} already there (${r.seconds.toFixed(1)} s, ${r.workers} worker(s)); P = ${r.settings.P}, M = ${r.settings.M}, n_t = ${r.settings.n_t}, ${r.settings.n_seeds} seed(s), ${r.settings.mode} mode; 2/M = ${(2 / r.settings.M).toFixed(4)}`);
-    console.log(`${'epoch'.padStart(5)} ${'layer'.padEnd(10)} ${'manifold'.padEnd(10)} ${'capacity'.padStart(8)} ${'± std'.padStart(7)} ${'radius'.padStart(7)} ${'dim'.padStart(7)} ${'rho_c'.padStart(6)} ${'K'.padStart(4)} ${'PR'.padStart(7)}`);
+    console.log(
+      `${r.file}: ${r.computed} cells computed, ${r.reused} already there (${r.seconds.toFixed(1)} s, ${r.workers} worker(s)); P = ${r.settings.P}, M = ${r.settings.M}, n_t = ${r.settings.n_t}, ${r.settings.n_seeds} seed(s), ${r.settings.mode} mode; 2/M = ${(2 / r.settings.M).toFixed(4)}`,
+    );
+    console.log(
+      `${'epoch'.padStart(5)} ${'layer'.padEnd(10)} ${'manifold'.padEnd(10)} ${'capacity'.padStart(8)} ${'± std'.padStart(7)} ${'radius'.padStart(7)} ${'dim'.padStart(7)} ${'rho_c'.padStart(6)} ${'K'.padStart(4)} ${'PR'.padStart(7)}`,
+    );
     for (const row of r.rows) {
-      console.log(`${String(row.epoch).padStart(5)} ${String(row.layer).padEnd(10)} ${String(row.manifold).padEnd(10)} ${fmt(row.capacity).padStart(8)} ${fmt(row.capacity_std).padStart(7)} ${fmt(row.radius, 3).padStart(7)} ${fmt(row.dimension, 2).padStart(7)} ${fmt(row.center_correlation, 3).padStart(6)} ${fmt(row.K, 1).padStart(4)} ${fmt(row.participation_ratio, 1).padStart(7)}${row.note ? `  ${row.note}` : ''}`);
+      console.log(
+        `${String(row.epoch).padStart(5)} ${String(row.layer).padEnd(10)} ${String(row.manifold).padEnd(10)} ${fmt(row.capacity).padStart(8)} ${fmt(row.capacity_std).padStart(7)} ${fmt(row.radius, 3).padStart(7)} ${fmt(row.dimension, 2).padStart(7)} ${fmt(row.center_correlation, 3).padStart(6)} ${fmt(row.K, 1).padStart(4)} ${fmt(row.participation_ratio, 1).padStart(7)}${row.note ? `  ${row.note}` : ''}`,
+      );
     }
     if (s) {
       console.log(`\n${s.file}: ${s.computed} points computed, ${s.reused} already there (${s.seconds.toFixed(1)} s)`);
       console.log(`${'epoch'.padStart(5)} ${'layer'.padEnd(10)} ${'manifold'.padEnd(10)} ${'MFT'.padStart(8)} ${'simulated'.padStart(9)}`);
-      for (const row of s.rows) console.log(`${String(row.epoch).padStart(5)} ${String(row.layer).padEnd(10)} ${String(row.manifold).padEnd(10)} ${fmt(row.capacity).padStart(8)} ${fmt(row.simulated_capacity).padStart(9)}${row.note ? `  ${row.note}` : ''}`);
+      for (const row of s.rows)
+        console.log(
+          `${String(row.epoch).padStart(5)} ${String(row.layer).padEnd(10)} ${String(row.manifold).padEnd(10)} ${fmt(row.capacity).padStart(8)} ${fmt(row.simulated_capacity).padStart(9)}${row.note ? `  ${row.note}` : ''}`,
+        );
     }
     return 0;
   },

@@ -23,7 +23,8 @@ options:
 
 function formatCounts(c: number[] | null): string {
   if (!c) return '';
-  const min = Math.min(...c), max = Math.max(...c);
+  const min = Math.min(...c),
+    max = Math.max(...c);
   return min === max ? `${min} each` : `${min}..${max}`;
 }
 
@@ -38,10 +39,16 @@ export const command: Command = {
   summary: 'list datasets: available here or not, where from, train/test and per-class counts',
   usage,
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false }, dataset: { type: 'string' } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args: argv,
+      options: { json: { type: 'boolean', default: false }, dataset: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    });
     let names = [...DATASET_NAMES];
     if (values.dataset !== undefined) {
-      if (!(DATASET_NAMES as readonly string[]).includes(values.dataset)) throw new UsageError(`--dataset: unknown dataset '${values.dataset}'; choose one of ${DATASET_NAMES.join(', ')}`);
+      if (!(DATASET_NAMES as readonly string[]).includes(values.dataset))
+        throw new UsageError(`--dataset: unknown dataset '${values.dataset}'; choose one of ${DATASET_NAMES.join(', ')}`);
       names = [values.dataset as DatasetName];
     }
     const described = names.map((n) => describeDataset(n));

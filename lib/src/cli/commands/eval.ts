@@ -16,21 +16,37 @@ export const command: Command = {
   summary: 'evaluate a trained run at one or more checkpoints (four splits)',
   usage,
   async run(argv) {
-    const { values, positionals } = parseArgs({ args: argv, strict: true, allowPositionals: true, options: { epoch: { type: 'string' }, json: { type: 'boolean' } } });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: { epoch: { type: 'string' }, json: { type: 'boolean' } },
+    });
     if (positionals.length !== 1) throw new UsageError(`expected one run directory, got ${positionals.length}\n\n${usage}`);
     await initBackend();
     const run = openRun(positionals[0]);
     if (run.epochs.length === 0) throw new UsageError(`${run.dir} has no checkpoints yet`);
-    const epochs = values.epoch === undefined ? [run.epochs[run.epochs.length - 1]] : values.epoch === 'all' ? run.epochs : parseEpochList(values.epoch, '--epoch');
+    const epochs =
+      values.epoch === undefined
+        ? [run.epochs[run.epochs.length - 1]]
+        : values.epoch === 'all'
+          ? run.epochs
+          : parseEpochList(values.epoch, '--epoch');
     const data = await run.loadData();
-    if (!values.json) console.log(`${run.dir}: ${run.config.dataset}, ${data.train.count} training examples (${run.noisy.isPermuted.reduce((a, v) => a + v, 0)} permuted), ${data.test.count} test\n${'epoch'.padStart(6)}  ${'split'.padEnd(17)} ${'count'.padStart(6)} ${'loss'.padStart(8)} ${'accuracy'.padStart(9)}`);
+    if (!values.json)
+      console.log(
+        `${run.dir}: ${run.config.dataset}, ${data.train.count} training examples (${run.noisy.isPermuted.reduce((a, v) => a + v, 0)} permuted), ${data.test.count} test\n${'epoch'.padStart(6)}  ${'split'.padEnd(17)} ${'count'.padStart(6)} ${'loss'.padStart(8)} ${'accuracy'.padStart(9)}`,
+      );
     for (const epoch of epochs) {
       const model = run.loadModelAt(epoch);
       try {
         const metrics = await evaluateSplits(model, data);
         for (const m of metrics) {
           if (values.json) console.log(JSON.stringify({ epoch, ...m }));
-          else console.log(`${String(epoch).padStart(6)}  ${m.split.padEnd(17)} ${String(m.count).padStart(6)} ${fmt(m.loss, 4).padStart(8)} ${fmt(m.accuracy, 4).padStart(9)}`);
+          else
+            console.log(
+              `${String(epoch).padStart(6)}  ${m.split.padEnd(17)} ${String(m.count).padStart(6)} ${fmt(m.loss, 4).padStart(8)} ${fmt(m.accuracy, 4).padStart(9)}`,
+            );
         }
       } finally {
         model.dispose();

@@ -1,5 +1,12 @@
 import { parseArgs } from 'util';
-import { analyzeRunGradients, formatGradientFindings, GRADIENT_FILES, GRADIENT_REFERENCES, gradientFindings, type GradientReference } from '../../gradients';
+import {
+  analyzeRunGradients,
+  formatGradientFindings,
+  GRADIENT_FILES,
+  GRADIENT_REFERENCES,
+  gradientFindings,
+  type GradientReference,
+} from '../../gradients';
 import { resolveProgressMode, type TaskProgressMode } from '../../progress';
 import { openRun } from '../../train';
 import { parseEpochList, parseNumber, parseNumberList, parseSeed, parseWorkers, UsageError, type Command } from '../command';
@@ -67,13 +74,16 @@ export const command: Command = {
     const batchSize = parseNumber(values['batch-size'], '--batch-size', { integer: true, min: 1 });
     const concurrency = parseWorkers(values.workers);
     const progress = values.progress as TaskProgressMode | undefined;
-    if (progress !== undefined && !['bar', 'lines', 'compact', 'none', 'auto'].includes(progress)) throw new UsageError(`--progress: unknown mode '${progress}'`);
+    if (progress !== undefined && !['bar', 'lines', 'compact', 'none', 'auto'].includes(progress))
+      throw new UsageError(`--progress: unknown mode '${progress}'`);
     const reference = values.reference ?? 'uniform';
-    if (!(GRADIENT_REFERENCES as readonly string[]).includes(reference)) throw new UsageError(`--reference: unknown '${reference}'; choose one of ${GRADIENT_REFERENCES.join(', ')}`);
+    if (!(GRADIENT_REFERENCES as readonly string[]).includes(reference))
+      throw new UsageError(`--reference: unknown '${reference}'; choose one of ${GRADIENT_REFERENCES.join(', ')}`);
     if (values['no-split'] && values.reference !== undefined) throw new UsageError('--reference and --no-split exclude each other');
     const run = openRun(positionals[0]);
     if (run.epochs.length === 0) throw new UsageError(`${run.dir} has no checkpoints yet`);
-    const epochList = (v: string | undefined, flag: string, dflt: number[]) => (v === undefined ? dflt : v === 'all' ? run.epochs : parseEpochList(v, flag));
+    const epochList = (v: string | undefined, flag: string, dflt: number[]) =>
+      v === undefined ? dflt : v === 'all' ? run.epochs : parseEpochList(v, flag);
     const epochs = epochList(values.epochs, '--epochs', run.epochs);
     const scalingEpochs = epochList(values['scaling-epochs'], '--scaling-epochs', run.epochs.slice(0, 2));
     const result = await analyzeRunGradients(run, {
@@ -85,7 +95,9 @@ export const command: Command = {
       concurrency,
       progress: resolveProgressMode(progress),
     });
-    console.log(`${run.dir}: ${GRADIENT_FILES.gradients} (${result.gradients.length} rows), ${GRADIENT_FILES.scaling} (${result.scaling.length} rows), ${GRADIENT_FILES.slopes}; computed ${result.computed.gradients.length} gradient and ${result.computed.scaling.length} scaling epochs in ${result.seconds.toFixed(1)} s\n`);
+    console.log(
+      `${run.dir}: ${GRADIENT_FILES.gradients} (${result.gradients.length} rows), ${GRADIENT_FILES.scaling} (${result.scaling.length} rows), ${GRADIENT_FILES.slopes}; computed ${result.computed.gradients.length} gradient and ${result.computed.scaling.length} scaling epochs in ${result.seconds.toFixed(1)} s\n`,
+    );
     console.log(formatGradientFindings(gradientFindings(result.gradients, result.scaling, run.metrics())));
     return 0;
   },

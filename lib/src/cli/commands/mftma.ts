@@ -72,7 +72,9 @@ function compactDiagnostics(r: ManifoldAnalysisResult, verbose: boolean): unknow
   const { steps, ...centerSubspace } = d.centerSubspace;
   return {
     ...d,
-    centerSubspace: verbose ? d.centerSubspace : { ...centerSubspace, stopReasonsByK: steps.map((s) => s.restarts.map((x) => x.stopReason)) },
+    centerSubspace: verbose
+      ? d.centerSubspace
+      : { ...centerSubspace, stopReasonsByK: steps.map((s) => s.restarts.map((x) => x.stopReason)) },
   };
 }
 
@@ -112,13 +114,22 @@ export const command: Command = {
     const workers = parseWorkers(values.workers);
     const verbose = values.verbose ?? false;
     const manifolds = readManifoldsFile(values.input);
-    const opts = { kappa, nT, nReps, mode, centerCorrelation: !values['no-center-correlation'], projectionDim, concurrency: workers ?? ('auto' as const) };
+    const opts = {
+      kappa,
+      nT,
+      nReps,
+      mode,
+      centerCorrelation: !values['no-center-correlation'],
+      projectionDim,
+      concurrency: workers ?? ('auto' as const),
+    };
     const t0 = performance.now();
     let out: Record<string, unknown>;
     if (seeds !== undefined && seeds > 1) {
       const s = await manifoldAnalysisSeeds(manifolds, { ...opts, seeds, firstSeed: seed });
       const P = manifolds.length;
-      const meanPer = (key: 'capacity' | 'radius' | 'dimension') => Array.from({ length: P }, (_, i) => s.runs.reduce((a, r) => a + r.perManifold[key][i], 0) / s.runs.length);
+      const meanPer = (key: 'capacity' | 'radius' | 'dimension') =>
+        Array.from({ length: P }, (_, i) => s.runs.reduce((a, r) => a + r.perManifold[key][i], 0) / s.runs.length);
       out = {
         mode,
         seeds: s.seeds,
@@ -129,7 +140,16 @@ export const command: Command = {
         K: s.K.mean,
         perManifold: { capacity: meanPer('capacity'), radius: meanPer('radius'), dimension: meanPer('dimension') },
         spread: { capacity: s.capacity, radius: s.radius, dimension: s.dimension, centerCorrelation: s.centerCorrelation, K: s.K },
-        runs: s.runs.map((r, i) => ({ seed: s.seeds[i], capacity: r.capacity, radius: r.radius, dimension: r.dimension, centerCorrelation: r.centerCorrelation, K: r.K, seconds: r.seconds, diagnostics: compactDiagnostics(r, verbose) })),
+        runs: s.runs.map((r, i) => ({
+          seed: s.seeds[i],
+          capacity: r.capacity,
+          radius: r.radius,
+          dimension: r.dimension,
+          centerCorrelation: r.centerCorrelation,
+          K: r.K,
+          seconds: r.seconds,
+          diagnostics: compactDiagnostics(r, verbose),
+        })),
         params: s.runs[0].params,
       };
     } else {

@@ -39,14 +39,22 @@ export const command: Command = {
   summary: 'start Jupyter Notebook on notebooks/ with the tslab kernel (127.0.0.1, token URL)',
   usage,
   async run(argv) {
-    const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, dir: { type: 'string' }, 'no-trust': { type: 'boolean', default: false } }, strict: true, allowPositionals: false });
+    const { values } = parseArgs({
+      args: argv,
+      options: { port: { type: 'string' }, dir: { type: 'string' }, 'no-trust': { type: 'boolean', default: false } },
+      strict: true,
+      allowPositionals: false,
+    });
     const port = parseNumber(values.port, '--port', { integer: true, min: 0, max: 65535 }) ?? 8888;
     const root = repositoryRoot();
     const dir = path.resolve(values.dir ?? path.join(root, 'notebooks'));
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new UsageError(`--dir: ${dir} is not a folder`);
     const server = await startNotebookServer({ root, dir, port, onLog: (s) => process.stderr.write(s) });
     if (!values['no-trust']) {
-      const notebooks = fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).map((f) => path.join(dir, f));
+      const notebooks = fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.ipynb'))
+        .map((f) => path.join(dir, f));
       const n = trustNotebooks(notebooks);
       if (n > 0) console.log(`trusted ${n} notebook(s) in ${dir} (their figures' interactive versions can run)`);
     }

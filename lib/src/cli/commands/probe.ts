@@ -64,7 +64,8 @@ export const command: Command = {
     });
     if (positionals.length !== 1) throw new UsageError(`expected one run directory, got ${positionals.length}\n\n${usage}`);
     const metric = values.metric;
-    if (metric !== undefined && metric !== 'cosine' && metric !== 'euclidean') throw new UsageError(`--metric: expected cosine or euclidean, got '${metric}'`);
+    if (metric !== undefined && metric !== 'cosine' && metric !== 'euclidean')
+      throw new UsageError(`--metric: expected cosine or euclidean, got '${metric}'`);
     const progress = parseProgress(values.progress);
     const layers = parseLayerList(values.layers);
     const P = parseNumber(values.P, '--P', { integer: true, min: 2 });
@@ -90,13 +91,22 @@ export const command: Command = {
       for (const row of r.depthRows) console.log(JSON.stringify({ table: 'prediction_depth', ...row }));
       return 0;
     }
-    console.log(`${r.file}: ${r.computed} epoch(s) computed, ${r.reused} already there (${r.seconds.toFixed(1)} s); P = ${r.settings.P}, M = ${r.settings.M}, k = ${r.settings.k} (${r.settings.metric}); chance ${(1 / r.settings.P).toFixed(3)}`);
-    console.log(`${'epoch'.padStart(5)} ${'layer'.padEnd(10)} ${'probe'.padEnd(8)} ${'unperm'.padStart(7)} ${'perm'.padStart(7)} ${'restor'.padStart(7)}`);
-    for (const e of r.epochs) for (const l of r.layers) for (const p of ['knn', 'linear']) {
-      const a = (m: string) => r.rows.find((x) => x.epoch === e && x.layer === l && x.probe === p && x.manifold === m)?.accuracy;
-      console.log(`${String(e).padStart(5)} ${l.padEnd(10)} ${p.padEnd(8)} ${fmt(a('unpermuted')).padStart(7)} ${fmt(a('permuted')).padStart(7)} ${fmt(a('restored')).padStart(7)}`);
-    }
-    if (r.depthRows.length > 0 && run.metrics().length > 0) console.log(`\n${probeFindingsMarkdown(probeFindings(r.rows, r.depthRows, run.metrics(), { P: r.settings.P }))}`);
+    console.log(
+      `${r.file}: ${r.computed} epoch(s) computed, ${r.reused} already there (${r.seconds.toFixed(1)} s); P = ${r.settings.P}, M = ${r.settings.M}, k = ${r.settings.k} (${r.settings.metric}); chance ${(1 / r.settings.P).toFixed(3)}`,
+    );
+    console.log(
+      `${'epoch'.padStart(5)} ${'layer'.padEnd(10)} ${'probe'.padEnd(8)} ${'unperm'.padStart(7)} ${'perm'.padStart(7)} ${'restor'.padStart(7)}`,
+    );
+    for (const e of r.epochs)
+      for (const l of r.layers)
+        for (const p of ['knn', 'linear']) {
+          const a = (m: string) => r.rows.find((x) => x.epoch === e && x.layer === l && x.probe === p && x.manifold === m)?.accuracy;
+          console.log(
+            `${String(e).padStart(5)} ${l.padEnd(10)} ${p.padEnd(8)} ${fmt(a('unpermuted')).padStart(7)} ${fmt(a('permuted')).padStart(7)} ${fmt(a('restored')).padStart(7)}`,
+          );
+        }
+    if (r.depthRows.length > 0 && run.metrics().length > 0)
+      console.log(`\n${probeFindingsMarkdown(probeFindings(r.rows, r.depthRows, run.metrics(), { P: r.settings.P }))}`);
     return 0;
   },
 };

@@ -12,7 +12,9 @@ sweep (Fig. 5), gradient contributions (Fig. 6), and the figures plus report.md 
 Everything goes to DIR (default results/<preset>). Interrupt it at any time: running the same command
 again skips finished steps and resumes the step in progress.
 
-  --preset NAME     ${Object.values(PRESETS).map((p) => p.name).join(' | ')} (default: default)
+  --preset NAME     ${Object.values(PRESETS)
+    .map((p) => p.name)
+    .join(' | ')} (default: default)
   --out DIR         results folder (default results/<preset>)
   --steps LIST      comma-separated subset of: ${STEP_ORDER.join(', ')} (and what they need)
   --progress MODE   bar | lines | compact | none (default: bar on a terminal, else lines)
@@ -20,7 +22,9 @@ again skips finished steps and resumes the step in progress.
                     trained on up to N threads and records the count; a resume keeps it
 
 Presets:
-${Object.values(PRESETS).map((p) => `  ${p.name}: ${p.description}`).join('\n')}`;
+${Object.values(PRESETS)
+  .map((p) => `  ${p.name}: ${p.description}`)
+  .join('\n')}`;
 
 export const command: Command = {
   name: 'reproduce',
@@ -30,15 +34,27 @@ export const command: Command = {
     const { values } = parseArgs({
       args: argv,
       strict: true,
-      options: { preset: { type: 'string', default: 'default' }, out: { type: 'string' }, steps: { type: 'string' }, progress: { type: 'string' }, workers: { type: 'string' } },
+      options: {
+        preset: { type: 'string', default: 'default' },
+        out: { type: 'string' },
+        steps: { type: 'string' },
+        progress: { type: 'string' },
+        workers: { type: 'string' },
+      },
     });
     // One thread budget for every step (the training run, sweep points × their threads, analysis pools).
     const workers = parseWorkers(values.workers);
     if (workers !== undefined) process.env.MEMGEO_WORKERS = String(workers);
-    const steps = values.steps?.split(',').map((s) => s.trim()).filter(Boolean) as StepName[] | undefined;
-    for (const s of steps ?? []) if (!(STEP_ORDER as readonly string[]).includes(s)) throw new UsageError(`--steps: unknown step '${s}'; steps: ${STEP_ORDER.join(', ')}`);
+    const steps = values.steps
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) as StepName[] | undefined;
+    for (const s of steps ?? [])
+      if (!(STEP_ORDER as readonly string[]).includes(s))
+        throw new UsageError(`--steps: unknown step '${s}'; steps: ${STEP_ORDER.join(', ')}`);
     const progress = values.progress as TaskProgressMode | undefined;
-    if (progress && !['auto', 'bar', 'lines', 'compact', 'none'].includes(progress)) throw new UsageError(`--progress: unknown mode '${progress}'`);
+    if (progress && !['auto', 'bar', 'lines', 'compact', 'none'].includes(progress))
+      throw new UsageError(`--progress: unknown mode '${progress}'`);
     const t0 = performance.now();
     try {
       const { out, timings } = await reproduce(values.preset!, { out: values.out, steps, progress });

@@ -40,17 +40,31 @@ export const command: Command = {
       },
     });
     if (positionals.length !== 1) throw new UsageError(`expected one run directory, got ${positionals.length}\n\n${usage}`);
-    const modes = (values.mode ?? REWIND_MODES).flatMap((m) => m.split(',')).map((m) => m.trim()).filter(Boolean);
-    for (const m of modes) if (!(REWIND_MODES as string[]).includes(m)) throw new UsageError(`--mode: '${m}' is not one of ${REWIND_MODES.join(', ')}`);
-    if (values.epochs !== undefined && values['epoch-count'] !== undefined) throw new UsageError('give --epochs or --epoch-count, not both');
+    const modes = (values.mode ?? REWIND_MODES)
+      .flatMap((m) => m.split(','))
+      .map((m) => m.trim())
+      .filter(Boolean);
+    for (const m of modes)
+      if (!(REWIND_MODES as string[]).includes(m)) throw new UsageError(`--mode: '${m}' is not one of ${REWIND_MODES.join(', ')}`);
+    if (values.epochs !== undefined && values['epoch-count'] !== undefined)
+      throw new UsageError('give --epochs or --epoch-count, not both');
     let epochs: EpochSelection = { count: 8 };
     if (values.epochs === 'all') epochs = 'all';
     else if (values.epochs !== undefined) epochs = parseEpochList(values.epochs, '--epochs');
-    else if (values['epoch-count'] !== undefined) epochs = { count: parseNumber(values['epoch-count'], '--epoch-count', { integer: true, min: 2, max: MAX_LIST_LENGTH })! };
+    else if (values['epoch-count'] !== undefined)
+      epochs = { count: parseNumber(values['epoch-count'], '--epoch-count', { integer: true, min: 2, max: MAX_LIST_LENGTH })! };
     const workers = parseWorkers(values.workers);
     const run = openRun(positionals[0]);
-    const result = await rewindSweep(run, { modes: modes as RewindMode[], epochs, out: values.out, concurrency: workers, progress: values.quiet ? 'none' : undefined });
-    console.log(`${result.file}: ${result.rows.length} rows (${result.measured} measured now, ${result.evaluations} models evaluated, ${result.seconds.toFixed(1)} s); layers ${result.layerNames.join(', ')}; epochs ${result.epochs.join(', ')}; final epoch ${result.baseEpoch}`);
+    const result = await rewindSweep(run, {
+      modes: modes as RewindMode[],
+      epochs,
+      out: values.out,
+      concurrency: workers,
+      progress: values.quiet ? 'none' : undefined,
+    });
+    console.log(
+      `${result.file}: ${result.rows.length} rows (${result.measured} measured now, ${result.evaluations} models evaluated, ${result.seconds.toFixed(1)} s); layers ${result.layerNames.join(', ')}; epochs ${result.epochs.join(', ')}; final epoch ${result.baseEpoch}`,
+    );
     const metrics = run.metrics();
     if (metrics.length > 0) for (const line of rewindingFindings(result.rows, metrics).lines) console.log(line);
     else console.log(`no findings: ${missingMetricsNote(run.dir, 'the findings and the test-accuracy peak among the epochs')}`);

@@ -52,7 +52,8 @@ export const command: Command = {
         progress: { type: 'string' },
       },
     });
-    if (positionals.length !== 1 || positionals[0] !== 'width') throw new UsageError(`expected 'memgeo sweep width ...' (the only sweep is over width), got '${positionals.join(' ')}'`);
+    if (positionals.length !== 1 || positionals[0] !== 'width')
+      throw new UsageError(`expected 'memgeo sweep width ...' (the only sweep is over width), got '${positionals.join(' ')}'`);
     if (!values.config === !values.preset) throw new UsageError('give exactly one of --config FILE or --preset NAME');
     let config: WidthSweepConfig;
     let name: string;
@@ -65,7 +66,8 @@ export const command: Command = {
       name = preset.name;
     }
     const progress = (values.progress ?? 'auto') as TaskProgressMode;
-    if (!['auto', 'bar', 'lines', 'compact', 'none'].includes(progress)) throw new UsageError(`--progress: must be bar, lines, compact or none, got '${progress}'`);
+    if (!['auto', 'bar', 'lines', 'compact', 'none'].includes(progress))
+      throw new UsageError(`--progress: must be bar, lines, compact or none, got '${progress}'`);
     const concurrency = parseWorkers(values.workers);
     const out = values.out ?? path.join('runs', `double-descent-${name}`);
     requireDatasets([(config as { base?: { dataset?: unknown } } | null)?.base?.dataset], `the width sweep ${name}`);

@@ -86,7 +86,8 @@ export const command: Command = {
     }
     const workers = parseWorkers(values.workers as string | undefined);
     const progress = (values.progress ?? 'auto') as ProgressMode;
-    if (!['auto', 'bar', 'lines', 'compact', 'none'].includes(progress)) throw new UsageError(`--progress: must be bar, lines, compact or none, got '${progress}'`);
+    if (!['auto', 'bar', 'lines', 'compact', 'none'].includes(progress))
+      throw new UsageError(`--progress: must be bar, lines, compact or none, got '${progress}'`);
     const out = values.out ?? defaultOut(config);
     const result = await train(config, { out, progress, fallback: !!values.fallback, workers });
     const acc = (s: string) => result.final.find((m) => m.split === s)?.accuracy;
@@ -94,7 +95,9 @@ export const command: Command = {
     console.log(
       `${result.epochsTrained === 0 ? 'already complete' : `trained ${result.epochsTrained} epoch(s)${result.resumedFrom !== null ? ` (resumed from epoch ${result.resumedFrom})` : ''}`}: ${out}\n` +
         `epoch ${config.epochs}: train unpermuted ${f(acc('train_unpermuted'))}, permuted ${f(acc('train_permuted'))}, restored ${f(acc('train_restored'))}, test ${f(acc('test'))}` +
-        (result.epochsTrained > 0 ? `; ${(result.trainSeconds / result.epochsTrained).toFixed(1)} s/epoch training, ${result.wallSeconds.toFixed(0)} s in all, on ${result.backend}, ${result.workers} worker(s)` : ''),
+        (result.epochsTrained > 0
+          ? `; ${(result.trainSeconds / result.epochsTrained).toFixed(1)} s/epoch training, ${result.wallSeconds.toFixed(0)} s in all, on ${result.backend}, ${result.workers} worker(s)`
+          : ''),
     );
     return 0;
   },
@@ -117,7 +120,8 @@ export function configFromArgs(values: Values): Record<string, unknown> {
     } catch (err) {
       throw new InputError(`--config: ${values.config} does not parse as JSON: ${(err as Error).message}`);
     }
-    if (cfg === null || typeof cfg !== 'object' || Array.isArray(cfg)) throw new InputError(`--config: ${values.config} must hold a JSON object`);
+    if (cfg === null || typeof cfg !== 'object' || Array.isArray(cfg))
+      throw new InputError(`--config: ${values.config} must hold a JSON object`);
     // A run's own config.json may be given (to resume or rebuild it): its 'run' section is provenance.
     if (cfg.run !== null && typeof cfg.run === 'object' && 'backend' in (cfg.run as object)) delete cfg.run;
     // The file alone must be a valid config: a null or unknown field is an error even where a flag
@@ -131,8 +135,10 @@ export function configFromArgs(values: Values): Record<string, unknown> {
   const str = (k: string) => values[k] as string | undefined;
   const sub = (k: string) => ({ ...((cfg[k] as Record<string, unknown>) ?? {}) });
   if (str('dataset') !== undefined) cfg.dataset = str('dataset');
-  if (str('train-size') !== undefined) cfg.trainSize = str('train-size') === 'all' ? null : parseNumber(str('train-size'), '--train-size', { integer: true, min: 2 });
-  if (str('test-size') !== undefined) cfg.testSize = str('test-size') === 'all' ? null : parseNumber(str('test-size'), '--test-size', { integer: true, min: 1 });
+  if (str('train-size') !== undefined)
+    cfg.trainSize = str('train-size') === 'all' ? null : parseNumber(str('train-size'), '--train-size', { integer: true, min: 2 });
+  if (str('test-size') !== undefined)
+    cfg.testSize = str('test-size') === 'all' ? null : parseNumber(str('test-size'), '--test-size', { integer: true, min: 1 });
   if (str('model') !== undefined || str('width') !== undefined || str('depth') !== undefined) {
     const current = typeof cfg.model === 'string' ? { family: cfg.model } : sub('model');
     const family = str('model') ?? (current.family as string | undefined) ?? 'cnn';
@@ -156,19 +162,28 @@ export function configFromArgs(values: Values): Record<string, unknown> {
     if (str('weight-decay') !== undefined) opt.weightDecay = parseNumber(str('weight-decay'), '--weight-decay');
     cfg.optimizer = opt;
   }
-  if (str('schedule') !== undefined) cfg.schedule = { ...(sub('schedule').kind === str('schedule') ? sub('schedule') : {}), kind: str('schedule') };
+  if (str('schedule') !== undefined)
+    cfg.schedule = { ...(sub('schedule').kind === str('schedule') ? sub('schedule') : {}), kind: str('schedule') };
   if (str('batch-size') !== undefined) cfg.batchSize = parseNumber(str('batch-size'), '--batch-size', { integer: true, min: 1 });
   if (values.augment) cfg.augment = { crop: 4, flip: true };
   if (str('seed') !== undefined) cfg.seed = parseSeed(str('seed'), '--seed');
   if (str('data-seed') !== undefined) cfg.dataSeed = parseSeed(str('data-seed'), '--data-seed');
-  if (str('checkpoints') !== undefined) cfg.checkpoints = str('checkpoints') === 'all' ? 'all' : parseEpochList(str('checkpoints')!, '--checkpoints');
+  if (str('checkpoints') !== undefined)
+    cfg.checkpoints = str('checkpoints') === 'all' ? 'all' : parseEpochList(str('checkpoints')!, '--checkpoints');
   return cfg;
 }
 
 /** `runs/mnist-cnn-w1-permute0.5-seed0`: one directory per setting, so rerunning resumes. */
 export function defaultOut(config: RunConfig): string {
   const m = config.model;
-  const model = m.family === 'mlp' ? `mlp${m.depth}x${m.width}` : m.family === 'vgg' ? `vgg${m.depth}-w${m.width}` : m.family === 'resnet18' ? `resnet18-k${m.width}` : `cnn-w${m.width}`;
+  const model =
+    m.family === 'mlp'
+      ? `mlp${m.depth}x${m.width}`
+      : m.family === 'vgg'
+        ? `vgg${m.depth}-w${m.width}`
+        : m.family === 'resnet18'
+          ? `resnet18-k${m.width}`
+          : `cnn-w${m.width}`;
   const noise = config.noise.kind === 'none' ? 'clean' : `${config.noise.kind}${config.noise.epsilon}`;
   return `runs/${config.dataset}-${model}-${noise}-seed${config.seed}`.replace(/[^A-Za-z0-9._/-]+/g, '_');
 }

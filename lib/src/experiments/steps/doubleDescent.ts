@@ -16,7 +16,15 @@ export const doubleDescentStep: Step = {
   async run(exp) {
     const dd = exp.preset.doubleDescent;
     const result = await widthSweep(
-      { base: dd.base, widths: dd.widths, noiseKinds: dd.noiseKinds, layers: dd.layers, analysis: dd.analysis, seeds: dd.seeds, interpolationTolerance: dd.interpolationTolerance },
+      {
+        base: dd.base,
+        widths: dd.widths,
+        noiseKinds: dd.noiseKinds,
+        layers: dd.layers,
+        analysis: dd.analysis,
+        seeds: dd.seeds,
+        interpolationTolerance: dd.interpolationTolerance,
+      },
       { out: exp.file('double-descent'), progress: exp.progress },
     );
     for (const f of [SWEEP_FILES.table, SWEEP_FILES.summary]) atomicWriteFileSync(exp.file(f), fs.readFileSync(path.join(result.out, f)));

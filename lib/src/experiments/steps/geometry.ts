@@ -18,10 +18,19 @@ export const geometryStep: Step = {
     const g = exp.preset.geometry;
     const run = exp.run();
     const r = await analyzeRun(run, { ...g.analysis, epochs: g.epochs, layers: g.layers, progress: exp.progress });
-    exp.log(`geometry: ${r.computed} cells computed, ${r.reused} reused, ${r.epochs.length} epochs (${r.epochs.join(', ')}) × ${r.layers.length} layers × 3 manifold types, ${r.seconds.toFixed(1)} s`);
+    exp.log(
+      `geometry: ${r.computed} cells computed, ${r.reused} reused, ${r.epochs.length} epochs (${r.epochs.join(', ')}) × ${r.layers.length} layers × 3 manifold types, ${r.seconds.toFixed(1)} s`,
+    );
     // The published tables hold this preset's rows only (run/ may also hold rows of other settings, e.g. from the CLI).
     writeCsv(exp.file('geometry.csv'), r.rows, GEOMETRY_COLUMNS);
-    const s = await simulatedCapacityPoints(run, { ...g.analysis, points: g.simcap.points, nRep: g.simcap.nRep, simcapM: g.simcap.M, geometry: r.rows, progress: exp.progress });
+    const s = await simulatedCapacityPoints(run, {
+      ...g.analysis,
+      points: g.simcap.points,
+      nRep: g.simcap.nRep,
+      simcapM: g.simcap.M,
+      geometry: r.rows,
+      progress: exp.progress,
+    });
     exp.log(`simcap: ${s.computed} points computed, ${s.reused} reused, ${s.seconds.toFixed(1)} s`);
     writeCsv(exp.file('simcap.csv'), s.rows, SIMCAP_COLUMNS);
   },

@@ -22,10 +22,20 @@ export const gradientsStep: Step = {
     const epochs = selectEpochs(settings.epochs, run.epochs, peak ? [peak.epoch] : []);
     const scalingEpochs = selectEpochs(settings.scaling.epochs, run.epochs);
     const reference = settings.reference ?? 'uniform';
-    exp.log(`gradients: ${epochs.length} checkpoints; scaling check at epoch(s) ${scalingEpochs.join(', ')} with n = ${settings.scaling.ns.join(', ')}, ${settings.scaling.draws} draws; parts split with ū = ${reference}`);
-    const result = await analyzeRunGradients(run, { epochs, scaling: { ...settings.scaling, epochs: scalingEpochs }, reference, progress: exp.progress });
+    exp.log(
+      `gradients: ${epochs.length} checkpoints; scaling check at epoch(s) ${scalingEpochs.join(', ')} with n = ${settings.scaling.ns.join(', ')}, ${settings.scaling.draws} draws; parts split with ū = ${reference}`,
+    );
+    const result = await analyzeRunGradients(run, {
+      epochs,
+      scaling: { ...settings.scaling, epochs: scalingEpochs },
+      reference,
+      progress: exp.progress,
+    });
     for (const file of Object.values(GRADIENT_FILES)) if (fs.existsSync(path.join(exp.runDir, file))) exp.publish(file);
     const findings = gradientFindings(result.gradients, result.scaling, run.metrics());
-    atomicWriteFileSync(exp.file('gradients_findings.md'), `# Gradient contributions of permuted examples (${exp.preset.name})\n\n${formatGradientFindings(findings)}\n`);
+    atomicWriteFileSync(
+      exp.file('gradients_findings.md'),
+      `# Gradient contributions of permuted examples (${exp.preset.name})\n\n${formatGradientFindings(findings)}\n`,
+    );
   },
 };

@@ -53,11 +53,17 @@ const STEP_FILES: Record<StepName, StepFiles> = {
   train: { section: 'train', outputs: [] },
   geometry: { section: 'geometry', outputs: ['geometry.csv', 'simcap.csv'] },
   rewinding: { section: 'rewinding', outputs: ['rewinding.csv', 'rewinding.meta.json'] },
-  double_descent: { section: 'doubleDescent', outputs: ['double_descent.csv', 'double_descent_summary.json', 'double-descent'], keep: { keys: ['widths'], outputs: ['double-descent'] } },
+  double_descent: {
+    section: 'doubleDescent',
+    outputs: ['double_descent.csv', 'double_descent_summary.json', 'double-descent'],
+    keep: { keys: ['widths'], outputs: ['double-descent'] },
+  },
   gradients: { section: 'gradients', outputs: ['gradients.csv', 'gradient_scaling.csv', 'gradient_slopes.csv', 'gradients_findings.md'] },
   probes: { section: 'probes', outputs: ['probes.csv', 'prediction_depth.csv', 'probes.meta.json', 'probes_findings.md'] },
   mlp_contrast: { section: 'mlpContrast', outputs: ['mlp', ...MLP_TABLES.map((t) => `mlp_${t}`)] },
   report: { section: null, outputs: ['report.md', 'report.html', 'figures'] },
 };
 
-export const STEPS: Record<StepName, Step & StepFiles> = Object.fromEntries(STEP_ORDER.map((name) => [name, { ...STEP_DEFS[name], ...STEP_FILES[name] }])) as Record<StepName, Step & StepFiles>;
+export const STEPS: Record<StepName, Step & StepFiles> = Object.fromEntries(
+  STEP_ORDER.map((name) => [name, { ...STEP_DEFS[name], ...STEP_FILES[name] }]),
+) as Record<StepName, Step & StepFiles>;

@@ -37,7 +37,15 @@ export const mlpContrastStep: Step = {
     const r = await rewindSweep(run, { epochs: c.rewinding.epochs, modes: c.rewinding.modes, progress: exp.progress });
     exp.log(`mlp rewinding: ${r.measured} rows measured in ${r.seconds.toFixed(1)} s`);
     const a = c.geometry.analysis;
-    const p = await probeRun(run, { epochs: c.probes.epochs, k: c.probes.k, P: a.P, M: a.M, projectionDim: a.projectionDim, progress: exp.progress, replace: true });
+    const p = await probeRun(run, {
+      epochs: c.probes.epochs,
+      k: c.probes.k,
+      P: a.P,
+      M: a.M,
+      projectionDim: a.projectionDim,
+      progress: exp.progress,
+      replace: true,
+    });
     exp.log(`mlp probes: ${p.computed} epochs computed in ${p.seconds.toFixed(1)} s`);
     for (const t of MLP_TABLES) atomicWriteFileSync(exp.file(`mlp_${t}`), fs.readFileSync(path.join(dir, t)));
   },

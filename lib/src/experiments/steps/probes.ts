@@ -15,8 +15,15 @@ export const probesStep: Step = {
     const p = exp.preset.probes;
     const a = exp.preset.geometry.analysis;
     const r = await probeRun(exp.run(), {
-      epochs: p.epochs, layers: p.layers ?? exp.preset.geometry.layers, k: p.k, metric: p.metric, heldOut: p.heldOut,
-      P: a.P, M: p.M ?? a.M, projectionDim: a.projectionDim, progress: exp.progress,
+      epochs: p.epochs,
+      layers: p.layers ?? exp.preset.geometry.layers,
+      k: p.k,
+      metric: p.metric,
+      heldOut: p.heldOut,
+      P: a.P,
+      M: p.M ?? a.M,
+      projectionDim: a.projectionDim,
+      progress: exp.progress,
       // The step owns these tables: when the preset's settings change it is invalidated and they are recomputed.
       replace: true,
     });
@@ -24,6 +31,9 @@ export const probesStep: Step = {
     exp.publish('probes.csv');
     exp.publish('prediction_depth.csv');
     const f = probeFindings(r.rows, r.depthRows, exp.run().metrics(), { P: a.P });
-    atomicWriteFileSync(exp.file('probes_findings.md'), `# Per-layer probes and prediction depth (${exp.preset.name})\n\n${probeFindingsMarkdown(f)}\n`);
+    atomicWriteFileSync(
+      exp.file('probes_findings.md'),
+      `# Per-layer probes and prediction depth (${exp.preset.name})\n\n${probeFindingsMarkdown(f)}\n`,
+    );
   },
 };

@@ -1,7 +1,15 @@
 import * as fs from 'fs';
 import { getBackendName, initBackend } from '../../backend';
 import { writeReport, type ReportSection } from '../../report';
-import { doubleDescentSection, geometrySection, architectureSection, gradientsSection, probesSection, rewindingSection, trainingSection } from '../reportSections';
+import {
+  doubleDescentSection,
+  geometrySection,
+  architectureSection,
+  gradientsSection,
+  probesSection,
+  rewindingSection,
+  trainingSection,
+} from '../reportSections';
 import { reportSetting } from '../reportSetting';
 import type { Step } from './index';
 
@@ -15,7 +23,15 @@ export const reportStep: Step = {
   needs: ['train', 'geometry', 'rewinding', 'double_descent', 'gradients', 'probes', 'mlp_contrast'],
   async run(exp) {
     await initBackend();
-    const sections = [trainingSection(exp), geometrySection(exp), rewindingSection(exp), doubleDescentSection(exp), gradientsSection(exp), probesSection(exp), architectureSection(exp)].filter((s): s is ReportSection => s !== null);
+    const sections = [
+      trainingSection(exp),
+      geometrySection(exp),
+      rewindingSection(exp),
+      doubleDescentSection(exp),
+      gradientsSection(exp),
+      probesSection(exp),
+      architectureSection(exp),
+    ].filter((s): s is ReportSection => s !== null);
     const config = JSON.parse(fs.readFileSync(exp.file('run/config.json'), 'utf8')) as { run?: { backend?: string } };
     const timings = exp.table('timings').map((t) => ({ step: String(t.step), seconds: Number(t.seconds) }));
     const written = await writeReport(
@@ -32,6 +48,8 @@ export const reportStep: Step = {
       },
       exp.out,
     );
-    exp.log(`report: ${written.markdown}, ${written.html} (${written.figures.length} figures${written.images ? ', with PNG/SVG' : ', no Chromium: HTML only'})`);
+    exp.log(
+      `report: ${written.markdown}, ${written.html} (${written.figures.length} figures${written.images ? ', with PNG/SVG' : ', no Chromium: HTML only'})`,
+    );
   },
 };

@@ -13,7 +13,9 @@ export const rewindingStep: Step = {
   async run(exp) {
     const { epochs, modes } = exp.preset.rewinding;
     const result = await rewindSweep(exp.run(), { epochs, modes, progress: exp.progress });
-    exp.log(`rewinding: ${result.rows.length} rows (${result.measured} measured now, ${result.evaluations} models evaluated) over epochs ${result.epochs.join(', ')} in ${result.seconds.toFixed(1)} s`);
+    exp.log(
+      `rewinding: ${result.rows.length} rows (${result.measured} measured now, ${result.evaluations} models evaluated) over epochs ${result.epochs.join(', ')} in ${result.seconds.toFixed(1)} s`,
+    );
     exp.publish('rewinding.csv');
   },
 };
