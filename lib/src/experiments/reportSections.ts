@@ -255,13 +255,11 @@ export function gradientsSection(exp: Experiment): ReportSection | null {
         caption: 'Cosine between the unpermuted and the permuted group gradients (total), per layer.',
         figure: gradientCosine(gradients),
       },
-      ...scalingEpochs
-        .slice(0, 2)
-        .map((e) => ({
-          name: `gradients-scaling-epoch${e}`,
-          caption: `Norm of the summed gradient of n examples against n, epoch ${e}, with fitted slopes${ld ? ': the total (top) and its label-dependent part (bottom)' : ''}.`,
-          figure: gradientScaling(scaling, e),
-        })),
+      ...scalingEpochs.slice(0, 2).map((e) => ({
+        name: `gradients-scaling-epoch${e}`,
+        caption: `Norm of the summed gradient of n examples against n, epoch ${e}, with fitted slopes${ld ? ': the total (top) and its label-dependent part (bottom)' : ''}.`,
+        figure: gradientScaling(scaling, e),
+      })),
     ],
     numbers: {
       columns: [
