@@ -91,9 +91,8 @@ test(
       }, 50);
       child.on('exit', () => {
         clearInterval(timer);
-        fs.existsSync(path.join(out, '.steps', 'geometry.json'))
-          ? resolve()
-          : reject(new Error('reproduce exited before the geometry step finished'));
+        if (fs.existsSync(path.join(out, '.steps', 'geometry.json'))) resolve();
+        else reject(new Error('reproduce exited before the geometry step finished'));
       });
     });
     assert.ok(!fs.existsSync(path.join(out, '.steps', 'report.json')), 'the run was interrupted before the end');

@@ -7,7 +7,7 @@ import { taskProgress, resolveProgressMode, LiveLine, ProgressReporter, type Epo
 type Msg = { data: Record<string, unknown>; transient: { display_id?: string } };
 
 async function inFakeKernel<T>(fn: (sent: Array<{ msg: Msg; update: boolean }>) => T | Promise<T>): Promise<T> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData: unknown };
   const saved = jupyter.lastWriteDisplayData;
   const sent: Array<{ msg: Msg; update: boolean }> = [];

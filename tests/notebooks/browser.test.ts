@@ -36,7 +36,7 @@ test('an interactive figure draws offline in classic Notebook (headless Chromium
   fs.copyFileSync(path.join(repoRoot, 'tests', 'notebooks', 'fixtures', 'figure.ipynb'), path.join(work, 'figure.ipynb'));
   let server: NotebookServer | undefined;
   let serverLog = '';
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
   // a fresh profile (user data dir) each run
   const browser = await chromium.launchPersistentContext(path.join(state, 'chromium'), { executablePath: chromiumPath()!, headless: true, args: CHROMIUM_FLAGS });

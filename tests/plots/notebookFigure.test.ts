@@ -15,7 +15,7 @@ const fig: Figure = {
 };
 
 test('showFigure: one output with Plotly JSON + PNG, one collapsed interactive version loading the local bundle', async () => {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData: unknown };
   const sent: Array<{ data: Record<string, unknown> }> = [];
   const saved = jupyter.lastWriteDisplayData;

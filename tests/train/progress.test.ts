@@ -55,6 +55,7 @@ test('progress modes: compact lines on stdout for notebooks, full lines on stder
     p.batch(4, 1000, 0.75, 2);
   });
   // Epoch 4 done at 500 img/s: 6 more epochs of 1000 images = 12 s left.
+  // eslint-disable-next-line no-control-regex -- the bar redraws its line with ESC[K
   assert.match(bar.err[0], /^\r\x1b\[Kepoch 4\/10 \[#{24}\] 100% loss 0\.7500 500 img\/s ETA 12s$/);
   const none = capture(() => {
     const p = new ProgressReporter('none', 10, 1000);

@@ -78,10 +78,10 @@ function hint(name: BackendName): string {
 async function activate(name: BackendName): Promise<void> {
   if (name === 'tensorflow') {
     // tfjs-node registers the 'tensorflow' backend on require; it is an optional dependency.
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('@tensorflow/tfjs-node');
   } else if (name === 'wasm') {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require('@tensorflow/tfjs-backend-wasm');
     const { installWasmTrainingKernels } = await import('./kernels');
     installWasmTrainingKernels();

@@ -13,7 +13,7 @@ function loadCommands(): Map<string, Command> {
   const commands = new Map<string, Command>();
   for (const file of fs.readdirSync(dir).sort()) {
     if (!file.endsWith('.js')) continue;
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(path.join(dir, file)) as { command?: Command };
     if (mod.command) commands.set(mod.command.name, mod.command);
   }

@@ -48,7 +48,6 @@ export interface ArchitectureReading {
   votes: { measure: string; says: 'last' | 'first' | 'neither' }[];
 }
 
-const num = (v: unknown) => (v === null || v === undefined || v === '' ? NaN : Number(v));
 
 /**
  * The same questions asked of several architectures trained on the same data (small-scale check in

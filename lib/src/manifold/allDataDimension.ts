@@ -1,5 +1,5 @@
 import { InputError } from '../errors';
-import { validateManifolds, type ManifoldPoints, asManifoldPoints, type PointSets } from './manifoldPoints';
+import { validateManifolds, asManifoldPoints, type PointSets } from './manifoldPoints';
 import { centeredPoints, gramEigenvalues } from './centeredPoints';
 
 /**

@@ -9,7 +9,7 @@ import {
   type ManifoldAnalysisOptions,
   type ManifoldAnalysisResult,
 } from './manifoldAnalysis';
-import { validateManifolds, type ManifoldPoints, asManifoldPoints, type PointSets } from './manifoldPoints';
+import { validateManifolds, asManifoldPoints, type PointSets } from './manifoldPoints';
 import { sharedCenterSubspace } from './sharedCenterSubspace';
 import { prepareManifold, type PreparedManifold } from './analyzeManifold';
 

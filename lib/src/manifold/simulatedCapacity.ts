@@ -2,7 +2,7 @@ import { InputError } from '../errors';
 import { Rng } from '../random/rng';
 import { householderQrInPlace } from './householderQr';
 import { LinearSeparability } from './linearSeparability';
-import { validateManifolds, type ManifoldPoints, asManifoldPoints, type PointSets } from './manifoldPoints';
+import { validateManifolds, asManifoldPoints, type PointSets } from './manifoldPoints';
 
 /**
  * Simulated capacity, the direct check of MFTMA used for the paper's Fig. 1B (docs/mftma.md §6; the

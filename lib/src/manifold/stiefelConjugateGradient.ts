@@ -1,4 +1,3 @@
-import { upperCholesky } from './upperCholesky';
 import { applyQ, householderQrInPlace } from './householderQr';
 
 /**
@@ -219,7 +218,7 @@ export function stiefelConjugateGradient(
   stiefelProject(x, egrad, n, k, grad, new Float64Array(k * k));
   let gradNorm = Math.sqrt(inner(grad, grad));
   let gradPgrad = gradNorm * gradNorm;
-  let desc = new Float64Array(size);
+  const desc = new Float64Array(size);
   for (let i = 0; i < size; i++) desc[i] = -grad[i];
   let iter = 0;
   let stepSize = NaN;

@@ -206,7 +206,6 @@ function syncedBatchNorm<T extends tf.Tensor>(x: T, p: BatchNormParams, sync: Ba
     p.movingVariance.assign(tf.add(tf.mul(p.movingVariance, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
   });
   const invStd = tf.tidy(() => tf.rsqrt(tf.add(variance, BN_EPSILON)));
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const op = tf.customGrad(((xs: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, save: tf.GradSaveFunc) => {
     const xhat = tf.mul(tf.sub(xs, mean), invStd);
     save([xhat, gamma, invStd]);
@@ -231,6 +230,7 @@ function syncedBatchNorm<T extends tf.Tensor>(x: T, p: BatchNormParams, sync: Ba
         return [dx, dGamma, dBeta];
       },
     };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tf.customGrad's typing has no variadic form
   }) as any);
   const y = op(x, p.gamma, p.beta) as T;
   mean.dispose();

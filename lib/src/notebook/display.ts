@@ -15,7 +15,7 @@ type WriteDisplayData = (
 
 function tslabWriter(): WriteDisplayData | null {
   try {
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const jupyter = require('tslab/dist/jupyter') as { lastWriteDisplayData?: WriteDisplayData | null };
     return jupyter.lastWriteDisplayData ?? null;
   } catch {

@@ -2,7 +2,7 @@
 import { parentPort, workerData } from 'worker_threads';
 
 const { module: modulePath, exportName } = workerData as { module: string; exportName: string };
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const mod = require(modulePath) as Record<string, (input: unknown) => unknown>;
 const fn = mod[exportName];
 if (typeof fn !== 'function') throw new Error(`parallelMap: '${exportName}' is not an exported function of ${modulePath}`);

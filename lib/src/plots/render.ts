@@ -34,7 +34,7 @@ export function canRenderImages(): boolean {
 async function open(): Promise<{ browser: Browser; page: Page }> {
   const executablePath = chromiumPath();
   if (!executablePath) throw new Error("renderFigure: no Chromium found (install Debian's 'chromium' or set MEMGEO_CHROMIUM)");
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { chromium } = require('playwright-core') as { chromium: { launch(o: object): Promise<Browser> } };
   const browser = await chromium.launch({
     executablePath,

@@ -18,7 +18,7 @@ type Danfo = {
 
 let danfo: Danfo | null = null;
 function loadDanfo(): Danfo {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   if (!danfo) danfo = require('danfojs') as Danfo;
   return danfo;
 }

@@ -43,9 +43,9 @@ const fail = (err: unknown) => {
 
 (async () => {
   await initBackend();
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const model: Model = wd.build
-    ? (require(wd.build.module) as Record<string, (arg: unknown) => Model>)[wd.build.exportName](wd.build.arg)
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- a user's model factory, named by its module path
+      (require(wd.build.module) as Record<string, (arg: unknown) => Model>)[wd.build.exportName](wd.build.arg)
     : createModel(wd.spec, wd.inputShape, wd.numClasses, wd.seed);
   const opt = new Optimizer(wd.optimizer, model.params);
   const replica = new ShardReplica(model, opt, wd.bufs, wd.rank);

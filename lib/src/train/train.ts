@@ -34,7 +34,7 @@ import {
   type RunInfo,
 } from './runDir';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const MEMGEO_VERSION = (require('../../package.json') as { version: string }).version;
 
 export interface TrainOptions {
@@ -113,7 +113,7 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
   // The model first (its size sets the default worker count), before anything is written: one that
   // cannot be built leaves nothing behind. prepareRunDir changes no architecture (only `epochs`).
   const built = createModel(config.model, data.imageShape, data.numClasses, config.seed);
-  let model: Model | null = built;
+  const model: Model | null = built;
   const existed = fs.existsSync(dir);
   let release: () => void;
   try {

@@ -10,7 +10,7 @@ function loadTargets(): Map<string, BenchTarget> {
   const targets = new Map<string, BenchTarget>();
   for (const file of fs.readdirSync(dir).sort()) {
     if (!file.endsWith('.js')) continue;
-    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(path.join(dir, file)) as { target?: BenchTarget };
     if (mod.target) targets.set(mod.target.name, mod.target);
   }

@@ -2,7 +2,7 @@ import { parseArgs } from 'util';
 import type { EpochSelection } from '../../experiments/presets';
 import { missingMetricsNote, openRun } from '../../train';
 import { REWIND_MODES, rewindingFindings, rewindSweep, type RewindMode } from '../../rewind';
-import { MAX_LIST_LENGTH, parseEpochList, parseNumber, parseNumberList, parseWorkers, UsageError, type Command } from '../command';
+import { MAX_LIST_LENGTH, parseEpochList, parseNumber, parseWorkers, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo rewind RUN [--mode single|last|first] [--epochs LIST | --epoch-count N] [--out FILE] [--workers N]
 

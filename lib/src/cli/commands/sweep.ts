@@ -6,7 +6,7 @@ import { InputError } from '../../errors';
 import { requireDatasets } from '../../experiments/experiment';
 import { getPreset, PRESETS } from '../../experiments/presets';
 import type { TaskProgressMode } from '../../progress';
-import { parseNumber, parseWorkers, UsageError, type Command } from '../command';
+import { parseWorkers, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo sweep width (--config FILE | --preset NAME) [--out DIR] [--workers N] [--keep-checkpoints] [--progress MODE]
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { InputError } from '../../errors';
 import { resolveRunConfig, train, type ProgressMode, type RunConfig } from '../../train';
-import { parseEpochList, parseNumber, parseNumberList, parseSeed, parseWorkers, UsageError, type Command } from '../command';
+import { parseEpochList, parseNumber, parseSeed, parseWorkers, UsageError, type Command } from '../command';
 
 const usage = `usage: memgeo train [--config FILE] [options] [--out DIR]
 

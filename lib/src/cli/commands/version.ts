@@ -1,7 +1,7 @@
 import type { Command } from '../command';
 import { initBackend } from '../../backend';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const pkg = require('../../../package.json') as { version: string };
 
 export const command: Command = {

@@ -13,7 +13,7 @@ import {
 import { reportSetting } from '../reportSetting';
 import type { Step } from './index';
 
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const MEMGEO_VERSION = (require('../../../package.json') as { version: string }).version;
 
 /** Every figure (HTML, PNG, SVG) and report.md / report.html, one section per finding. */
