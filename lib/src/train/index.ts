@@ -1,4 +1,4 @@
-export { train, trainStep, crossEntropy, defaultTrainWorkers, multiplyAddsPerExample } from './train';
+export { train, optimizerStep, crossEntropy, defaultTrainWorkers, multiplyAddsPerExample } from './train';
 export { DataParallelTrainer } from './dataParallel';
 export type { DataParallelOptions } from './dataParallel';
 export { shardRange } from './shardReplica';

@@ -237,7 +237,7 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
         const xb = gatherImages(data.train.images, idx, per);
         if (augmenting) augmentBatch(xb, idx.length, data.imageShape, config.augment, augRng);
         const yb = Int32Array.from(idx, (i) => data.noisy.trainLabel[i]);
-        lossSum += dp ? await dp.step(xb, yb, lr) : trainStep(model, opt, vars, xb, yb, lr);
+        lossSum += dp ? await dp.step(xb, yb, lr) : optimizerStep(model, opt, vars, xb, yb, lr);
         batches++;
         progress.batch(epoch, Math.min(n, b + config.batchSize), lossSum / batches, (performance.now() - t0) / 1000);
       }
@@ -272,7 +272,7 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
 export { crossEntropy };
 
 /** One optimizer step on a batch; returns the batch loss (before the step). */
-export function trainStep(model: Model, opt: Optimizer, vars: tf.Variable[], images: Float32Array, labels: Int32Array, lr: number): number {
+export function optimizerStep(model: Model, opt: Optimizer, vars: tf.Variable[], images: Float32Array, labels: Int32Array, lr: number): number {
   const [h, w, c] = model.inputShape;
   const x = tf.tensor4d(images, [labels.length, h, w, c]);
   const y = tf.tensor1d(labels, 'int32');

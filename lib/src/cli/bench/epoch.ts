@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `memgeo bench epoch` (also `node lib/dist/cli/bench/epoch.js`): seconds per training epoch of the
- * default model configurations, measured with the training loop's own step (`trainStep`, Adam,
+ * default model configurations, measured with the training loop's own step (`optimizerStep`, Adam,
  * batch 128) and evaluation pass (`predictLogits`, batch 512) on random images of each dataset's
  * shape (throughput does not depend on pixel values). Prints numbers; asserts nothing.
  */
@@ -10,7 +10,7 @@ import { parseArgs } from 'util';
 import { initBackend } from '../../backend';
 import { createModel, describeModelSpec, type ModelSpec } from '../../models';
 import { Rng } from '../../random';
-import { Optimizer, predictLogits, resolveRunConfig, trainStep } from '../../train';
+import { Optimizer, predictLogits, resolveRunConfig, optimizerStep } from '../../train';
 import { parseNumber, UsageError } from '../command';
 import type { BenchTarget } from './target';
 
@@ -116,10 +116,10 @@ async function measure(c: BenchConfig, batches: number): Promise<{ params: numbe
   const opt = new Optimizer(resolveRunConfig({ optimizer: { kind: 'adam' } }).optimizer, model.params);
   const vars = model.trainableVariables;
   try {
-    for (let i = 0; i < 2; i++) trainStep(model, opt, vars, images, labels, 1e-3);
+    for (let i = 0; i < 2; i++) optimizerStep(model, opt, vars, images, labels, 1e-3);
     let t = performance.now();
     const cpu0 = process.cpuUsage();
-    for (let i = 0; i < batches; i++) trainStep(model, opt, vars, images, labels, 1e-3);
+    for (let i = 0; i < batches; i++) optimizerStep(model, opt, vars, images, labels, 1e-3);
     const trainWall = (performance.now() - t) / 1000;
     let cpu = process.cpuUsage(cpu0);
     let cpuSeconds = (cpu.user + cpu.system) / 1e6;

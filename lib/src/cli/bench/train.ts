@@ -7,14 +7,14 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend, profileKernels } from '../../backend';
 import type { Model } from '../../models';
 import { availableCores } from '../../parallel/workerCount';
-import { DataParallelTrainer, Optimizer, resolveRunConfig, trainStep } from '../../train';
+import { DataParallelTrainer, Optimizer, resolveRunConfig, optimizerStep } from '../../train';
 import { parseNumber, parseNumberList, UsageError } from '../command';
 import { BENCH_MODELS, buildBenchModel, inputShapeOf, type BenchModelName } from './benchModels';
 import type { BenchTarget } from './target';
 
 /**
  * `memgeo bench train`: training and inference throughput of the four benchmark models
- * (benchModels.ts) as memgeo trains them (`trainStep`, or `DataParallelTrainer` on several workers):
+ * (benchModels.ts) as memgeo trains them (`optimizerStep`, or `DataParallelTrainer` on several workers):
  * SGD lr 0.01, batch 128, cross-entropy on logits, one fixed random batch; inference in batches of
  * 512. Compared with PyTorch at 1 and 2 threads, measured in the same run by lib/bench/torch_bench.py
  * when `import torch` works (or read from a file of its output lines).
@@ -174,7 +174,7 @@ export async function benchTrainModel(
   try {
     const step = async () => {
       if (dp) await dp.step(images, labels, 0.01);
-      else trainStep(model, opt, vars, images, labels, 0.01);
+      else optimizerStep(model, opt, vars, images, labels, 0.01);
     };
     const train = await timeLoop(step, opts.seconds, 3);
     let profile: string | undefined;
