@@ -1,12 +1,4 @@
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import * as zlib from 'zlib';
-import type { RawDataset, RawSplit } from './rawDataset';
-import { validateRawDataset } from './rawDataset';
-
-/**
+/*
  * The decoded-dataset cache: one file per dataset under the repository's data/ folder, holding the
  * decoded bytes (NHWC uint8) and labels, so that the second load skips PNG/gzip decoding.
  *
@@ -16,6 +8,16 @@ import { validateRawDataset } from './rawDataset';
  * of the payload. A cache file is used only when all of these check out; anything else (truncated,
  * corrupt, stale, other format version) is reported as a reason and the caller decodes again.
  */
+
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import type { RawDataset, RawSplit } from './rawDataset';
+import { validateRawDataset } from './rawDataset';
+
+/** Version of the cache file layout above; a file of another version is decoded again. */
 export const CACHE_FORMAT_VERSION = 1;
 const MAGIC = 'MEMGEODS';
 

@@ -11,11 +11,7 @@ import type { ManifoldKind } from '../noise/types';
 import { openRun, type Run } from '../train/runDir';
 import { participationRatio } from './participationRatio';
 
-/**
- * One cell of the geometry table: the manifolds of one type at one analysis point of one checkpoint.
- * Runs in a worker thread (parallelMap), which loads the checkpoint itself, so cells of different
- * epochs and layers run on both cores.
- */
+/** The input of `geometryCell` (plain data: it is sent to a worker thread). */
 export interface GeometryCellInput {
   runDir: string;
   epoch: number;
@@ -157,7 +153,12 @@ export function manifoldsFromActivations(a: ActivationMatrix, P: number, M: numb
   }));
 }
 
-/** Worker task: MFTMA over the analysis seeds (mean, std) and the participation ratio of one cell. */
+/**
+ * Worker task: MFTMA over the analysis seeds (mean, std) and the participation ratio of one cell of the
+ * geometry table, the manifolds of one type at one analysis point of one checkpoint. It runs in a worker
+ * thread (parallelMap), which loads the checkpoint itself, so cells of different epochs and layers run on
+ * both cores.
+ */
 export async function geometryCell(input: GeometryCellInput): Promise<GeometryCellOutput> {
   const t0 = performance.now();
   const a = await activationsFor(input);

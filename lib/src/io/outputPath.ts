@@ -1,13 +1,13 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import { InputError } from '../errors';
-
-/**
+/*
  * Output paths, checked before anything is written. memgeo only ever replaces or deletes what it wrote
  * itself: a writer says how it recognises its own output (`isOurs`), and anything else in the way is
  * refused with a message. File-system failures (a read-only folder, a file where a folder should be)
  * become `InputError`s that say what could not be written and why, never a stack trace.
  */
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { InputError } from '../errors';
 
 const REASONS: Record<string, string> = {
   EACCES: 'permission denied',

@@ -2,6 +2,14 @@ import { InputError } from '../errors';
 import { validateManifolds, asManifoldPoints, type PointSets } from './manifoldPoints';
 import { centeredPoints, gramEigenvalues } from './centeredPoints';
 
+/** The result of `allDataDimension`. */
+export interface AllDataDimension {
+  participationRatio: number;
+  explainedVarianceDim: number;
+  /** N. */
+  featureDim: number;
+}
+
 /**
  * Dimension of all the data together — the reference's `alldata_dimension_analysis` (docs/mftma.md §5),
  * with its quirks kept:
@@ -15,13 +23,6 @@ import { centeredPoints, gramEigenvalues } from './centeredPoints';
  * Singular values come from the eigenvalues of the smaller Gram matrix (T × T or N × N), so the cost
  * is O(min(N,T)²·max(N,T) + min(N,T)³): seconds for T, N ≲ 1500, minutes at 5000.
  */
-export interface AllDataDimension {
-  participationRatio: number;
-  explainedVarianceDim: number;
-  /** N. */
-  featureDim: number;
-}
-
 export function allDataDimension(points: PointSets, options: { perc?: number } = {}): AllDataDimension {
   const manifolds = asManifoldPoints(points);
   const perc = options.perc ?? 0.9;

@@ -4,14 +4,7 @@ import { applyQ, householderQrInPlace } from './householderQr';
 import { columnGram, reductionFromGram } from './gramReduction';
 import { normalQuantile } from './normalQuantile';
 
-/**
- * Everything the analysis does to one manifold after the shared centre subspace is known
- * (docs/mftma.md §3–4): project the shared directions out of the globally centred points, centre the
- * manifold, scale it so its centre is at distance 1, rotate it into the span of its points (the QR
- * factor R), lift to (D+1) dimensions and compute α_M, R_M, D_M from anchor points.
- *
- * This is a plain-data function so that it can run in a worker thread (`parallelMap`).
- */
+/** The input of `analyzeManifold`: one manifold and what the analysis shares (plain data, for worker threads). */
 export interface ManifoldTask {
   index: number;
   numPoints: number;
@@ -239,6 +232,14 @@ export function drawTVectors(seed: number, index: number, nT: number, dim: numbe
   return t;
 }
 
+/**
+ * Everything the analysis does to one manifold after the shared centre subspace is known
+ * (docs/mftma.md §3–4): project the shared directions out of the globally centred points, centre the
+ * manifold, scale it so its centre is at distance 1, rotate it into the span of its points (the QR
+ * factor R), lift to (D+1) dimensions and compute α_M, R_M, D_M from anchor points.
+ *
+ * This is a plain-data function so that it can run in a worker thread (`parallelMap`).
+ */
 export function analyzeManifold(task: ManifoldTask): ManifoldTaskResult {
   return analyzePreparedManifold(prepareManifoldTask(task));
 }

@@ -1,14 +1,7 @@
 import { NnlsSolver } from './nnls';
 import { gramOfRows } from './gramOfRows';
 
-/**
- * One manifold's capacity α_M, radius R_M and dimension D_M from its anchor points — the reference's
- * `each_manifold_analysis_D1` (docs/mftma.md §4), with each quadratic program solved as an exact NNLS.
- *
- * Input layout: `sD1` holds the M lifted points s_μ = (u_μ, 1) ∈ ℝ^{D+1} column-major (point μ at
- * sD1[μ(D+1) .. μ(D+1)+D]); `tVectors` holds the n_t Gaussian vectors t_k ∈ ℝ^{D+1} row-major
- * (t_k at tVectors[k(D+1) ..]).
- */
+/** One manifold's anchor-point geometry (`anchorGeometry`). */
 export interface AnchorGeometry {
   /** α_M = 1 / mean_k F_k, F_k = [t_k·s̃_k + κ]₊² / ‖s̃_k‖² (PRX 2018 eqs. 16–17). Infinity if all F_k = 0. */
   capacity: number;
@@ -29,6 +22,13 @@ export interface AnchorGeometry {
 export const V_EQUALS_T_EPS = 1e-8;
 
 /**
+ * One manifold's capacity α_M, radius R_M and dimension D_M from its anchor points — the reference's
+ * `each_manifold_analysis_D1` (docs/mftma.md §4), with each quadratic program solved as an exact NNLS.
+ *
+ * Input layout: `sD1` holds the M lifted points s_μ = (u_μ, 1) ∈ ℝ^{D+1} column-major (point μ at
+ * sD1[μ(D+1) .. μ(D+1)+D]); `tVectors` holds the n_t Gaussian vectors t_k ∈ ℝ^{D+1} row-major
+ * (t_k at tVectors[k(D+1) ..]).
+ *
  * @param sD1       (D+1) × M lifted points, column-major, last coordinate 1.
  * @param dim       D (the reduced dimension, min(N, M) in the full analysis).
  * @param numPoints M.

@@ -3,11 +3,7 @@ import { applyQ, householderQrInPlace, type HouseholderQr } from './householderQ
 import type { ManifoldPoints } from './manifoldPoints';
 import { symmetricEigenvalues } from './symmetricEigenvalues';
 
-/**
- * The deterministic part of the centre analysis (docs/mftma.md §1–2): global origin, raw centres, the
- * centre SVD fractions and the maxK rule, the (P−1)-dimensional basis of the centred centres, and
- * the centre correlation ρ_c reported by the reference as `res_coeff0`.
- */
+/** The result of `centerGeometry`. */
 export interface CenterGeometry {
   numManifolds: number;
   ambientDim: number;
@@ -66,6 +62,11 @@ export function meanAbsCosine(rows: Float64Array, P: number, d: number): number 
   return (sum - P) / (P * (P - 1));
 }
 
+/**
+ * The deterministic part of the centre analysis (docs/mftma.md §1–2): global origin, raw centres, the
+ * centre SVD fractions and the maxK rule, the (P−1)-dimensional basis of the centred centres, and
+ * the centre correlation ρ_c reported by the reference as `res_coeff0`.
+ */
 export function centerGeometry(manifolds: ManifoldPoints[]): CenterGeometry {
   const P = manifolds.length;
   const N = manifolds[0].ambientDim;

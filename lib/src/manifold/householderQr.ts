@@ -1,4 +1,4 @@
-/**
+/*
  * Householder QR with LAPACK's conventions (dgeqr2/dlarfg), so that R carries the same signs as
  * scipy.linalg.qr / numpy.linalg.qr on the same matrix. The reference's per-manifold reduction
  * (docs/mftma.md §3 step 3) replaces U_i by QᵀU_i, which is exactly the triangular factor R; fixed
@@ -7,6 +7,8 @@
  * Storage is column-major: column j of an (rows × cols) matrix is a[j*rows .. j*rows+rows). This is
  * the natural layout for manifold points stored sample-major (each point is one column).
  */
+
+/** A QR factorisation in LAPACK's compact form (`householderQrInPlace`). */
 export interface HouseholderQr {
   rows: number;
   cols: number;

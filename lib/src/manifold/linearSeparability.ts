@@ -1,6 +1,18 @@
 import { NnlsSolver } from './nnls';
 import { gramOfRows } from './gramOfRows';
 
+/** The answer of `LinearSeparability` for one labelling of the points. */
+export interface SeparabilityResult {
+  separable: boolean;
+  /** γ = 1 − Σλ: > 0 iff separable (up to rounding). */
+  gamma: number;
+  /** min_j y_j (w·z_j + b) for the certificate u (positive iff the check passed). */
+  minMargin: number;
+  /** γ > 0 but the certificate failed the exact sign check (counted as not separable). */
+  ambiguous: boolean;
+  nnlsIterations: number;
+}
+
 /**
  * Exact test of linear separability with a bias: is there (w, b) with y_j (w·z_j + b) > 0 for every
  * point? (The reference's simulated capacity asks the same of a hard-margin SVM in cvxopt,
@@ -15,17 +27,6 @@ import { gramOfRows } from './gramOfRows';
  * "separable" is only given after checking sign(w·z_j + b) = y_j for every point with u, as the
  * reference does with its SVM solution; so it is never a perceptron-style "ran out of steps".
  */
-export interface SeparabilityResult {
-  separable: boolean;
-  /** γ = 1 − Σλ: > 0 iff separable (up to rounding). */
-  gamma: number;
-  /** min_j y_j (w·z_j + b) for the certificate u (positive iff the check passed). */
-  minMargin: number;
-  /** γ > 0 but the certificate failed the exact sign check (counted as not separable). */
-  ambiguous: boolean;
-  nnlsIterations: number;
-}
-
 export class LinearSeparability {
   private solver: NnlsSolver | null = null;
   private cap = { rows: 0, cols: 0 };

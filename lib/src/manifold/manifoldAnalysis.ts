@@ -1,3 +1,6 @@
+/* MFTMA of P manifolds (`manifoldAnalysis`): the steps of docs/mftma.md §0–4 in order, each in its own file
+ * (lib/src/manifold/README.md, "What runs"), and the aggregates the paper reports. */
+
 import * as path from 'path';
 import { checkOptions, InputError } from '../errors';
 import { checkSeed } from '../random/rng';
@@ -25,17 +28,7 @@ import {
 } from './sharedCenterSubspace';
 import type { StiefelCgOptions } from './stiefelConjugateGradient';
 
-/**
- * Replica mean-field theoretic manifold analysis (MFTMA; Chung, Lee & Sompolinsky, PRX 2018; Cohen
- * et al. 2020) of P object manifolds, as the reference `manifold_analysis_corr` computes it
- * (docs/mftma.md): optional random projection, centre-correlation removal, per-manifold anchor points,
- * and the aggregates the paper reports.
- *
- * @example
- * const manifolds = manifoldsFromNpy(readNpy('acts.npy'));        // (P, M, N)
- * const r = await manifoldAnalysis(manifolds, { seed: 0 });        // stable mode, κ = 0, n_t = 200
- * r.capacity; r.radius; r.dimension; r.centerCorrelation; r.K;
- */
+/** Options of `manifoldAnalysis`; an unknown key is refused (`MANIFOLD_ANALYSIS_OPTIONS`). */
 export interface ManifoldAnalysisOptions {
   /** Margin κ. @default 0 */
   kappa?: number;
@@ -256,7 +249,17 @@ function mean(a: number[]): number {
   return a.reduce((s, x) => s + x, 0) / a.length;
 }
 
-/** The analysis (see ManifoldAnalysisOptions). Resolves to aggregates, per-manifold values and diagnostics. */
+/**
+ * Replica mean-field theoretic manifold analysis (MFTMA; Chung, Lee & Sompolinsky, PRX 2018; Cohen
+ * et al. 2020) of P object manifolds, as the reference `manifold_analysis_corr` computes it
+ * (docs/mftma.md): optional random projection, centre-correlation removal, per-manifold anchor points,
+ * and the aggregates the paper reports. Resolves to the aggregates, per-manifold values and diagnostics.
+ *
+ * @example
+ * const manifolds = manifoldsFromNpy(readNpy('acts.npy'));        // (P, M, N)
+ * const r = await manifoldAnalysis(manifolds, { seed: 0 });        // stable mode, κ = 0, n_t = 200
+ * r.capacity; r.radius; r.dimension; r.centerCorrelation; r.K;
+ */
 export async function manifoldAnalysis(points: PointSets, options: ManifoldAnalysisOptions = {}): Promise<ManifoldAnalysisResult> {
   const t0 = performance.now();
   const manifoldsIn = asManifoldPoints(points);

@@ -13,14 +13,7 @@ import { validateManifolds, asManifoldPoints, type PointSets } from './manifoldP
 import { sharedCenterSubspace } from './sharedCenterSubspace';
 import { prepareManifold, type PreparedManifold } from './analyzeManifold';
 
-/**
- * The analysis repeated over several seeds, with the mean and spread of each reported quantity —
- * what experiments carry into their tables (`capacity_std`, …) and figures (error bars).
- *
- * @example
- * const s = await manifoldAnalysisSeeds(manifolds, { seeds: 3 });   // seeds 0, 1, 2; stable mode
- * s.capacity.mean; s.capacity.std;                                    // std with n − 1 (0 for one seed)
- */
+/** One quantity over the seeds of `manifoldAnalysisSeeds`. */
 export interface SeedStat {
   mean: number;
   /** Sample standard deviation (n − 1 in the denominator); 0 for a single seed. */
@@ -65,6 +58,14 @@ export const MAX_ANALYSIS_SEEDS = 1000;
 export const SEEDS_LIMIT_REASON =
   "the mean over 1000 seeds already has a standard error of 3% of the seeds' spread (1/sqrt(1000)); more seeds only multiply the time";
 
+/**
+ * The analysis repeated over several seeds, with the mean and spread of each reported quantity —
+ * what experiments carry into their tables (`capacity_std`, …) and figures (error bars).
+ *
+ * @example
+ * const s = await manifoldAnalysisSeeds(manifolds, { seeds: 3 });   // seeds 0, 1, 2; stable mode
+ * s.capacity.mean; s.capacity.std;                                    // std with n − 1 (0 for one seed)
+ */
 export async function manifoldAnalysisSeeds(
   points: PointSets,
   options: ManifoldAnalysisSeedsOptions = {},

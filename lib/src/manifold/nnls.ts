@@ -1,3 +1,15 @@
+/** What `NnlsSolver.solve` reports beside the solution it writes into `x`. */
+export interface NnlsResult {
+  /** Outer Lawson–Hanson iterations (variables added). */
+  iterations: number;
+  /** 'optimal': KKT holds to the tolerance; 'maxIterations': stopped after 3·cols outer steps. */
+  status: 'optimal' | 'maxIterations';
+  /** Number of variables in the passive (positive) set at the end. */
+  passive: number;
+  /** ‖A x − t‖² at the end. */
+  residualSq: number;
+}
+
 /**
  * Non-negative least squares, min ‖A x − t‖² subject to x ≥ 0, by the Lawson–Hanson active-set
  * method (Lawson & Hanson 1974, "Solving Least Squares Problems", ch. 23).
@@ -22,17 +34,6 @@
  * check: only the path is shorter. On the anchor-point problems (M = 50 points in 51 dimensions,
  * ~25 in the support) it cuts the outer steps ~8× and the time ~2.5×.
  */
-export interface NnlsResult {
-  /** Outer Lawson–Hanson iterations (variables added). */
-  iterations: number;
-  /** 'optimal': KKT holds to the tolerance; 'maxIterations': stopped after 3·cols outer steps. */
-  status: 'optimal' | 'maxIterations';
-  /** Number of variables in the passive (positive) set at the end. */
-  passive: number;
-  /** ‖A x − t‖² at the end. */
-  residualSq: number;
-}
-
 export class NnlsSolver {
   private readonly maxCols: number;
   private readonly maxRows: number;

@@ -1,3 +1,6 @@
+/* The centre step of MFTMA (`sharedCenterSubspace`, docs/mftma.md §2): the subspace shared by the manifold
+ * centres, removed before each manifold is analysed, with the faithful and stable ways to find it. */
+
 import * as path from 'path';
 import { WorkerPool } from '../parallel/workerPool';
 import { Rng } from '../random/rng';
@@ -5,28 +8,7 @@ import { liftToAmbient, meanAbsCosine, type CenterGeometry } from './centerGeome
 import { runCenterSubspaceJob, type CenterSubspaceJob, type CenterSubspaceJobResult } from './centerSubspaceRestart';
 import { qFactorRowMajor, type StiefelCgOptions, type StiefelCgStopReason } from './stiefelConjugateGradient';
 
-/**
- * Centre-correlation removal — the reference's `fun_FA` (docs/mftma.md §2): for K = 1, 2, … find
- * V ∈ St(d, K) minimising the sum of squared residual cosines of the centred centres, keep one
- * solution per K, stop after three consecutive increases of the mean |residual cosine| (`res_coeff`),
- * and return K* = argmin_K res_coeff with its subspace lifted to ℝ^N.
- *
- * Two ways to produce and choose the per-K solution:
- * - `faithful`: what the reference runs. Each of n_reps restarts begins at a fresh random point of
- *   St(d, K) (pymanopt's `Stiefel.rand()`: Q of the QR of a Gaussian d × K matrix; the V0 the reference
- *   builds is never passed to the solver), and the restart with the largest "stability"
- *   min_m ‖res_m‖/‖x_m‖ is kept (strictly larger than the best so far, starting from 0).
- * - `stable`: the same objective and the same stability rule, but over a start set that is a fixed
- *   function of the centres — the top-K principal axes of the centres, the warm start the reference
- *   meant to use (the kept (K−1)-solution plus one data direction), and `randomRestarts` starts from
- *   a fixed pseudo-random stream that ignores the analysis seed — and with a line search that may
- *   backtrack further, so that restarts end at minima rather than where pymanopt's 10 halvings ran
- *   out. The centre step is then deterministic (README.md here).
- *
- * Small P: at K = d the residuals vanish and the cost is 0/0, where the reference crashes (P ≤ 7 in
- * practice); here K never exceeds d − 1 (= P − 2 when N ≥ P − 1). If d − 1 < 1 (P = 2) nothing can be
- * removed and K* = 0.
- */
+/** `faithful`: the reference's procedure; `stable`: a centre step that does not depend on the seed (see `sharedCenterSubspace`). */
 export type AnalysisMode = 'faithful' | 'stable';
 
 export interface StableSubspaceOptions {
@@ -274,6 +256,28 @@ function orthogonalityError(v: Float64Array, d: number, K: number): number {
   return Math.sqrt(s);
 }
 
+/**
+ * Centre-correlation removal — the reference's `fun_FA` (docs/mftma.md §2): for K = 1, 2, … find
+ * V ∈ St(d, K) minimising the sum of squared residual cosines of the centred centres, keep one
+ * solution per K, stop after three consecutive increases of the mean |residual cosine| (`res_coeff`),
+ * and return K* = argmin_K res_coeff with its subspace lifted to ℝ^N.
+ *
+ * Two ways to produce and choose the per-K solution:
+ * - `faithful`: what the reference runs. Each of n_reps restarts begins at a fresh random point of
+ *   St(d, K) (pymanopt's `Stiefel.rand()`: Q of the QR of a Gaussian d × K matrix; the V0 the reference
+ *   builds is never passed to the solver), and the restart with the largest "stability"
+ *   min_m ‖res_m‖/‖x_m‖ is kept (strictly larger than the best so far, starting from 0).
+ * - `stable`: the same objective and the same stability rule, but over a start set that is a fixed
+ *   function of the centres — the top-K principal axes of the centres, the warm start the reference
+ *   meant to use (the kept (K−1)-solution plus one data direction), and `randomRestarts` starts from
+ *   a fixed pseudo-random stream that ignores the analysis seed — and with a line search that may
+ *   backtrack further, so that restarts end at minima rather than where pymanopt's 10 halvings ran
+ *   out. The centre step is then deterministic (README.md here).
+ *
+ * Small P: at K = d the residuals vanish and the cost is 0/0, where the reference crashes (P ≤ 7 in
+ * practice); here K never exceeds d − 1 (= P − 2 when N ≥ P − 1). If d − 1 < 1 (P = 2) nothing can be
+ * removed and K* = 0.
+ */
 export async function sharedCenterSubspace(geom: CenterGeometry, options: SharedCenterSubspaceOptions): Promise<SharedCenterSubspace> {
   const P = geom.numManifolds;
   const d = geom.basisDim;

@@ -4,24 +4,7 @@ import { householderQrInPlace } from './householderQr';
 import { LinearSeparability } from './linearSeparability';
 import { validateManifolds, asManifoldPoints, type PointSets } from './manifoldPoints';
 
-/**
- * Simulated capacity, the direct check of MFTMA used for the paper's Fig. 1B (docs/mftma.md §6; the
- * reference is `manifold_simcap_analysis` of awakhloo/correlated_capacity): p(N′) is the fraction of
- * `nRep` trials in which a random balanced dichotomy of whole manifolds (P//2 labelled +1) is linearly
- * separable (with bias) after a random projection to N′ features; a bisection finds N_c with
- * p(N_c) = 0.5 and α_sim = P / N_c.
- *
- * As in the reference, p(N′) is a deterministic function of N′ for a given seed (the reference
- * re-seeds at every call): the label sets are drawn once from Rng.derive(seed, 'simcap-labels') and
- * each N′ draws its projections from Rng.derive(seed, 'simcap-projection', N′). Separability is
- * decided exactly (see LinearSeparability), not by a solver that may give up.
- *
- * Projection: the reference uses W ~ N(0,1)^{N×N′} with unit-norm columns. Separability does not
- * change when a projected feature is scaled by a positive number, so the column normalisation can be
- * dropped; and when N exceeds the number of points T, the data are first rotated into their span
- * (X = QR) and the Gaussian projection applied to R, because Qᵀg is again standard Gaussian. Both
- * steps leave the distribution of the separability outcomes exactly as in the reference.
- */
+/** Options of `simulatedCapacity`. */
 export interface SimulatedCapacityOptions {
   /** Trials per N′. @default 50 (callers of the reference use 50–100) */
   nRep?: number;
@@ -50,6 +33,24 @@ export interface SimulatedCapacityResult {
   seconds: number;
 }
 
+/**
+ * Simulated capacity, the direct check of MFTMA used for the paper's Fig. 1B (docs/mftma.md §6; the
+ * reference is `manifold_simcap_analysis` of awakhloo/correlated_capacity): p(N′) is the fraction of
+ * `nRep` trials in which a random balanced dichotomy of whole manifolds (P//2 labelled +1) is linearly
+ * separable (with bias) after a random projection to N′ features; a bisection finds N_c with
+ * p(N_c) = 0.5 and α_sim = P / N_c.
+ *
+ * As in the reference, p(N′) is a deterministic function of N′ for a given seed (the reference
+ * re-seeds at every call): the label sets are drawn once from Rng.derive(seed, 'simcap-labels') and
+ * each N′ draws its projections from Rng.derive(seed, 'simcap-projection', N′). Separability is
+ * decided exactly (see LinearSeparability), not by a solver that may give up.
+ *
+ * Projection: the reference uses W ~ N(0,1)^{N×N′} with unit-norm columns. Separability does not
+ * change when a projected feature is scaled by a positive number, so the column normalisation can be
+ * dropped; and when N exceeds the number of points T, the data are first rotated into their span
+ * (X = QR) and the Gaussian projection applied to R, because Qᵀg is again standard Gaussian. Both
+ * steps leave the distribution of the separability outcomes exactly as in the reference.
+ */
 export function simulatedCapacity(points: PointSets, options: SimulatedCapacityOptions = {}): SimulatedCapacityResult {
   const manifolds = asManifoldPoints(points);
   const t0 = performance.now();

@@ -1,20 +1,6 @@
 import { applyQ, householderQrInPlace } from './householderQr';
 
-/**
- * Riemannian conjugate gradient on the Stiefel manifold St(n, k) = {X ∈ ℝ^{n×k} : XᵀX = I}, as
- * pymanopt 0.2.4's `ConjugateGradient()` runs it with its defaults (docs/mftma.md §0), which is what the
- * reference's centre-correlation step actually executes (its own options are ignored):
- *  - β: Hestenes–Stiefel, clipped at 0; a non-descent direction is reset to −grad;
- *  - line search: pymanopt's `LineSearchAdaptive` (contraction 0.5, sufficient decrease 0.5, at most
- *    10 backtracks, first trial 1/‖d‖, then the previous α — doubled unless exactly one backtrack
- *    happened), fresh for every solve;
- *  - retraction: QR of X + G with the signs fixed so that diag(R) ≥ 0 (computed as Cholesky QR when
- *    the problem offers a linear-image line search; the same map, see retractionRInv); vector transport: projection
- *    onto the new tangent space; Riemannian gradient: tangent projection of the Euclidean gradient;
- *  - stop: ‖grad‖ < 1e-6, step < 1e-10, 1000 iterations (pymanopt stops when iter + 1 ≥ maxiter), or time.
- *
- * Matrices are row-major n × k Float64Arrays.
- */
+/** Options of `stiefelConjugateGradient` (the defaults are pymanopt's). */
 export interface StiefelCgOptions {
   /** @default 1000 (pymanopt `maxiter`) */
   maxIterations: number;
@@ -200,7 +186,21 @@ export function qFactorRowMajor(colMajor: Float64Array, n: number, k: number, po
   return q;
 }
 
-/** Run Riemannian CG from x0 (a point of St(n, k)). */
+/**
+ * Riemannian conjugate gradient from x0 on the Stiefel manifold St(n, k) = {X ∈ ℝ^{n×k} : XᵀX = I}, as
+ * pymanopt 0.2.4's `ConjugateGradient()` runs it with its defaults (docs/mftma.md §0), which is what the
+ * reference's centre-correlation step actually executes (its own options are ignored):
+ *  - β: Hestenes–Stiefel, clipped at 0; a non-descent direction is reset to −grad;
+ *  - line search: pymanopt's `LineSearchAdaptive` (contraction 0.5, sufficient decrease 0.5, at most
+ *    10 backtracks, first trial 1/‖d‖, then the previous α — doubled unless exactly one backtrack
+ *    happened), fresh for every solve;
+ *  - retraction: QR of X + G with the signs fixed so that diag(R) ≥ 0 (computed as Cholesky QR when
+ *    the problem offers a linear-image line search; the same map, see retractionRInv); vector transport: projection
+ *    onto the new tangent space; Riemannian gradient: tangent projection of the Euclidean gradient;
+ *  - stop: ‖grad‖ < 1e-6, step < 1e-10, 1000 iterations (pymanopt stops when iter + 1 ≥ maxiter), or time.
+ *
+ * Matrices are row-major n × k Float64Arrays.
+ */
 export function stiefelConjugateGradient(
   problem: StiefelProblem,
   x0: Float64Array,

@@ -1,4 +1,4 @@
-/**
+/*
  * Rich output in a tslab (Jupyter) kernel. tslab's public `display` sends one MIME type per output;
  * a figure needs several in one output (Plotly's JSON for JupyterLab and VS Code, a PNG for classic
  * Notebook, nbconvert and GitHub), so this sends a whole MIME bundle through the same channel tslab's

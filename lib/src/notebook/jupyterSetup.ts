@@ -1,9 +1,10 @@
-/**
+/*
  * What a Jupyter server needs to run memgeo's notebooks from this checkout, kept under the repository
  * (`<root>/.jupyter`, never the user's home): the tslab kernels, and the locally installed Plotly bundle
  * served by classic Notebook as a static nbextension file, so that interactive figures draw offline.
  * Used by `memgeo notebook` and by the notebook tests.
  */
+
 import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';

@@ -1,9 +1,10 @@
-/**
+/*
  * Start classic Jupyter Notebook on a folder of notebooks, safely: listening on 127.0.0.1 only, with a
  * random token (the URL to open carries it), the repository's tslab kernel (the default for new
  * notebooks) and the local Plotly bundle (see `jupyterSetup.ts`). `memgeo notebook` and the browser
  * test both start Jupyter this way.
  */
+
 import { spawn, spawnSync, type ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';

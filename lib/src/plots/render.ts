@@ -1,12 +1,12 @@
-import * as fs from 'fs';
-import type { Figure } from './figure';
-import { compactPng } from './compactPng';
-
-/**
+/*
  * Headless rendering of Plotly figures to PNG/SVG with Debian's Chromium through playwright-core
  * (docs/stack.md §6). One browser and one page are reused per process: launching costs ~0.2 s and
  * loading the 10 MB plotly bundle ~2 s, after which a figure takes ~0.1–0.3 s.
  */
+
+import * as fs from 'fs';
+import type { Figure } from './figure';
+import { compactPng } from './compactPng';
 
 type Browser = { newPage(): Promise<Page>; close(): Promise<void> };
 type Page = {

@@ -1,5 +1,18 @@
 import { InputError } from '../errors';
 
+/** Largest seed: seeds are 32-bit unsigned integers (a larger one would wrap onto a smaller one's stream). */
+export const MAX_SEED = 0xffffffff;
+
+/** Check a user-given seed: an integer in 0..2^32 − 1, else an InputError naming `where`. */
+export function checkSeed(seed: unknown, where: string): number {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
+    throw new InputError(
+      `${where}: a seed must be an integer in 0..${MAX_SEED} (2^32 - 1; larger ones would repeat smaller ones' draws), got ${JSON.stringify(seed)}`,
+    );
+  }
+  return seed;
+}
+
 /**
  * Seeded pseudo-random numbers for everything in memgeo that draws at random: label permutations,
  * data order, Gaussian t-vectors, random projections, Stiefel starts.
@@ -14,19 +27,6 @@ import { InputError } from '../errors';
  * rng.normal();            // standard Gaussian
  * rng.permutation(10);     // Int32Array of 0..9 shuffled
  */
-/** Largest seed: seeds are 32-bit unsigned integers (a larger one would wrap onto a smaller one's stream). */
-export const MAX_SEED = 0xffffffff;
-
-/** Check a user-given seed: an integer in 0..2^32 − 1, else an InputError naming `where`. */
-export function checkSeed(seed: unknown, where: string): number {
-  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED) {
-    throw new InputError(
-      `${where}: a seed must be an integer in 0..${MAX_SEED} (2^32 - 1; larger ones would repeat smaller ones' draws), got ${JSON.stringify(seed)}`,
-    );
-  }
-  return seed;
-}
-
 export class Rng {
   private s0: number;
   private s1: number;

@@ -1,9 +1,10 @@
-/**
+/*
  * Tidy tables as danfojs DataFrames, for readers who work the pandas way (`df.query`, `groupby`,
  * `describe`). The CSV files stay the source of truth: a frame is built from the rows `readCsv` gives
  * and turns back into the same rows (`frameRows`). danfojs (with TensorFlow.js) is loaded on first use
  * only, so code that never asks for a frame does not pay for it.
  */
+
 import * as fs from 'fs';
 import type { DataFrame } from 'danfojs/dist/danfojs-browser/src/index';
 import { InputError } from '../errors';

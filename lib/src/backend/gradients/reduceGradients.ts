@@ -1,6 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
-
-/**
+/*
  * Gradients of `Mean` and `Sum` that broadcast dy instead of multiplying it by `tf.ones(x.shape)`.
  * The stock tfjs gradients build that ones tensor in JavaScript (a fill loop plus a copy into the
  * backend) on every backward pass: for batch-norm statistics over a 128×28×28×32 activation that is
@@ -8,6 +6,9 @@ import * as tf from '@tensorflow/tfjs';
  * broadcast over the reduced axes. tfjs gradients are global (not per backend); memgeo registers
  * these with its wasm kernels (`installWasmTrainingKernels`).
  */
+
+import * as tf from '@tensorflow/tfjs';
+
 function broadcastDy(dy: tf.Tensor, x: tf.Tensor, axisAttr: unknown, scaleByMean: boolean): tf.Tensor {
   const axes = tf.util.parseAxisParam(axisAttr as number | number[], x.shape);
   const expanded = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));

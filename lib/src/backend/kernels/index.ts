@@ -1,4 +1,4 @@
-/**
+/*
  * Training kernels for the tfjs wasm backend (docs/stack.md §2 and Appendix A; environment.md "Backends").
  * Stock tfjs-backend-wasm 4.22 cannot train a convnet (no `Conv2DBackpropFilter`), takes scalar slow
  * paths for transposed/batched matmul, conv input gradients, NHWC reductions and Tile, and silently
@@ -9,6 +9,7 @@
  * normally before `tf.setBackend('wasm')`. (Installing later also works: the replacements keep the
  * stock setup functions, which the engine has then already run.)
  */
+
 import * as tf from '@tensorflow/tfjs';
 import { batchMatMul } from './BatchMatMul';
 import { cast } from './Cast';

@@ -1,6 +1,4 @@
-import type { Info } from './wasmKernel';
-
-/**
+/*
  * Guard against the stale-B-operand hazard of tfjs-backend-wasm (docs/stack.md §2): its XNNPACK matmul
  * (used by both `BatchMatMul` and `_FusedMatMul`) caches the packed B operand under the key
  * (B's tensor id, bias id, activation) and ignores B's shape. A reshape shares the tensor id, so
@@ -12,6 +10,9 @@ import type { Info } from './wasmKernel';
  * `dataId` object, so entries vanish with the buffer; both kernels share it because they share the
  * C++ cache.
  */
+
+import type { Info } from './wasmKernel';
+
 const packedAs = new WeakMap<object, string>();
 
 /** True when `b`, used as the B operand of the fast path with inner size `k` and `n` columns, would hit a stale packing. */

@@ -1,11 +1,11 @@
-import * as tf from '@tensorflow/tfjs';
-
-/**
+/*
  * Shared plumbing for memgeo's wasm training kernels (docs/stack.md §2, Appendix A). A kernel here runs
  * inside the tfjs engine: it gets `TensorInfo`s (not Tensors), must return freshly made outputs, and
  * must free every intermediate it made through `backend.disposeData` — the engine only tracks the
  * outputs. `scratch()` does that bookkeeping.
  */
+
+import * as tf from '@tensorflow/tfjs';
 
 /** The part of tfjs-backend-wasm's BackendWasm that the kernels use. */
 export interface WasmBackend {
