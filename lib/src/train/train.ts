@@ -272,7 +272,14 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
 export { crossEntropy };
 
 /** One optimizer step on a batch; returns the batch loss (before the step). */
-export function optimizerStep(model: Model, opt: Optimizer, vars: tf.Variable[], images: Float32Array, labels: Int32Array, lr: number): number {
+export function optimizerStep(
+  model: Model,
+  opt: Optimizer,
+  vars: tf.Variable[],
+  images: Float32Array,
+  labels: Int32Array,
+  lr: number,
+): number {
   const [h, w, c] = model.inputShape;
   const x = tf.tensor4d(images, [labels.length, h, w, c]);
   const y = tf.tensor1d(labels, 'int32');
