@@ -54,6 +54,8 @@ export type { TaskProgress, TaskProgressMode } from './progress';
 export { loadDataset } from './data';
 // lower level:
 export {
+  MNIST_CLASSES,
+  FASHION_MNIST_CLASSES,
   CIFAR10_CLASSES,
   CIFAR100_FINE_CLASSES,
   CIFAR100_COARSE_CLASSES,
@@ -235,7 +237,7 @@ export {
   simcapSummaryMarkdown,
 } from './geometry';
 // lower level:
-export { manifoldsFromActivations, GEOMETRY_COLUMNS, SIMCAP_COLUMNS, chooseSimcapPoints, spearman } from './geometry';
+export { manifoldsFromActivations, GEOMETRY_COLUMNS, SIMCAP_COLUMNS, chooseSimcapPoints, spearman, FINDING_THRESHOLDS } from './geometry';
 export type {
   AnalyzeRunOptions,
   AnalyzeRunResult,
