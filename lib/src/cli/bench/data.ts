@@ -1,4 +1,4 @@
-/**
+/*
  * `bench data`: dataset load times, cold (decode the source and write the cache) vs cached (read the
  * cache), per dataset available here. Prints numbers only; nothing is asserted. The caches go to a
  * temporary folder (or --cache-dir) so the repository's data/ cache is left alone.
@@ -9,6 +9,7 @@
  * sizes as the official files) to a temporary folder and times those, so the binary readers can be
  * measured where the real files are not available.
  */
+
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

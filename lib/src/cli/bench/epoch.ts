@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-/**
+/*
  * `memgeo bench epoch` (also `node lib/dist/cli/bench/epoch.js`): seconds per training epoch of the
  * default model configurations, measured with the training loop's own step (`optimizerStep`, Adam,
  * batch 128) and evaluation pass (`predictLogits`, batch 512) on random images of each dataset's
  * shape (throughput does not depend on pixel values). Prints numbers; asserts nothing.
  */
+
 import * as os from 'os';
 import { parseArgs } from 'util';
 import { initBackend } from '../../backend';

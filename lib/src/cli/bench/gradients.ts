@@ -1,4 +1,4 @@
-/**
+/*
  * `memgeo bench gradients`: seconds of the gradient analysis at one checkpoint of the default run
  * (the small CNN, width 0.5, on 2000 MNIST-shaped images): the group gradients (`checkpointGradients`
  * over the unpermuted / permuted halves) and one draw of the scaling check (`gradientScalingRows`,
@@ -7,6 +7,7 @@
  * pass), interleaved so both see the same machine load. Throughput does not depend on pixel values or weights: random images, a freshly
  * initialized model. Prints numbers; asserts nothing.
  */
+
 import * as os from 'os';
 import { parseArgs } from 'util';
 import { initBackend } from '../../backend';

@@ -1,4 +1,4 @@
-/**
+/*
  * `memgeo bench mftma` (also `node lib/dist/cli/bench/mftma.js`): speed of the manifold analysis.
  * Prints numbers; asserts nothing about time.
  *
@@ -17,6 +17,7 @@
  * Targets (lib/src/manifold/README.md, "Speed"): each mode's analysis ≤ 1/30 of the reference's time
  * on the README case, the CLI process ≤ 1/20.
  */
+
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';

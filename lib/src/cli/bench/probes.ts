@@ -1,8 +1,9 @@
-/**
+/*
  * `memgeo bench probes RUN`: seconds of the per-layer probes of one checkpoint (one `probeRun` epoch task, in one
  * worker), split into forward passes, Gram matrices, kNN votes and linear probes, at the given settings.
  * Writes its tables to a temporary folder (the run's own tables are left alone). Prints numbers; asserts nothing.
  */
+
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
