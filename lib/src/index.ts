@@ -390,8 +390,14 @@ export { showTable } from './notebook';
 export { prepareJupyter, notebookServerMissing, PLOTLY_NBEXTENSION, startNotebookServer, LiveLine } from './notebook';
 export type { NotebookServer, NotebookServerOptions } from './notebook';
 
-// report: nothing of its own in the public surface; the report is written by `reproduce`.
+// The report's verdicts as a tidy table (findings.csv, written by `reproduce`) and across results folders.
+export { readFindings, compareFindings } from './report';
+// lower level:
+export { findingsRows, siblingFindingsDirs, FINDINGS_COLUMNS } from './report';
+export type { ReportSection, FindingCheck, NumberTable } from './report';
+
 // Presets and the resumable pipeline (`reproduce`, `openExperiment`).
 export { PRESETS, openExperiment, reproduce, STEP_ORDER, architectureReadings } from './experiments';
+// lower level:
 export { getPreset, selectEpochs, Experiment, requirePresetDatasets } from './experiments';
 export type { Preset, PresetName, AnalysisSettings, EpochSelection, ExperimentOptions, StepName } from './experiments';
