@@ -13,10 +13,11 @@ export {
   PROBE_COLUMNS,
   PROBE_KEY_COLUMNS,
   DEPTH_COLUMNS,
-  PROBE_DEFAULTS,
   PROBE_KINDS,
 } from './probeRun';
-export type { ProbeRunOptions, ProbeRunResult, ProbeSettings } from './probeRun';
+export type { ProbeRunOptions, ProbeRunResult } from './probeRun';
+export { PROBE_DEFAULTS } from './probeSettings';
+export type { ProbeSettings } from './probeSettings';
 export { probeEpoch } from './probeCell';
 export type { ProbeEpochInput, ProbeEpochOutput, ProbeCellRow, ProbeCellSet } from './probeCell';
 export { probeFindings, probeFindingsMarkdown, PROBE_THRESHOLDS } from './probeFindings';
