@@ -82,7 +82,6 @@ export interface Preset {
   } | null;
 }
 
-
 /** The presets shipped with memgeo. Values are measured choices; see environment.md for timings. */
 export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'cifar100' | 'paper', Preset> = {
   smoke: {

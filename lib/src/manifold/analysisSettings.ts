@@ -75,7 +75,8 @@ export function checkAnalysisSettings(
 ): void {
   const int = (k: keyof AnalysisSettings, min: number, max?: { value: number; reason: string }) => {
     const v = values[k];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new InputError(`${name(k)} must be an integer >= ${min}, got ${shown(v)}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+      throw new InputError(`${name(k)} must be an integer >= ${min}, got ${shown(v)}`);
     if (max && v > max.value) throw new InputError(`${name(k)} must be at most ${max.value}, got ${v}: ${max.reason}`);
   };
   for (const k of fields) {

@@ -15,7 +15,7 @@ import { taskProgress, type TaskProgressMode } from '../progress/taskProgress';
 import { readCsv, upsertCsv, writeCsv, type Row } from '../tables/csv';
 import { gatherImages, type RunData } from '../train/runData';
 import type { Run } from '../train/runDir';
-import { checkKnn, KNN_METRICS, type KnnMetric } from './knn';
+import { checkKnn, KNN_METRICS } from './knn';
 import type { ProbeEpochInput, ProbeEpochOutput } from './probeCell';
 import { probeSamples, type ProbeSet } from './probeSamples';
 import { PROBE_DEFAULTS, type ProbeSettings } from './probeSettings';
