@@ -1,4 +1,5 @@
 import { InputError } from '../errors';
+import type { AnalysisMode } from './sharedCenterSubspace';
 
 /**
  * The settings of one manifold analysis (docs/mftma.md; docs/paper.md §3.5), shared by every caller:
@@ -17,13 +18,13 @@ export interface AnalysisSettings {
   /** Layers wider than this are randomly projected to it (the reference wrapper's 5000). */
   projectionDim: number;
   /** 'stable' (default for experiments) or 'faithful' (the reference's procedure). */
-  mode: 'stable' | 'faithful';
+  mode: AnalysisMode;
   /** Margin κ (the paper: 0). */
   kappa: number;
 }
 
 /** The two procedures of the analysis (lib/src/manifold/README.md "Modes"). */
-export const ANALYSIS_MODES: readonly AnalysisSettings['mode'][] = ['stable', 'faithful'];
+export const ANALYSIS_MODES: readonly AnalysisMode[] = ['stable', 'faithful'];
 
 /** Every field of the settings, in the order tables and messages list them. */
 export const ANALYSIS_SETTINGS_FIELDS: readonly (keyof AnalysisSettings)[] = ['P', 'M', 'nT', 'seeds', 'projectionDim', 'mode', 'kappa'];
@@ -88,13 +89,12 @@ export function checkAnalysisSettings(
       if (typeof values.kappa !== 'number' || !Number.isFinite(values.kappa))
         throw new InputError(`${name(k)} must be a finite number, got ${shown(values.kappa)}`);
     } else if (k === 'mode') {
-      if (!ANALYSIS_MODES.includes(values.mode as AnalysisSettings['mode']))
-        throw new InputError(`${name(k)} must be 'stable' or 'faithful', got ${shown(values.mode)}`);
+      if (!isAnalysisMode(values.mode)) throw new InputError(`${name(k)} must be 'stable' or 'faithful', got ${shown(values.mode)}`);
     }
   }
 }
 
 /** Whether a value is one of the analysis modes (for parsers of command-line flags). */
-export function isAnalysisMode(v: unknown): v is AnalysisSettings['mode'] {
-  return ANALYSIS_MODES.includes(v as AnalysisSettings['mode']);
+export function isAnalysisMode(v: unknown): v is AnalysisMode {
+  return ANALYSIS_MODES.includes(v as AnalysisMode);
 }
