@@ -73,7 +73,7 @@ test('run and sweep configs: null means "whole split" only for trainSize/testSiz
   });
   assert.throws(
     () => resolveWidthSweepConfig({ ...base, analysis: { P: 2, M: 2, nT: 1e9, seeds: 1, projectionDim: 5, mode: 'stable', kappa: 0 } }),
-    { name: 'InputError', message: /analysis\.nT: at most 100000/ },
+    { name: 'InputError', message: /analysis\.nT: must be at most 100000/ },
   );
   assert.throws(
     () => resolveWidthSweepConfig({ ...base, analysis: { P: 2, M: 2, nT: 5, seeds: 1, projectionDim: 5, mode: 'stable', kappa: null } }),

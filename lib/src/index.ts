@@ -196,6 +196,11 @@ export {
   gramReduction,
   STABLE_DEFAULTS,
   LinearSeparability,
+  ANALYSIS_DEFAULTS,
+  checkAnalysisSettings,
+  isAnalysisMode,
+  MAX_ANALYSIS_SEEDS,
+  MAX_N_T,
 } from './manifold';
 export type {
   HouseholderQr,
@@ -237,7 +242,16 @@ export {
   simcapSummaryMarkdown,
 } from './geometry';
 // lower level:
-export { manifoldsFromActivations, GEOMETRY_COLUMNS, SIMCAP_COLUMNS, chooseSimcapPoints, spearman, FINDING_THRESHOLDS } from './geometry';
+export {
+  manifoldsFromActivations,
+  GEOMETRY_COLUMNS,
+  SIMCAP_COLUMNS,
+  chooseSimcapPoints,
+  spearman,
+  FINDING_THRESHOLDS,
+  ANALYZE_RUN_DEFAULTS,
+  resolveAnalysisSettings,
+} from './geometry';
 export type {
   AnalyzeRunOptions,
   AnalyzeRunResult,
@@ -399,5 +413,9 @@ export type { ReportSection, FindingCheck, NumberTable } from './report';
 // Presets and the resumable pipeline (`reproduce`, `openExperiment`).
 export { PRESETS, openExperiment, reproduce, STEP_ORDER, architectureReadings } from './experiments';
 // lower level:
-export { getPreset, selectEpochs, Experiment, requirePresetDatasets } from './experiments';
-export type { Preset, PresetName, AnalysisSettings, EpochSelection, ExperimentOptions, StepName } from './experiments';
+export { getPreset, Experiment, requirePresetDatasets } from './experiments';
+export type { Preset, PresetName, ExperimentOptions, StepName } from './experiments';
+// The analysis settings every stage shares (manifold/analysisSettings.ts) and the epochs of a run (train/selectEpochs.ts).
+export { selectEpochs } from './train';
+export type { EpochSelection } from './train';
+export type { AnalysisSettings } from './manifold';

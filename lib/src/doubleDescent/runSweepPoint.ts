@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { AnalysisSettings } from '../experiments/presets';
+import type { AnalysisSettings } from '../manifold/analysisSettings';
 import { atomicWriteJsonSync } from '../io/atomicWrite';
 import { readCsv, writeCsv, type Row } from '../tables/csv';
 import { checkpointFile, diffConfigs, listCheckpointEpochs, openRun, RUN_FILES, train, type RunConfig } from '../train';

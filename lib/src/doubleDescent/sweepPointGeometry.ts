@@ -1,4 +1,4 @@
-import type { AnalysisSettings } from '../experiments/presets';
+import type { AnalysisSettings } from '../manifold/analysisSettings';
 import { analyzeRun } from '../geometry/analyzeRun';
 import { MANIFOLD_KINDS, groupClassCounts, groupView } from '../noise/groupView';
 import { chooseClasses } from '../noise/sampleManifolds';

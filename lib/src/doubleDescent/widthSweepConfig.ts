@@ -1,7 +1,6 @@
 import { checkFields, InputError } from '../errors';
-import { MAX_N_T, N_T_LIMIT_REASON } from '../manifold/manifoldAnalysis';
+import { ANALYSIS_SETTINGS_FIELDS, checkAnalysisSettings, type AnalysisSettings } from '../manifold/analysisSettings';
 import { MAX_SEED } from '../random/rng';
-import type { AnalysisSettings } from '../experiments/presets';
 import { resolveRunConfig, type RunConfig, type RunConfigInput } from '../train';
 
 /** Label-noise kinds of the sweep: the paper's permuted labels, and Nakkiran et al.'s symmetric noise. */
@@ -41,8 +40,6 @@ export interface ResolvedWidthSweepConfig {
   analysis: AnalysisSettings | null;
   interpolationTolerance: number;
 }
-
-const ANALYSIS_FIELDS: (keyof AnalysisSettings)[] = ['P', 'M', 'nT', 'seeds', 'projectionDim', 'mode', 'kappa'];
 
 /**
  * Validate a sweep config (from a preset or a JSON file). Errors name the field. Without an explicit
@@ -123,22 +120,8 @@ export function resolveWidthSweepConfig(input: unknown): ResolvedWidthSweepConfi
     const a = raw.analysis as Record<string, unknown>;
     if (typeof a !== 'object' || Array.isArray(a))
       throw new InputError(`sweep config.analysis: expected an object or null, got ${JSON.stringify(a)}`);
-    checkFields(a, 'sweep config.analysis', ANALYSIS_FIELDS);
-    const intField = (k: string, min: number) => {
-      const v = a[k];
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
-        throw new InputError(`sweep config.analysis.${k}: must be an integer >= ${min}, got ${JSON.stringify(v)}`);
-    };
-    intField('P', 2);
-    intField('M', 2);
-    intField('nT', 1);
-    if ((a.nT as number) > MAX_N_T) throw new InputError(`sweep config.analysis.nT: at most ${MAX_N_T}, got ${a.nT} (${N_T_LIMIT_REASON})`);
-    intField('seeds', 1);
-    intField('projectionDim', 1);
-    if (a.mode !== 'stable' && a.mode !== 'faithful')
-      throw new InputError(`sweep config.analysis.mode: must be 'stable' or 'faithful', got ${JSON.stringify(a.mode)}`);
-    if (typeof a.kappa !== 'number' || !Number.isFinite(a.kappa) || a.kappa < 0)
-      throw new InputError(`sweep config.analysis.kappa: must be a number >= 0, got ${JSON.stringify(a.kappa)}`);
+    checkFields(a, 'sweep config.analysis', ANALYSIS_SETTINGS_FIELDS);
+    checkAnalysisSettings(a, (k) => `sweep config.analysis.${k}:`);
     analysis = a as unknown as AnalysisSettings;
   }
 

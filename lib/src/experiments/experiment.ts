@@ -9,7 +9,7 @@ import { readFrame, type DataFrame } from '../tables/frames';
 import { openRun, type Run } from '../train';
 import { resolveProgressMode, type TaskProgressMode } from '../progress';
 import { getPreset, type Preset, type PresetName } from './presets';
-import { STEPS, STEP_ORDER, type StepName } from './steps';
+import { STEPS, STEP_ORDER, type StepContext, type StepName } from './steps';
 
 /** Where results go when no `out` is given: `results/<preset>` under the repository root. */
 export function defaultResultsDir(preset: string): string {
@@ -37,7 +37,7 @@ export interface ExperimentOptions {
  * await exp.ensure('geometry');            // trains first if needed
  * const rows = exp.table('geometry');
  */
-export class Experiment {
+export class Experiment implements StepContext {
   readonly preset: Preset;
   readonly out: string;
   readonly progress: Exclude<TaskProgressMode, 'auto'>;

@@ -1,28 +1,9 @@
 import { InputError } from '../errors';
 import type { GradientReference } from '../gradients/parts';
+// The presets spread the shared analysis defaults (lib/src/manifold/analysisSettings.ts) and change a few fields.
+import { ANALYSIS_DEFAULTS as ANALYSIS_DEFAULT, type AnalysisSettings } from '../manifold/analysisSettings';
 import type { RunConfigInput } from '../train';
-
-/** Epochs to analyse: every checkpoint, an explicit list, or about `count` epochs spread over the run
- * (always including 0, the test-accuracy peak and the last epoch). */
-export type EpochSelection = 'all' | number[] | { count: number };
-
-/** Settings of the manifold analysis used by the experiments (docs/mftma.md; docs/paper.md §3.5). */
-export interface AnalysisSettings {
-  /** Number of classes (manifolds) P. */
-  P: number;
-  /** Examples per manifold M. */
-  M: number;
-  /** Gaussian t-vectors per manifold n_t. */
-  nT: number;
-  /** Seeds per analysis; tables carry the mean and std over them (the stable mode's seed spread, lib/src/manifold/README.md). */
-  seeds: number;
-  /** Layers wider than this are randomly projected to it (the reference wrapper's 5000). */
-  projectionDim: number;
-  /** 'stable' (default for experiments) or 'faithful' (the reference's procedure). */
-  mode: 'stable' | 'faithful';
-  /** Margin κ (the paper: 0). */
-  kappa: number;
-}
+import type { EpochSelection } from '../train/selectEpochs';
 
 /**
  * Everything one `reproduce` run does, per paper finding. `smoke` and `cifar-smoke` are for tests
@@ -100,8 +81,6 @@ export interface Preset {
     probes: { epochs: EpochSelection; k?: number };
   } | null;
 }
-
-const ANALYSIS_DEFAULT: AnalysisSettings = { P: 10, M: 50, nT: 200, seeds: 3, projectionDim: 5000, mode: 'stable', kappa: 0 };
 
 /** The presets shipped with memgeo. Values are measured choices; see environment.md for timings. */
 export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'cifar100' | 'paper', Preset> = {
@@ -406,37 +385,4 @@ export function getPreset(preset: PresetName | string | Preset): Preset {
   const p = (PRESETS as Record<string, Preset>)[preset];
   if (!p) throw new InputError(`unknown preset '${preset}'; choose one of: ${Object.keys(PRESETS).join(', ')}`);
   return p;
-}
-
-/**
- * Resolve an epoch selection against the epochs that have checkpoints. `{count}` spreads about
- * `count` epochs evenly over the run, always keeping 0, `mustInclude` (e.g. the test-accuracy peak)
- * and the last epoch.
- */
-export function selectEpochs(selection: EpochSelection, available: number[], mustInclude: number[] = []): number[] {
-  const have = [...available].sort((a, b) => a - b);
-  if (have.length === 0) return [];
-  if (selection === 'all') return have;
-  if (Array.isArray(selection)) {
-    const missing = selection.filter((e) => !have.includes(e));
-    if (missing.length) throw new InputError(`no checkpoint for epoch(s) ${shortList(missing)} (checkpoints: ${shortList(have)})`);
-    return [...new Set(selection)].sort((a, b) => a - b);
-  }
-  const count = Math.max(2, selection.count);
-  if (!Number.isInteger(count)) throw new InputError(`epochs: {count} must be an integer, got ${selection.count}`);
-  // Asking for at least as many epochs as there are checkpoints selects them all.
-  if (count >= have.length) return have;
-  const picked = new Set<number>([have[0], have[have.length - 1], ...mustInclude.filter((e) => have.includes(e))]);
-  for (let k = 0; k < count; k++) {
-    const target = have[0] + ((have[have.length - 1] - have[0]) * k) / (count - 1);
-    let best = have[0];
-    for (const e of have) if (Math.abs(e - target) < Math.abs(best - target)) best = e;
-    picked.add(best);
-  }
-  return [...picked].sort((a, b) => a - b);
-}
-
-/** At most 20 numbers of a list, for messages ("0, 1, 2, ... (1000 in all)"). */
-function shortList(v: number[]): string {
-  return v.length <= 20 ? v.join(', ') : `${v.slice(0, 10).join(', ')}, ... ${v.slice(-3).join(', ')} (${v.length} in all)`;
 }

@@ -25,12 +25,12 @@ import { architectureContrast, architectureContrastRows, type ArchitectureReadin
 import { createModel } from '../models';
 import { initBackend } from '../backend';
 import type { ReportSection } from '../report';
-import type { Experiment } from './experiment';
+import type { StepContext } from './steps/step';
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /** metrics.csv of the main run (published in the results folder by the train step). */
-function metricsOf(exp: Experiment): Row[] {
+function metricsOf(exp: StepContext): Row[] {
   const rows = exp.table('metrics');
   return rows.length > 0 ? rows : exp.run().metrics();
 }
@@ -41,7 +41,7 @@ function accuracyAt(metrics: Row[], epoch: number, split: string): number {
 }
 
 /** Training with permuted labels: generalization first, memorization late (paper Fig. 2, top; §3.2). */
-export function trainingSection(exp: Experiment): ReportSection | null {
+export function trainingSection(exp: StepContext): ReportSection | null {
   const metrics = metricsOf(exp);
   if (metrics.length === 0) return null;
   const peak = testPeak(metrics);
@@ -92,7 +92,7 @@ export function trainingSection(exp: Experiment): ReportSection | null {
 }
 
 /** Layer rewinding restores generalization (paper Fig. 4, §4), next to Maini et al.'s measure. */
-export function rewindingSection(exp: Experiment): ReportSection | null {
+export function rewindingSection(exp: StepContext): ReportSection | null {
   const rows = exp.table('rewinding');
   const metrics = metricsOf(exp);
   if (rows.length === 0 || metrics.length === 0) return null;
@@ -152,7 +152,7 @@ export function rewindingSection(exp: Experiment): ReportSection | null {
  * Why networks do not memorize early: gradient contributions of permuted examples (paper §6, Fig. 6),
  * checked on the total gradient and, with the same thresholds, on its label-dependent part.
  */
-export function gradientsSection(exp: Experiment): ReportSection | null {
+export function gradientsSection(exp: StepContext): ReportSection | null {
   const gradients = exp.table('gradients');
   const scaling = exp.table('gradient_scaling');
   const metrics = metricsOf(exp);
@@ -304,7 +304,7 @@ export function gradientsSection(exp: Experiment): ReportSection | null {
 }
 
 /** The geometry of memorization across layers and epochs (paper Figs. 1B–3). */
-export function geometrySection(exp: Experiment): ReportSection | null {
+export function geometrySection(exp: StepContext): ReportSection | null {
   const geometry = exp.table('geometry');
   const metrics = metricsOf(exp);
   if (geometry.length === 0 || metrics.length === 0) return null;
@@ -391,7 +391,7 @@ export function geometrySection(exp: Experiment): ReportSection | null {
 }
 
 /** Model-wise double descent and its geometry (paper Fig. 5, §5). */
-export function doubleDescentSection(exp: Experiment): ReportSection | null {
+export function doubleDescentSection(exp: StepContext): ReportSection | null {
   const rows = exp.table('double_descent');
   if (rows.length === 0) return null;
   const findings = doubleDescentFindings(rows);
@@ -459,7 +459,7 @@ export function doubleDescentSection(exp: Experiment): ReportSection | null {
 }
 
 /** Per-layer probes and prediction depth: a second reading of where memorization lives (Baldock et al. 2021; Maini et al. 2023). */
-export function probesSection(exp: Experiment): ReportSection | null {
+export function probesSection(exp: StepContext): ReportSection | null {
   const probes = exp.table('probes');
   const depth = exp.table('prediction_depth');
   const metrics = metricsOf(exp);
@@ -537,7 +537,7 @@ export function probesSection(exp: Experiment): ReportSection | null {
 }
 
 /** Trainable parameters of a model spec on the run's input (for the contrast table). */
-function paramCount(spec: Parameters<typeof createModel>[0], exp: Experiment): number {
+function paramCount(spec: Parameters<typeof createModel>[0], exp: StepContext): number {
   const run = exp.run();
   const m = run.loadModelAt(run.epochs[0]);
   const shape = m.inputShape;
@@ -552,12 +552,12 @@ function paramCount(spec: Parameters<typeof createModel>[0], exp: Experiment): n
  * The architecture contrast of an experiment: the readings of the main run and of the `mlp_contrast`
  * step's MLP (`architectureContrast`), or null before that step has run. Used by the report and notebook 06.
  */
-export async function architectureReadings(exp: Experiment): Promise<ArchitectureReading[] | null> {
+export async function architectureReadings(exp: StepContext): Promise<ArchitectureReading[] | null> {
   await initBackend(); // the parameter counts build the models
   return readingsOf(exp);
 }
 
-function readingsOf(exp: Experiment): ArchitectureReading[] | null {
+function readingsOf(exp: StepContext): ArchitectureReading[] | null {
   const c = exp.preset.mlpContrast;
   const mlpMetrics = exp.table('mlp_metrics');
   if (!c || mlpMetrics.length === 0) return null;
@@ -588,7 +588,7 @@ function readingsOf(exp: Experiment): ArchitectureReading[] | null {
 }
 
 /** The architecture contrast: the same measures of memorization for the main CNN and an MLP on the same data. */
-export function architectureSection(exp: Experiment): ReportSection | null {
+export function architectureSection(exp: StepContext): ReportSection | null {
   const readings = readingsOf(exp); // the report step has initialized the backend
   if (!readings) return null;
   const P = exp.preset.geometry.analysis.P;

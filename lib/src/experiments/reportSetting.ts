@@ -1,6 +1,6 @@
 import { createModel, describeModelSpec, resolveModelSpec, type ModelSpec } from '../models';
 import { resolveRunConfig, type RunConfig } from '../train';
-import type { Experiment } from './experiment';
+import type { StepContext } from './steps/step';
 
 /** A model in words, e.g. "VGG-16 with batch norm, width 0.125", from its spec (whatever the family). */
 export function modelInWords(spec: ModelSpec): string {
@@ -39,7 +39,7 @@ function schedule(c: RunConfig): string {
  * setting, and the time the run took (the steps' seconds from timings.csv). Nothing in it is
  * specific to a dataset or an architecture.
  */
-export function reportSetting(exp: Experiment, timings: { step: string; seconds: number }[]): string[] {
+export function reportSetting(exp: StepContext, timings: { step: string; seconds: number }[]): string[] {
   const lines: string[] = [];
   const run = exp.run();
   const c = run.config;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend/initBackend';
 import { checkOptions, InputError } from '../errors';
-import type { AnalysisSettings } from '../experiments/presets';
+import type { AnalysisSettings } from '../manifold/analysisSettings';
 import { extractActivations, RandomProjections } from '../models/extractActivations';
 import { LayersModelPoints, layersModelCheckpoints, loadLayersModelFrom, type LayersCheckpoint } from '../models/layersModelPoints';
 import { MANIFOLD_KINDS } from '../noise/groupView';

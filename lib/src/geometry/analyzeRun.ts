@@ -3,10 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { initBackend } from '../backend/initBackend';
 import { checkOptions, InputError } from '../errors';
-import { MAX_N_T, N_T_LIMIT_REASON } from '../manifold/manifoldAnalysis';
-import { MAX_ANALYSIS_SEEDS, SEEDS_LIMIT_REASON } from '../manifold/manifoldAnalysisSeeds';
+import { ANALYSIS_DEFAULTS, checkAnalysisSettings, type AnalysisSettings } from '../manifold/analysisSettings';
 import { checkSeed } from '../random/rng';
-import { selectEpochs, type AnalysisSettings, type EpochSelection } from '../experiments/presets';
 import { writeNpy } from '../io/npy';
 import { MANIFOLD_KINDS } from '../noise/groupView';
 import { sampleManifoldGroups } from '../noise/sampleManifolds';
@@ -17,11 +15,9 @@ import { readCsv, upsertCsv, writeCsv, type Row } from '../tables/csv';
 import type { RunData } from '../train/runData';
 import { gatherImages } from '../train/runData';
 import type { Run } from '../train/runDir';
+import { selectEpochs, type EpochSelection } from '../train/selectEpochs';
 import type { GeometryCellInput, GeometryCellOutput } from './geometryCell';
 import { cellKey, GEOMETRY_COLUMNS, GEOMETRY_KEY_COLUMNS, sameSettings, type GeometrySettingsRow } from './geometryTable';
-
-/** Defaults of the analysis (docs/paper.md §3.5: κ = 0, n_t = 200, projection to 5000; memgeo's choice: 3 seeds, stable mode, lib/src/manifold/README.md "Modes"). */
-export const ANALYZE_RUN_DEFAULTS: AnalysisSettings = { P: 10, M: 50, nT: 200, seeds: 3, projectionDim: 5000, mode: 'stable', kappa: 0 };
 
 export interface AnalyzeRunOptions extends Partial<AnalysisSettings> {
   /** Checkpoints to analyse: 'all', a list, or {count} spread over the run (0, the test peak and the last epoch always in). @default 'all' */
@@ -86,23 +82,11 @@ export function resolveAnalysisSettings(options: Partial<AnalysisSettings> & { s
   settings: AnalysisSettings;
   row: GeometrySettingsRow;
 } {
-  const s: AnalysisSettings = { ...ANALYZE_RUN_DEFAULTS, ...stripUndefined(options) } as AnalysisSettings;
+  const s: AnalysisSettings = { ...ANALYSIS_DEFAULTS, ...stripUndefined(options) } as AnalysisSettings;
   const seed = options.seed ?? 0;
-  const int = (v: number, name: string, min: number) => {
-    if (!Number.isInteger(v) || v < min) throw new InputError(`${name} must be an integer >= ${min}, got ${v}`);
-  };
-  int(s.P, 'P (manifolds)', 2);
-  int(s.M, 'M (examples per manifold)', 2);
-  int(s.nT, 'n_t', 1);
-  if (s.nT > MAX_N_T) throw new InputError(`n_t must be at most ${MAX_N_T}, got ${s.nT}: ${N_T_LIMIT_REASON}`);
-  int(s.seeds, 'seeds', 1);
-  if (s.seeds > MAX_ANALYSIS_SEEDS)
-    throw new InputError(`seeds must be at most ${MAX_ANALYSIS_SEEDS}, got ${s.seeds}: ${SEEDS_LIMIT_REASON}`);
-  int(s.projectionDim, 'projectionDim', 1);
+  checkAnalysisSettings(s);
   checkSeed(seed, 'seed');
   checkSeed(seed + s.seeds - 1, `seed + seeds - 1 (the last analysis seed)`);
-  if (!Number.isFinite(s.kappa)) throw new InputError(`kappa must be a finite number, got ${s.kappa}`);
-  if (s.mode !== 'stable' && s.mode !== 'faithful') throw new InputError(`mode must be 'stable' or 'faithful', got '${s.mode}'`);
   return {
     settings: s,
     row: { P: s.P, M: s.M, n_t: s.nT, kappa: s.kappa, mode: s.mode, projection_dim: s.projectionDim, seed, n_seeds: s.seeds },

@@ -3,13 +3,14 @@ export {
   analyzeRun,
   geometryRow,
   sortGeometryRows,
-  ANALYZE_RUN_DEFAULTS,
   resolveAnalysisSettings,
   resolveRunEpochs,
   resolveRunLayers,
   writeSampleImages,
 } from './analyzeRun';
 export type { AnalyzeRunOptions, AnalyzeRunResult } from './analyzeRun';
+/** The defaults `analyzeRun` fills in, under their earlier name: the shared ANALYSIS_DEFAULTS of lib/src/manifold/analysisSettings.ts. */
+export { ANALYSIS_DEFAULTS as ANALYZE_RUN_DEFAULTS } from '../manifold/analysisSettings';
 export { geometryCell, simcapCell, manifoldsFromActivations, cellGeometry } from './geometryCell';
 export { analyzeLayersModel } from './analyzeLayersModel';
 export type { LabelledData, LayersModelAnalysisOptions, LayersModelAnalysis } from './analyzeLayersModel';

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkOptions, InputError } from '../errors';
-import type { AnalysisSettings } from '../experiments/presets';
+import type { AnalysisSettings } from '../manifold/analysisSettings';
 import { defaultConcurrency, parallelMap } from '../parallel/workerPool';
 import { taskProgress, type TaskProgressMode } from '../progress/taskProgress';
 import { Rng } from '../random/rng';

@@ -20,7 +20,17 @@ export type { ManifoldTask, ManifoldTaskResult, PreparedManifold } from './analy
 export { randomProjection } from './randomProjection';
 export { gramReduction } from './gramReduction';
 export { centeredPoints, gramEigenvalues } from './centeredPoints';
-export { manifoldAnalysis, degenerateManifolds, STABLE_DEFAULTS, MAX_N_T } from './manifoldAnalysis';
+export { manifoldAnalysis, degenerateManifolds, STABLE_DEFAULTS } from './manifoldAnalysis';
+export {
+  ANALYSIS_DEFAULTS,
+  ANALYSIS_MODES,
+  ANALYSIS_SETTINGS_FIELDS,
+  checkAnalysisSettings,
+  isAnalysisMode,
+  MAX_N_T,
+  MAX_ANALYSIS_SEEDS,
+} from './analysisSettings';
+export type { AnalysisSettings } from './analysisSettings';
 export type {
   ManifoldAnalysisOptions,
   ManifoldAnalysisResult,

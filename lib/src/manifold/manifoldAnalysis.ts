@@ -4,6 +4,7 @@
 import * as path from 'path';
 import { checkOptions, InputError } from '../errors';
 import { checkSeed } from '../random/rng';
+import { checkAnalysisSettings } from './analysisSettings';
 import { defaultConcurrency, WorkerPool } from '../parallel/workerPool';
 import {
   analyzeManifold,
@@ -182,12 +183,6 @@ interface Resolved {
   stable: StableOptions;
 }
 
-/** Upper bound of n_t, the Gaussian t-vectors drawn per manifold. */
-export const MAX_N_T = 100_000;
-/** Why n_t is bounded (in the message of a larger request). */
-export const N_T_LIMIT_REASON =
-  "the capacity estimate's sampling error falls as 1/sqrt(n_t), so beyond 10^5 t-vectors only the time and the memory (n_t x (D+1) numbers per manifold) grow";
-
 /** Every option `manifoldAnalysis` knows (unknown ones are refused: a typo must not mean the default). */
 export const MANIFOLD_ANALYSIS_OPTIONS = [
   'kappa',
@@ -217,15 +212,10 @@ function resolve(options: ManifoldAnalysisOptions): Resolved {
     mode: options.mode ?? 'stable',
     stable: { ...STABLE_DEFAULTS, ...options.stable },
   };
-  if (!Number.isFinite(r.kappa)) throw new InputError(`kappa must be a finite number, got ${options.kappa}`);
-  if (!Number.isInteger(r.nT) || r.nT < 1) throw new InputError(`nT must be a positive integer, got ${options.nT}`);
-  if (r.nT > MAX_N_T) throw new InputError(`nT (n_t) must be at most ${MAX_N_T}, got ${r.nT}: ${N_T_LIMIT_REASON}`);
+  // The settings it shares with every analysis are checked by their one validation (this option is `nT`).
+  checkAnalysisSettings(r, (k) => (k === 'nT' ? 'nT (n_t)' : k), ['kappa', 'nT', 'projectionDim', 'mode']);
   if (!Number.isInteger(r.nReps) || r.nReps < 1) throw new InputError(`nReps must be a positive integer, got ${options.nReps}`);
   checkSeed(r.seed, 'seed');
-  if (!Number.isInteger(r.projectionDim) || r.projectionDim < 1)
-    throw new InputError(`projectionDim must be a positive integer, got ${options.projectionDim}`);
-  if (r.mode !== 'faithful' && r.mode !== 'stable')
-    throw new InputError(`mode must be 'faithful' or 'stable', got '${String(options.mode)}'`);
   return r;
 }
 

@@ -1,5 +1,6 @@
 import { checkOptions, InputError } from '../errors';
 import { checkSeed } from '../random/rng';
+import { MAX_ANALYSIS_SEEDS, SEEDS_LIMIT_REASON } from './analysisSettings';
 import { defaultConcurrency } from '../parallel/workerPool';
 import { centerGeometry, type CenterGeometry } from './centerGeometry';
 import {
@@ -51,12 +52,6 @@ export function seedStat(values: number[]): SeedStat {
   const max = Math.max(...values);
   return { mean, std, min, max, relSpread: min > 0 ? max / min - 1 : NaN, values };
 }
-
-/** Most analysis seeds per call. */
-export const MAX_ANALYSIS_SEEDS = 1000;
-/** Why (in the message of a larger request). */
-export const SEEDS_LIMIT_REASON =
-  "the mean over 1000 seeds already has a standard error of 3% of the seeds' spread (1/sqrt(1000)); more seeds only multiply the time";
 
 /**
  * The analysis repeated over several seeds, with the mean and spread of each reported quantity —

@@ -6,17 +6,10 @@ export type { LinearProbeOptions, LinearProbeResult, KernelProduct } from './lin
 export { predictionDepth } from './predictionDepth';
 export { probeSamples } from './probeSamples';
 export type { ProbeSet } from './probeSamples';
-export {
-  probeRun,
-  sortProbeRows,
-  PROBE_RUN_OPTIONS,
-  PROBE_COLUMNS,
-  PROBE_KEY_COLUMNS,
-  DEPTH_COLUMNS,
-  PROBE_DEFAULTS,
-  PROBE_KINDS,
-} from './probeRun';
-export type { ProbeRunOptions, ProbeRunResult, ProbeSettings } from './probeRun';
+export { probeRun, sortProbeRows, PROBE_RUN_OPTIONS, PROBE_COLUMNS, PROBE_KEY_COLUMNS, DEPTH_COLUMNS, PROBE_KINDS } from './probeRun';
+export type { ProbeRunOptions, ProbeRunResult } from './probeRun';
+export { PROBE_DEFAULTS } from './probeSettings';
+export type { ProbeSettings } from './probeSettings';
 export { probeEpoch } from './probeCell';
 export type { ProbeEpochInput, ProbeEpochOutput, ProbeCellRow, ProbeCellSet } from './probeCell';
 export { probeFindings, probeFindingsMarkdown, PROBE_THRESHOLDS } from './probeFindings';

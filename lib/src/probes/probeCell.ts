@@ -6,7 +6,7 @@ import type { Model } from '../models/Model';
 import { layerWidths } from '../geometry/geometryCell';
 import { openRun, type Run } from '../train/runDir';
 import { accuracy, knnPredict, type CrossGram } from './knn';
-import type { ProbeSettings } from './probeRun';
+import type { ProbeSettings } from './probeSettings';
 import { linearProbeFromGram, type KernelProduct } from './linearProbe';
 import { predictionDepth } from './predictionDepth';
 

@@ -4,7 +4,8 @@ import * as path from 'path';
 import { checkOptions, InputError } from '../errors';
 import { checkSeed } from '../random/rng';
 import type { AnalyzeRunOptions } from '../geometry/analyzeRun';
-import { ANALYZE_RUN_DEFAULTS, resolveRunEpochs, resolveRunLayers } from '../geometry/analyzeRun';
+import { resolveRunEpochs, resolveRunLayers } from '../geometry/analyzeRun';
+import { ANALYSIS_DEFAULTS } from '../manifold/analysisSettings';
 import { atomicWriteJsonSync } from '../io/atomicWrite';
 import { writeNpy } from '../io/npy';
 import { MANIFOLD_KINDS } from '../noise/groupView';
@@ -14,10 +15,10 @@ import { taskProgress, type TaskProgressMode } from '../progress/taskProgress';
 import { readCsv, upsertCsv, writeCsv, type Row } from '../tables/csv';
 import { gatherImages, type RunData } from '../train/runData';
 import type { Run } from '../train/runDir';
-import { checkKnn, KNN_METRICS, type KnnMetric } from './knn';
-import { LINEAR_PROBE_DEFAULTS } from './linearProbe';
+import { checkKnn, KNN_METRICS } from './knn';
 import type { ProbeEpochInput, ProbeEpochOutput } from './probeCell';
 import { probeSamples, type ProbeSet } from './probeSamples';
+import { PROBE_DEFAULTS, type ProbeSettings } from './probeSettings';
 
 /**
  * Columns of `probes.csv`, one row per (epoch, analysis point, manifold type, probe):
@@ -35,24 +36,6 @@ export const PROBE_KEY_COLUMNS = ['epoch', 'layer', 'manifold', 'probe', 'k', 's
 export const DEPTH_COLUMNS = ['epoch', 'example', 'group', 'depth'];
 const DEPTH_KEY_COLUMNS = ['epoch', 'example', 'group'];
 export const PROBE_KINDS = ['knn', 'knn_loo', 'linear'] as const;
-
-export interface ProbeSettings {
-  P: number;
-  M: number;
-  heldOut: number;
-  k: number;
-  metric: KnnMetric;
-  lambda: number;
-  iterations: number;
-  projectionDim: number;
-  seed: number;
-}
-
-export const PROBE_DEFAULTS: Omit<ProbeSettings, 'P' | 'M' | 'heldOut' | 'seed' | 'projectionDim'> = {
-  k: 30,
-  metric: 'cosine',
-  ...LINEAR_PROBE_DEFAULTS,
-};
 
 export interface ProbeRunOptions extends Partial<ProbeSettings> {
   /** Checkpoints: 'all', a list, or {count} spread over the run (0, the test peak and the last epoch always in). @default {count: 6} */
@@ -143,14 +126,14 @@ export async function probeRun(run: Run, options: ProbeRunOptions = {}): Promise
   const t0 = performance.now();
   checkOptions(options, 'probeRun', PROBE_RUN_OPTIONS);
   const settings: ProbeSettings = {
-    P: options.P ?? ANALYZE_RUN_DEFAULTS.P,
-    M: options.M ?? ANALYZE_RUN_DEFAULTS.M,
-    heldOut: options.heldOut ?? options.M ?? ANALYZE_RUN_DEFAULTS.M,
+    P: options.P ?? ANALYSIS_DEFAULTS.P,
+    M: options.M ?? ANALYSIS_DEFAULTS.M,
+    heldOut: options.heldOut ?? options.M ?? ANALYSIS_DEFAULTS.M,
     k: options.k ?? PROBE_DEFAULTS.k,
     metric: options.metric ?? PROBE_DEFAULTS.metric,
     lambda: options.lambda ?? PROBE_DEFAULTS.lambda,
     iterations: options.iterations ?? PROBE_DEFAULTS.iterations,
-    projectionDim: options.projectionDim ?? ANALYZE_RUN_DEFAULTS.projectionDim,
+    projectionDim: options.projectionDim ?? ANALYSIS_DEFAULTS.projectionDim,
     seed: options.seed ?? 0,
   };
   if (!KNN_METRICS.includes(settings.metric))

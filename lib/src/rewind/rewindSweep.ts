@@ -3,7 +3,7 @@ import * as path from 'path';
 import { initBackend } from '../backend';
 import { DATASET_NAMES } from '../data';
 import { checkOptions, InputError } from '../errors';
-import { selectEpochs, type EpochSelection } from '../experiments/presets';
+import { selectEpochs, type EpochSelection } from '../train/selectEpochs';
 import { atomicWriteJsonSync, guardOutputFile, readJsonOrNull } from '../io';
 import { parallelMap } from '../parallel';
 import { taskProgress, type TaskProgressMode } from '../progress';

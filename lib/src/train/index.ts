@@ -21,9 +21,11 @@ export {
   METRICS_COLUMNS,
   EPOCHS_COLUMNS,
 } from './runDir';
-export type { Run, RunInfo, OpenRunOptions } from './runDir';
+export type { Run, OpenRunOptions } from './runDir';
+export { selectEpochs } from './selectEpochs';
+export type { EpochSelection } from './selectEpochs';
 export { validateRunData, gatherImages, dataFingerprint } from './runData';
-export type { DataFingerprint } from './runData';
+export type { DataFingerprint, RunInfo } from './runData';
 export type { RunData } from './runData';
 export { prepareRunData } from './prepareRunData';
 export { evaluateSplits, predictLogits, scoreLogits, METRIC_SPLITS } from './evaluate';

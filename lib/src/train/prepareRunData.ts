@@ -3,9 +3,8 @@ import type { ImageSplit } from '../data/types';
 import { InputError } from '../errors';
 import { noLabelNoise, permuteLabels, symmetricLabelNoise } from '../noise';
 import type { NoisyLabels } from '../noise/types';
-import { gatherImages, type RunData } from './runData';
+import { gatherImages, type RunData, type RunInfo } from './runData';
 import type { RunConfig } from './runConfig';
-import type { RunInfo } from './runDir';
 
 /** Load the dataset named in the config, take the class-balanced subsets and apply the label noise. */
 export async function prepareRunData(config: RunConfig): Promise<RunData> {

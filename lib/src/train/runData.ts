@@ -2,6 +2,29 @@ import { createHash } from 'crypto';
 import type { ImageSplit } from '../data/types';
 import type { NoisyLabels } from '../noise/types';
 
+/** Provenance stored next to the config; `backend` must match to resume (weights depend on it). */
+export interface RunInfo {
+  backend: string;
+  /** Threads that train the run together (data parallel); absent in runs made before it existed (= 1). */
+  workers?: number;
+  memgeoVersion: string;
+  node: string;
+  createdAt: string;
+  data: {
+    source: string;
+    imageShape: [number, number, number];
+    numClasses: number;
+    trainCount: number;
+    testCount: number;
+    permutedCount: number;
+    unchangedByChance: number;
+    excludeUnchanged: boolean;
+    noiseSeed: number;
+    /** SHA-256 of the training and test images and labels (runs made before memgeo recorded it have none). */
+    fingerprint?: DataFingerprint;
+  };
+}
+
 /**
  * The data of one run: the training subset with its noisy labels and the test subset, plus where
  * each example came from in the full dataset (so analyses can find the exact examples again).

@@ -8,8 +8,11 @@ import type { NoisyLabels } from '../noise/types';
 import { readCsv, writeCsv, type Row } from '../tables';
 import { readCheckpoint } from './checkpoint';
 import { loadRunDataFromLabels } from './prepareRunData';
-import { dataFingerprint, type DataFingerprint, type RunData } from './runData';
+import { dataFingerprint, type RunData, type RunInfo } from './runData';
 import { resolveRunConfig, type RunConfig } from './runConfig';
+
+// The provenance type lives with the run's data, where prepareRunData reads it without importing this file.
+export type { RunInfo } from './runData';
 
 /**
  * Layout of a run directory:
@@ -38,29 +41,6 @@ export const METRICS_REMEDY =
   'delete it and rerun the training command (e.g. memgeo train --config RUN/config.json --out RUN) to recompute it from the checkpoints';
 const LABELS_REMEDY =
   "it holds the run's noisy labels, which nothing else records: restore it from a copy, or train the run again in a new folder";
-
-/** Provenance stored next to the config; `backend` must match to resume (weights depend on it). */
-export interface RunInfo {
-  backend: string;
-  /** Threads that train the run together (data parallel); absent in runs made before it existed (= 1). */
-  workers?: number;
-  memgeoVersion: string;
-  node: string;
-  createdAt: string;
-  data: {
-    source: string;
-    imageShape: [number, number, number];
-    numClasses: number;
-    trainCount: number;
-    testCount: number;
-    permutedCount: number;
-    unchangedByChance: number;
-    excludeUnchanged: boolean;
-    noiseSeed: number;
-    /** SHA-256 of the training and test images and labels (runs made before memgeo recorded it have none). */
-    fingerprint?: DataFingerprint;
-  };
-}
 
 export function checkpointFile(dir: string, epoch: number): string {
   return path.join(dir, RUN_FILES.checkpoints, `epoch-${String(epoch).padStart(4, '0')}.ckpt`);

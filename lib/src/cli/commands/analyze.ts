@@ -1,7 +1,8 @@
 import { parseArgs } from 'util';
-import type { EpochSelection } from '../../experiments/presets';
+import type { EpochSelection } from '../../train/selectEpochs';
 import { analyzeRun } from '../../geometry/analyzeRun';
 import { simulatedCapacityPoints } from '../../geometry/simulatedCapacityPoints';
+import { isAnalysisMode } from '../../manifold/analysisSettings';
 import { missingMetricsNote, openRun } from '../../train/runDir';
 import {
   MAX_LIST_LENGTH,
@@ -88,8 +89,7 @@ export const command: Command = {
     });
     if (positionals.length !== 1) throw new UsageError(`expected one run directory, got ${positionals.length}\n\n${usage}`);
     const mode = values.mode;
-    if (mode !== undefined && mode !== 'stable' && mode !== 'faithful')
-      throw new UsageError(`--mode: expected stable or faithful, got '${mode}'`);
+    if (mode !== undefined && !isAnalysisMode(mode)) throw new UsageError(`--mode: expected stable or faithful, got '${mode}'`);
     const progress = parseProgress(values.progress);
     const layers = parseLayerList(values.layers);
     const settings = {
@@ -99,7 +99,7 @@ export const command: Command = {
       kappa: parseNumber(values.kappa, '--kappa'),
       seed: parseSeed(values.seed, '--seed'),
       seeds: parseNumber(values.seeds, '--seeds', { integer: true, min: 1 }),
-      mode: mode as 'stable' | 'faithful' | undefined,
+      mode,
       projectionDim: parseNumber(values['projection-dim'], '--projection-dim', { integer: true, min: 1 }),
     };
     const simcap = parseNumber(values.simcap, '--simcap', { integer: true, min: 1 });

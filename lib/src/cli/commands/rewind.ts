@@ -1,5 +1,5 @@
 import { parseArgs } from 'util';
-import type { EpochSelection } from '../../experiments/presets';
+import type { EpochSelection } from '../../train/selectEpochs';
 import { missingMetricsNote, openRun } from '../../train';
 import { REWIND_MODES, rewindingFindings, rewindSweep, type RewindMode } from '../../rewind';
 import { MAX_LIST_LENGTH, parseEpochList, parseNumber, parseWorkers, UsageError, type Command } from '../command';

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { formatDoubleDescentFindings, SWEEP_FILES, widthSweep } from '../../doubleDescent';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
-import type { Step } from './index';
+import type { Step } from './step';
 
 /**
  * Double descent over width (Fig. 5). The sweep's runs live in `<out>/double-descent/`
@@ -13,6 +13,9 @@ export const doubleDescentStep: Step = {
   name: 'double_descent',
   title: 'double descent over width (Fig. 5)',
   needs: [],
+  section: 'doubleDescent',
+  outputs: ['double_descent.csv', 'double_descent_summary.json', 'double-descent'],
+  keep: { keys: ['widths'], outputs: ['double-descent'] },
   async run(exp) {
     const dd = exp.preset.doubleDescent;
     const result = await widthSweep(

@@ -2,7 +2,7 @@ import { analyzeRun } from '../../geometry/analyzeRun';
 import { simulatedCapacityPoints } from '../../geometry/simulatedCapacityPoints';
 import { GEOMETRY_COLUMNS, SIMCAP_COLUMNS } from '../../geometry/geometryTable';
 import { writeCsv } from '../../tables/csv';
-import type { Step } from './index';
+import type { Step } from './step';
 
 /**
  * Geometry across layers and epochs (Figs. 1B-3). analyzeRun on the preset's epochs (the
@@ -14,6 +14,8 @@ export const geometryStep: Step = {
   name: 'geometry',
   title: 'geometry across layers and epochs (Figs. 1B-3)',
   needs: ['train'],
+  section: 'geometry',
+  outputs: ['geometry.csv', 'simcap.csv'],
   async run(exp) {
     const g = exp.preset.geometry;
     const run = exp.run();

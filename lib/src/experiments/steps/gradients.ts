@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
 import { analyzeRunGradients, formatGradientFindings, GRADIENT_FILES, gradientFindings } from '../../gradients';
-import { selectEpochs } from '../presets';
-import type { Step } from './index';
+import { selectEpochs } from '../../train/selectEpochs';
+import type { Step } from './step';
 
 /**
  * Gradient contributions of permuted examples (Fig. 6; docs/paper.md §6), of the total gradient and
@@ -15,6 +15,8 @@ export const gradientsStep: Step = {
   name: 'gradients',
   title: 'gradient contributions of permuted examples (Fig. 6)',
   needs: ['train'],
+  section: 'gradients',
+  outputs: ['gradients.csv', 'gradient_scaling.csv', 'gradient_slopes.csv', 'gradients_findings.md'],
   async run(exp) {
     const run = exp.run();
     const settings = exp.preset.gradients;

@@ -7,7 +7,7 @@ import { probeRun } from '../../probes';
 import { rewindSweep } from '../../rewind';
 import { writeCsv } from '../../tables/csv';
 import { openRun, train } from '../../train';
-import type { Step } from './index';
+import type { Step } from './step';
 
 /** Tables of the MLP run, published as `mlp_<name>` in the results folder. */
 export const MLP_TABLES = ['metrics.csv', 'geometry.csv', 'rewinding.csv', 'probes.csv', 'prediction_depth.csv'];
@@ -22,6 +22,8 @@ export const mlpContrastStep: Step = {
   name: 'mlp_contrast',
   title: 'architecture contrast: an MLP on the same data (training, geometry, rewinding, probes)',
   needs: ['train'],
+  section: 'mlpContrast',
+  outputs: ['mlp', ...MLP_TABLES.map((t) => `mlp_${t}`)],
   async run(exp) {
     const c = exp.preset.mlpContrast;
     if (!c) {

@@ -1,6 +1,6 @@
 import { atomicWriteFileSync } from '../../io/atomicWrite';
 import { probeFindings, probeFindingsMarkdown, probeRun } from '../../probes';
-import type { Step } from './index';
+import type { Step } from './step';
 
 /**
  * Per-layer kNN and linear probes and prediction depth on the geometry's examples (same P, M, seed
@@ -11,6 +11,8 @@ export const probesStep: Step = {
   name: 'probes',
   title: 'per-layer kNN and linear probes, prediction depth',
   needs: ['train'],
+  section: 'probes',
+  outputs: ['probes.csv', 'prediction_depth.csv', 'probes.meta.json', 'probes_findings.md'],
   async run(exp) {
     const p = exp.preset.probes;
     const a = exp.preset.geometry.analysis;

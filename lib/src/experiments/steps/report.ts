@@ -12,7 +12,7 @@ import {
   trainingSection,
 } from '../reportSections';
 import { reportSetting } from '../reportSetting';
-import type { Step } from './index';
+import type { Step } from './step';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const MEMGEO_VERSION = (require('../../../package.json') as { version: string }).version;
@@ -22,6 +22,8 @@ export const reportStep: Step = {
   name: 'report',
   title: 'figures and report',
   needs: ['train', 'geometry', 'rewinding', 'double_descent', 'gradients', 'probes', 'mlp_contrast'],
+  section: null,
+  outputs: ['report.md', 'report.html', 'figures'],
   async run(exp) {
     await initBackend();
     const sections = [

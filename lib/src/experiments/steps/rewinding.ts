@@ -1,5 +1,5 @@
 import { rewindSweep } from '../../rewind';
-import type { Step } from './index';
+import type { Step } from './step';
 
 /**
  * Layer rewinding (Fig. 4). Sweeps the preset's modes and epochs (the test-accuracy peak
@@ -10,6 +10,8 @@ export const rewindingStep: Step = {
   name: 'rewinding',
   title: 'layer rewinding (Fig. 4)',
   needs: ['train'],
+  section: 'rewinding',
+  outputs: ['rewinding.csv', 'rewinding.meta.json'],
   async run(exp) {
     const { epochs, modes } = exp.preset.rewinding;
     const result = await rewindSweep(exp.run(), { epochs, modes, progress: exp.progress });
