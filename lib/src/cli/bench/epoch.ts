@@ -6,12 +6,12 @@
  * shape (throughput does not depend on pixel values). Prints numbers; asserts nothing.
  */
 import * as os from 'os';
-import { parseArgs } from 'util';
 import { initBackend } from '../../backend';
 import { createModel, describeModelSpec, type ModelSpec } from '../../models';
 import { Rng } from '../../random';
 import { Optimizer, predictLogits, resolveRunConfig, trainStep } from '../../train';
-import { parseNumber, UsageError } from '../command';
+import { runAsScript, UsageError } from '../command';
+import { parseFlags, parseNumber } from '../options';
 import type { BenchTarget } from './target';
 
 interface BenchConfig {
@@ -58,11 +58,7 @@ export async function benchEpoch(argv: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: { models: { type: 'string' }, batches: { type: 'string' }, json: { type: 'boolean' } },
-  });
+  const { values } = parseFlags(argv, { models: { type: 'string' }, batches: { type: 'string' }, json: { type: 'boolean' } });
   const keys = values.models ? values.models.split(',').map((s) => s.trim()) : DEFAULT_KEYS;
   for (const k of keys)
     if (!BENCH_CONFIGS.some((c) => c.key === k))
@@ -150,14 +146,4 @@ export const target: BenchTarget = {
   run: benchEpoch,
 };
 
-if (require.main === module) {
-  benchEpoch(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err) => {
-      console.error(err instanceof UsageError ? `bench epoch: ${err.message}` : err);
-      process.exitCode = err instanceof UsageError ? 2 : 1;
-    },
-  );
-}
+if (require.main === module) runAsScript(target, 'bench epoch');
