@@ -22,8 +22,9 @@ export const target: BenchTarget = {
   usage,
   async run(argv) {
     const { values, positionals } = parseFlags(argv, { ...flags('epochs', 'M', 'P', 'layers', 'json'), k: { type: 'string' } }, true);
-    const run = openRun(parseRunDir(positionals, usage));
+    const runDir = parseRunDir(positionals, usage);
     const { M, P } = parseAnalysisFlags(values);
+    const run = openRun(runDir);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'memgeo-bench-probes-'));
     try {
       const r = await probeRun(run, {
