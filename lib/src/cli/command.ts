@@ -82,11 +82,16 @@ export function reportError(err: unknown, prefix: string): number {
 }
 
 /**
- * Run a plugin from its own file (`node lib/dist/cli/bench/epoch.js ...`), with the CLI's exit
- * codes; `prefix` starts its error lines (e.g. `bench epoch`).
+ * Run a plugin from its own file (`node lib/dist/cli/bench/epoch.js ...`) as `memgeo` would: --help
+ * prints its usage, errors get the CLI's exit codes; `prefix` starts the error lines (e.g. `bench epoch`).
  */
 export function runAsScript(plugin: Command, prefix: string): void {
-  plugin.run(process.argv.slice(2)).then(
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(plugin.usage);
+    return;
+  }
+  plugin.run(argv).then(
     (code) => {
       process.exitCode = code;
     },

@@ -1,4 +1,6 @@
+import * as fs from 'fs';
 import { parseArgs, type ParseArgsConfig } from 'util';
+import { InputError } from '../errors';
 import type { EpochSelection } from '../experiments/presets';
 import type { AnalysisMode } from '../manifold/sharedCenterSubspace';
 import { parseWorkerCount } from '../parallel/workerCount';
@@ -48,7 +50,7 @@ export type ParsedFlags<O extends FlagSpecs> = ReturnType<
 
 /**
  * Parse a command's arguments: unknown flags and missing values are errors (strict), positionals only
- * where the command takes them. Node's parse errors exit 2 like a UsageError (cli/main.ts).
+ * where the command takes them. Node's parse errors exit 2 like a UsageError (`reportError`).
  */
 export function parseFlags<O extends FlagSpecs>(argv: string[], options: O, allowPositionals = false): ParsedFlags<O> {
   return parseArgs({ args: argv, options, strict: true, allowPositionals });
@@ -58,6 +60,21 @@ export function parseFlags<O extends FlagSpecs>(argv: string[], options: O, allo
 export function parseRunDir(positionals: string[], usage: string): string {
   if (positionals.length !== 1) throw new UsageError(`expected one run directory, got ${positionals.length}\n\n${usage}`);
   return positionals[0];
+}
+
+/** The JSON in the file a flag names (`--config FILE`), with an error naming the flag and the file when it cannot be read or parsed. */
+export function readJsonFlag(file: string, flag: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InputError(`${flag}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${flag}: ${file} does not parse as JSON: ${(err as Error).message}`);
+  }
 }
 
 /** `a`, `a or b`, `a, b or c`. */

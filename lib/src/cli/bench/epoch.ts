@@ -54,10 +54,6 @@ processes took the core, and img/s divided by it approximates an unloaded core.
   --json          one JSON object per model`;
 
 export async function benchEpoch(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(usage);
-    return 0;
-  }
   const { values } = parseFlags(argv, { models: { type: 'string' }, batches: { type: 'string' }, json: { type: 'boolean' } });
   const keys = values.models ? values.models.split(',').map((s) => s.trim()) : DEFAULT_KEYS;
   for (const k of keys)

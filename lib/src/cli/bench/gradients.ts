@@ -29,10 +29,6 @@ label-dependent parts, alternating R times; prints the median of each and their 
   --json         one JSON object`;
 
 export async function benchGradients(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(usage);
-    return 0;
-  }
   const { values } = parseFlags(argv, {
     examples: { type: 'string' },
     repeats: { type: 'string' },

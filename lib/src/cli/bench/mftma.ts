@@ -98,10 +98,6 @@ async function timed(manifolds: ManifoldPoints[], opts: ManifoldAnalysisOptions,
 }
 
 export async function benchMftma(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(usage);
-    return 0;
-  }
   const { values } = parseFlags(argv, {
     only: { type: 'string' },
     workers: { type: 'string' },

@@ -1,11 +1,9 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { formatDoubleDescentFindings, widthSweep, type WidthSweepConfig } from '../../doubleDescent';
-import { InputError } from '../../errors';
 import { requireDatasets } from '../../experiments/experiment';
 import { getPreset, PRESETS } from '../../experiments/presets';
 import { type Command, UsageError } from '../command';
-import { flags, parseFlags, parseProgress, parseWorkers } from '../options';
+import { flags, parseFlags, parseProgress, parseWorkers, readJsonFlag } from '../options';
 
 const usage = `usage: memgeo sweep width (--config FILE | --preset NAME) [--out DIR] [--workers N] [--keep-checkpoints] [--progress MODE]
 
@@ -54,7 +52,7 @@ export const command: Command = {
     let config: WidthSweepConfig;
     let name: string;
     if (values.config) {
-      config = readJson(values.config) as WidthSweepConfig;
+      config = readJsonFlag(values.config, '--config') as WidthSweepConfig;
       name = path.basename(values.config).replace(/\.json$/i, '');
     } else {
       const preset = getPreset(values.preset!);
@@ -71,17 +69,3 @@ export const command: Command = {
     return 0;
   },
 };
-
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputError(`--config: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`--config: ${file} does not parse as JSON: ${(err as Error).message}`);
-  }
-}

@@ -1,8 +1,7 @@
-import * as fs from 'fs';
 import { InputError } from '../../errors';
 import { resolveRunConfig, train, type RunConfig } from '../../train';
 import type { Command } from '../command';
-import { flags, parseEpochList, parseFlags, parseNumber, parseProgress, parseSeed, parseWorkers } from '../options';
+import { flags, parseEpochList, parseFlags, parseNumber, parseProgress, parseSeed, parseWorkers, readJsonFlag } from '../options';
 
 const usage = `usage: memgeo train [--config FILE] [options] [--out DIR]
 
@@ -47,7 +46,9 @@ export const command: Command = {
   usage,
   async run(argv) {
     const { values } = parseFlags(argv, {
-      ...flags('epochs', 'seed', 'out', 'workers', 'progress'),
+      ...flags('seed', 'out', 'workers', 'progress'),
+      // The number of epochs to train, not the analyses' epoch selection of the shared --epochs.
+      epochs: { type: 'string' },
       config: { type: 'string' },
       dataset: { type: 'string' },
       'train-size': { type: 'string' },
@@ -97,17 +98,7 @@ type Values = Record<string, string | boolean | undefined>;
 export function configFromArgs(values: Values): Record<string, unknown> {
   let cfg: Record<string, unknown> = {};
   if (typeof values.config === 'string') {
-    let text: string;
-    try {
-      text = fs.readFileSync(values.config, 'utf8');
-    } catch (err) {
-      throw new InputError(`--config: cannot read ${values.config} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
-    try {
-      cfg = JSON.parse(text);
-    } catch (err) {
-      throw new InputError(`--config: ${values.config} does not parse as JSON: ${(err as Error).message}`);
-    }
+    cfg = readJsonFlag(values.config, '--config') as Record<string, unknown>;
     if (cfg === null || typeof cfg !== 'object' || Array.isArray(cfg))
       throw new InputError(`--config: ${values.config} must hold a JSON object`);
     // A run's own config.json may be given (to resume or rebuild it): its 'run' section is provenance.
