@@ -48,7 +48,6 @@ export interface ArchitectureReading {
   votes: { measure: string; says: 'last' | 'first' | 'neither' }[];
 }
 
-
 /**
  * The same questions asked of several architectures trained on the same data (small-scale check in
  * docs/small-scale.md: a convnet showed memorization in its last layers, an MLP in its first): per
