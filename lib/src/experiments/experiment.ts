@@ -7,7 +7,7 @@ import { guardOutputDir, readJsonOrNull } from '../io/outputPath';
 import { readCsv, upsertCsv, type Row } from '../tables/csv';
 import { readFrame, type DataFrame } from '../tables/frames';
 import { openRun, type Run } from '../train';
-import { resolveProgressMode, writeProgressLine, type ProgressMode, type ResolvedProgressMode } from '../progress';
+import { resolveProgressMode, writeProgressLine, type ProgressMode, type ResolvedProgressMode } from '../progress/progressMode';
 import { getPreset, type Preset, type PresetName } from './presets';
 import { STEPS, STEP_ORDER, type StepName } from './steps';
 

@@ -1,4 +1,4 @@
-export { resolveProgressMode, writeProgressLine, writeProgressWarning, PROGRESS_MODES } from './progressMode';
+export { resolveProgressMode } from './progressMode';
 export type { ProgressMode, ResolvedProgressMode } from './progressMode';
 export { formatSeconds, fmtTime } from './format';
 export { taskProgress } from './taskProgress';
