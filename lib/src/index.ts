@@ -47,8 +47,8 @@ export type { TaskFunction, ParallelMapOptions } from './parallel';
 
 // Progress lines of long tasks.
 // lower level:
-export { taskProgress, resolveProgressMode } from './progress';
-export type { TaskProgress, TaskProgressMode } from './progress';
+export { taskProgress, resolveProgressMode, fmtTime, formatSeconds } from './progress';
+export type { TaskProgress, TaskProgressMode, ProgressMode } from './progress';
 
 // Datasets: MNIST, Fashion-MNIST, CIFAR-10/100 loaders, the decoded-dataset cache, balanced subsets.
 export { loadDataset } from './data';
@@ -140,7 +140,6 @@ export {
   prepareRunData,
   augmentBatch,
   ProgressReporter,
-  fmtTime,
 } from './train';
 export type {
   DataParallelOptions,
@@ -159,7 +158,6 @@ export type {
   DataFingerprint,
   RunData,
   SplitMetric,
-  ProgressMode,
   EpochReport,
 } from './train';
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fmtTime, ProgressReporter, type EpochReport } from 'memgeo';
+import { captureOutput as capture } from '../progress/capture';
 
 const report = (epoch: number): EpochReport => ({
   epoch,
@@ -17,22 +18,6 @@ const report = (epoch: number): EpochReport => ({
   ],
   checkpoint: null,
 });
-
-function capture(fn: () => void): { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const log = console.log;
-  const write = process.stderr.write;
-  console.log = (...a: unknown[]) => void out.push(a.join(' '));
-  process.stderr.write = ((s: string) => (err.push(s), true)) as typeof process.stderr.write;
-  try {
-    fn();
-  } finally {
-    console.log = log;
-    process.stderr.write = write;
-  }
-  return { out, err };
-}
 
 test('progress modes: compact lines on stdout for notebooks, full lines on stderr, a redrawn bar, or nothing', () => {
   const compact = capture(() => {

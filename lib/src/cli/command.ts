@@ -1,6 +1,6 @@
-import { parseWorkerCount } from '../parallel/workerCount';
-import { MAX_SEED } from '../random/rng';
-import { MAX_EPOCHS } from '../train/runConfig';
+import * as fs from 'fs';
+import * as path from 'path';
+import { fileSystemError } from '../io/outputPath';
 
 /**
  * A CLI subcommand: `npx memgeo <name> ...`. Each lives in its own file under `cli/commands/` and is
@@ -25,113 +25,78 @@ export class UsageError extends Error {
   }
 }
 
-/** Longest list `parseNumberList` expands: more entries than any run has epochs. */
-export const MAX_LIST_LENGTH = 100_000;
-
-/** Bounds of the numbers of a list flag, with the reason given when one is out of bounds. */
-export interface NumberListBounds {
-  min?: number;
-  max?: number;
-  /** Why `max` is the limit (shown in the error). */
-  why?: string;
+/**
+ * The plugins of a folder: every compiled file in `dir` that exports `exportName` (`command` in
+ * cli/commands/, `target` in cli/bench/), by name, in file order. A new command or bench target is
+ * one new file; there is no central list to keep in step.
+ */
+export function loadPlugins(dir: string, exportName: 'command' | 'target'): Map<string, Command> {
+  const plugins = new Map<string, Command>();
+  for (const file of fs.readdirSync(dir).sort()) {
+    if (!file.endsWith('.js')) continue;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const plugin = (require(path.join(dir, file)) as Record<string, Command | undefined>)[exportName];
+    if (plugin) plugins.set(plugin.name, plugin);
+  }
+  return plugins;
 }
 
-/** The bounds of every epoch-list flag: epochs are 0..MAX_EPOCHS, the most a run can have. */
-export const EPOCH_BOUNDS: NumberListBounds = {
-  min: 0,
-  max: MAX_EPOCHS,
-  why: `no run has more than ${MAX_EPOCHS} epochs (the limit of config.epochs)`,
-};
+/** One `  name  summary` line per plugin, the names padded to one width (for a --help listing). */
+export function pluginList(plugins: Map<string, Command>): string[] {
+  const width = Math.max(...[...plugins.keys()].map((k) => k.length), 4);
+  return [...plugins.values()].map((p) => `  ${p.name.padEnd(width)}  ${p.summary}`);
+}
 
 /**
- * Parse a comma-separated list of numbers ("0,5,10") or ranges ("0-10", "0-10:2"). A range's length
- * is computed before it is expanded, so "0-1000000000" is an error rather than a billion numbers.
+ * Print an error a command threw and return the exit code: errors that are the user's to fix
+ * (UsageError, InputError, a bad flag, a file-system failure with a path) as one line after `prefix`,
+ * exit 2; anything else with its stack, exit 1.
  */
-export function parseNumberList(value: string, flag: string, bounds: NumberListBounds = {}): number[] {
-  const out: number[] = [];
-  const check = (v: number, part: string) => {
-    if (bounds.min !== undefined && v < bounds.min) throw new UsageError(`${flag}: '${part}' is below ${bounds.min}`);
-    if (bounds.max !== undefined && v > bounds.max)
-      throw new UsageError(`${flag}: '${part}' is above ${bounds.max}${bounds.why ? `: ${bounds.why}` : ''}`);
-  };
-  for (const part of value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const m = /^(-?\d+)-(\d+)(?::(\d+))?$/.exec(part);
-    if (m) {
-      const [a, b, step] = [Number(m[1]), Number(m[2]), Number(m[3] ?? 1)];
-      if (step <= 0 || b < a) throw new UsageError(`${flag}: bad range '${part}'`);
-      check(a, part);
-      check(b, part);
-      const length = Math.floor((b - a) / step) + 1;
-      if (out.length + length > MAX_LIST_LENGTH)
-        throw new UsageError(`${flag}: '${part}' has ${length} values; a list holds at most ${MAX_LIST_LENGTH}`);
-      for (let v = a; v <= b; v += step) out.push(v);
-      continue;
-    }
-    const v = Number(part);
-    if (!Number.isFinite(v)) throw new UsageError(`${flag}: '${part}' is not a number`);
-    check(v, part);
-    if (out.length + 1 > MAX_LIST_LENGTH) throw new UsageError(`${flag}: a list holds at most ${MAX_LIST_LENGTH} values`);
-    out.push(v);
+export function reportError(err: unknown, prefix: string): number {
+  const e = err as Error;
+  const code = (e as NodeJS.ErrnoException)?.code ?? '';
+  if (e && (e.name === 'UsageError' || e.name === 'InputError' || code.startsWith('ERR_PARSE_ARGS'))) {
+    console.error(`${prefix}: ${e.message}`);
+    return 2;
   }
-  if (out.length === 0) throw new UsageError(`${flag}: empty list`);
-  return out;
-}
-
-/** Parse an epoch list flag (0..MAX_EPOCHS, integers). */
-export function parseEpochList(value: string, flag: string): number[] {
-  const list = parseNumberList(value, flag, EPOCH_BOUNDS);
-  for (const v of list) if (!Number.isInteger(v)) throw new UsageError(`${flag}: epoch '${v}' is not an integer`);
-  return list;
-}
-
-/** Parse a seed flag: an integer in 0..2^32 − 1 (a larger one would repeat a smaller one's draws). */
-export function parseSeed(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  const v = Number(value);
-  if (!Number.isInteger(v) || v < 0 || v > MAX_SEED)
-    throw new UsageError(
-      `${flag}: a seed must be an integer in 0..${MAX_SEED} (2^32 - 1; larger ones would repeat smaller ones' draws), got '${value}'`,
+  // A file-system failure that no writer translated (it has a path and an errno code) is still the
+  // user's to fix (permissions, a file in the way): say what and where, without a stack trace.
+  const errno = e as NodeJS.ErrnoException;
+  if (errno?.path && errno.code) {
+    const clear = fileSystemError(
+      errno,
+      errno.syscall === 'mkdir'
+        ? 'create folder'
+        : errno.syscall === 'open' || errno.syscall === 'read' || errno.syscall === 'scandir' || errno.syscall === 'stat'
+          ? 'access'
+          : 'write',
+      errno.path,
     );
-  return v;
+    if (clear.name === 'InputError') {
+      console.error(`${prefix}: ${clear.message}`);
+      return 2;
+    }
+  }
+  console.error(`${prefix}: ${e?.stack ?? String(err)}`);
+  return 1;
 }
 
-/** Parse a numeric flag value, with a clear error naming the flag. */
-export function parseNumber(
-  value: string | undefined,
-  flag: string,
-  opts: { integer?: boolean; min?: number; max?: number } = {},
-): number | undefined {
-  if (value === undefined) return undefined;
-  const v = Number(value);
-  if (!Number.isFinite(v)) throw new UsageError(`${flag}: '${value}' is not a number`);
-  if (opts.integer && !Number.isInteger(v)) throw new UsageError(`${flag}: '${value}' must be an integer`);
-  if (opts.min !== undefined && v < opts.min) throw new UsageError(`${flag}: must be >= ${opts.min}, got ${v}`);
-  if (opts.max !== undefined && v > opts.max) throw new UsageError(`${flag}: must be <= ${opts.max}, got ${v}`);
-  return v;
-}
-
-/** `--progress MODE` (bar, lines, compact, none; auto when absent). */
-export function parseProgress(value: string | undefined): 'auto' | 'bar' | 'lines' | 'compact' | 'none' | undefined {
-  if (value !== undefined && !['auto', 'bar', 'lines', 'compact', 'none'].includes(value))
-    throw new UsageError(`--progress: expected bar, lines, compact or none, got '${value}'`);
-  return value as 'auto' | 'bar' | 'lines' | 'compact' | 'none' | undefined;
-}
-
-/** `--layers a,b,c`: the analysis points named, or undefined when absent; an empty list is an error. */
-export function parseLayerList(value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  const layers = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (layers.length === 0) throw new UsageError('--layers: empty list');
-  return layers;
-}
-
-/** A `--workers` value: a whole number ≥ 1, capped at the cores available with a message (parseWorkerCount). */
-export function parseWorkers(value: string | undefined, flag = '--workers'): number | undefined {
-  return value === undefined ? undefined : parseWorkerCount(value, flag);
+/**
+ * Run a plugin from its own file (`node lib/dist/cli/bench/epoch.js ...`) as `memgeo` would: --help
+ * prints its usage, errors get the CLI's exit codes; `prefix` starts the error lines (e.g. `bench epoch`).
+ */
+export function runAsScript(plugin: Command, prefix: string): void {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(plugin.usage);
+    return;
+  }
+  plugin.run(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.exitCode = reportError(err, prefix);
+    },
+  );
 }

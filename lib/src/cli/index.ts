@@ -1,3 +1,4 @@
 export { main } from './main';
-export { UsageError, parseNumber, parseNumberList } from './command';
+export { UsageError } from './command';
+export { parseNumber, parseNumberList } from './options';
 export type { Command } from './command';

@@ -7,7 +7,7 @@ import { guardOutputDir, readJsonOrNull } from '../io/outputPath';
 import { readCsv, upsertCsv, type Row } from '../tables/csv';
 import { readFrame, type DataFrame } from '../tables/frames';
 import { openRun, type Run } from '../train';
-import { resolveProgressMode, type TaskProgressMode } from '../progress';
+import { resolveProgressMode, writeProgressLine, type ProgressMode, type ResolvedProgressMode } from '../progress/progressMode';
 import { getPreset, type Preset, type PresetName } from './presets';
 import { STEPS, STEP_ORDER, type StepContext, type StepName } from './steps';
 
@@ -22,7 +22,7 @@ export function defaultResultsDir(preset: string): string {
 export interface ExperimentOptions {
   /** Results folder (default `results/<preset>`). */
   out?: string;
-  progress?: TaskProgressMode;
+  progress?: ProgressMode;
 }
 
 /**
@@ -40,7 +40,7 @@ export interface ExperimentOptions {
 export class Experiment implements StepContext {
   readonly preset: Preset;
   readonly out: string;
-  readonly progress: Exclude<TaskProgressMode, 'auto'>;
+  readonly progress: ResolvedProgressMode;
 
   constructor(preset: Preset, options: ExperimentOptions = {}) {
     this.preset = preset;
@@ -154,9 +154,7 @@ export class Experiment implements StepContext {
 
   /** A message in the experiment's progress channel. */
   log(text: string): void {
-    if (this.progress === 'none') return;
-    if (this.progress === 'compact' || this.progress === 'live') console.log(text);
-    else process.stderr.write(text + '\n');
+    writeProgressLine(this.progress, text);
   }
 }
 

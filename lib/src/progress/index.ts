@@ -1,2 +1,5 @@
-export { taskProgress, resolveProgressMode, formatSeconds } from './taskProgress';
+export { resolveProgressMode } from './progressMode';
+export type { ProgressMode, ResolvedProgressMode } from './progressMode';
+export { formatSeconds, fmtTime } from './format';
+export { taskProgress } from './taskProgress';
 export type { TaskProgress, TaskProgressMode } from './taskProgress';

@@ -31,5 +31,5 @@ export { prepareRunData } from './prepareRunData';
 export { evaluateSplits, predictLogits, scoreLogits, METRIC_SPLITS } from './evaluate';
 export type { SplitMetric, MetricSplit } from './evaluate';
 export { augmentBatch } from './augment';
-export { ProgressReporter, fmtTime } from './progress';
-export type { ProgressMode, EpochReport } from './progress';
+export { ProgressReporter } from './progress';
+export type { EpochReport } from './progress';

@@ -15,7 +15,8 @@ import { DataParallelTrainer } from './dataParallel';
 import { evaluateSplits, type SplitMetric } from './evaluate';
 import { Optimizer } from './Optimizer';
 import { prepareRunData } from './prepareRunData';
-import { ProgressReporter, type EpochReport, type ProgressMode } from './progress';
+import type { ProgressMode } from '../progress/progressMode';
+import { ProgressReporter, type EpochReport } from './progress';
 import { dataFingerprint, gatherImages, validateRunData, type RunData } from './runData';
 import {
   diffConfigs,

@@ -13,11 +13,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import * as crypto from 'crypto';
 import { DATASET_NAMES, locateDataset, loadDataset } from '../../data';
 import type { DatasetName } from '../../data';
-import { UsageError } from '../command';
+import { runAsScript, UsageError } from '../command';
+import { parseFlags } from '../options';
 import type { BenchTarget } from './target';
 
 interface Row {
@@ -60,16 +60,12 @@ function seconds(start: bigint): number {
 }
 
 export async function benchData(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      datasets: { type: 'string' },
-      repeats: { type: 'string', default: '2' },
-      'cache-dir': { type: 'string' },
-      synthetic: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    },
-    strict: true,
+  const { values } = parseFlags(argv, {
+    datasets: { type: 'string' },
+    repeats: { type: 'string', default: '2' },
+    'cache-dir': { type: 'string' },
+    synthetic: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
   });
   const repeats = Number(values.repeats);
   if (!Number.isInteger(repeats) || repeats < 1) throw new UsageError(`--repeats: must be a positive integer, got ${values.repeats}`);
@@ -155,12 +151,4 @@ export const target: BenchTarget = {
   run: benchData,
 };
 
-if (require.main === module) {
-  benchData(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (err) => {
-      console.error(err instanceof Error && (err.name === 'UsageError' || err.name === 'InputError') ? `bench data: ${err.message}` : err);
-      process.exitCode = err?.name === 'UsageError' || err?.name === 'InputError' ? 2 : 1;
-    },
-  );
-}
+if (require.main === module) runAsScript(target, 'bench data');

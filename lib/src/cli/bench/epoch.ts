@@ -7,12 +7,12 @@
  */
 
 import * as os from 'os';
-import { parseArgs } from 'util';
 import { initBackend } from '../../backend';
 import { createModel, describeModelSpec, type ModelSpec } from '../../models';
 import { Rng } from '../../random';
 import { Optimizer, predictLogits, resolveRunConfig, optimizerStep } from '../../train';
-import { parseNumber, UsageError } from '../command';
+import { runAsScript, UsageError } from '../command';
+import { parseFlags, parseNumber } from '../options';
 import type { BenchTarget } from './target';
 
 interface BenchConfig {
@@ -55,15 +55,7 @@ processes took the core, and img/s divided by it approximates an unloaded core.
   --json          one JSON object per model`;
 
 export async function benchEpoch(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(usage);
-    return 0;
-  }
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: { models: { type: 'string' }, batches: { type: 'string' }, json: { type: 'boolean' } },
-  });
+  const { values } = parseFlags(argv, { models: { type: 'string' }, batches: { type: 'string' }, json: { type: 'boolean' } });
   const keys = values.models ? values.models.split(',').map((s) => s.trim()) : DEFAULT_KEYS;
   for (const k of keys)
     if (!BENCH_CONFIGS.some((c) => c.key === k))
@@ -151,14 +143,4 @@ export const target: BenchTarget = {
   run: benchEpoch,
 };
 
-if (require.main === module) {
-  benchEpoch(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err) => {
-      console.error(err instanceof UsageError ? `bench epoch: ${err.message}` : err);
-      process.exitCode = err instanceof UsageError ? 2 : 1;
-    },
-  );
-}
+if (require.main === module) runAsScript(target, 'bench epoch');

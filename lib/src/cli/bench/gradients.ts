@@ -9,14 +9,14 @@
  */
 
 import * as os from 'os';
-import { parseArgs } from 'util';
 import { initBackend } from '../../backend';
 import { checkpointGradients } from '../../gradients/checkpointGradients';
 import { gradientScalingRows } from '../../gradients/gradientScaling';
 import type { GroupIndices } from '../../gradients/gradientGroups';
 import { createModel, describeModelSpec } from '../../models';
 import { Rng } from '../../random';
-import { parseNumber, UsageError } from '../command';
+import { runAsScript } from '../command';
+import { parseFlags, parseNumber } from '../options';
 import type { BenchTarget } from './target';
 
 const usage = `usage: memgeo bench gradients [--examples N] [--repeats R] [--width W] [--json]
@@ -30,14 +30,11 @@ label-dependent parts, alternating R times; prints the median of each and their 
   --json         one JSON object`;
 
 export async function benchGradients(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(usage);
-    return 0;
-  }
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: { examples: { type: 'string' }, repeats: { type: 'string' }, width: { type: 'string' }, json: { type: 'boolean' } },
+  const { values } = parseFlags(argv, {
+    examples: { type: 'string' },
+    repeats: { type: 'string' },
+    width: { type: 'string' },
+    json: { type: 'boolean' },
   });
   const n = parseNumber(values.examples, '--examples', { integer: true, min: 2 }) ?? 2000;
   const repeats = parseNumber(values.repeats, '--repeats', { integer: true, min: 1 }) ?? 3;
@@ -126,14 +123,4 @@ export const target: BenchTarget = {
   run: benchGradients,
 };
 
-if (require.main === module) {
-  benchGradients(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err) => {
-      console.error(err instanceof UsageError ? `bench gradients: ${err.message}` : err);
-      process.exitCode = err instanceof UsageError ? 2 : 1;
-    },
-  );
-}
+if (require.main === module) runAsScript(target, 'bench gradients');

@@ -6,13 +6,12 @@
  *
  *   npx memgeo bench linalg [--sizes 100,300,600] [--repeats 3] [--json]
  */
-import { parseArgs } from 'util';
 import { EigenvalueDecomposition, Matrix, QrDecomposition } from 'ml-matrix';
 import { symmetricEigenvalues } from '../../manifold/symmetricEigenvalues';
 import { householderQr, qrR } from '../../manifold/householderQr';
 import { gramOfRows } from '../../manifold/gramOfRows';
 import { Rng } from '../../random';
-import { parseNumber, parseNumberList } from '../command';
+import { parseFlags, parseNumber, parseNumberList } from '../options';
 import type { BenchTarget } from './target';
 
 function median(xs: number[]): number {
@@ -42,11 +41,10 @@ export const target: BenchTarget = {
   summary: "memgeo's eigenvalue and QR routines vs ml-matrix on the analysis' shapes",
   usage,
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: { sizes: { type: 'string' }, repeats: { type: 'string' }, json: { type: 'boolean', default: false } },
-      strict: true,
-      allowPositionals: false,
+    const { values } = parseFlags(argv, {
+      sizes: { type: 'string' },
+      repeats: { type: 'string' },
+      json: { type: 'boolean', default: false },
     });
     const sizes = values.sizes ? parseNumberList(values.sizes, '--sizes') : [100, 300, 600];
     const repeats = parseNumber(values.repeats, '--repeats', { integer: true, min: 1 }) ?? 3;

@@ -22,12 +22,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
-import { parseArgs } from 'util';
 import { readNpy, writeNpy } from '../../io/npy';
 import { manifoldAnalysis, type ManifoldAnalysisOptions } from '../../manifold/manifoldAnalysis';
 import { manifoldsFromNpy, type ManifoldPoints } from '../../manifold/manifoldPoints';
 import { seedStat } from '../../manifold/manifoldAnalysisSeeds';
 import { Rng } from '../../random/rng';
+import { runAsScript } from '../command';
+import { parseFlags, parseWorkers } from '../options';
 import type { BenchTarget } from './target';
 
 /** The reference's wall time on the README case, this machine kind (docs/mftma.md: 31 s). */
@@ -98,23 +99,15 @@ async function timed(manifolds: ManifoldPoints[], opts: ManifoldAnalysisOptions,
 }
 
 export async function benchMftma(argv: string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    console.log(usage);
-    return 0;
-  }
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      only: { type: 'string' },
-      workers: { type: 'string' },
-      repeat: { type: 'string' },
-      fixtures: { type: 'string' },
-      json: { type: 'boolean' },
-    },
+  const { values } = parseFlags(argv, {
+    only: { type: 'string' },
+    workers: { type: 'string' },
+    repeat: { type: 'string' },
+    fixtures: { type: 'string' },
+    json: { type: 'boolean' },
   });
   const parts = new Set((values.only ?? 'readme,cli,scaling,real').split(',').map((s) => s.trim()));
-  const concurrency = values.workers ? Number(values.workers) : ('auto' as const);
+  const concurrency = parseWorkers(values.workers) ?? ('auto' as const);
   const repeat = values.repeat ? Math.max(1, Number(values.repeat)) : 1;
   const fixtures = fixturesDir(values.fixtures);
   const summary: Record<string, unknown> = { node: process.version, cpus: os.cpus().length, loadBefore: os.loadavg() };
@@ -281,14 +274,4 @@ export const target: BenchTarget = {
   run: benchMftma,
 };
 
-if (require.main === module) {
-  benchMftma(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err) => {
-      console.error(err);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runAsScript(target, 'bench mftma');

@@ -7,10 +7,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { probeRun } from '../../probes';
 import { openRun } from '../../train/runDir';
-import { parseNumber, parseNumberList, UsageError } from '../command';
+import { flags, parseAnalysisFlags, parseFlags, parseLayerList, parseNumber, parseRunDir, parseRunEpochs } from '../options';
 import type { BenchTarget } from './target';
 
 const usage = `usage: memgeo bench probes RUN [--epochs 40] [--k 30] [--M 50] [--P 10] [--layers LIST] [--json]
@@ -23,29 +22,18 @@ export const target: BenchTarget = {
   summary: 'seconds per epoch of the per-layer probes (forward, Gram, kNN, linear) on a trained run',
   usage,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        epochs: { type: 'string' },
-        k: { type: 'string' },
-        M: { type: 'string' },
-        P: { type: 'string' },
-        layers: { type: 'string' },
-        json: { type: 'boolean' },
-      },
-    });
-    if (positionals.length !== 1) throw new UsageError(`expected one run directory\n\n${usage}`);
-    const run = openRun(positionals[0]);
+    const { values, positionals } = parseFlags(argv, { ...flags('epochs', 'M', 'P', 'layers', 'json'), k: { type: 'string' } }, true);
+    const runDir = parseRunDir(positionals, usage);
+    const { M, P } = parseAnalysisFlags(values);
+    const run = openRun(runDir);
     const out = fs.mkdtempSync(path.join(os.tmpdir(), 'memgeo-bench-probes-'));
     try {
       const r = await probeRun(run, {
-        epochs: values.epochs ? parseNumberList(values.epochs, '--epochs') : [run.epochs[run.epochs.length - 1]],
+        epochs: parseRunEpochs(values.epochs, '--epochs', run.epochs, [run.epochs[run.epochs.length - 1]]),
         k: parseNumber(values.k, '--k', { integer: true, min: 1 }),
-        M: parseNumber(values.M, '--M', { integer: true, min: 2 }),
-        P: parseNumber(values.P, '--P', { integer: true, min: 2 }),
-        layers: values.layers?.split(','),
+        M,
+        P,
+        layers: parseLayerList(values.layers),
         concurrency: 1,
         out,
         progress: 'none',

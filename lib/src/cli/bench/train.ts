@@ -2,13 +2,13 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend, profileKernels } from '../../backend';
 import type { Model } from '../../models';
 import { availableCores } from '../../parallel/workerCount';
 import { DataParallelTrainer, Optimizer, resolveRunConfig, optimizerStep } from '../../train';
-import { parseNumber, parseNumberList, UsageError } from '../command';
+import { UsageError } from '../command';
+import { parseFlags, parseNumber, parseNumberList } from '../options';
 import { BENCH_MODELS, buildBenchModel, inputShapeOf, type BenchModelName } from './benchModels';
 import type { BenchTarget } from './target';
 
@@ -327,19 +327,14 @@ export const target: BenchTarget = {
   summary: 'training/inference img/s of mlp, cnn2, cnn4, cnn4c on 1 and all workers, vs PyTorch',
   usage: USAGE,
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        json: { type: 'boolean', default: false },
-        models: { type: 'string' },
-        workers: { type: 'string' },
-        seconds: { type: 'string' },
-        'infer-seconds': { type: 'string' },
-        torch: { type: 'string', default: 'auto' },
-        profile: { type: 'boolean', default: false },
-      },
+    const { values } = parseFlags(argv, {
+      json: { type: 'boolean', default: false },
+      models: { type: 'string' },
+      workers: { type: 'string' },
+      seconds: { type: 'string' },
+      'infer-seconds': { type: 'string' },
+      torch: { type: 'string', default: 'auto' },
+      profile: { type: 'boolean', default: false },
     });
     const models = values.models
       ? values.models

@@ -1,20 +1,19 @@
-import { parseArgs } from 'util';
-import type { EpochSelection } from '../../train/selectEpochs';
 import { analyzeRun } from '../../geometry/analyzeRun';
 import { simulatedCapacityPoints } from '../../geometry/simulatedCapacityPoints';
 import { isAnalysisMode } from '../../manifold/analysisSettings';
 import { missingMetricsNote, openRun } from '../../train/runDir';
+import type { Command } from '../command';
 import {
-  MAX_LIST_LENGTH,
-  parseEpochList,
+  flags,
+  parseAnalysisFlags,
+  parseEpochSpec,
+  parseFlags,
   parseLayerList,
   parseNumber,
   parseProgress,
-  parseSeed,
+  parseRunDir,
   parseWorkers,
-  UsageError,
-  type Command,
-} from '../command';
+} from '../options';
 
 const usage = `usage: memgeo analyze RUN [options]
 
@@ -43,20 +42,6 @@ options:
   --progress MODE        bar|lines|compact|none (default: bar on a terminal)
   --json                 one JSON object per row instead of a table`;
 
-/** `--epochs` value → an epoch selection. */
-export function parseEpochSpec(value: string | undefined): EpochSelection {
-  if (value === undefined || value === 'all') return 'all';
-  const m = /^count:(\d+)$/.exec(value);
-  if (m) {
-    const n = Number(m[1]);
-    if (n < 2) throw new UsageError(`--epochs count:N needs N >= 2, got ${n}`);
-    if (n > MAX_LIST_LENGTH)
-      throw new UsageError(`--epochs count:N needs N <= ${MAX_LIST_LENGTH} (no run has more checkpoints), got ${m[1]}`);
-    return { count: n };
-  }
-  return parseEpochList(value, '--epochs');
-}
-
 const fmt = (v: unknown, d = 4) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(d) : String(v ?? '-'));
 
 export const command: Command = {
@@ -64,51 +49,27 @@ export const command: Command = {
   summary: 'manifold geometry of a trained run across epochs and layers -> RUN/geometry.csv (Figs. 1B-3)',
   usage,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        epochs: { type: 'string' },
-        layers: { type: 'string' },
-        P: { type: 'string' },
-        M: { type: 'string' },
-        'n-t': { type: 'string' },
-        kappa: { type: 'string' },
-        seed: { type: 'string' },
-        seeds: { type: 'string' },
-        mode: { type: 'string' },
-        'projection-dim': { type: 'string' },
+    const { values, positionals } = parseFlags(
+      argv,
+      {
+        ...flags('epochs', 'layers', 'P', 'M', 'n-t', 'kappa', 'seed', 'seeds', 'mode', 'projection-dim', 'workers', 'progress', 'json'),
         simcap: { type: 'string' },
         'simcap-n-rep': { type: 'string' },
         'simcap-m': { type: 'string' },
-        workers: { type: 'string' },
-        progress: { type: 'string' },
-        json: { type: 'boolean' },
       },
-    });
-    if (positionals.length !== 1) throw new UsageError(`expected one run directory, got ${positionals.length}\n\n${usage}`);
-    const mode = values.mode;
-    if (mode !== undefined && !isAnalysisMode(mode)) throw new UsageError(`--mode: expected stable or faithful, got '${mode}'`);
+      true,
+    );
+    const runDir = parseRunDir(positionals, usage);
+    const settings = parseAnalysisFlags(values);
     const progress = parseProgress(values.progress);
     const layers = parseLayerList(values.layers);
-    const settings = {
-      P: parseNumber(values.P, '--P', { integer: true, min: 2 }),
-      M: parseNumber(values.M, '--M', { integer: true, min: 2 }),
-      nT: parseNumber(values['n-t'], '--n-t', { integer: true, min: 1 }),
-      kappa: parseNumber(values.kappa, '--kappa'),
-      seed: parseSeed(values.seed, '--seed'),
-      seeds: parseNumber(values.seeds, '--seeds', { integer: true, min: 1 }),
-      mode,
-      projectionDim: parseNumber(values['projection-dim'], '--projection-dim', { integer: true, min: 1 }),
-    };
     const simcap = parseNumber(values.simcap, '--simcap', { integer: true, min: 1 });
     const nRep = parseNumber(values['simcap-n-rep'], '--simcap-n-rep', { integer: true, min: 1 });
     const simcapM = parseNumber(values['simcap-m'], '--simcap-m', { integer: true, min: 2 });
     const concurrency = parseWorkers(values.workers);
     const epochs = parseEpochSpec(values.epochs);
 
-    const run = openRun(positionals[0]);
+    const run = openRun(runDir);
     const note =
       epochs !== 'all' && !Array.isArray(epochs)
         ? missingMetricsNote(run.dir, 'the choice of epochs (the test-accuracy peak is always among them)')

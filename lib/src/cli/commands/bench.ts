@@ -1,24 +1,11 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import type { Command } from '../command';
-import { UsageError } from '../command';
 import type { BenchTarget } from '../bench/target';
+import { type Command, loadPlugins, pluginList, UsageError } from '../command';
 
 /** Every `bench` target: the files of `cli/bench/` that export `target`. */
-function loadTargets(): Map<string, BenchTarget> {
-  const dir = path.join(__dirname, '..', 'bench');
-  const targets = new Map<string, BenchTarget>();
-  for (const file of fs.readdirSync(dir).sort()) {
-    if (!file.endsWith('.js')) continue;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(path.join(dir, file)) as { target?: BenchTarget };
-    if (mod.target) targets.set(mod.target.name, mod.target);
-  }
-  return targets;
-}
+const loadTargets = () => loadPlugins(path.join(__dirname, '..', 'bench'), 'target');
 
 function usage(targets: Map<string, BenchTarget>): string {
-  const width = Math.max(...[...targets.keys()].map((k) => k.length), 4);
   return [
     'usage: memgeo bench <target> [options]',
     '',
@@ -26,7 +13,7 @@ function usage(targets: Map<string, BenchTarget>): string {
     'Record `uptime` load with any number you report: the machine is shared.',
     '',
     'targets:',
-    ...[...targets.values()].map((t) => `  ${t.name.padEnd(width)}  ${t.summary}`),
+    ...pluginList(targets),
     // main.ts answers any --help with this text, so it carries every target's options.
     ...[...targets.values()].flatMap((t) => ['', t.usage]),
   ].join('\n');

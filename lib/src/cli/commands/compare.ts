@@ -1,9 +1,9 @@
 import * as fs from 'fs';
-import { parseArgs } from 'util';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
 import { guardOutputFile } from '../../io/outputPath';
 import { compareFindings, FINDINGS_FILE, markdownTable, readFindings } from '../../report';
 import { UsageError, type Command } from '../command';
+import { flags, parseFlags } from '../options';
 
 const HEADING = '# memgeo: findings across presets';
 
@@ -22,8 +22,8 @@ export const command: Command = {
   summary: "the report's verdicts of several results folders (presets) side by side",
   usage,
   async run(argv) {
-    const { values, positionals } = parseArgs({ args: argv, options: { out: { type: 'string' } }, strict: true, allowPositionals: true });
-    if (positionals.length < 2) throw new UsageError(`memgeo compare: give at least two results folders\n\n${usage}`);
+    const { values, positionals } = parseFlags(argv, flags('out'), true);
+    if (positionals.length < 2) throw new UsageError(`give at least two results folders\n\n${usage}`);
     const tables = positionals.map((dir) => readFindings(dir));
     const md = [
       HEADING,

@@ -1,6 +1,5 @@
-import { parseArgs } from 'util';
-import type { Command } from '../command';
-import { UsageError } from '../command';
+import { type Command, UsageError } from '../command';
+import { parseFlags } from '../options';
 import { DATASET_NAMES, describeDataset } from '../../data';
 import type { DatasetDescription, DatasetName } from '../../data';
 
@@ -39,12 +38,7 @@ export const command: Command = {
   summary: 'list datasets: available here or not, where from, train/test and per-class counts',
   usage,
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: { json: { type: 'boolean', default: false }, dataset: { type: 'string' } },
-      strict: true,
-      allowPositionals: false,
-    });
+    const { values } = parseFlags(argv, { json: { type: 'boolean', default: false }, dataset: { type: 'string' } });
     let names = [...DATASET_NAMES];
     if (values.dataset !== undefined) {
       if (!(DATASET_NAMES as readonly string[]).includes(values.dataset))

@@ -1,7 +1,7 @@
-import { parseArgs } from 'util';
 import { initBackend } from '../../backend';
 import { evaluateSplits, openRun } from '../../train';
-import { parseEpochList, UsageError, type Command } from '../command';
+import { type Command, UsageError } from '../command';
+import { flags, parseFlags, parseRunDir, parseRunEpochs } from '../options';
 
 const usage = `usage: memgeo eval RUN [--epoch E[,E...]] [--json]
 
@@ -16,22 +16,12 @@ export const command: Command = {
   summary: 'evaluate a trained run at one or more checkpoints (four splits)',
   usage,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: { epoch: { type: 'string' }, json: { type: 'boolean' } },
-    });
-    if (positionals.length !== 1) throw new UsageError(`expected one run directory, got ${positionals.length}\n\n${usage}`);
+    const { values, positionals } = parseFlags(argv, { ...flags('json'), epoch: { type: 'string' } }, true);
+    const runDir = parseRunDir(positionals, usage);
     await initBackend();
-    const run = openRun(positionals[0]);
+    const run = openRun(runDir);
     if (run.epochs.length === 0) throw new UsageError(`${run.dir} has no checkpoints yet`);
-    const epochs =
-      values.epoch === undefined
-        ? [run.epochs[run.epochs.length - 1]]
-        : values.epoch === 'all'
-          ? run.epochs
-          : parseEpochList(values.epoch, '--epoch');
+    const epochs = parseRunEpochs(values.epoch, '--epoch', run.epochs, [run.epochs[run.epochs.length - 1]]);
     const data = await run.loadData();
     if (!values.json)
       console.log(

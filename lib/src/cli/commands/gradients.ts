@@ -1,4 +1,3 @@
-import { parseArgs } from 'util';
 import {
   analyzeRunGradients,
   formatGradientFindings,
@@ -7,9 +6,19 @@ import {
   gradientFindings,
   type GradientReference,
 } from '../../gradients';
-import { resolveProgressMode, type TaskProgressMode } from '../../progress';
 import { openRun } from '../../train';
-import { parseEpochList, parseNumber, parseNumberList, parseSeed, parseWorkers, UsageError, type Command } from '../command';
+import { type Command, UsageError } from '../command';
+import {
+  flags,
+  parseFlags,
+  parseNumber,
+  parseNumberList,
+  parseProgress,
+  parseRunDir,
+  parseRunEpochs,
+  parseSeed,
+  parseWorkers,
+} from '../options';
 
 const usage = `usage: memgeo gradients RUN [--epochs LIST] [--scaling-epochs LIST] [--ns LIST] [--draws N] [--reference R] [options]
 
@@ -49,43 +58,35 @@ export const command: Command = {
   summary: 'gradient contributions of permuted vs unpermuted examples per layer and epoch (Fig. 6), scaling check',
   usage,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        epochs: { type: 'string' },
+    const { values, positionals } = parseFlags(
+      argv,
+      {
+        ...flags('epochs', 'seed', 'workers', 'progress'),
         'scaling-epochs': { type: 'string' },
         ns: { type: 'string' },
         draws: { type: 'string' },
         'no-scaling': { type: 'boolean' },
         reference: { type: 'string' },
         'no-split': { type: 'boolean' },
-        seed: { type: 'string' },
         'batch-size': { type: 'string' },
-        workers: { type: 'string' },
-        progress: { type: 'string' },
       },
-    });
-    if (positionals.length !== 1) throw new UsageError(`expected one run directory, got ${positionals.length}\n\n${usage}`);
+      true,
+    );
+    const runDir = parseRunDir(positionals, usage);
     const ns = values.ns === undefined ? [8, 16, 32, 64, 128, 256, 512] : parseNumberList(values.ns, '--ns');
     const draws = parseNumber(values.draws, '--draws', { integer: true, min: 1 }) ?? 5;
     const seed = parseSeed(values.seed, '--seed');
     const batchSize = parseNumber(values['batch-size'], '--batch-size', { integer: true, min: 1 });
     const concurrency = parseWorkers(values.workers);
-    const progress = values.progress as TaskProgressMode | undefined;
-    if (progress !== undefined && !['bar', 'lines', 'compact', 'none', 'auto'].includes(progress))
-      throw new UsageError(`--progress: unknown mode '${progress}'`);
+    const progress = parseProgress(values.progress);
     const reference = values.reference ?? 'uniform';
     if (!(GRADIENT_REFERENCES as readonly string[]).includes(reference))
       throw new UsageError(`--reference: unknown '${reference}'; choose one of ${GRADIENT_REFERENCES.join(', ')}`);
     if (values['no-split'] && values.reference !== undefined) throw new UsageError('--reference and --no-split exclude each other');
-    const run = openRun(positionals[0]);
+    const run = openRun(runDir);
     if (run.epochs.length === 0) throw new UsageError(`${run.dir} has no checkpoints yet`);
-    const epochList = (v: string | undefined, flag: string, dflt: number[]) =>
-      v === undefined ? dflt : v === 'all' ? run.epochs : parseEpochList(v, flag);
-    const epochs = epochList(values.epochs, '--epochs', run.epochs);
-    const scalingEpochs = epochList(values['scaling-epochs'], '--scaling-epochs', run.epochs.slice(0, 2));
+    const epochs = parseRunEpochs(values.epochs, '--epochs', run.epochs, run.epochs);
+    const scalingEpochs = parseRunEpochs(values['scaling-epochs'], '--scaling-epochs', run.epochs, run.epochs.slice(0, 2));
     const result = await analyzeRunGradients(run, {
       epochs,
       scaling: values['no-scaling'] ? null : { ns, draws, epochs: scalingEpochs },
@@ -93,7 +94,7 @@ export const command: Command = {
       reference: values['no-split'] ? null : (reference as GradientReference),
       batchSize,
       concurrency,
-      progress: resolveProgressMode(progress),
+      progress,
     });
     console.log(
       `${run.dir}: ${GRADIENT_FILES.gradients} (${result.gradients.length} rows), ${GRADIENT_FILES.scaling} (${result.scaling.length} rows), ${GRADIENT_FILES.slopes}; computed ${result.computed.gradients.length} gradient and ${result.computed.scaling.length} scaling epochs in ${result.seconds.toFixed(1)} s\n`,

@@ -1,13 +1,12 @@
 import * as fs from 'fs';
-import { parseArgs } from 'util';
 import { InputError } from '../../errors';
 import { readNpy } from '../../io/npy';
 import { manifoldAnalysis, type ManifoldAnalysisResult } from '../../manifold/manifoldAnalysis';
 import { manifoldAnalysisSeeds } from '../../manifold/manifoldAnalysisSeeds';
 import { manifoldsFromFeatureMajor, manifoldsFromNpy, validateManifolds, type ManifoldPoints } from '../../manifold/manifoldPoints';
 import { simulatedCapacity } from '../../manifold/simulatedCapacity';
-import type { AnalysisMode } from '../../manifold/sharedCenterSubspace';
-import { parseNumber, parseSeed, parseWorkers, UsageError, type Command } from '../command';
+import { type Command, UsageError } from '../command';
+import { flags, parseAnalysisFlags, parseFlags, parseNumber, parseWorkers } from '../options';
 
 const usage = `usage: memgeo mftma --input FILE [options]
 
@@ -83,34 +82,19 @@ export const command: Command = {
   summary: 'manifold capacity, radius, dimension, centre correlation (MFTMA) of manifolds in a .json or .npy file',
   usage,
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        input: { type: 'string' },
-        kappa: { type: 'string' },
-        'n-t': { type: 'string' },
-        'n-reps': { type: 'string' },
-        seed: { type: 'string' },
-        seeds: { type: 'string' },
-        mode: { type: 'string' },
-        'no-center-correlation': { type: 'boolean' },
-        'projection-dim': { type: 'string' },
-        workers: { type: 'string' },
-        simcap: { type: 'boolean' },
-        verbose: { type: 'boolean' },
-      },
+    const { values } = parseFlags(argv, {
+      ...flags('kappa', 'n-t', 'seed', 'seeds', 'mode', 'projection-dim', 'workers'),
+      input: { type: 'string' },
+      'n-reps': { type: 'string' },
+      'no-center-correlation': { type: 'boolean' },
+      simcap: { type: 'boolean' },
+      verbose: { type: 'boolean' },
     });
     if (!values.input) throw new UsageError('--input FILE is required (a .json with "manifolds" or a .npy of shape (P, M, N))');
-    const mode = (values.mode ?? 'stable') as AnalysisMode;
-    if (mode !== 'faithful' && mode !== 'stable') throw new UsageError(`--mode: expected faithful or stable, got '${values.mode}'`);
-    const kappa = parseNumber(values.kappa, '--kappa');
-    const nT = parseNumber(values['n-t'], '--n-t', { integer: true, min: 1 });
+    const { kappa, nT, seeds, projectionDim, ...analysis } = parseAnalysisFlags(values);
+    const mode = analysis.mode ?? 'stable';
+    const seed = analysis.seed ?? 0;
     const nReps = parseNumber(values['n-reps'], '--n-reps', { integer: true, min: 1 });
-    const seed = parseSeed(values.seed, '--seed') ?? 0;
-    const seeds = parseNumber(values.seeds, '--seeds', { integer: true, min: 1 });
-    const projectionDim = parseNumber(values['projection-dim'], '--projection-dim', { integer: true, min: 1 });
     const workers = parseWorkers(values.workers);
     const verbose = values.verbose ?? false;
     const manifolds = readManifoldsFile(values.input);

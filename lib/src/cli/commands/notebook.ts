@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
-import type { Command } from '../command';
-import { parseNumber, UsageError } from '../command';
+import { type Command, UsageError } from '../command';
+import { parseFlags, parseNumber } from '../options';
 import { startNotebookServer, trustNotebooks } from '../../notebook/server';
 import { JUPYTER_SERVER_APT_PACKAGE } from '../../notebook/jupyterSetup';
 
@@ -39,11 +38,10 @@ export const command: Command = {
   summary: 'start Jupyter Notebook on notebooks/ with the tslab kernel (127.0.0.1, token URL)',
   usage,
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      options: { port: { type: 'string' }, dir: { type: 'string' }, 'no-trust': { type: 'boolean', default: false } },
-      strict: true,
-      allowPositionals: false,
+    const { values } = parseFlags(argv, {
+      port: { type: 'string' },
+      dir: { type: 'string' },
+      'no-trust': { type: 'boolean', default: false },
     });
     const port = parseNumber(values.port, '--port', { integer: true, min: 0, max: 65535 }) ?? 8888;
     const root = repositoryRoot();

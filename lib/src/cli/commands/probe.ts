@@ -1,8 +1,18 @@
-import { parseArgs } from 'util';
 import { probeFindings, probeFindingsMarkdown, probeRun } from '../../probes';
 import { openRun } from '../../train/runDir';
-import { parseLayerList, parseNumber, parseProgress, parseSeed, parseWorkers, UsageError, type Command } from '../command';
-import { parseEpochSpec } from './analyze';
+import type { Command } from '../command';
+import {
+  flags,
+  parseAnalysisFlags,
+  parseChoice,
+  parseEpochSpec,
+  parseFlags,
+  parseLayerList,
+  parseNumber,
+  parseProgress,
+  parseRunDir,
+  parseWorkers,
+} from '../options';
 
 const usage = `usage: memgeo probe RUN [options]
 
@@ -40,46 +50,34 @@ export const command: Command = {
   summary: 'per-layer kNN and linear probes and prediction depth -> RUN/probes.csv, RUN/prediction_depth.csv',
   usage,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
-        epochs: { type: 'string' },
-        layers: { type: 'string' },
+    const { values, positionals } = parseFlags(
+      argv,
+      {
+        ...flags('epochs', 'layers', 'P', 'M', 'seed', 'projection-dim', 'out', 'workers', 'progress', 'json'),
         k: { type: 'string' },
         metric: { type: 'string' },
-        P: { type: 'string' },
-        M: { type: 'string' },
         'held-out': { type: 'string' },
-        seed: { type: 'string' },
-        'projection-dim': { type: 'string' },
         'no-depth': { type: 'boolean' },
-        out: { type: 'string' },
         replace: { type: 'boolean' },
-        workers: { type: 'string' },
-        progress: { type: 'string' },
-        json: { type: 'boolean' },
       },
-    });
-    if (positionals.length !== 1) throw new UsageError(`expected one run directory, got ${positionals.length}\n\n${usage}`);
-    const metric = values.metric;
-    if (metric !== undefined && metric !== 'cosine' && metric !== 'euclidean')
-      throw new UsageError(`--metric: expected cosine or euclidean, got '${metric}'`);
+      true,
+    );
+    const runDir = parseRunDir(positionals, usage);
+    const metric = parseChoice(values.metric, '--metric', ['cosine', 'euclidean'] as const);
     const progress = parseProgress(values.progress);
     const layers = parseLayerList(values.layers);
-    const P = parseNumber(values.P, '--P', { integer: true, min: 2 });
-    const run = openRun(positionals[0]);
+    const { P, M, seed, projectionDim } = parseAnalysisFlags(values);
+    const run = openRun(runDir);
     const r = await probeRun(run, {
       epochs: values.epochs === undefined ? { count: 6 } : parseEpochSpec(values.epochs),
       layers,
       k: parseNumber(values.k, '--k', { integer: true, min: 1 }),
-      metric: metric as 'cosine' | 'euclidean' | undefined,
+      metric,
       P,
-      M: parseNumber(values.M, '--M', { integer: true, min: 2 }),
+      M,
       heldOut: parseNumber(values['held-out'], '--held-out', { integer: true, min: 1 }),
-      seed: parseSeed(values.seed, '--seed'),
-      projectionDim: parseNumber(values['projection-dim'], '--projection-dim', { integer: true, min: 1 }),
+      seed,
+      projectionDim,
       depth: !values['no-depth'],
       out: values.out,
       replace: values.replace,

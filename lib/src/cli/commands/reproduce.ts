@@ -1,8 +1,8 @@
-import { parseArgs } from 'util';
 import { closeRenderer } from '../../plots';
 import { PRESETS, reproduce, STEP_ORDER, type StepName } from '../../experiments';
-import { formatSeconds, type TaskProgressMode } from '../../progress';
-import { parseWorkers, UsageError, type Command } from '../command';
+import { formatSeconds } from '../../progress';
+import { type Command, UsageError } from '../command';
+import { flags, parseFlags, parseProgress, parseWorkers } from '../options';
 
 const usage = `usage: memgeo reproduce [--preset ${Object.keys(PRESETS).join('|')}] [--out DIR] [--steps LIST] [--progress MODE] [--workers N]
 
@@ -31,16 +31,10 @@ export const command: Command = {
   summary: 'run every experiment of the paper at a preset and write tables, figures and the report (resumable)',
   usage,
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        preset: { type: 'string', default: 'default' },
-        out: { type: 'string' },
-        steps: { type: 'string' },
-        progress: { type: 'string' },
-        workers: { type: 'string' },
-      },
+    const { values } = parseFlags(argv, {
+      ...flags('out', 'progress', 'workers'),
+      preset: { type: 'string', default: 'default' },
+      steps: { type: 'string' },
     });
     // One thread budget for every step (the training run, sweep points × their threads, analysis pools).
     const workers = parseWorkers(values.workers);
@@ -52,9 +46,7 @@ export const command: Command = {
     for (const s of steps ?? [])
       if (!(STEP_ORDER as readonly string[]).includes(s))
         throw new UsageError(`--steps: unknown step '${s}'; steps: ${STEP_ORDER.join(', ')}`);
-    const progress = values.progress as TaskProgressMode | undefined;
-    if (progress && !['auto', 'bar', 'lines', 'compact', 'none'].includes(progress))
-      throw new UsageError(`--progress: unknown mode '${progress}'`);
+    const progress = parseProgress(values.progress);
     const t0 = performance.now();
     try {
       const { out, timings } = await reproduce(values.preset!, { out: values.out, steps, progress });

@@ -1,8 +1,8 @@
-import { parseArgs } from 'util';
 import type { EpochSelection } from '../../train/selectEpochs';
 import { missingMetricsNote, openRun } from '../../train';
 import { REWIND_MODES, rewindingFindings, rewindSweep, type RewindMode } from '../../rewind';
-import { MAX_LIST_LENGTH, parseEpochList, parseNumber, parseWorkers, UsageError, type Command } from '../command';
+import { type Command, UsageError } from '../command';
+import { flags, MAX_LIST_LENGTH, parseEpochList, parseFlags, parseNumber, parseQuiet, parseRunDir, parseWorkers } from '../options';
 
 const usage = `usage: memgeo rewind RUN [--mode single|last|first] [--epochs LIST | --epoch-count N] [--out FILE] [--workers N]
 
@@ -26,20 +26,17 @@ export const command: Command = {
   summary: 'layer rewinding sweeps of a trained run (paper Fig. 4) into rewinding.csv',
   usage,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
+    const { values, positionals } = parseFlags(
+      argv,
+      {
+        ...flags('epochs', 'out', 'workers'),
         mode: { type: 'string', multiple: true },
-        epochs: { type: 'string' },
         'epoch-count': { type: 'string' },
-        out: { type: 'string' },
-        workers: { type: 'string' },
         quiet: { type: 'boolean' },
       },
-    });
-    if (positionals.length !== 1) throw new UsageError(`expected one run directory, got ${positionals.length}\n\n${usage}`);
+      true,
+    );
+    const runDir = parseRunDir(positionals, usage);
     const modes = (values.mode ?? REWIND_MODES)
       .flatMap((m) => m.split(','))
       .map((m) => m.trim())
@@ -54,13 +51,14 @@ export const command: Command = {
     else if (values['epoch-count'] !== undefined)
       epochs = { count: parseNumber(values['epoch-count'], '--epoch-count', { integer: true, min: 2, max: MAX_LIST_LENGTH })! };
     const workers = parseWorkers(values.workers);
-    const run = openRun(positionals[0]);
+    const progress = parseQuiet(values.quiet);
+    const run = openRun(runDir);
     const result = await rewindSweep(run, {
       modes: modes as RewindMode[],
       epochs,
       out: values.out,
       concurrency: workers,
-      progress: values.quiet ? 'none' : undefined,
+      progress,
     });
     console.log(
       `${result.file}: ${result.rows.length} rows (${result.measured} measured now, ${result.evaluations} models evaluated, ${result.seconds.toFixed(1)} s); layers ${result.layerNames.join(', ')}; epochs ${result.epochs.join(', ')}; final epoch ${result.baseEpoch}`,

@@ -1,12 +1,9 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
 import { formatDoubleDescentFindings, widthSweep, type WidthSweepConfig } from '../../doubleDescent';
-import { InputError } from '../../errors';
 import { requireDatasets } from '../../experiments/experiment';
 import { getPreset, PRESETS } from '../../experiments/presets';
-import type { TaskProgressMode } from '../../progress';
-import { parseWorkers, UsageError, type Command } from '../command';
+import { type Command, UsageError } from '../command';
+import { flags, parseFlags, parseProgress, parseWorkers, readJsonFlag } from '../options';
 
 const usage = `usage: memgeo sweep width (--config FILE | --preset NAME) [--out DIR] [--workers N] [--keep-checkpoints] [--progress MODE]
 
@@ -39,35 +36,30 @@ export const command: Command = {
   summary: 'model-wise double descent: a width sweep with label noise, errors and geometry per width (resumable)',
   usage,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
-      options: {
+    const { values, positionals } = parseFlags(
+      argv,
+      {
+        ...flags('out', 'workers', 'progress'),
         config: { type: 'string' },
         preset: { type: 'string' },
-        out: { type: 'string' },
-        workers: { type: 'string' },
         'keep-checkpoints': { type: 'boolean' },
-        progress: { type: 'string' },
       },
-    });
+      true,
+    );
     if (positionals.length !== 1 || positionals[0] !== 'width')
       throw new UsageError(`expected 'memgeo sweep width ...' (the only sweep is over width), got '${positionals.join(' ')}'`);
     if (!values.config === !values.preset) throw new UsageError('give exactly one of --config FILE or --preset NAME');
     let config: WidthSweepConfig;
     let name: string;
     if (values.config) {
-      config = readJson(values.config) as WidthSweepConfig;
+      config = readJsonFlag(values.config, '--config') as WidthSweepConfig;
       name = path.basename(values.config).replace(/\.json$/i, '');
     } else {
       const preset = getPreset(values.preset!);
       config = { ...preset.doubleDescent };
       name = preset.name;
     }
-    const progress = (values.progress ?? 'auto') as TaskProgressMode;
-    if (!['auto', 'bar', 'lines', 'compact', 'none'].includes(progress))
-      throw new UsageError(`--progress: must be bar, lines, compact or none, got '${progress}'`);
+    const progress = parseProgress(values.progress);
     const concurrency = parseWorkers(values.workers);
     const out = values.out ?? path.join('runs', `double-descent-${name}`);
     requireDatasets([(config as { base?: { dataset?: unknown } } | null)?.base?.dataset], `the width sweep ${name}`);
@@ -77,17 +69,3 @@ export const command: Command = {
     return 0;
   },
 };
-
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputError(`--config: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`--config: ${file} does not parse as JSON: ${(err as Error).message}`);
-  }
-}

@@ -1,8 +1,7 @@
-import * as fs from 'fs';
-import { parseArgs } from 'util';
 import { InputError } from '../../errors';
-import { resolveRunConfig, train, type ProgressMode, type RunConfig } from '../../train';
-import { parseEpochList, parseNumber, parseSeed, parseWorkers, UsageError, type Command } from '../command';
+import { resolveRunConfig, train, type RunConfig } from '../../train';
+import type { Command } from '../command';
+import { flags, parseEpochList, parseFlags, parseNumber, parseProgress, parseSeed, parseWorkers, readJsonFlag } from '../options';
 
 const usage = `usage: memgeo train [--config FILE] [options] [--out DIR]
 
@@ -46,48 +45,38 @@ export const command: Command = {
   summary: 'train a network on noisy labels with per-epoch checkpoints (resumable)',
   usage,
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        config: { type: 'string' },
-        dataset: { type: 'string' },
-        'train-size': { type: 'string' },
-        'test-size': { type: 'string' },
-        model: { type: 'string' },
-        width: { type: 'string' },
-        depth: { type: 'string' },
-        epochs: { type: 'string' },
-        noise: { type: 'string' },
-        'noise-kind': { type: 'string' },
-        optimizer: { type: 'string' },
-        lr: { type: 'string' },
-        momentum: { type: 'string' },
-        'weight-decay': { type: 'string' },
-        schedule: { type: 'string' },
-        'batch-size': { type: 'string' },
-        augment: { type: 'boolean' },
-        seed: { type: 'string' },
-        'data-seed': { type: 'string' },
-        checkpoints: { type: 'string' },
-        out: { type: 'string' },
-        fallback: { type: 'boolean' },
-        workers: { type: 'string' },
-        progress: { type: 'string' },
-        'print-config': { type: 'boolean' },
-      },
+    const { values } = parseFlags(argv, {
+      ...flags('seed', 'out', 'workers', 'progress'),
+      // The number of epochs to train, not the analyses' epoch selection of the shared --epochs.
+      epochs: { type: 'string' },
+      config: { type: 'string' },
+      dataset: { type: 'string' },
+      'train-size': { type: 'string' },
+      'test-size': { type: 'string' },
+      model: { type: 'string' },
+      width: { type: 'string' },
+      depth: { type: 'string' },
+      noise: { type: 'string' },
+      'noise-kind': { type: 'string' },
+      optimizer: { type: 'string' },
+      lr: { type: 'string' },
+      momentum: { type: 'string' },
+      'weight-decay': { type: 'string' },
+      schedule: { type: 'string' },
+      'batch-size': { type: 'string' },
+      augment: { type: 'boolean' },
+      'data-seed': { type: 'string' },
+      checkpoints: { type: 'string' },
+      fallback: { type: 'boolean' },
+      'print-config': { type: 'boolean' },
     });
-    void positionals;
     const config = resolveRunConfig(configFromArgs(values));
     if (values['print-config']) {
       console.log(JSON.stringify(config, null, 2));
       return 0;
     }
-    const workers = parseWorkers(values.workers as string | undefined);
-    const progress = (values.progress ?? 'auto') as ProgressMode;
-    if (!['auto', 'bar', 'lines', 'compact', 'none'].includes(progress))
-      throw new UsageError(`--progress: must be bar, lines, compact or none, got '${progress}'`);
+    const workers = parseWorkers(values.workers);
+    const progress = parseProgress(values.progress);
     const out = values.out ?? defaultOut(config);
     const result = await train(config, { out, progress, fallback: !!values.fallback, workers });
     const acc = (s: string) => result.final.find((m) => m.split === s)?.accuracy;
@@ -109,17 +98,7 @@ type Values = Record<string, string | boolean | undefined>;
 export function configFromArgs(values: Values): Record<string, unknown> {
   let cfg: Record<string, unknown> = {};
   if (typeof values.config === 'string') {
-    let text: string;
-    try {
-      text = fs.readFileSync(values.config, 'utf8');
-    } catch (err) {
-      throw new InputError(`--config: cannot read ${values.config} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-    }
-    try {
-      cfg = JSON.parse(text);
-    } catch (err) {
-      throw new InputError(`--config: ${values.config} does not parse as JSON: ${(err as Error).message}`);
-    }
+    cfg = readJsonFlag(values.config, '--config') as Record<string, unknown>;
     if (cfg === null || typeof cfg !== 'object' || Array.isArray(cfg))
       throw new InputError(`--config: ${values.config} must hold a JSON object`);
     // A run's own config.json may be given (to resume or rebuild it): its 'run' section is provenance.

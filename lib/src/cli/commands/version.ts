@@ -1,4 +1,4 @@
-import type { Command } from '../command';
+import { type Command } from '../command';
 import { initBackend } from '../../backend';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
