@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import { parseArgs, type ParseArgsConfig } from 'util';
 import { InputError } from '../errors';
 import type { EpochSelection } from '../train/selectEpochs';
+import { ANALYSIS_MODES } from '../manifold/analysisSettings';
 import type { AnalysisMode } from '../manifold/sharedCenterSubspace';
 import { parseWorkerCount } from '../parallel/workerCount';
 import { resolveProgressMode, type ProgressMode } from '../progress/progressMode';
@@ -140,7 +141,7 @@ export function parseAnalysisFlags(values: { [flag: string]: unknown }): Analysi
     kappa: parseNumber(str('kappa'), '--kappa'),
     seed: parseSeed(str('seed'), '--seed'),
     seeds: parseNumber(str('seeds'), '--seeds', { integer: true, min: 1 }),
-    mode: parseChoice<AnalysisMode>(str('mode'), '--mode', ['stable', 'faithful']),
+    mode: parseChoice<AnalysisMode>(str('mode'), '--mode', [...ANALYSIS_MODES]),
     projectionDim: parseNumber(str('projection-dim'), '--projection-dim', { integer: true, min: 1 }),
   };
 }

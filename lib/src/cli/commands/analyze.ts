@@ -1,6 +1,5 @@
 import { analyzeRun } from '../../geometry/analyzeRun';
 import { simulatedCapacityPoints } from '../../geometry/simulatedCapacityPoints';
-import { isAnalysisMode } from '../../manifold/analysisSettings';
 import { missingMetricsNote, openRun } from '../../train/runDir';
 import type { Command } from '../command';
 import {
