@@ -108,6 +108,7 @@ test('probeCapacityComparison: capacity and probe accuracy of the same cells, wi
     }));
   const c = probeCapacityComparison(geometry, pr);
   assert.equal(c.rows.length, 3 * 5 * 3);
+  assert.ok(c.agreement.length > 0, 'an agreement row per analysed epoch');
   assert.ok(c.agreement.every((a) => a.rhoKnn > 0.99 && a.cells === 15));
   const md = probeCapacityMarkdown(c, [5, 20]);
   assert.match(md, /\| fc1 \| permuted \| 0\.200 \| 0\.450 \| 0\.450 \| 0\.200 \| 0\.600 \| 0\.600 \|/);
