@@ -21,7 +21,7 @@ import { geometryFindings, simcapSummary } from '../geometry';
 import { doubleDescentFindings } from '../doubleDescent';
 import { rewindingFindings } from '../rewind';
 import { probeFindings } from '../probes';
-import { architectureContrast, architectureContrastRows, type ArchitectureReading } from '../contrast';
+import { architectureContrast, architectureContrastTable, type ArchitectureReading } from '../contrast';
 import { createModel } from '../models';
 import { initBackend } from '../backend';
 import type { ReportSection } from '../report';
@@ -626,7 +626,7 @@ export function architectureSection(exp: Experiment): ReportSection | null {
     paperClaim:
       "Not a claim of the paper, which studies convnets (VGG-16, ResNet-18). A small PyTorch check on this machine kind (docs/small-scale.md) found the paper's picture with a small convnet but the opposite with an MLP: rewinding the first layer restored most of the test accuracy and the last layers nothing, closer to Maini et al. (2023). Here both architectures, of about the same parameter count, are trained on the same data with the same settings and read by every measure of this report.",
     figures,
-    numbers: { columns: ['', ...readings.map((r) => r.name)], rows: architectureContrastRows(readings) },
+    numbers: architectureContrastTable(readings),
     checks: [
       {
         claim: `${main.name}: rewinding the last layers recovers more of the test-accuracy drop than rewinding the first layer`,

@@ -467,7 +467,12 @@ function tableNotes(geometry: Row[]): string[] {
 
 /** The findings as Markdown: the claims with their verdicts and evidence, then the notes (notebook 02, report). */
 export function geometryFindingsMarkdown(f: GeometryFindings): string {
-  const lines = f.claims.map((c) => `- **${c.held ? 'held' : 'NOT held'}** — ${c.text}.  \n  ${c.evidence}`);
-  if (f.notes.length) lines.push('', ...f.notes.map((n) => `- note: ${n}`));
+  return claimsMarkdown(f.claims, f.notes);
+}
+
+/** Claims with their verdicts and evidence, then notes, as a Markdown list (the geometry and probe findings). */
+export function claimsMarkdown(claims: Claim[], notes: string[]): string {
+  const lines = claims.map((c) => `- **${c.held ? 'held' : 'NOT held'}** — ${c.text}.  \n  ${c.evidence}`);
+  if (notes.length) lines.push('', ...notes.map((n) => `- note: ${n}`));
   return lines.join('\n');
 }

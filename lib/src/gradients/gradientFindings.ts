@@ -221,7 +221,7 @@ export function verdictParts(fd: GradientFindings): PartFindings[] {
  * and on the label-dependent part side by side (same thresholds); a per-layer table for each part;
  * and the slopes of each part at every scaling epoch.
  */
-export function formatGradientFindings(fd: GradientFindings): string {
+export function gradientFindingsMarkdown(fd: GradientFindings): string {
   const o = fd.options;
   const lines: string[] = [];
   const shown = verdictParts(fd);
@@ -314,3 +314,6 @@ export function formatGradientFindings(fd: GradientFindings): string {
   }
   return lines.join('\n');
 }
+
+/** @deprecated Use `gradientFindingsMarkdown`; kept for the notebooks written before the findings' naming scheme. */
+export const formatGradientFindings = gradientFindingsMarkdown;

@@ -1,6 +1,6 @@
 import { InputError } from '../errors';
 import { trainingSummary, type TrainingSummary } from '../geometry/trainingSummary';
-import type { Claim } from '../geometry/geometryFindings';
+import { claimsMarkdown, type Claim } from '../geometry/geometryFindings';
 import type { Row } from '../tables/csv';
 
 /**
@@ -150,7 +150,5 @@ export function probeFindings(
 
 /** The findings as Markdown: the claims with their verdicts and evidence, then the notes. */
 export function probeFindingsMarkdown(f: ProbeFindings): string {
-  const lines = f.claims.map((c) => `- **${c.held ? 'held' : 'NOT held'}** — ${c.text}.  \n  ${c.evidence}`);
-  if (f.notes.length) lines.push('', ...f.notes.map((n) => `- note: ${n}`));
-  return lines.join('\n');
+  return claimsMarkdown(f.claims, f.notes);
 }

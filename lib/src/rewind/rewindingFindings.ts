@@ -1,4 +1,5 @@
 import type { Row } from '../tables/csv';
+import { markdownTable, type TextTable } from '../tables/markdownTable';
 
 /** One claim checked against the numbers (the report's FindingCheck shape); `held` null = undecidable. */
 export interface RewindingCheck {
@@ -261,21 +262,51 @@ function seq(a: number, b: number): number[] {
   return out;
 }
 
+/** The findings as Markdown: one item per sentence of `lines`, the checks with their verdicts last (notebook 03, CLI). */
+export function rewindingFindingsMarkdown(f: RewindingFindings): string {
+  return f.lines.map((l) => `- ${l}`).join('\n');
+}
+
 /**
- * The rewinding results at the target epoch as a Markdown table: each layer alone, the last L and
- * the first L layers, with test accuracy, the share of the drop recovered and the accuracies on the
+ * The rewinding results at the target epoch as a table: the final model, each layer alone, the last L
+ * and the first L layers, with test accuracy, the share of the drop recovered and the accuracies on the
  * permuted examples (trained labels, Maini et al.'s measure; true labels, restored).
  */
+export function rewindingFindingsTable(f: RewindingFindings): TextTable {
+  const row = (what: string, a: RewoundAccuracy) => [
+    what,
+    a.layers.join(', '),
+    pct(a.test_accuracy),
+    pct(a.recovered),
+    pct(a.train_permuted_accuracy),
+    pct(a.train_restored_accuracy),
+  ];
+  return {
+    columns: [
+      `rewound to epoch ${f.targetEpoch}`,
+      'layers',
+      'test',
+      'drop recovered',
+      'permuted (trained labels)',
+      'permuted (true labels)',
+    ],
+    rows: [
+      [
+        `final model (epoch ${f.finalEpoch}), nothing rewound`,
+        '-',
+        pct(f.finalTestAccuracy),
+        '0%',
+        pct(f.finalPermutedAccuracy),
+        pct(f.finalRestoredAccuracy),
+      ],
+      ...f.single.map((a) => row('one layer', a)),
+      ...f.lastCurve.map((a) => row(`last ${a.L}`, a)),
+      ...f.firstCurve.map((a) => row(`first ${a.L}`, a)),
+    ],
+  };
+}
+
+/** @deprecated Use `markdownTable(rewindingFindingsTable(f))`; kept for the notebooks written before the findings' naming scheme. */
 export function rewindingTable(f: RewindingFindings): string {
-  const head = `| rewound to epoch ${f.targetEpoch} | layers | test | drop recovered | permuted (trained labels) | permuted (true labels) |\n|---|---|---|---|---|---|`;
-  const row = (what: string, a: RewoundAccuracy) =>
-    `| ${what} | ${a.layers.join(', ')} | ${pct(a.test_accuracy)} | ${pct(a.recovered)} | ${pct(a.train_permuted_accuracy)} | ${pct(a.train_restored_accuracy)} |`;
-  const ref = `| final model (epoch ${f.finalEpoch}), nothing rewound | - | ${pct(f.finalTestAccuracy)} | 0% | ${pct(f.finalPermutedAccuracy)} | ${pct(f.finalRestoredAccuracy)} |`;
-  return [
-    head,
-    ref,
-    ...f.single.map((a) => row('one layer', a)),
-    ...f.lastCurve.map((a) => row(`last ${a.L}`, a)),
-    ...f.firstCurve.map((a) => row(`first ${a.L}`, a)),
-  ].join('\n');
+  return markdownTable(rewindingFindingsTable(f));
 }
