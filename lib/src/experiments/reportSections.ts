@@ -16,7 +16,15 @@ import {
   testPeak,
   trainingCurves,
 } from '../plots';
-import { gradientFindings, PART_LABELS, verdictParts, type LayerFindings, type PartFindings } from '../gradients';
+import {
+  gradientFindings,
+  gradientFindingsTable,
+  PART_LABELS,
+  verdictParts,
+  type GradientFindings,
+  type LayerFindings,
+  type PartFindings,
+} from '../gradients';
 import { geometryFindings, simcapSummary } from '../geometry';
 import { doubleDescentFindings } from '../doubleDescent';
 import { rewindingFindings } from '../rewind';
@@ -146,27 +154,21 @@ export function rewindingSection(exp: Experiment): ReportSection | null {
   };
 }
 
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+
 /**
- * Why networks do not memorize early: gradient contributions of permuted examples (paper §6, Fig. 6),
- * checked on the total gradient and, with the same thresholds, on its label-dependent part.
+ * The claims of docs/paper.md §6 as report checks: each on the total, then on the label-dependent part
+ * (same thresholds), next to each other; at initialization, then measured after the first epoch.
  */
-export function gradientsSection(exp: Experiment): ReportSection | null {
-  const gradients = exp.table('gradients');
-  const scaling = exp.table('gradient_scaling');
-  const metrics = metricsOf(exp);
-  if (gradients.length === 0) return null;
-  const fd = gradientFindings(gradients, scaling, metrics);
-  const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+function gradientChecks(fd: GradientFindings): ReportSection['checks'] {
   const o = fd.options;
   const shown = verdictParts(fd);
-  const ld = fd.parts.label_dependent ?? null;
   const layersText = (pf: PartFindings, pick: (l: LayerFindings) => number) =>
     pf.layers
       .filter((l) => l.layer !== 'all')
       .map((l) => `${l.layer} ${f2(pick(l))}`)
       .join(', ');
   const checks = [] as ReportSection['checks'];
-  // Each claim on the total, then on the label-dependent part (same thresholds), next to each other.
   const claim = (text: string, held: (pf: PartFindings) => boolean | null, evidence: (pf: PartFindings) => string) => {
     for (const pf of shown)
       checks.push({
@@ -210,24 +212,43 @@ export function gradientsSection(exp: Experiment): ReportSection | null {
       (pf) => `ratio at epoch ${fd.fittedEpoch}: ${layersText(pf, (l) => l.fitted.ratio)}`,
     );
   }
-  const scalingEpochs = [...new Set(scaling.map((r) => Number(r.epoch)))].sort((a, b) => a - b);
-  const both = (pick: (l: LayerFindings) => string, i: number) =>
-    ld ? `${pick(fd.layers[i])} / ${pick(ld.layers[i])}` : pick(fd.layers[i]);
-  const tag = ld ? ' (total / label-dep.)' : '';
-  const ubar = fd.reference === 'class_frequencies' ? 'the class frequencies of the training labels' : 'uniform, 1/C';
-  // How large the label-independent part is next to the label-dependent one, per group, at initialization.
+  return checks;
+}
+
+/**
+ * How large the label-independent part is next to the label-dependent one at initialization, per layer
+ * and group, ‖Σ_G J(p − ū)‖ / ‖Σ_G J(ū − y)‖ (docs/paper.md §6), in words.
+ */
+function labelIndependentSize(gradients: Row[], fd: GradientFindings): string {
   const partNorm = (layer: string, group: string, part: string) =>
     Number(
       gradients.find((r) => Number(r.epoch) === fd.initEpoch && r.layer === layer && r.group === group && r.part === part)?.grad_norm ??
         NaN,
     );
-  const sizeText = fd.layers
+  return fd.layers
     .filter((l) => l.layer !== 'all')
     .map(
       (l) =>
         `${l.layer} ${['unpermuted', 'permuted'].map((g) => f2(partNorm(l.layer, g, 'label_independent') / partNorm(l.layer, g, 'label_dependent'))).join(' / ')}`,
     )
     .join(', ');
+}
+
+/**
+ * Why networks do not memorize early: gradient contributions of permuted examples (paper §6, Fig. 6),
+ * checked on the total gradient and, with the same thresholds, on its label-dependent part.
+ */
+export function gradientsSection(exp: Experiment): ReportSection | null {
+  const gradients = exp.table('gradients');
+  const scaling = exp.table('gradient_scaling');
+  const metrics = metricsOf(exp);
+  if (gradients.length === 0) return null;
+  const fd = gradientFindings(gradients, scaling, metrics);
+  const ld = fd.parts.label_dependent ?? null;
+  const checks = gradientChecks(fd);
+  const scalingEpochs = [...new Set(scaling.map((r) => Number(r.epoch)))].sort((a, b) => a - b);
+  const ubar = fd.reference === 'class_frequencies' ? 'the class frequencies of the training labels' : 'uniform, 1/C';
+  const sizeText = labelIndependentSize(gradients, fd);
   return {
     id: 'gradients',
     title: 'Gradient contributions of permuted examples',
@@ -261,26 +282,7 @@ export function gradientsSection(exp: Experiment): ReportSection | null {
         figure: gradientScaling(scaling, e),
       })),
     ],
-    numbers: {
-      columns: [
-        'layer',
-        `ratio @${fd.initEpoch}${tag}`,
-        ...(fd.earlyEpoch !== null ? [`ratio @${fd.earlyEpoch}${tag}`] : []),
-        `ratio @${fd.fittedEpoch}${tag}`,
-        'max ratio, total (epoch)',
-        `slopes u / p @${fd.initEpoch}, total`,
-        ...(ld ? [`slopes u / p @${fd.initEpoch}, label-dep.`] : []),
-      ],
-      rows: fd.layers.map((l, i) => [
-        l.layer,
-        both((x) => f2(x.init.ratio), i),
-        ...(fd.earlyEpoch !== null ? [both((x) => f2(x.early?.ratio ?? NaN), i)] : []),
-        both((x) => f2(x.fitted.ratio), i),
-        `${f2(l.ratioMax)} (${l.epochMax})`,
-        `${f2(l.init.slopeUnpermuted)} / ${f2(l.init.slopePermuted)}`,
-        ...(ld ? [`${f2(ld.layers[i].init.slopeUnpermuted)} / ${f2(ld.layers[i].init.slopePermuted)}`] : []),
-      ]),
-    },
+    numbers: gradientFindingsTable(fd),
     checks,
     notes: [
       "Contribution of a group G = (n_G/n)·g_G, so the contributions of the groups sum exactly to the full-batch gradient; gradients are taken in inference mode (batch-norm running statistics), so each example's gradient depends only on itself.",
