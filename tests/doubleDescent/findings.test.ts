@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   doubleDescentFindings,
   doubleDescentFindingsMarkdown,
+  doubleDescentFindingsTable,
   formatDoubleDescentFindings,
   interpolationThreshold,
   testErrorPeak,
@@ -158,4 +159,11 @@ test('findings: per noise kind, seeds averaged, geometry at the peak against its
     text,
   );
   assert.equal(formatDoubleDescentFindings, doubleDescentFindingsMarkdown, 'the deprecated name is the same function');
+  const t = doubleDescentFindingsTable(findings);
+  assert.equal(t.rows.length, findings[0].errors.length + findings[1].errors.length, 'one row per noise kind and width');
+  for (const r of t.rows) assert.equal(r.length, t.columns.length);
+  assert.deepEqual(
+    t.rows.filter((r) => r[0] === 'permute' && r[6] !== '').map((r) => [r[1], r[6]]),
+    [['4', 'interpolation threshold, test-error peak']],
+  );
 });

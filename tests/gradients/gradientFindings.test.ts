@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   formatGradientFindings,
   gradientFindingsMarkdown,
+  gradientFindingsTable,
   gradientContributionRatio,
   gradientCosine,
   gradientFindings,
@@ -180,6 +181,12 @@ test('findings per part: the same claims and thresholds on the total and on the 
   assert.ok(Math.abs(ldLogits.init.ratio - 0.2) < 1e-12 && Math.abs(ldLogits.init.slopeUnpermuted - 0.97) < 1e-3);
   assert.ok(Math.abs(fd.layers.find((l) => l.layer === 'logits')!.init.ratio - 1.3) < 1e-12);
   const md = gradientFindingsMarkdown(fd);
+  const t = gradientFindingsTable(fd);
+  assert.deepEqual(
+    t.rows.map((r) => r[0]),
+    fd.layers.map((l) => l.layer),
+  );
+  for (const r of t.rows) assert.equal(r.length, t.columns.length);
   assert.equal(formatGradientFindings(fd), md, 'the deprecated name gives the same Markdown');
   assert.match(md, /\| claim \(thresholds fixed in advance, the same for every part\) \| epoch \| total \| label-dependent part \|/);
   assert.match(

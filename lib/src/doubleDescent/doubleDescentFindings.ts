@@ -1,4 +1,5 @@
 import type { Row } from '../tables/csv';
+import type { TextTable } from '../tables/markdownTable';
 import { interpolationThreshold, widthErrors, type WidthErrors } from './interpolationThreshold';
 
 /** Geometry of one (layer, manifold type) at the test-error peak and around it. */
@@ -182,6 +183,31 @@ export function doubleDescentFindingsMarkdown(findings: DoubleDescentFinding[]):
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * The findings as a table (the report's numbers): per noise kind and width the parameters, the training
+ * error (all examples, noisy ones) and the test error, marking the interpolation threshold and the
+ * test-error peak.
+ */
+export function doubleDescentFindingsTable(findings: DoubleDescentFinding[]): TextTable {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  return {
+    columns: ['noise', 'width', 'parameters', 'train error', 'train error (noisy examples)', 'test error', 'mark'],
+    rows: findings.flatMap((f) =>
+      f.errors.map((e) => [
+        f.noiseKind,
+        String(e.width),
+        String(e.params),
+        pct(e.trainError),
+        pct(e.trainPermutedError),
+        pct(e.testError),
+        [e.width === f.threshold ? 'interpolation threshold' : '', f.peak && e.width === f.peak.width ? 'test-error peak' : '']
+          .filter(Boolean)
+          .join(', '),
+      ]),
+    ),
+  };
 }
 
 /** @deprecated Use `doubleDescentFindingsMarkdown`; kept for the notebooks written before the findings' naming scheme. */

@@ -25,10 +25,10 @@ import {
   type LayerFindings,
   type PartFindings,
 } from '../gradients';
-import { geometryFindings, simcapSummary } from '../geometry';
-import { doubleDescentFindings } from '../doubleDescent';
+import { geometryFindings, geometryFindingsTable, simcapSummary } from '../geometry';
+import { doubleDescentFindings, doubleDescentFindingsTable } from '../doubleDescent';
 import { rewindingFindings } from '../rewind';
-import { probeFindings } from '../probes';
+import { probeFindings, probeFindingsTable } from '../probes';
 import { architectureContrast, architectureContrastTable, type ArchitectureReading } from '../contrast';
 import { createModel } from '../models';
 import { initBackend } from '../backend';
@@ -303,7 +303,6 @@ export function geometrySection(exp: Experiment): ReportSection | null {
   if (geometry.length === 0 || metrics.length === 0) return null;
   const f = geometryFindings(geometry, metrics);
   const simcap = exp.table('simcap');
-  const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
   const epochs = f.keyEpochs;
   const figures: ReportSection['figures'] = [
     {
@@ -351,30 +350,7 @@ export function geometrySection(exp: Experiment): ReportSection | null {
     paperClaim:
       'All layers first learn from examples that share features: while the network generalizes, unpermuted and restored manifolds grow more separable with depth and permuted manifolds stay near the unstructured level. Memorization happens late and in the deeper layers: permuted manifolds shrink in radius and dimension and their capacity rises only in the final layers, restored capacity falls there, and early layers barely change [claims verified; figure details recalled, docs/paper.md §2].',
     figures,
-    numbers: {
-      columns: [
-        'layer',
-        `unpermuted @${f.peakAnalysisEpoch}`,
-        `restored @${f.peakAnalysisEpoch}`,
-        `permuted @${f.peakAnalysisEpoch}`,
-        'permuted / (2/M)',
-        `permuted @${f.lastAnalysisEpoch}`,
-        `restored @${f.lastAnalysisEpoch}`,
-      ],
-      rows: f.atPeak.map((a) => {
-        const last = (kind: string) =>
-          f.changes.find((c) => c.layer === a.layer && c.manifold === kind && c.metric === 'capacity')?.last ?? NaN;
-        return [
-          a.layer,
-          f3(a.unpermuted),
-          f3(a.restored),
-          f3(a.permuted),
-          a.permutedOverUnstructured.toFixed(2),
-          f3(last('permuted')),
-          f3(last('restored')),
-        ];
-      }),
-    },
+    numbers: geometryFindingsTable(f),
     checks: f.claims.filter((c) => c.id !== 'memorization').map((c) => ({ claim: c.text, held: c.held, evidence: c.evidence })),
     notes: [
       `Capacity at P = ${f.P} classes, M = ${f.M} examples per manifold; unstructured level 2/M = ${f.unstructured.toFixed(3)}. "First" hidden layers: ${f.firstLayers.join(', ')}; "last": ${f.lastLayers.join(', ')}.`,
@@ -390,7 +366,6 @@ export function doubleDescentSection(exp: Experiment): ReportSection | null {
   const findings = doubleDescentFindings(rows);
   const figures: ReportSection['figures'] = [];
   const checks: ReportSection['checks'] = [];
-  const tableRows: (string | number | null)[][] = [];
   const notes: string[] = [];
   for (const f of findings) {
     const kind = f.noiseKind;
@@ -404,18 +379,6 @@ export function doubleDescentSection(exp: Experiment): ReportSection | null {
       caption: `Capacity, radius and dimension of the three manifold types against width, ${kind} label noise.`,
       figure: doubleDescentGeometryPanels(rows, { noiseKind: kind, interpolationThreshold: f.threshold }),
     });
-    for (const e of f.errors)
-      tableRows.push([
-        kind,
-        e.width,
-        e.params,
-        pct(e.trainError),
-        pct(e.trainPermutedError),
-        pct(e.testError),
-        [e.width === f.threshold ? 'interpolation threshold' : '', f.peak && e.width === f.peak.width ? 'test-error peak' : '']
-          .filter(Boolean)
-          .join(', '),
-      ]);
     const p = f.peak;
     checks.push({
       claim: `${kind} label noise: test error against width has a peak at least ${(100 * f.minRise).toFixed(0)} point above both a narrower and a wider model`,
@@ -440,10 +403,7 @@ export function doubleDescentSection(exp: Experiment): ReportSection | null {
     paperClaim:
       'Studying generalization across model sizes links model-wise double descent — test error peaking near the width that can just fit the noisy training labels (Nakkiran et al. 2019), then falling again — to the geometry of the object manifolds in the final layers [claim verified; setting and direction of the geometric signature recalled or inferred, docs/paper.md §5].',
     figures,
-    numbers: {
-      columns: ['noise', 'width', 'parameters', 'train error', 'train error (noisy examples)', 'test error', 'mark'],
-      rows: tableRows,
-    },
+    numbers: doubleDescentFindingsTable(findings),
     checks,
     notes,
   };
@@ -460,9 +420,6 @@ export function probesSection(exp: Experiment): ReportSection | null {
   const epochs = [...new Set([Math.min(...probes.map((r) => Number(r.epoch))), f.peakEpoch, f.lastEpoch])].sort((a, b) => a - b);
   const layerNames: Record<number, string> = {};
   for (const r of probes) layerNames[Number(r.layer_index)] = String(r.layer);
-  const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
-  const at = (layer: string, probe: string, manifold: string) =>
-    f.table.find((t) => t.layer === layer && t.probe === probe && t.manifold === manifold)!;
   return {
     id: 'probes',
     title: 'Per-layer probes and prediction depth',
@@ -491,28 +448,7 @@ export function probesSection(exp: Experiment): ReportSection | null {
           ]
         : []),
     ],
-    numbers: {
-      columns: [
-        'layer',
-        `kNN unpermuted @${f.peakEpoch} → @${f.lastEpoch}`,
-        'kNN permuted',
-        'kNN restored',
-        'linear permuted',
-        'linear restored',
-      ],
-      rows: f.layers.map((l) => [
-        l,
-        ...(
-          [
-            ['knn', 'unpermuted'],
-            ['knn', 'permuted'],
-            ['knn', 'restored'],
-            ['linear', 'permuted'],
-            ['linear', 'restored'],
-          ] as const
-        ).map(([p, m]) => `${f3(at(l, p, m).peak)} → ${f3(at(l, p, m).last)}`),
-      ]),
-    },
+    numbers: probeFindingsTable(f),
     checks: f.claims.map((c) => ({ claim: c.text, held: c.held, evidence: c.evidence })),
     notes: [
       `Chance is 1/P = ${f.chance.toFixed(2)}. "First" hidden layers: ${f.firstLayers.join(', ')}; "last": ${f.lastLayers.join(', ')}. Thresholds fixed in advance (PROBE_THRESHOLDS): near chance ≤ chance + ${f.thresholds.nearChance}, rises ≥ ${f.thresholds.rise}, falls ≥ ${f.thresholds.fall}, stays high: falls ≤ ${f.thresholds.stayHigh}, deeper: ≥ ${f.thresholds.depthGap} analysis point.`,

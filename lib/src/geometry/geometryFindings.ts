@@ -1,5 +1,6 @@
 import { InputError } from '../errors';
 import type { Row } from '../tables/csv';
+import type { TextTable } from '../tables/markdownTable';
 import { trainingSummary, type TrainingSummary } from './trainingSummary';
 
 /**
@@ -463,6 +464,39 @@ function tableNotes(geometry: Row[]): string[] {
       `${failed.length} cells failed (column note), e.g. epoch ${failed[0].epoch} ${failed[0].layer} ${failed[0].manifold}: ${failed[0].note}`,
     );
   return notes;
+}
+
+/**
+ * The findings as a table (the report's numbers): per layer the capacity of the three manifold types
+ * at the test peak, the permuted one against 2/M, and the permuted and restored capacity at the last
+ * analysed epoch.
+ */
+export function geometryFindingsTable(f: GeometryFindings): TextTable {
+  const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
+  return {
+    columns: [
+      'layer',
+      `unpermuted @${f.peakAnalysisEpoch}`,
+      `restored @${f.peakAnalysisEpoch}`,
+      `permuted @${f.peakAnalysisEpoch}`,
+      'permuted / (2/M)',
+      `permuted @${f.lastAnalysisEpoch}`,
+      `restored @${f.lastAnalysisEpoch}`,
+    ],
+    rows: f.atPeak.map((a) => {
+      const last = (kind: string) =>
+        f.changes.find((c) => c.layer === a.layer && c.manifold === kind && c.metric === 'capacity')?.last ?? NaN;
+      return [
+        a.layer,
+        f3(a.unpermuted),
+        f3(a.restored),
+        f3(a.permuted),
+        a.permutedOverUnstructured.toFixed(2),
+        f3(last('permuted')),
+        f3(last('restored')),
+      ];
+    }),
+  };
 }
 
 /** The findings as Markdown: the claims with their verdicts and evidence, then the notes (notebook 02, report). */

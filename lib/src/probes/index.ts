@@ -19,7 +19,7 @@ export {
 export type { ProbeRunOptions, ProbeRunResult, ProbeSettings } from './probeRun';
 export { probeEpoch } from './probeCell';
 export type { ProbeEpochInput, ProbeEpochOutput, ProbeCellRow, ProbeCellSet } from './probeCell';
-export { probeFindings, probeFindingsMarkdown, PROBE_THRESHOLDS } from './probeFindings';
+export { probeFindings, probeFindingsMarkdown, probeFindingsTable, PROBE_THRESHOLDS } from './probeFindings';
 export type { ProbeFindings, ProbeThresholds } from './probeFindings';
 export { probeCapacityComparison, probeCapacityMarkdown } from './probeCapacity';
 export type { ProbeCapacityComparison, ProbeCapacityRow } from './probeCapacity';

@@ -2,6 +2,7 @@ import { InputError } from '../errors';
 import { trainingSummary, type TrainingSummary } from '../geometry/trainingSummary';
 import { claimsMarkdown, type Claim } from '../geometry/geometryFindings';
 import type { Row } from '../tables/csv';
+import type { TextTable } from '../tables/markdownTable';
 
 /**
  * Thresholds of the probe verdicts, fixed from the wording of the claims before any probe was run
@@ -146,6 +147,37 @@ export function probeFindings(
         : 'no prediction depth rows',
   });
   return { training, chance, peakEpoch, lastEpoch, layers, firstLayers, lastLayers, table, depth, claims, thresholds: th, notes };
+}
+
+/**
+ * The findings as a table (the report's numbers): per layer the kNN accuracy of the three manifold
+ * types and the linear probe's on the permuted and restored labels, test peak → last probed epoch.
+ */
+export function probeFindingsTable(f: ProbeFindings): TextTable {
+  const at = (layer: string, probe: string, manifold: string) =>
+    f.table.find((t) => t.layer === layer && t.probe === probe && t.manifold === manifold)!;
+  return {
+    columns: [
+      'layer',
+      `kNN unpermuted @${f.peakEpoch} → @${f.lastEpoch}`,
+      'kNN permuted',
+      'kNN restored',
+      'linear permuted',
+      'linear restored',
+    ],
+    rows: f.layers.map((l) => [
+      l,
+      ...(
+        [
+          ['knn', 'unpermuted'],
+          ['knn', 'permuted'],
+          ['knn', 'restored'],
+          ['linear', 'permuted'],
+          ['linear', 'restored'],
+        ] as const
+      ).map(([p, m]) => `${f3(at(l, p, m).peak)} → ${f3(at(l, p, m).last)}`),
+    ]),
+  };
 }
 
 /** The findings as Markdown: the claims with their verdicts and evidence, then the notes. */
