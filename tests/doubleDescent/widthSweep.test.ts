@@ -9,6 +9,7 @@ import {
   InputError,
   POINT_FILES,
   readCsv,
+  resolveWidthSweepConfig,
   sweepThreads,
   widthSweep,
   type WidthSweepConfig,
@@ -177,4 +178,12 @@ test('sweep configs are validated with errors that name the field', async () => 
   await bad({ ...TINY, base: { ...TINY.base, model: { family: 'resnet18', width: 4 } }, widths: [1.5] }, /widths\[0\].*integer k/);
   await bad({ ...TINY, analysis: { ...TINY.analysis, M: 1 } }, /analysis\.M: must be an integer >= 2/);
   await bad({ ...TINY, epochs: 3 }, /config\.epochs: unknown field/);
+});
+
+test('a sweep point is evaluated at its checkpoints only, unless the base config asks for every epoch', () => {
+  const long = { ...TINY, base: { ...TINY.base, epochs: 100 } };
+  const sparse = resolveWidthSweepConfig(long).base;
+  assert.equal(sparse.evaluate, 'checkpoints');
+  assert.deepEqual(sparse.checkpoints, [10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+  assert.equal(resolveWidthSweepConfig({ ...long, base: { ...long.base, evaluate: 'all' } }).base.evaluate, 'all');
 });

@@ -28,6 +28,7 @@ const TABLES = [
   'gradient_scaling.csv',
   'probes.csv',
   'prediction_depth.csv',
+  'findings.csv',
 ];
 
 function reproduce(out: string): { status: number | null; stdout: string; stderr: string } {
@@ -60,6 +61,16 @@ test('reproduce --preset smoke writes every table, the figures and the report', 
     assert.ok(report.includes(`## ${title}`), `report.md has the section '${title}'`);
   }
   assert.match(report, /\*\*(held|did not hold|undecided)\*\*/);
+  // findings.csv holds the report's verdicts, one row per checked claim.
+  const findings = readCsv(path.join(full, 'findings.csv'));
+  const bullets = report.split('\n').filter((l) => /^- .*: \*\*(held|did not hold|undecided)\*\*\. /.test(l));
+  assert.equal(findings.length, bullets.length);
+  assert.deepEqual(
+    findings.map((f) => `- ${f.claim}: **${f.verdict}**. ${f.evidence}`),
+    bullets,
+  );
+  assert.ok(findings.every((f) => f.preset === 'smoke' && f.key !== '' && f.section !== ''));
+  assert.ok(!report.includes('## Across presets'), 'no other results folder beside this one yet');
   assert.ok(fs.existsSync(path.join(full, 'report.html')));
   assert.ok(fs.existsSync(path.join(full, 'figures', 'plotly.js')));
   assert.ok(fs.readdirSync(path.join(full, 'figures')).filter((f) => f.endsWith('.html')).length >= 10);
@@ -104,6 +115,12 @@ test(
     for (const t of TABLES) {
       assert.deepEqual(content(path.join(out, t)), content(path.join(full, t)), `${t} equals the uninterrupted run's`);
     }
+    // The uninterrupted run's folder lies beside this one: the report puts both runs' verdicts side by side.
+    const report = fs.readFileSync(path.join(out, 'report.md'), 'utf8');
+    assert.match(report, /## Across presets\n\nThis run's verdicts beside those in the results folders next to it \(`full`;/);
+    const across = report.slice(report.indexOf('## Across presets')).split('\n## ')[0];
+    const rows = across.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| finding') && !l.startsWith('| ---'));
+    assert.equal(rows.length, readCsv(path.join(full, 'findings.csv')).length, 'one row per claim');
     fs.rmSync(tmp, { recursive: true, force: true });
   },
 );

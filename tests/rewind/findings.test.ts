@@ -79,7 +79,7 @@ test('rewindingFindings: peak and final from metrics, recovered share of the dro
   assert.deepEqual(t.rows[1 + 4 + 1].slice(0, 4), ['last 2', 'fc1, logits', '75.0%', '62.5%']);
   const md = markdownTable(t);
   assert.equal(md.split('\n').length, 2 + t.rows.length);
-  assert.match(md, /^\| rewound to epoch 5 \| layers \| test \|.*\n\|---\|---\|---\|---\|---\|---\|\n\| final model/);
+  assert.match(md, /^\| rewound to epoch 5 \| layers \| test \|.*\n\| --- \| --- \| --- \| --- \| --- \| --- \|\n\| final model/);
   assert.equal(rewindingTable(f), md, 'the deprecated name gives the same Markdown');
 });
 

@@ -221,3 +221,35 @@ test('with augmentation, SGD momentum and a step schedule, an extended run equal
   await train({ ...cfg, augment: { crop: 0, flip: false } }, { out: plain, data: data(), progress: 'none' });
   assert.notDeepEqual(finalWeights(plain, 3).get('fc1/kernel'), finalWeights(direct, 3).get('fc1/kernel'), 'augmentation changes training');
 });
+
+test("evaluate 'checkpoints': metrics only at the checkpointed epochs, the same weights and rows as evaluating every epoch", async () => {
+  const ref = await referenceRun();
+  const dir = path.join(tmp(), 'sparse-eval');
+  const reports: EpochReport[] = [];
+  const config = { ...SMALL_RUN.config, checkpoints: [2], evaluate: 'checkpoints' as const };
+  const result = await train(config, { out: dir, data: data(), progress: 'none', onEpoch: (r) => reports.push(r) });
+  const epochs = (rows: Record<string, unknown>[]) => [...new Set(rows.map((r) => Number(r.epoch)))];
+  assert.deepEqual(epochs(metricsWithoutTiming(dir)), [0, 2, 4]);
+  assert.deepEqual(
+    reports.filter((r) => r.metrics.length > 0).map((r) => r.epoch),
+    [0, 2, 4],
+    'epochs 1 and 3 are reported without metrics',
+  );
+  assert.deepEqual(finalWeights(dir), finalWeights(ref));
+  const keep = (rows: Record<string, unknown>[]) => rows.filter((r) => [0, 2, 4].includes(Number(r.epoch)));
+  assert.deepEqual(metricsWithoutTiming(dir), keep(metricsWithoutTiming(ref)));
+  assert.deepEqual(
+    result.final.map((m) => m.split),
+    keep(metricsWithoutTiming(ref))
+      .filter((r) => Number(r.epoch) === 4)
+      .map((r) => r.split),
+  );
+  // A resume (here: the run extended by two epochs) does not try to rebuild the epochs never evaluated.
+  const extended = await train({ ...config, epochs: 6 }, { out: dir, data: data(), progress: 'none' });
+  assert.equal(extended.resumedFrom, 4);
+  assert.deepEqual(epochs(metricsWithoutTiming(dir)), [0, 2, 4, 6]);
+  await assert.rejects(
+    train({ ...config, evaluate: 'sometimes' as never }, { out: path.join(tmp(), 'bad'), data: data() }),
+    /config\.evaluate/,
+  );
+});

@@ -47,7 +47,10 @@ const ANALYSIS_FIELDS: (keyof AnalysisSettings)[] = ['P', 'M', 'nT', 'seeds', 'p
 /**
  * Validate a sweep config (from a preset or a JSON file). Errors name the field. Without an explicit
  * `base.checkpoints`, a run keeps about ten checkpoints so that an interrupted point resumes without
- * writing one per epoch (long sweeps train for hundreds of epochs).
+ * writing one per epoch (long sweeps train for hundreds of epochs). Without an explicit `base.evaluate`,
+ * a point is evaluated only at those checkpoints: the sweep reads the final errors alone, and per-epoch
+ * evaluation of its training and test images was about half of the step's time (environment.md,
+ * "Double descent").
  */
 export function resolveWidthSweepConfig(input: unknown): ResolvedWidthSweepConfig {
   if (input === null || typeof input !== 'object' || Array.isArray(input))
@@ -67,6 +70,7 @@ export function resolveWidthSweepConfig(input: unknown): ResolvedWidthSweepConfi
     const every = Math.max(1, Math.ceil(base.epochs / 10));
     base = { ...base, checkpoints: Array.from({ length: Math.floor(base.epochs / every) }, (_, i) => (i + 1) * every) };
   }
+  if (baseRaw.evaluate === undefined) base = { ...base, evaluate: 'checkpoints' };
 
   const widths = raw.widths;
   if (!Array.isArray(widths) || widths.length === 0)

@@ -81,11 +81,13 @@ export function trainingSection(exp: Experiment): ReportSection | null {
     },
     checks: [
       {
+        key: 'permuted-memorized',
         claim: 'the permuted examples are memorized (final training accuracy on them ≥ 90%)',
         held: finalPermuted >= 0.9,
         evidence: `final permuted training accuracy ${pct(finalPermuted)} at epoch ${last}`,
       },
       {
+        key: 'test-drop',
         claim: 'test accuracy falls at least 5 points below its peak',
         held: drop >= 0.05,
         evidence: `peak ${pct(peak.accuracy)} at epoch ${peak.epoch}, final ${pct(finalTest)}: a drop of ${(100 * drop).toFixed(1)} points`,
@@ -169,9 +171,10 @@ function gradientChecks(fd: GradientFindings): ReportSection['checks'] {
       .map((l) => `${l.layer} ${f2(pick(l))}`)
       .join(', ');
   const checks = [] as ReportSection['checks'];
-  const claim = (text: string, held: (pf: PartFindings) => boolean | null, evidence: (pf: PartFindings) => string) => {
+  const claim = (key: string, text: string, held: (pf: PartFindings) => boolean | null, evidence: (pf: PartFindings) => string) => {
     for (const pf of shown)
       checks.push({
+        key: `${pf.part}/${key}`,
         claim: `${PART_LABELS[pf.part] === 'total' ? 'total gradient' : PART_LABELS[pf.part]}: ${text}`,
         held: held(pf),
         evidence: evidence(pf),
@@ -179,21 +182,25 @@ function gradientChecks(fd: GradientFindings): ReportSection['checks'] {
   };
   const v0 = fd.verdicts.init;
   claim(
+    'init-smaller',
     `at initialization (epoch ${v0.epoch}) the permuted group's contribution is clearly smaller than the unpermuted group's in every layer (ratio < ${o.clearlySmaller})`,
     (pf) => pf.verdicts.init.permutedSmallerEveryLayer,
     (pf) => `ratio ‖c_permuted‖/‖c_unpermuted‖ per layer: ${layersText(pf, (l) => l.init.ratio)}`,
   );
   claim(
+    'init-unpermuted-slope',
     `at initialization the summed gradient of n unpermuted examples grows like n (slope within ±${o.slopeTolerance} of 1 in every layer)`,
     (pf) => pf.verdicts.init.unpermutedSlopeNear1,
     (pf) => `fitted slopes: ${layersText(pf, (l) => l.init.slopeUnpermuted)}`,
   );
   claim(
+    'init-permuted-slope',
     `at initialization the summed gradient of n permuted examples grows like √n (slope within ±${o.slopeTolerance} of 0.5 in every layer)`,
     (pf) => pf.verdicts.init.permutedSlopeNearHalf,
     (pf) => `fitted slopes: ${layersText(pf, (l) => l.init.slopePermuted)}`,
   );
   claim(
+    'ratio-grows',
     `the ratio grows (≥ ×${o.growthFactor}) from initialization to the epoch the unpermuted examples are fitted (epoch ${fd.fittedEpoch})`,
     (pf) => pf.verdicts.init.ratioGrowsByFitted,
     (pf) => `ratio at epoch ${fd.fittedEpoch}: ${layersText(pf, (l) => l.fitted.ratio)}`,
@@ -201,12 +208,14 @@ function gradientChecks(fd: GradientFindings): ReportSection['checks'] {
   const ve = fd.verdicts.early;
   if (ve) {
     claim(
+      'early-smaller',
       `measured after the first epoch instead (epoch ${ve.epoch}, unpermuted train accuracy ${pct(fd.accuracyEarly)}): the permuted contribution is clearly smaller in every layer`,
       (pf) => pf.verdicts.early?.permutedSmallerEveryLayer ?? null,
       (pf) =>
         `ratio per layer: ${layersText(pf, (l) => (l.early ? l.early.ratio : NaN))}; fitted slopes there, unpermuted: ${layersText(pf, (l) => (l.early ? l.early.slopeUnpermuted : NaN))}, permuted: ${layersText(pf, (l) => (l.early ? l.early.slopePermuted : NaN))}`,
     );
     claim(
+      'early-ratio-grows',
       `from epoch ${ve.epoch} to epoch ${fd.fittedEpoch} the ratio grows (≥ ×${o.growthFactor}) in every layer`,
       (pf) => pf.verdicts.early?.ratioGrowsByFitted ?? null,
       (pf) => `ratio at epoch ${fd.fittedEpoch}: ${layersText(pf, (l) => l.fitted.ratio)}`,
@@ -351,7 +360,7 @@ export function geometrySection(exp: Experiment): ReportSection | null {
       'All layers first learn from examples that share features: while the network generalizes, unpermuted and restored manifolds grow more separable with depth and permuted manifolds stay near the unstructured level. Memorization happens late and in the deeper layers: permuted manifolds shrink in radius and dimension and their capacity rises only in the final layers, restored capacity falls there, and early layers barely change [claims verified; figure details recalled, docs/paper.md §2].',
     figures,
     numbers: geometryFindingsTable(f),
-    checks: f.claims.filter((c) => c.id !== 'memorization').map((c) => ({ claim: c.text, held: c.held, evidence: c.evidence })),
+    checks: f.claims.filter((c) => c.id !== 'memorization').map((c) => ({ key: c.id, claim: c.text, held: c.held, evidence: c.evidence })),
     notes: [
       `Capacity at P = ${f.P} classes, M = ${f.M} examples per manifold; unstructured level 2/M = ${f.unstructured.toFixed(3)}. "First" hidden layers: ${f.firstLayers.join(', ')}; "last": ${f.lastLayers.join(', ')}.`,
       ...notes,
@@ -381,6 +390,7 @@ export function doubleDescentSection(exp: Experiment): ReportSection | null {
     });
     const p = f.peak;
     checks.push({
+      key: `${kind}/peak`,
       claim: `${kind} label noise: test error against width has a peak at least ${(100 * f.minRise).toFixed(0)} point above both a narrower and a wider model`,
       held: f.doubleDescent,
       evidence: p
@@ -388,6 +398,7 @@ export function doubleDescentSection(exp: Experiment): ReportSection | null {
         : 'fewer than three widths',
     });
     checks.push({
+      key: `${kind}/peak-at-threshold`,
       claim: `${kind} label noise: the peak is near the interpolation threshold (within one sweep step)`,
       held: f.peakStepsFromThreshold === null ? null : Math.abs(f.peakStepsFromThreshold) <= 1,
       evidence: `interpolation threshold (training error ≤ ${(100 * f.tolerance).toFixed(0)}%): ${f.threshold === null ? 'no width fits the noisy labels' : `width ${f.threshold} (${f.thresholdParams} parameters)`}; peak at width ${p?.width ?? 'n/a'}`,
@@ -449,7 +460,7 @@ export function probesSection(exp: Experiment): ReportSection | null {
         : []),
     ],
     numbers: probeFindingsTable(f),
-    checks: f.claims.map((c) => ({ claim: c.text, held: c.held, evidence: c.evidence })),
+    checks: f.claims.map((c) => ({ key: c.id, claim: c.text, held: c.held, evidence: c.evidence })),
     notes: [
       `Chance is 1/P = ${f.chance.toFixed(2)}. "First" hidden layers: ${f.firstLayers.join(', ')}; "last": ${f.lastLayers.join(', ')}. Thresholds fixed in advance (PROBE_THRESHOLDS): near chance ≤ chance + ${f.thresholds.nearChance}, rises ≥ ${f.thresholds.rise}, falls ≥ ${f.thresholds.fall}, stays high: falls ≤ ${f.thresholds.stayHigh}, deeper: ≥ ${f.thresholds.depthGap} analysis point.`,
       "The probes read the geometry's examples (the same P classes × M examples per type), so a layer's capacity and its probe accuracy describe the same points. Held-out examples are other training examples of the same group, not test images.",
@@ -567,16 +578,19 @@ export function architectureSection(exp: Experiment): ReportSection | null {
     numbers: architectureContrastTable(readings),
     checks: [
       {
+        key: 'main-last-layers',
         claim: `${main.name}: rewinding the last layers recovers more of the test-accuracy drop than rewinding the first layer`,
         held: Number.isFinite(main.recoveredLast) && Number.isFinite(main.recoveredFirst) ? main.recoveredLast > main.recoveredFirst : null,
         evidence: `last ${main.lastL} layers ${pct0(main.recoveredLast)}, first layer ${pct0(main.recoveredFirst)}`,
       },
       {
+        key: 'mlp-first-layer',
         claim: `${mlp.name}: rewinding the first layer recovers more of the drop than rewinding the last layers (the small-scale check's MLP result)`,
         held: Number.isFinite(mlp.recoveredLast) && Number.isFinite(mlp.recoveredFirst) ? mlp.recoveredFirst > mlp.recoveredLast : null,
         evidence: `last ${mlp.lastL} layers ${pct0(mlp.recoveredLast)}, first layer ${pct0(mlp.recoveredFirst)}`,
       },
       {
+        key: 'opposite-ends',
         claim: 'the measures of the two architectures point to different ends of the network',
         held: [main.where, mlp.where].every((w) => w === 'last layers' || w === 'first layers') ? main.where !== mlp.where : null,
         evidence: `${main.name}: ${main.where}; ${mlp.name}: ${mlp.where}`,

@@ -2,6 +2,12 @@ import type { Figure } from '../plots/figure';
 
 /** One claim of the paper checked against our numbers. `held` is null when the data cannot decide. */
 export interface FindingCheck {
+  /**
+   * Names the claim the same way in every preset (the claim's wording carries preset-specific epochs and
+   * layers), so that findings.csv of two results folders can be compared row by row. Unique within a
+   * section; left out, the claim's position in the section stands in.
+   */
+  key?: string;
   claim: string;
   held: boolean | null;
   /** The measured numbers behind the verdict, in words. */
@@ -40,4 +46,6 @@ export interface ReportMeta {
   /** The setting in words (dataset, model, training-set size, the time the run took), one line each,
    * listed under the preset; when given, it carries the timings instead of the backend line. */
   setting?: string[];
+  /** The verdicts beside those of other results folders (`compareFindings`), with the folders read. */
+  comparison?: { table: NumberTable; sources: string[] };
 }

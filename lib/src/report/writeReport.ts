@@ -2,7 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { atomicWriteFileSync } from '../io/atomicWrite';
 import { canRenderImages, figureDiv, figureHtml, renderFigure, writePlotlyBundle } from '../plots';
-import type { FindingCheck, NumberTable, ReportMeta, ReportSection } from './types';
+import { writeCsv } from '../tables/csv';
+import { FINDINGS_COLUMNS, FINDINGS_FILE, findingsRows, verdictOf } from './findingsTable';
+import type { NumberTable, ReportMeta, ReportSection } from './types';
+import { markdownTable } from '../tables/markdownTable';
 
 /** What `writeReport` wrote. */
 export interface WrittenReport {
@@ -12,18 +15,7 @@ export interface WrittenReport {
   images: boolean;
 }
 
-function verdict(c: FindingCheck): string {
-  return c.held === true ? 'held' : c.held === false ? 'did not hold' : 'undecided';
-}
-
-function mdTable(t: NumberTable): string {
-  const esc = (v: unknown) => (v === null || v === undefined ? '' : String(v).replace(/\|/g, '\\|'));
-  return [
-    `| ${t.columns.map(esc).join(' | ')} |`,
-    `| ${t.columns.map(() => '---').join(' | ')} |`,
-    ...t.rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
-  ].join('\n');
-}
+const verdict = verdictOf;
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -76,8 +68,11 @@ export async function writeReport(sections: ReportSection[], meta: ReportMeta, o
     '',
     '## Summary',
     '',
-    mdTable({ columns: ['finding', 'claim', 'in our run'], rows: summary }),
+    markdownTable({ columns: ['finding', 'claim', 'in our run'], rows: summary }),
     '',
+    ...(meta.comparison
+      ? ['## Across presets', '', comparisonNote(meta.comparison.sources), '', markdownTable(meta.comparison.table), '']
+      : []),
   ];
   const body: string[] = [];
   for (const s of sections) {
@@ -93,7 +88,7 @@ export async function writeReport(sections: ReportSection[], meta: ReportMeta, o
       body.push(`<figure>${figureDiv(f.figure, `fig-${f.name}`)}<figcaption>${inline(f.caption)}</figcaption></figure>`);
     }
     if (s.numbers) {
-      md.push(mdTable(s.numbers), '');
+      md.push(markdownTable(s.numbers), '');
       body.push(htmlTable(s.numbers));
     }
     md.push('**Did it hold here?**', '');
@@ -125,10 +120,16 @@ figure{margin:1.5em 0}figcaption{color:#555;font-size:.9em}</style></head>
 ${meta.setting?.length ? `<ul>${meta.setting.map((l) => `<li>${inline(l)}</li>`).join('')}</ul>` : ''}
 <p>Backend ${escapeHtml(meta.backend)}, memgeo ${escapeHtml(meta.memgeoVersion)}, generated ${escapeHtml(meta.generatedAt)}; compute ${(totalSeconds / 60).toFixed(1)} min.</p>
 <h2>Summary</h2>${htmlTable({ columns: ['finding', 'claim', 'in our run'], rows: summary })}
+${meta.comparison ? `<h2>Across presets</h2><p>${inline(comparisonNote(meta.comparison.sources))}</p>${htmlTable(meta.comparison.table)}` : ''}
 ${body.join('\n')}
 </body></html>
 `;
+  writeCsv(path.join(outDir, FINDINGS_FILE), findingsRows(sections, meta.preset), FINDINGS_COLUMNS);
   atomicWriteFileSync(path.join(outDir, 'report.md'), markdown + '\n');
   atomicWriteFileSync(path.join(outDir, 'report.html'), html);
   return { markdown: path.join(outDir, 'report.md'), html: path.join(outDir, 'report.html'), figures, images };
+}
+
+function comparisonNote(sources: string[]): string {
+  return `This run's verdicts beside those in the results folders next to it (${sources.map((s) => `\`${s}\``).join(', ')}; their findings.csv as last written). Each cell: the verdict and its numbers; the claim is worded as in the first column's run.`;
 }

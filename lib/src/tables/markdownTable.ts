@@ -7,9 +7,16 @@ export interface TextTable {
   rows: string[][];
 }
 
-/** The table as GitHub-flavoured Markdown: header, `|---|` rule, one line per row (cells as given, not escaped). */
-export function markdownTable(t: TextTable): string {
-  return [`| ${t.columns.join(' | ')} |`, `|${t.columns.map(() => '---').join('|')}|`, ...t.rows.map((r) => `| ${r.join(' | ')} |`)].join(
-    '\n',
-  );
+/**
+ * A table as GitHub-flavoured Markdown: header, `| --- |` rule, one line per row; `|` in a cell is
+ * escaped, null and undefined cells are empty. The one Markdown table writer of the report, the
+ * findings and `memgeo compare`.
+ */
+export function markdownTable(t: { columns: string[]; rows: readonly (readonly unknown[])[] }): string {
+  const esc = (v: unknown) => (v === null || v === undefined ? '' : String(v).replace(/\|/g, '\\|'));
+  return [
+    `| ${t.columns.map(esc).join(' | ')} |`,
+    `| ${t.columns.map(() => '---').join(' | ')} |`,
+    ...t.rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
+  ].join('\n');
 }

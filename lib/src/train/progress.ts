@@ -24,6 +24,7 @@ export interface EpochReport {
   /** Seconds of training (without evaluation) and the resulting throughput. */
   seconds: number;
   imagesPerSecond: number;
+  /** The four groups' loss and accuracy; empty at an epoch that `config.evaluate` leaves unevaluated. */
   metrics: SplitMetric[];
   checkpoint: string | null;
 }

@@ -56,6 +56,13 @@ export interface RunConfig {
   dataSeed: number;
   /** Epochs to checkpoint besides 0 and the last: 'all' or a list (e.g. a log grid). */
   checkpoints: 'all' | number[];
+  /**
+   * Epochs whose four groups are evaluated into metrics.csv: 'all', or 'checkpoints' (0, the checkpoint
+   * list and the last). A width-sweep point reads only its final errors, and evaluating its training and
+   * test images every epoch costs about as much as training on them (environment.md, "Double descent").
+   * Evaluation draws no random numbers, so the weights are the same either way.
+   */
+  evaluate: 'all' | 'checkpoints';
 }
 
 /** A partial config: anything left out takes its default. */
@@ -92,6 +99,7 @@ export const RUN_CONFIG_DEFAULTS: RunConfig = {
   seed: 0,
   dataSeed: 0,
   checkpoints: 'all',
+  evaluate: 'all',
 };
 
 /** Most epochs a run may have (config.epochs); also the bound of every epoch list. */
@@ -123,6 +131,7 @@ export function resolveRunConfig(input: unknown): RunConfig {
       'seed',
       'dataSeed',
       'checkpoints',
+      'evaluate',
     ],
     ['trainSize', 'testSize'],
   );
@@ -200,6 +209,9 @@ export function resolveRunConfig(input: unknown): RunConfig {
     checkpoints = [...new Set(raw.checkpoints as number[])].sort((a, b) => a - b);
   }
 
+  const evaluate = raw.evaluate ?? d.evaluate;
+  oneOf(evaluate, ['all', 'checkpoints'], 'config.evaluate');
+
   const model = resolveModelSpec(raw.model ?? d.model, 'config.model');
   return {
     dataset: dataset.trim(),
@@ -215,6 +227,7 @@ export function resolveRunConfig(input: unknown): RunConfig {
     seed: seed as number,
     dataSeed: dataSeed as number,
     checkpoints,
+    evaluate: evaluate as RunConfig['evaluate'],
   };
 }
 
@@ -249,6 +262,11 @@ export function learningRateAt(config: Pick<RunConfig, 'optimizer' | 'schedule' 
 }
 
 /** Whether epoch `e` gets a checkpoint: always 0 and the last epoch, then 'all' or the listed ones. */
+/** Whether epoch e is evaluated into metrics.csv (`config.evaluate`). */
+export function isEvaluatedEpoch(config: Pick<RunConfig, 'checkpoints' | 'epochs' | 'evaluate'>, e: number): boolean {
+  return config.evaluate === 'all' || isCheckpointEpoch(config, e);
+}
+
 export function isCheckpointEpoch(config: Pick<RunConfig, 'checkpoints' | 'epochs'>, e: number): boolean {
   if (e === 0 || e === config.epochs) return true;
   return config.checkpoints === 'all' || config.checkpoints.includes(e);

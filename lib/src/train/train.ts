@@ -17,7 +17,15 @@ import { Optimizer } from './Optimizer';
 import { prepareRunData } from './prepareRunData';
 import { ProgressReporter, type EpochReport, type ProgressMode } from './progress';
 import { dataFingerprint, gatherImages, validateRunData, type RunData } from './runData';
-import { diffConfigs, isCheckpointEpoch, learningRateAt, resolveRunConfig, type RunConfig, type RunConfigInput } from './runConfig';
+import {
+  diffConfigs,
+  isCheckpointEpoch,
+  isEvaluatedEpoch,
+  learningRateAt,
+  resolveRunConfig,
+  type RunConfig,
+  type RunConfigInput,
+} from './runConfig';
 import {
   checkpointFile,
   checkRunData,
@@ -163,14 +171,17 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
 
     const finishEpoch = async (epoch: number, lr: number, trainLoss: number, seconds: number): Promise<void> => {
       const e0 = performance.now();
-      final = dp ? await dp.evaluateSplits(data, evalBatch) : await evaluateSplits(model!, data, evalBatch);
+      const evaluated = isEvaluatedEpoch(config, epoch);
+      if (evaluated) {
+        final = dp ? await dp.evaluateSplits(data, evalBatch) : await evaluateSplits(model!, data, evalBatch);
+        upsertCsv(
+          metricsFile,
+          final.map((m) => ({ epoch, ...m })),
+          METRICS_COLUMNS,
+          ['epoch', 'split'],
+        );
+      }
       const evalSeconds = (performance.now() - e0) / 1000;
-      upsertCsv(
-        metricsFile,
-        final.map((m) => ({ epoch, ...m })),
-        METRICS_COLUMNS,
-        ['epoch', 'split'],
-      );
       const ips = epoch > 0 ? data.train.count / seconds : NaN;
       upsertCsv(
         epochsFile,
@@ -197,7 +208,7 @@ export async function train(input: RunConfigInput | RunConfig, options: TrainOpt
         trainLoss,
         seconds,
         imagesPerSecond: ips,
-        metrics: final,
+        metrics: evaluated ? final : [],
         checkpoint: file,
       };
       progress.epochDone(report);
@@ -484,7 +495,7 @@ async function rebuildMetrics(
 ): Promise<void> {
   const have = new Set(readMetrics(dir).map((r) => Number(r.epoch)));
   const missing: number[] = [];
-  for (let e = 0; e <= upTo; e++) if (!have.has(e)) missing.push(e);
+  for (let e = 0; e <= upTo; e++) if (!have.has(e) && isEvaluatedEpoch(config, e)) missing.push(e);
   const checkpoints = new Set(listCheckpointEpochs(dir));
   const recompute = missing.filter((e) => checkpoints.has(e));
   const lost = missing.filter((e) => !checkpoints.has(e));

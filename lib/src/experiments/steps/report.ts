@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { getBackendName, initBackend } from '../../backend';
-import { writeReport, type ReportSection } from '../../report';
+import * as path from 'path';
+import { compareFindings, findingsRows, readFindings, siblingFindingsDirs, writeReport, type ReportSection } from '../../report';
 import {
   doubleDescentSection,
   geometrySection,
@@ -34,6 +35,22 @@ export const reportStep: Step = {
     ].filter((s): s is ReportSection => s !== null);
     const config = JSON.parse(fs.readFileSync(exp.file('run/config.json'), 'utf8')) as { run?: { backend?: string } };
     const timings = exp.table('timings').map((t) => ({ step: String(t.step), seconds: Number(t.seconds) }));
+    // Other presets' results beside this folder (results/default, results/cifar, …): one table of verdicts.
+    // A folder whose findings.csv cannot be read is left out with a note, never a reason to fail the report.
+    const others = siblingFindingsDirs(exp.out).flatMap((dir) => {
+      try {
+        return [{ dir, rows: readFindings(dir) }];
+      } catch (err) {
+        exp.log(`report: ${dir} left out of the comparison across presets: ${(err as Error).message}`);
+        return [];
+      }
+    });
+    const comparison = others.length
+      ? {
+          table: compareFindings([findingsRows(sections, exp.preset.name), ...others.map((o) => o.rows)]),
+          sources: others.map((o) => path.relative(path.dirname(path.resolve(exp.out)), o.dir)),
+        }
+      : undefined;
     const written = await writeReport(
       sections,
       {
@@ -45,6 +62,7 @@ export const reportStep: Step = {
         generatedAt: new Date().toISOString(),
         timings,
         setting: reportSetting(exp, timings),
+        comparison,
       },
       exp.out,
     );
