@@ -32,7 +32,7 @@ export type { OutputDirGuard, OutputFileGuard, NpyArray } from './io';
 // Tidy tables: CSV files and danfojs DataFrames.
 export { toFrame, frameRows, readFrame } from './tables';
 // lower level:
-export { readCsv, writeCsv, upsertCsv, frameHtml, frameText } from './tables';
+export { readCsv, writeCsv, upsertCsv, frameHtml, frameText, markdownTable } from './tables';
 export type { DataFrame, ReadCsvOptions, Row, FrameHtmlOptions } from './tables';
 
 // The TensorFlow.js backend (wasm with memgeo's training kernels, or cpu).
@@ -234,6 +234,7 @@ export {
   simulatedCapacityPoints,
   geometryFindings,
   geometryFindingsMarkdown,
+  geometryFindingsTable,
   trainingSummary,
   trainingSummaryMarkdown,
   simcapSummary,
@@ -266,7 +267,7 @@ export type {
 } from './geometry';
 
 // Layer rewinding (paper Fig. 4) and its findings.
-export { rewind, rewindSweep, rewindingFindings, rewindingTable } from './rewind';
+export { rewind, rewindSweep, rewindingFindings, rewindingFindingsMarkdown, rewindingFindingsTable, rewindingTable } from './rewind';
 // lower level:
 export { rewoundModel, rewindAccuracies, runLayerNames, rewindCells, REWINDING_COLUMNS } from './rewind';
 export type {
@@ -282,7 +283,13 @@ export type {
 } from './rewind';
 
 // Double descent over width (paper Fig. 5) and its findings.
-export { sweepThreads, doubleDescentFindings, formatDoubleDescentFindings } from './doubleDescent';
+export {
+  sweepThreads,
+  doubleDescentFindings,
+  doubleDescentFindingsMarkdown,
+  doubleDescentFindingsTable,
+  formatDoubleDescentFindings,
+} from './doubleDescent';
 // lower level:
 export {
   widthSweep,
@@ -312,6 +319,8 @@ export {
   analyzeRunGradients,
   gradientFindings,
   formatGradientFindings,
+  gradientFindingsMarkdown,
+  gradientFindingsTable,
 } from './gradients';
 // lower level:
 export {
@@ -343,7 +352,15 @@ export type {
 } from './gradients';
 
 // Per-layer kNN and linear probes, prediction depth.
-export { probeRun, probeFindings, probeFindingsMarkdown, PROBE_THRESHOLDS, probeCapacityComparison, probeCapacityMarkdown } from './probes';
+export {
+  probeRun,
+  probeFindings,
+  probeFindingsMarkdown,
+  probeFindingsTable,
+  PROBE_THRESHOLDS,
+  probeCapacityComparison,
+  probeCapacityMarkdown,
+} from './probes';
 // lower level:
 export { knnPredict, knnProbe, crossGram, linearProbe, predictionDepth, PROBE_COLUMNS, DEPTH_COLUMNS } from './probes';
 export type {
@@ -360,7 +377,7 @@ export type {
 } from './probes';
 
 // The MLP contrast: the same measures across architectures.
-export { architectureContrast, architectureContrastMarkdown } from './contrast';
+export { architectureContrast, architectureContrastMarkdown, architectureContrastTable } from './contrast';
 export type { ArchitectureTables, ArchitectureReading } from './contrast';
 
 // Figures (Plotly), the same code for notebooks and the report.

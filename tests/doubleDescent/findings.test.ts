@@ -1,6 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { doubleDescentFindings, formatDoubleDescentFindings, interpolationThreshold, testErrorPeak, widthErrors, type Row } from 'memgeo';
+import {
+  doubleDescentFindings,
+  doubleDescentFindingsMarkdown,
+  doubleDescentFindingsTable,
+  formatDoubleDescentFindings,
+  interpolationThreshold,
+  testErrorPeak,
+  widthErrors,
+  type Row,
+} from 'memgeo';
 
 /** double_descent.csv rows for one noise kind: errors per width, repeated over two layers × three types,
  * with capacity = a per-(width, manifold) value so the geometry summary can be checked. */
@@ -134,9 +143,27 @@ test('findings: per noise kind, seeds averaged, geometry at the peak against its
   assert.equal(widest.peak!.width, 4);
   assert.equal(widest.geometry[0].wider!.width, 16, 'the next measured width');
   assert.equal(findings[1].doubleDescent, false, 'flat test error');
-  const text = formatDoubleDescentFindings(findings);
+  const text = doubleDescentFindingsMarkdown(findings);
   assert.match(text, /interpolation threshold \(train error ≤ 1\.0%\): width 4/);
   assert.match(text, /double descent .*: yes/);
   assert.match(text, /double descent .*: no/);
   assert.match(text, /fc1 restored: capacity 0\.300 \(w 2\) → 0\.250 \(w 4\) at the peak → 0\.300 \(w 8\); dips at the peak/);
+  // Markdown: a list per noise kind, every fact an item under it.
+  const lines = text.split('\n');
+  assert.deepEqual(
+    lines.filter((l) => l.startsWith('- ')),
+    ['- permute label noise (ε = 0.2):', '- symmetric label noise (ε = 0.2):'],
+  );
+  assert.ok(
+    lines.every((l) => l.startsWith('- ') || l.startsWith('  - ')),
+    text,
+  );
+  assert.equal(formatDoubleDescentFindings, doubleDescentFindingsMarkdown, 'the deprecated name is the same function');
+  const t = doubleDescentFindingsTable(findings);
+  assert.equal(t.rows.length, findings[0].errors.length + findings[1].errors.length, 'one row per noise kind and width');
+  for (const r of t.rows) assert.equal(r.length, t.columns.length);
+  assert.deepEqual(
+    t.rows.filter((r) => r[0] === 'permute' && r[6] !== '').map((r) => [r[1], r[6]]),
+    [['4', 'interpolation threshold, test-error peak']],
+  );
 });

@@ -14,6 +14,7 @@ import {
   widthSweep,
   type WidthSweepConfig,
 } from 'memgeo';
+import { nonNegativeCell } from '../tables/cells';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'memgeo-dd-'));
 
@@ -62,7 +63,8 @@ test('a tiny sweep writes one tidy row per (noise kind, width, layer, manifold t
     const h = Number(r.width);
     assert.equal(r.params, 784 * h + h + h * 10 + 10);
     for (const c of ['train_error', 'train_unpermuted_error', 'train_permuted_error', 'train_restored_error', 'test_error']) {
-      assert.ok(Number(r[c]) >= 0 && Number(r[c]) <= 1, `${c} = ${r[c]}`);
+      const e = nonNegativeCell(r, c);
+      assert.ok(e <= 1, `${c} = ${e}`);
     }
     // The overall training error lies between the two groups' errors (it is their weighted mean).
     const lo = Math.min(Number(r.train_unpermuted_error), Number(r.train_permuted_error));
@@ -71,7 +73,7 @@ test('a tiny sweep writes one tidy row per (noise kind, width, layer, manifold t
     assert.ok(Number(r.M) >= 2 && Number(r.M) <= 5, `M = ${r.M}`);
     if (r.note === null || r.note === '') {
       assert.ok(Number(r.capacity) > 0 && Number.isFinite(Number(r.capacity)), `capacity ${r.capacity}`);
-      assert.ok(Number(r.capacity_std) >= 0);
+      nonNegativeCell(r, 'capacity_std');
       assert.ok(Number(r.radius) > 0 && Number(r.dimension) > 0);
     } else {
       assert.ok(Number.isNaN(Number(r.capacity)), 'a failed analysis leaves NaN, not a number');

@@ -18,6 +18,7 @@ import {
   InputError,
 } from 'memgeo';
 import { copyRun, smokeRunDir } from './fixtures';
+import { nonNegativeCell } from '../tables/cells';
 
 // Small settings so the analysis runs in seconds on the smoke run (P = 10 MNIST classes).
 const SETTINGS = { M: 8, nT: 30, seeds: 2, layers: ['input', 'conv2', 'logits'], epochs: [0, 3], progress: 'none' as const };
@@ -58,7 +59,7 @@ test(
     for (const r of first.rows) {
       assert.ok(Number(r.capacity) > 0 && Number.isFinite(Number(r.capacity)), `capacity ${r.capacity}`);
       assert.ok(Number(r.radius) > 0 && Number(r.dimension) > 0 && Number(r.participation_ratio) >= 1);
-      assert.ok(Number(r.capacity_std) >= 0);
+      nonNegativeCell(r, 'capacity_std');
       assert.deepEqual([r.P, r.M, r.n_t, r.n_seeds, r.seed, r.mode], [10, 8, 30, 2, 0, 'stable']);
     }
     assert.deepEqual(first.layerIndex, { input: 0, conv2: 2, logits: 6 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import {
   geometryFindings,
   geometryFindingsMarkdown,
+  geometryFindingsTable,
   trainingSummary,
   spearman,
   chooseSimcapPoints,
@@ -90,6 +91,14 @@ test('geometryFindings: every claim held on a table shaped like the paper', () =
   const fc1 = f.changes.find((c) => c.layer === 'fc1' && c.manifold === 'permuted' && c.metric === 'capacity')!;
   assert.ok(Math.abs(fc1.ratio - 0.08 / 0.042) < 1e-12);
   assert.match(geometryFindingsMarkdown(f), /\*\*held\*\*/);
+  const t = geometryFindingsTable(f);
+  assert.deepEqual(
+    t.rows.map((r) => r[0]),
+    f.layers,
+  );
+  for (const r of t.rows) assert.equal(r.length, t.columns.length);
+  const at = f.atPeak.find((a) => a.layer === t.rows[1][0])!;
+  assert.equal(t.rows[1][3], at.permuted.toFixed(3), 'permuted capacity at the peak');
 });
 
 test('geometryFindings: each claim fails on its own when the data say otherwise', () => {

@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   formatGradientFindings,
+  gradientFindingsMarkdown,
+  gradientFindingsTable,
   gradientContributionRatio,
   gradientCosine,
   gradientFindings,
@@ -82,7 +84,7 @@ test('verdicts follow the data: the argument holding, and failing at initializat
   assert.equal(bad.verdicts.init.ratioGrowsByFitted, false, 'logits: 1.3 → 0.5');
   assert.equal(bad.verdicts.early!.permutedSlopeNearHalf, null, 'no scaling rows at epoch 1');
   assert.equal(bad.verdicts.early!.ratioGrowsByFitted, false, '0.3 → 0.5 is less than ×2');
-  const md = formatGradientFindings(bad);
+  const md = gradientFindingsMarkdown(bad);
   assert.match(md, /\| logits \| 1\.30 \| 0\.30 \| 0\.50 \|/);
   assert.match(md, /at initialization: permuted contribution clearly smaller \(ratio < 0\.5\) in every layer \| 0 \| \*\*NO\*\* \|/);
   assert.deepEqual(Object.keys(bad.parts), ['total'], 'a table without a part column is the total');
@@ -178,7 +180,14 @@ test('findings per part: the same claims and thresholds on the total and on the 
   const ldLogits = fd.parts.label_dependent!.layers.find((l) => l.layer === 'logits')!;
   assert.ok(Math.abs(ldLogits.init.ratio - 0.2) < 1e-12 && Math.abs(ldLogits.init.slopeUnpermuted - 0.97) < 1e-3);
   assert.ok(Math.abs(fd.layers.find((l) => l.layer === 'logits')!.init.ratio - 1.3) < 1e-12);
-  const md = formatGradientFindings(fd);
+  const md = gradientFindingsMarkdown(fd);
+  const t = gradientFindingsTable(fd);
+  assert.deepEqual(
+    t.rows.map((r) => r[0]),
+    fd.layers.map((l) => l.layer),
+  );
+  for (const r of t.rows) assert.equal(r.length, t.columns.length);
+  assert.equal(formatGradientFindings(fd), md, 'the deprecated name gives the same Markdown');
   assert.match(md, /\| claim \(thresholds fixed in advance, the same for every part\) \| epoch \| total \| label-dependent part \|/);
   assert.match(
     md,

@@ -27,9 +27,12 @@ export function readGolden(file: string): any {
   return JSON.parse(fs.readFileSync(goldenPath(file), 'utf8'));
 }
 
+/** The golden case files of one kind; throws when there are none, so that a loop over them cannot pass by checking nothing. */
 export function goldenCaseFiles(kind: 'corr' | 'nocorr'): string[] {
   const index = readGolden('index.json') as { files: { file: string; kind?: string }[] };
-  return index.files.filter((f) => f.kind === kind).map((f) => f.file);
+  const files = index.files.filter((f) => f.kind === kind).map((f) => f.file);
+  if (files.length === 0) throw new Error(`no '${kind}' golden case in ${goldenPath('index.json')}`);
+  return files;
 }
 
 export function goldenManifolds(g: { inputs: { manifolds: number[][][] } }): ManifoldPoints[] {

@@ -33,7 +33,10 @@ test('Householder QR: Q has orthonormal columns, QR = A, R upper triangular, LAP
 });
 
 test('the per-manifold reduction has scipy/LAPACK QR signs (qr_diag_R_sign of the nocorr golden files)', () => {
-  for (const file of goldenCaseFiles('nocorr')) {
+  const files = goldenCaseFiles('nocorr');
+  assert.ok(files.length >= 3, `expected the nocorr golden cases, found ${files.length}`);
+  let checked = 0;
+  for (const file of files) {
     const g = readGolden(file);
     const mans = goldenManifolds(g);
     const geom = centerGeometry(mans);
@@ -48,7 +51,10 @@ test('the per-manifold reduction has scipy/LAPACK QR signs (qr_diag_R_sign of th
         K: 0,
       });
       // The last diagonal entry is ~1e-16 (the centred points have rank M − 1): its sign is noise.
+      assert.ok(Array.isArray(expected[i]) && expected[i].length > 1, `${file} manifold ${i}: no qr_diag_R_sign`);
       assert.deepEqual(prep.rDiagSign.slice(0, -1), expected[i].slice(0, -1), `${file} manifold ${i}`);
+      checked++;
     });
   }
+  assert.ok(checked >= files.length, `compared the QR signs of ${checked} manifolds`);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { architectureContrast, architectureContrastMarkdown, InputError, type Row } from 'memgeo';
+import { architectureContrast, architectureContrastMarkdown, architectureContrastTable, markdownTable, InputError, type Row } from 'memgeo';
 
 const LAYERS = ['conv1', 'conv2', 'fc1', 'logits'];
 
@@ -72,5 +72,9 @@ test('architectureContrast: every measure pointing at one end names it; disagree
     architectureContrastMarkdown([cnn, mlp]),
     /\| where the measures put memorization \| \*\*last layers\*\*.*\| \*\*first layers\*\*/,
   );
+  const t = architectureContrastTable([cnn, mlp]);
+  assert.deepEqual(t.columns, ['', cnn.name, mlp.name]);
+  for (const r of t.rows) assert.equal(r.length, 3);
+  assert.equal(architectureContrastMarkdown([cnn, mlp]), markdownTable(t));
   assert.throws(() => architectureContrast([], { P: 10 }), InputError);
 });

@@ -1,6 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { probeFindings, probeFindingsMarkdown, probeCapacityComparison, probeCapacityMarkdown, InputError, type Row } from 'memgeo';
+import {
+  probeFindings,
+  probeFindingsMarkdown,
+  probeFindingsTable,
+  probeCapacityComparison,
+  probeCapacityMarkdown,
+  InputError,
+  type Row,
+} from 'memgeo';
 
 const LAYERS = ['input', 'conv1', 'conv2', 'fc1', 'logits'];
 
@@ -72,6 +80,13 @@ test('probeFindings: the paper-like picture holds every claim; a flat one holds 
     ],
   );
   assert.match(probeFindingsMarkdown(f), /\*\*held\*\*/);
+  const t = probeFindingsTable(f);
+  assert.deepEqual(
+    t.rows.map((r) => r[0]),
+    f.layers,
+  );
+  for (const r of t.rows) assert.equal(r.length, t.columns.length);
+  assert.match(t.rows[0][1], /^\d\.\d{3} → \d\.\d{3}$/);
   // Nothing changes and depths are equal: only "near chance" and "stays high" hold.
   const flat = probeFindings(
     probes((_e, _li, kind) => (kind === 'permuted' ? 0.12 : 0.9)),
@@ -108,6 +123,7 @@ test('probeCapacityComparison: capacity and probe accuracy of the same cells, wi
     }));
   const c = probeCapacityComparison(geometry, pr);
   assert.equal(c.rows.length, 3 * 5 * 3);
+  assert.ok(c.agreement.length > 0, 'an agreement row per analysed epoch');
   assert.ok(c.agreement.every((a) => a.rhoKnn > 0.99 && a.cells === 15));
   const md = probeCapacityMarkdown(c, [5, 20]);
   assert.match(md, /\| fc1 \| permuted \| 0\.200 \| 0\.450 \| 0\.450 \| 0\.200 \| 0\.600 \| 0\.600 \|/);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rewindingFindings, type Row } from 'memgeo';
+import { markdownTable, rewindingFindings, rewindingFindingsMarkdown, rewindingFindingsTable, rewindingTable, type Row } from 'memgeo';
 
 const LAYERS = ['conv1', 'conv2', 'fc1', 'logits'];
 
@@ -69,7 +69,21 @@ test('rewindingFindings: peak and final from metrics, recovered share of the dro
   assert.match(text, /peak 90\.0% at epoch 5, final 50\.0% at epoch 20/);
   assert.match(text, /Rewinding the last 2 layers \(fc1, logits\) to epoch 5: test 75\.0% \(62\.5% of the drop recovered\)/);
   assert.match(text, /HELD: rewinding only the first layer/);
+  // The findings' Markdown and table: one item per sentence; the final model, each layer, last L, first L.
+  assert.equal(rewindingFindingsMarkdown(f), f.lines.map((l) => `- ${l}`).join('\n'));
+  const t = rewindingFindingsTable(f);
+  assert.equal(t.columns.length, 6);
+  assert.equal(t.rows.length, 1 + 4 + 4 + 4);
+  for (const r of t.rows) assert.equal(r.length, t.columns.length);
+  assert.deepEqual(t.rows[0], ['final model (epoch 20), nothing rewound', '-', '50.0%', '0%', '98.0%', pct(f.finalRestoredAccuracy)]);
+  assert.deepEqual(t.rows[1 + 4 + 1].slice(0, 4), ['last 2', 'fc1, logits', '75.0%', '62.5%']);
+  const md = markdownTable(t);
+  assert.equal(md.split('\n').length, 2 + t.rows.length);
+  assert.match(md, /^\| rewound to epoch 5 \| layers \| test \|.*\n\| --- \| --- \| --- \| --- \| --- \| --- \|\n\| final model/);
+  assert.equal(rewindingTable(f), md, 'the deprecated name gives the same Markdown');
 });
+
+const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');
 
 test('rewindingFindings: not held when the last layers recover too little or the first layer too much; lastL is honoured', () => {
   const weak = rewindingFindings(table([0.55, 0.65, 0.8, 0.9], [0.52, 0.55, 0.6, 0.9]), metrics());

@@ -3,6 +3,7 @@ import { geometryFindings } from '../geometry/geometryFindings';
 import { probeFindings } from '../probes/probeFindings';
 import { rewindingFindings } from '../rewind/rewindingFindings';
 import type { Row } from '../tables/csv';
+import { markdownTable, type TextTable } from '../tables/markdownTable';
 
 /** The tables of one trained architecture (each may be empty when that analysis was not run). */
 export interface ArchitectureTables {
@@ -118,8 +119,8 @@ export function architectureContrast(archs: ArchitectureTables[], options: { P: 
   });
 }
 
-/** The readings side by side: one row per measure, its label then one cell per architecture. */
-export function architectureContrastRows(readings: ArchitectureReading[]): string[][] {
+/** The readings side by side: one row per measure, its label then one cell per architecture (one column each). */
+export function architectureContrastTable(readings: ArchitectureReading[]): TextTable {
   const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '–');
   const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(0)}%` : '–');
   const rows: [string, (r: ArchitectureReading) => string][] = [
@@ -141,15 +142,10 @@ export function architectureContrastRows(readings: ArchitectureReading[]): strin
     ['mean prediction depth, permuted − unpermuted (last epoch)', (r) => f3(r.depthGap)],
     ['where the measures put memorization', (r) => `**${r.where}** (${r.votes.map((v) => `${v.measure}: ${v.says}`).join('; ')})`],
   ];
-  return rows.map(([label, fn]) => [label, ...readings.map(fn)]);
+  return { columns: ['', ...readings.map((r) => r.name)], rows: rows.map(([label, fn]) => [label, ...readings.map(fn)]) };
 }
 
 /** The readings side by side as a Markdown table (one column per architecture). */
 export function architectureContrastMarkdown(readings: ArchitectureReading[]): string {
-  const head = ['', ...readings.map((r) => r.name)];
-  return [
-    `| ${head.join(' | ')} |`,
-    `|${head.map(() => '---').join('|')}|`,
-    ...architectureContrastRows(readings).map((r) => `| ${r.join(' | ')} |`),
-  ].join('\n');
+  return markdownTable(architectureContrastTable(readings));
 }

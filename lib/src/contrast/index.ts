@@ -1,3 +1,3 @@
 // The same measures of memorization asked of several architectures trained on the same data (the MLP contrast).
-export { architectureContrast, architectureContrastMarkdown, architectureContrastRows } from './architectureContrast';
+export { architectureContrast, architectureContrastMarkdown, architectureContrastTable } from './architectureContrast';
 export type { ArchitectureTables, ArchitectureReading } from './architectureContrast';

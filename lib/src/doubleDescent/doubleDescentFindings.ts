@@ -1,4 +1,5 @@
 import type { Row } from '../tables/csv';
+import type { TextTable } from '../tables/markdownTable';
 import { interpolationThreshold, widthErrors, type WidthErrors } from './interpolationThreshold';
 
 /** Geometry of one (layer, manifold type) at the test-error peak and around it. */
@@ -146,40 +147,68 @@ function geometryAround(rows: Row[], widths: number[], peakWidth: number): Geome
   return out;
 }
 
-/** The findings as short lines of text (for notebooks, logs and the report). */
-export function formatDoubleDescentFindings(findings: DoubleDescentFinding[]): string {
+/** The findings as Markdown: a list per noise kind, one short item per fact (for notebooks, logs and the CLI). */
+export function doubleDescentFindingsMarkdown(findings: DoubleDescentFinding[]): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const pp = (x: number) => `${(100 * x).toFixed(1)} points`;
   const lines: string[] = [];
   for (const f of findings) {
-    lines.push(`${f.noiseKind} label noise (ε = ${f.epsilon}):`);
-    lines.push(`  test error by width: ${f.errors.map((e) => `${e.width}: ${pct(e.testError)}`).join(', ')}`);
-    lines.push(`  train error by width: ${f.errors.map((e) => `${e.width}: ${pct(e.trainError)}`).join(', ')}`);
+    lines.push(`- ${f.noiseKind} label noise (ε = ${f.epsilon}):`);
+    lines.push(`  - test error by width: ${f.errors.map((e) => `${e.width}: ${pct(e.testError)}`).join(', ')}`);
+    lines.push(`  - train error by width: ${f.errors.map((e) => `${e.width}: ${pct(e.trainError)}`).join(', ')}`);
     lines.push(
       f.threshold === null
-        ? `  interpolation threshold: no width fits the noisy training set to ≤ ${pct(f.tolerance)} training error`
-        : `  interpolation threshold (train error ≤ ${pct(f.tolerance)}): width ${f.threshold} (${f.thresholdParams} parameters)`,
+        ? `  - interpolation threshold: no width fits the noisy training set to ≤ ${pct(f.tolerance)} training error`
+        : `  - interpolation threshold (train error ≤ ${pct(f.tolerance)}): width ${f.threshold} (${f.thresholdParams} parameters)`,
     );
     if (!f.peak) {
-      lines.push('  test-error peak: fewer than three widths');
+      lines.push('  - test-error peak: fewer than three widths');
       continue;
     }
     const p = f.peak;
     lines.push(
-      `  test-error peak: width ${p.width}, ${pct(p.testError)}: ${pp(p.riseOverNarrower)} above the best narrower model (width ${p.bestNarrower.width}), ${pp(p.riseOverWider)} above the best wider one (width ${p.bestWider.width})` +
+      `  - test-error peak: width ${p.width}, ${pct(p.testError)}: ${pp(p.riseOverNarrower)} above the best narrower model (width ${p.bestNarrower.width}), ${pp(p.riseOverWider)} above the best wider one (width ${p.bestWider.width})` +
         (f.peakStepsFromThreshold === null
           ? ''
           : f.peakStepsFromThreshold === 0
             ? '; at the interpolation threshold'
             : `; ${Math.abs(f.peakStepsFromThreshold)} width step(s) ${f.peakStepsFromThreshold > 0 ? 'above' : 'below'} the interpolation threshold`),
     );
-    lines.push(`  double descent (peak ≥ ${pp(f.minRise)} above both a narrower and a wider model): ${f.doubleDescent ? 'yes' : 'no'}`);
+    lines.push(`  - double descent (peak ≥ ${pp(f.minRise)} above both a narrower and a wider model): ${f.doubleDescent ? 'yes' : 'no'}`);
     for (const g of f.geometry) {
       const v = (x: GeometryValues | null) => (x ? `${x.capacity.toFixed(3)} (w ${x.width})` : '-');
       lines.push(
-        `  ${g.layer} ${g.manifold}: capacity ${v(g.narrower)} → ${v(g.atPeak)} at the peak → ${v(g.wider)}; ${g.dipAtPeak === null ? '' : g.dipAtPeak ? 'dips at the peak; ' : 'no dip at the peak; '}lowest at width ${g.minCapacityWidth}, highest at ${g.maxCapacityWidth}; radius ${g.atPeak.radius.toFixed(3)}, dimension ${g.atPeak.dimension.toFixed(2)} at the peak`,
+        `  - ${g.layer} ${g.manifold}: capacity ${v(g.narrower)} → ${v(g.atPeak)} at the peak → ${v(g.wider)}; ${g.dipAtPeak === null ? '' : g.dipAtPeak ? 'dips at the peak; ' : 'no dip at the peak; '}lowest at width ${g.minCapacityWidth}, highest at ${g.maxCapacityWidth}; radius ${g.atPeak.radius.toFixed(3)}, dimension ${g.atPeak.dimension.toFixed(2)} at the peak`,
       );
     }
   }
   return lines.join('\n');
 }
+
+/**
+ * The findings as a table (the report's numbers): per noise kind and width the parameters, the training
+ * error (all examples, noisy ones) and the test error, marking the interpolation threshold and the
+ * test-error peak.
+ */
+export function doubleDescentFindingsTable(findings: DoubleDescentFinding[]): TextTable {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  return {
+    columns: ['noise', 'width', 'parameters', 'train error', 'train error (noisy examples)', 'test error', 'mark'],
+    rows: findings.flatMap((f) =>
+      f.errors.map((e) => [
+        f.noiseKind,
+        String(e.width),
+        String(e.params),
+        pct(e.trainError),
+        pct(e.trainPermutedError),
+        pct(e.testError),
+        [e.width === f.threshold ? 'interpolation threshold' : '', f.peak && e.width === f.peak.width ? 'test-error peak' : '']
+          .filter(Boolean)
+          .join(', '),
+      ]),
+    ),
+  };
+}
+
+/** @deprecated Use `doubleDescentFindingsMarkdown`; kept for the notebooks written before the findings' naming scheme. */
+export const formatDoubleDescentFindings = doubleDescentFindingsMarkdown;

@@ -16,12 +16,20 @@ import {
   testPeak,
   trainingCurves,
 } from '../plots';
-import { gradientFindings, PART_LABELS, verdictParts, type LayerFindings, type PartFindings } from '../gradients';
-import { geometryFindings, simcapSummary } from '../geometry';
-import { doubleDescentFindings } from '../doubleDescent';
+import {
+  gradientFindings,
+  gradientFindingsTable,
+  PART_LABELS,
+  verdictParts,
+  type GradientFindings,
+  type LayerFindings,
+  type PartFindings,
+} from '../gradients';
+import { geometryFindings, geometryFindingsTable, simcapSummary } from '../geometry';
+import { doubleDescentFindings, doubleDescentFindingsTable } from '../doubleDescent';
 import { rewindingFindings } from '../rewind';
-import { probeFindings } from '../probes';
-import { architectureContrast, architectureContrastRows, type ArchitectureReading } from '../contrast';
+import { probeFindings, probeFindingsTable } from '../probes';
+import { architectureContrast, architectureContrastTable, type ArchitectureReading } from '../contrast';
 import { createModel } from '../models';
 import { initBackend } from '../backend';
 import type { ReportSection } from '../report';
@@ -148,27 +156,21 @@ export function rewindingSection(exp: StepContext): ReportSection | null {
   };
 }
 
+const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+
 /**
- * Why networks do not memorize early: gradient contributions of permuted examples (paper §6, Fig. 6),
- * checked on the total gradient and, with the same thresholds, on its label-dependent part.
+ * The claims of docs/paper.md §6 as report checks: each on the total, then on the label-dependent part
+ * (same thresholds), next to each other; at initialization, then measured after the first epoch.
  */
-export function gradientsSection(exp: StepContext): ReportSection | null {
-  const gradients = exp.table('gradients');
-  const scaling = exp.table('gradient_scaling');
-  const metrics = metricsOf(exp);
-  if (gradients.length === 0) return null;
-  const fd = gradientFindings(gradients, scaling, metrics);
-  const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
+function gradientChecks(fd: GradientFindings): ReportSection['checks'] {
   const o = fd.options;
   const shown = verdictParts(fd);
-  const ld = fd.parts.label_dependent ?? null;
   const layersText = (pf: PartFindings, pick: (l: LayerFindings) => number) =>
     pf.layers
       .filter((l) => l.layer !== 'all')
       .map((l) => `${l.layer} ${f2(pick(l))}`)
       .join(', ');
   const checks = [] as ReportSection['checks'];
-  // Each claim on the total, then on the label-dependent part (same thresholds), next to each other.
   const claim = (key: string, text: string, held: (pf: PartFindings) => boolean | null, evidence: (pf: PartFindings) => string) => {
     for (const pf of shown)
       checks.push({
@@ -219,24 +221,43 @@ export function gradientsSection(exp: StepContext): ReportSection | null {
       (pf) => `ratio at epoch ${fd.fittedEpoch}: ${layersText(pf, (l) => l.fitted.ratio)}`,
     );
   }
-  const scalingEpochs = [...new Set(scaling.map((r) => Number(r.epoch)))].sort((a, b) => a - b);
-  const both = (pick: (l: LayerFindings) => string, i: number) =>
-    ld ? `${pick(fd.layers[i])} / ${pick(ld.layers[i])}` : pick(fd.layers[i]);
-  const tag = ld ? ' (total / label-dep.)' : '';
-  const ubar = fd.reference === 'class_frequencies' ? 'the class frequencies of the training labels' : 'uniform, 1/C';
-  // How large the label-independent part is next to the label-dependent one, per group, at initialization.
+  return checks;
+}
+
+/**
+ * How large the label-independent part is next to the label-dependent one at initialization, per layer
+ * and group, ‖Σ_G J(p − ū)‖ / ‖Σ_G J(ū − y)‖ (docs/paper.md §6), in words.
+ */
+function labelIndependentSize(gradients: Row[], fd: GradientFindings): string {
   const partNorm = (layer: string, group: string, part: string) =>
     Number(
       gradients.find((r) => Number(r.epoch) === fd.initEpoch && r.layer === layer && r.group === group && r.part === part)?.grad_norm ??
         NaN,
     );
-  const sizeText = fd.layers
+  return fd.layers
     .filter((l) => l.layer !== 'all')
     .map(
       (l) =>
         `${l.layer} ${['unpermuted', 'permuted'].map((g) => f2(partNorm(l.layer, g, 'label_independent') / partNorm(l.layer, g, 'label_dependent'))).join(' / ')}`,
     )
     .join(', ');
+}
+
+/**
+ * Why networks do not memorize early: gradient contributions of permuted examples (paper §6, Fig. 6),
+ * checked on the total gradient and, with the same thresholds, on its label-dependent part.
+ */
+export function gradientsSection(exp: StepContext): ReportSection | null {
+  const gradients = exp.table('gradients');
+  const scaling = exp.table('gradient_scaling');
+  const metrics = metricsOf(exp);
+  if (gradients.length === 0) return null;
+  const fd = gradientFindings(gradients, scaling, metrics);
+  const ld = fd.parts.label_dependent ?? null;
+  const checks = gradientChecks(fd);
+  const scalingEpochs = [...new Set(scaling.map((r) => Number(r.epoch)))].sort((a, b) => a - b);
+  const ubar = fd.reference === 'class_frequencies' ? 'the class frequencies of the training labels' : 'uniform, 1/C';
+  const sizeText = labelIndependentSize(gradients, fd);
   return {
     id: 'gradients',
     title: 'Gradient contributions of permuted examples',
@@ -270,26 +291,7 @@ export function gradientsSection(exp: StepContext): ReportSection | null {
         figure: gradientScaling(scaling, e),
       })),
     ],
-    numbers: {
-      columns: [
-        'layer',
-        `ratio @${fd.initEpoch}${tag}`,
-        ...(fd.earlyEpoch !== null ? [`ratio @${fd.earlyEpoch}${tag}`] : []),
-        `ratio @${fd.fittedEpoch}${tag}`,
-        'max ratio, total (epoch)',
-        `slopes u / p @${fd.initEpoch}, total`,
-        ...(ld ? [`slopes u / p @${fd.initEpoch}, label-dep.`] : []),
-      ],
-      rows: fd.layers.map((l, i) => [
-        l.layer,
-        both((x) => f2(x.init.ratio), i),
-        ...(fd.earlyEpoch !== null ? [both((x) => f2(x.early?.ratio ?? NaN), i)] : []),
-        both((x) => f2(x.fitted.ratio), i),
-        `${f2(l.ratioMax)} (${l.epochMax})`,
-        `${f2(l.init.slopeUnpermuted)} / ${f2(l.init.slopePermuted)}`,
-        ...(ld ? [`${f2(ld.layers[i].init.slopeUnpermuted)} / ${f2(ld.layers[i].init.slopePermuted)}`] : []),
-      ]),
-    },
+    numbers: gradientFindingsTable(fd),
     checks,
     notes: [
       "Contribution of a group G = (n_G/n)·g_G, so the contributions of the groups sum exactly to the full-batch gradient; gradients are taken in inference mode (batch-norm running statistics), so each example's gradient depends only on itself.",
@@ -310,7 +312,6 @@ export function geometrySection(exp: StepContext): ReportSection | null {
   if (geometry.length === 0 || metrics.length === 0) return null;
   const f = geometryFindings(geometry, metrics);
   const simcap = exp.table('simcap');
-  const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
   const epochs = f.keyEpochs;
   const figures: ReportSection['figures'] = [
     {
@@ -358,30 +359,7 @@ export function geometrySection(exp: StepContext): ReportSection | null {
     paperClaim:
       'All layers first learn from examples that share features: while the network generalizes, unpermuted and restored manifolds grow more separable with depth and permuted manifolds stay near the unstructured level. Memorization happens late and in the deeper layers: permuted manifolds shrink in radius and dimension and their capacity rises only in the final layers, restored capacity falls there, and early layers barely change [claims verified; figure details recalled, docs/paper.md §2].',
     figures,
-    numbers: {
-      columns: [
-        'layer',
-        `unpermuted @${f.peakAnalysisEpoch}`,
-        `restored @${f.peakAnalysisEpoch}`,
-        `permuted @${f.peakAnalysisEpoch}`,
-        'permuted / (2/M)',
-        `permuted @${f.lastAnalysisEpoch}`,
-        `restored @${f.lastAnalysisEpoch}`,
-      ],
-      rows: f.atPeak.map((a) => {
-        const last = (kind: string) =>
-          f.changes.find((c) => c.layer === a.layer && c.manifold === kind && c.metric === 'capacity')?.last ?? NaN;
-        return [
-          a.layer,
-          f3(a.unpermuted),
-          f3(a.restored),
-          f3(a.permuted),
-          a.permutedOverUnstructured.toFixed(2),
-          f3(last('permuted')),
-          f3(last('restored')),
-        ];
-      }),
-    },
+    numbers: geometryFindingsTable(f),
     checks: f.claims.filter((c) => c.id !== 'memorization').map((c) => ({ key: c.id, claim: c.text, held: c.held, evidence: c.evidence })),
     notes: [
       `Capacity at P = ${f.P} classes, M = ${f.M} examples per manifold; unstructured level 2/M = ${f.unstructured.toFixed(3)}. "First" hidden layers: ${f.firstLayers.join(', ')}; "last": ${f.lastLayers.join(', ')}.`,
@@ -397,7 +375,6 @@ export function doubleDescentSection(exp: StepContext): ReportSection | null {
   const findings = doubleDescentFindings(rows);
   const figures: ReportSection['figures'] = [];
   const checks: ReportSection['checks'] = [];
-  const tableRows: (string | number | null)[][] = [];
   const notes: string[] = [];
   for (const f of findings) {
     const kind = f.noiseKind;
@@ -411,18 +388,6 @@ export function doubleDescentSection(exp: StepContext): ReportSection | null {
       caption: `Capacity, radius and dimension of the three manifold types against width, ${kind} label noise.`,
       figure: doubleDescentGeometryPanels(rows, { noiseKind: kind, interpolationThreshold: f.threshold }),
     });
-    for (const e of f.errors)
-      tableRows.push([
-        kind,
-        e.width,
-        e.params,
-        pct(e.trainError),
-        pct(e.trainPermutedError),
-        pct(e.testError),
-        [e.width === f.threshold ? 'interpolation threshold' : '', f.peak && e.width === f.peak.width ? 'test-error peak' : '']
-          .filter(Boolean)
-          .join(', '),
-      ]);
     const p = f.peak;
     checks.push({
       key: `${kind}/peak`,
@@ -449,10 +414,7 @@ export function doubleDescentSection(exp: StepContext): ReportSection | null {
     paperClaim:
       'Studying generalization across model sizes links model-wise double descent — test error peaking near the width that can just fit the noisy training labels (Nakkiran et al. 2019), then falling again — to the geometry of the object manifolds in the final layers [claim verified; setting and direction of the geometric signature recalled or inferred, docs/paper.md §5].',
     figures,
-    numbers: {
-      columns: ['noise', 'width', 'parameters', 'train error', 'train error (noisy examples)', 'test error', 'mark'],
-      rows: tableRows,
-    },
+    numbers: doubleDescentFindingsTable(findings),
     checks,
     notes,
   };
@@ -469,9 +431,6 @@ export function probesSection(exp: StepContext): ReportSection | null {
   const epochs = [...new Set([Math.min(...probes.map((r) => Number(r.epoch))), f.peakEpoch, f.lastEpoch])].sort((a, b) => a - b);
   const layerNames: Record<number, string> = {};
   for (const r of probes) layerNames[Number(r.layer_index)] = String(r.layer);
-  const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : 'n/a');
-  const at = (layer: string, probe: string, manifold: string) =>
-    f.table.find((t) => t.layer === layer && t.probe === probe && t.manifold === manifold)!;
   return {
     id: 'probes',
     title: 'Per-layer probes and prediction depth',
@@ -500,28 +459,7 @@ export function probesSection(exp: StepContext): ReportSection | null {
           ]
         : []),
     ],
-    numbers: {
-      columns: [
-        'layer',
-        `kNN unpermuted @${f.peakEpoch} → @${f.lastEpoch}`,
-        'kNN permuted',
-        'kNN restored',
-        'linear permuted',
-        'linear restored',
-      ],
-      rows: f.layers.map((l) => [
-        l,
-        ...(
-          [
-            ['knn', 'unpermuted'],
-            ['knn', 'permuted'],
-            ['knn', 'restored'],
-            ['linear', 'permuted'],
-            ['linear', 'restored'],
-          ] as const
-        ).map(([p, m]) => `${f3(at(l, p, m).peak)} → ${f3(at(l, p, m).last)}`),
-      ]),
-    },
+    numbers: probeFindingsTable(f),
     checks: f.claims.map((c) => ({ key: c.id, claim: c.text, held: c.held, evidence: c.evidence })),
     notes: [
       `Chance is 1/P = ${f.chance.toFixed(2)}. "First" hidden layers: ${f.firstLayers.join(', ')}; "last": ${f.lastLayers.join(', ')}. Thresholds fixed in advance (PROBE_THRESHOLDS): near chance ≤ chance + ${f.thresholds.nearChance}, rises ≥ ${f.thresholds.rise}, falls ≥ ${f.thresholds.fall}, stays high: falls ≤ ${f.thresholds.stayHigh}, deeper: ≥ ${f.thresholds.depthGap} analysis point.`,
@@ -637,7 +575,7 @@ export function architectureSection(exp: StepContext): ReportSection | null {
     paperClaim:
       "Not a claim of the paper, which studies convnets (VGG-16, ResNet-18). A small PyTorch check on this machine kind (docs/small-scale.md) found the paper's picture with a small convnet but the opposite with an MLP: rewinding the first layer restored most of the test accuracy and the last layers nothing, closer to Maini et al. (2023). Here both architectures, of about the same parameter count, are trained on the same data with the same settings and read by every measure of this report.",
     figures,
-    numbers: { columns: ['', ...readings.map((r) => r.name)], rows: architectureContrastRows(readings) },
+    numbers: architectureContrastTable(readings),
     checks: [
       {
         key: 'main-last-layers',

@@ -28,7 +28,7 @@ export type { GeometrySettingsRow } from './geometryTable';
 export { participationRatio } from './participationRatio';
 export { simulatedCapacityPoints, chooseSimcapPoints, simcapSubsample } from './simulatedCapacityPoints';
 export type { SimcapOptions, SimcapResult, SimcapPoint } from './simulatedCapacityPoints';
-export { geometryFindings, geometryFindingsMarkdown, spearman, FINDING_THRESHOLDS } from './geometryFindings';
+export { geometryFindings, geometryFindingsMarkdown, geometryFindingsTable, spearman, FINDING_THRESHOLDS } from './geometryFindings';
 export type { GeometryFindings, GeometryFindingsOptions, GeometryChange, Claim, FindingThresholds } from './geometryFindings';
 export { trainingSummary, trainingSummaryMarkdown, splitAccuracies } from './trainingSummary';
 export type { TrainingSummary, SplitAccuracies } from './trainingSummary';

@@ -251,6 +251,9 @@ function mean(a: number[]): number {
  * r.capacity; r.radius; r.dimension; r.centerCorrelation; r.K;
  */
 export async function manifoldAnalysis(points: PointSets, options: ManifoldAnalysisOptions = {}): Promise<ManifoldAnalysisResult> {
+  // The steps: random projection (docs/mftma.md §0), centre geometry and the shared centre subspace
+  // (§1–2), the per-manifold reduction and anchor points (§3–4), stable mode's degenerate manifolds
+  // and the aggregates (§11, §0).
   const t0 = performance.now();
   const manifoldsIn = asManifoldPoints(points);
   validateManifolds(manifoldsIn);
@@ -261,227 +264,42 @@ export async function manifoldAnalysis(points: PointSets, options: ManifoldAnaly
   if (options.tVectors && options.tVectors.length !== P)
     throw new InputError(`tVectors: need one array per manifold (${P}), got ${options.tVectors.length}`);
 
-  const projected = N0 > opt.projectionDim;
-  const manifolds = projected ? randomProjection(manifoldsIn, opt.projectionDim, opt.seed) : manifoldsIn;
+  const { manifolds, projected } = projectIfWide(manifoldsIn, opt);
   const N = manifolds[0].ambientDim;
   const t1 = performance.now();
 
   const conc = options.concurrency ?? 'auto';
-  // The centre step pays for worker threads once the Stiefel problems are large (cost ∝ P² per
-  // evaluation); the per-manifold step once the QR and NNLS work is.
-  const centerWorkers = conc === 'auto' ? (P >= 64 ? defaultConcurrency() : 1) : Math.max(1, conc);
-  // Restart workers start (and warm up) while this thread computes the centre geometry.
-  const restartPool = opt.centerCorrelation && !options.centerSubspace && centerWorkers > 1 ? startRestartWorkers(centerWorkers) : null;
-  let geom: CenterGeometry;
-  let sub: SharedCenterSubspace;
-  let t2: number;
-  try {
-    geom = centerGeometry(manifolds);
-    // A centre at the global mean has no direction to normalise by: compare its offset with the
-    // RMS distance of the manifold's points from the global mean.
-    let meanSq = 0;
-    for (let f = 0; f < N; f++) meanSq += geom.globalMean[f] * geom.globalMean[f];
-    manifolds.forEach((m, i) => {
-      let off = 0;
-      let cSq = 0;
-      let cx = 0;
-      for (let f = 0; f < N; f++) {
-        const c = geom.centers[i * N + f];
-        off += (c - geom.globalMean[f]) ** 2;
-        cSq += c * c;
-        cx += c * geom.globalMean[f];
-      }
-      // rms² = mean_s ‖x_s − x̄‖² = Σ‖x_s‖²/M − 2c·x̄ + ‖x̄‖², from sums the centre pass already has.
-      // That cancels when the points sit far from the origin; there (and whenever the test is close)
-      // the points are read again.
-      const quick = pointSumSqRms(geom.pointSumSq[i], m.numPoints, cx, meanSq);
-      let rms = quick;
-      if (!(quick * quick > 1e-6 * (cSq + meanSq)) || !(Math.sqrt(off) > 1e-6 * quick)) {
-        rms = 0;
-        for (let s = 0; s < m.numPoints; s++) for (let f = 0; f < N; f++) rms += (m.data[s * N + f] - geom.globalMean[f]) ** 2;
-        rms = Math.sqrt(rms / m.numPoints);
-      }
-      if (!(Math.sqrt(off) > 1e-10 * rms)) {
-        throw new InputError(
-          `manifold ${i}: its centre coincides with the global mean of all points${projected ? ' after the random projection' : ''}, so it has no centre direction to normalise by (the analysis divides by the centre norm)`,
-        );
-      }
-    });
-
-    t2 = performance.now();
-    if (options.centerSubspace && options.centerSubspace.basis.length !== options.centerSubspace.K * N)
-      throw new InputError(`centerSubspace: basis does not match ${N} features and K = ${options.centerSubspace.K}`);
-    sub = !opt.centerCorrelation
-      ? { K: 0, Kcap: 0, basis: new Float64Array(0), steps: [] as SubspaceStep[], warnings: [] as string[] }
-      : (options.centerSubspace ??
-        (await sharedCenterSubspace(geom, {
-          mode: opt.mode,
-          nReps: opt.nReps,
-          seed: opt.seed,
-          cg: options.cg,
-          stable: opt.stable,
-          concurrency: centerWorkers,
-          pool: restartPool ?? undefined,
-        })));
-  } finally {
-    await restartPool?.close();
-  }
+  const { geom, sub, geometryDone: t2 } = await centerStep(manifolds, projected, opt, options, conc);
   warnings.push(...sub.warnings);
   const t3 = performance.now();
 
-  const tasks: ManifoldTask[] = manifolds.map((m, index) => ({
-    index,
-    numPoints: m.numPoints,
-    ambientDim: N,
-    points: m.data,
-    globalMean: geom.globalMean,
-    sharedBasis: sub.basis,
-    K: sub.K,
-    kappa: opt.kappa,
-    nT: opt.nT,
-    seed: opt.seed,
-    balancedTVectors: opt.mode === 'stable',
-    tVectors: options.tVectors?.[index],
-  }));
-  options.tVectors?.forEach((t, i) => {
-    const D1 = Math.min(N, manifolds[i].numPoints) + 1;
-    if (!(t instanceof Float64Array) || t.length !== opt.nT * D1)
-      throw new InputError(`tVectors[${i}]: expected a Float64Array of n_t x (D+1) = ${opt.nT} x ${D1}`);
-  });
-
-  const prepared = options.prepared;
-  if (prepared && (prepared.length !== P || options.tVectors))
-    throw new InputError(`prepared: need one reduction per manifold (${P}) and drawn t-vectors`);
-  /** The task with its reduction: shared when given, else computed here (in `scratch`). */
-  const preparedTask = (task: ManifoldTask, scratch?: Float64Array): PreparedManifoldTask => {
-    if (!prepared) return prepareManifoldTask(task, scratch);
-    const { index, numPoints, kappa, nT, seed, balancedTVectors } = task;
-    return { index, numPoints, kappa, nT, seed, balancedTVectors, prep: prepared[index] };
-  };
-  let workers =
-    conc === 'auto' ? (workEstimate(manifolds, opt.nT) > 3e8 ? Math.min(defaultConcurrency(), P) : 1) : Math.max(1, Math.min(conc, P));
-  let results: ManifoldTaskResult[];
-  if (workers > 1) {
-    // The reduction (§3) runs here and only the small (D+1) × M result goes to a worker: copying the
-    // raw M × N points into a worker costs about a third of reducing them (the README case would move
-    // 200 MB), and this thread would otherwise sit idle while the workers compute anchor points.
-    const pool = new WorkerPool<PreparedManifoldTask, ManifoldTaskResult>(
-      { module: WORKER_MODULE, exportName: 'analyzePreparedManifold' },
-      workers,
-    );
-    try {
-      const pending: Promise<ManifoldTaskResult>[] = [];
-      const scratch = prepared ? undefined : new Float64Array(Math.max(...tasks.map((t) => t.numPoints * t.ambientDim)));
-      for (const task of tasks) {
-        pending.push(pool.run(preparedTask(task, scratch)));
-        pending[pending.length - 1].catch(() => undefined); // rejections surface through Promise.all below
-        await new Promise<void>((resolve) => setImmediate(resolve)); // let finished workers take the next item
-      }
-      results = await Promise.all(pending);
-    } finally {
-      await pool.close();
-    }
-  } else {
-    workers = 1;
-    results = prepared ? tasks.map((t) => analyzePreparedManifold(preparedTask(t))) : tasks.map(analyzeManifold);
-  }
-
+  const tasks = manifoldTasks(manifolds, geom, sub, opt, options.tVectors);
+  const { results, workers } = await analyzeEachManifold(tasks, manifolds, opt, conc, options.prepared, options.tVectors);
   const t4 = performance.now();
-  // A centre that vanishes after the shared-subspace removal makes the normalisation divide by ~0.
-  // Faithful mode has no rule for that, so it is reported as unusable input rather than as numbers;
-  // stable mode flags such a manifold degenerate below and leaves it out of the aggregates.
-  if (opt.mode === 'faithful') {
-    results.forEach((r, i) => {
-      if (!(r.centerNorm > 1e-12 * r.spread)) {
-        throw new InputError(
-          `manifold ${i}: its centre vanishes after removing the shared centre subspace (norm ${r.centerNorm.toExponential(3)} vs spread ${r.spread.toExponential(3)}); the analysis is undefined for it (stable mode flags and excludes such manifolds)`,
-        );
-      }
-    });
-  }
+  if (opt.mode === 'faithful') checkCentersSurviveRemoval(results);
 
   const perManifold: PerManifold = {
     capacity: results.map((r) => r.capacity),
     radius: results.map((r) => r.radius),
     dimension: results.map((r) => r.dimension),
   };
-  const ratio = results.map((r) => r.centerNorm / r.spread);
-  const centerNormBefore = manifolds.map((_, i) => {
-    let s = 0;
-    for (let f = 0; f < N; f++) s += (geom.centers[i * N + f] - geom.globalMean[f]) ** 2;
-    return Math.sqrt(s);
-  });
-  const degenerate =
-    opt.mode === 'stable'
-      ? degenerateManifolds(
-          results.map((r) => r.centerNorm),
-          results.map((r) => r.spread),
-          centerNormBefore,
-          opt.stable,
-        )
-      : results.map(() => false);
-  let degenerateRule = 'none (faithful mode: every manifold enters the averages, as in the reference)';
-  let use = results.map((_, i) => !degenerate[i]);
-  if (opt.mode === 'stable') {
-    degenerateRule = `a manifold whose centre norm after the centre-subspace removal is below ${opt.stable.degenerateRatio} x the RMS spread of its points, and whose centre that removal shrank below ${opt.stable.degenerateShrink} x the median manifold's shrink factor, is flagged degenerate and left out of the aggregates (its values stay in perManifold)`;
-    if (use.every((u) => !u)) {
-      warnings.push('every manifold is degenerate by the centre-norm rule; aggregates use all of them');
-      use = use.map(() => true);
-    }
-    const nDeg = degenerate.filter(Boolean).length;
-    if (nDeg > 0)
-      warnings.push(
-        `${nDeg} degenerate manifold(s) left out of the aggregates: ${degenerate
-          .map((d, i) => (d ? i : -1))
-          .filter((i) => i >= 0)
-          .join(', ')}`,
-      );
-  }
-  const used = (a: number[]) => a.filter((_, i) => use[i]);
-  const capacity = 1 / mean(used(perManifold.capacity).map((a) => 1 / a));
-  const radius = mean(used(perManifold.radius));
-  const dimension = mean(used(perManifold.dimension));
+  const centerNormBefore = centerNormsBeforeRemoval(geom, P, N);
+  const { degenerate, use, degenerateRule } = degenerateSelection(results, centerNormBefore, opt, warnings);
+  const { capacity, radius, dimension } = aggregate(perManifold, use);
 
-  const cgStopReasons: Record<string, number> = {};
-  let cgRuns = 0;
-  let cgIterations = 0;
-  for (const s of sub.steps) {
-    for (const r of s.restarts) {
-      cgRuns++;
-      cgIterations += r.cgIterations;
-      cgStopReasons[r.stopReason] = (cgStopReasons[r.stopReason] ?? 0) + 1;
-    }
-  }
   const diagnostics: ManifoldAnalysisDiagnostics = {
     perManifold: {
       centerNorm: results.map((r) => r.centerNorm),
       centerNormBefore,
       spread: results.map((r) => r.spread),
-      centerNormRatio: ratio,
+      centerNormRatio: results.map((r) => r.centerNorm / r.spread),
       reducedDim: results.map((r) => r.reducedDim),
       interior: results.map((r) => r.interior),
       nnlsIterations: results.map((r) => r.nnlsIterations),
       degenerate,
     },
-    centerSubspace: {
-      maxK: geom.maxK,
-      Kcap: sub.Kcap,
-      centerSvCumFrac: geom.centerSvCumFrac,
-      resCoeffByK: sub.steps.map((s) => s.resCoeff),
-      costByK: sub.steps.map((s) => s.cost),
-      stabilityByK: sub.steps.map((s) => s.stability),
-      chosenRestartByK: sub.steps.map((s) => s.chosen),
-      restartsPerK: sub.steps.length ? sub.steps[0].restarts.length : 0,
-      steps: sub.steps,
-    },
-    solver: {
-      nnlsSolved: results.reduce((s, r) => s + r.nnlsSolved, 0),
-      nnlsIterations: results.reduce((s, r) => s + r.nnlsIterations, 0),
-      nnlsMaxIterations: results.reduce((s, r) => s + r.nnlsMaxIterations, 0),
-      cgRuns,
-      cgIterations,
-      cgStopReasons,
-    },
+    centerSubspace: centerSubspaceDiagnostics(geom, sub),
+    solver: solverCounts(results, sub),
     projection: { applied: projected, fromDim: N0, toDim: N },
     degenerateRule,
     warnings,
@@ -515,5 +333,289 @@ export async function manifoldAnalysis(points: PointSets, options: ManifoldAnaly
       pointsPerManifold: manifoldsIn.map((m) => m.numPoints),
     },
     seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/**
+ * The random Gaussian projection of the PyTorch wrapper (docs/mftma.md §0; rows of unit norm from a
+ * seeded sub-stream, §11), applied only when N exceeds the projection dimension.
+ */
+function projectIfWide(manifolds: ManifoldPoints[], opt: Resolved): { manifolds: ManifoldPoints[]; projected: boolean } {
+  const projected = manifolds[0].ambientDim > opt.projectionDim;
+  return { manifolds: projected ? randomProjection(manifolds, opt.projectionDim, opt.seed) : manifolds, projected };
+}
+
+/**
+ * Centring and centre-correlation removal (docs/mftma.md §1–2): the centre geometry, the check that
+ * every centre has a direction (§11, degenerate input), then the shared centre subspace — the one
+ * given, none when centre correlation is off, or `sharedCenterSubspace`'s. Restart workers start (and
+ * warm up) while this thread computes the centre geometry. `geometryDone`: when the geometry was ready.
+ */
+async function centerStep(
+  manifolds: ManifoldPoints[],
+  projected: boolean,
+  opt: Resolved,
+  options: ManifoldAnalysisOptions,
+  conc: number | 'auto',
+): Promise<{ geom: CenterGeometry; sub: SharedCenterSubspace; geometryDone: number }> {
+  const P = manifolds.length;
+  const N = manifolds[0].ambientDim;
+  // The centre step pays for worker threads once the Stiefel problems are large (cost ∝ P² per
+  // evaluation); the per-manifold step once the QR and NNLS work is.
+  const centerWorkers = conc === 'auto' ? (P >= 64 ? defaultConcurrency() : 1) : Math.max(1, conc);
+  const restartPool = opt.centerCorrelation && !options.centerSubspace && centerWorkers > 1 ? startRestartWorkers(centerWorkers) : null;
+  try {
+    const geom = centerGeometry(manifolds);
+    checkCentersOffGlobalMean(manifolds, geom, projected);
+    const geometryDone = performance.now();
+    if (options.centerSubspace && options.centerSubspace.basis.length !== options.centerSubspace.K * N)
+      throw new InputError(`centerSubspace: basis does not match ${N} features and K = ${options.centerSubspace.K}`);
+    const sub = !opt.centerCorrelation
+      ? { K: 0, Kcap: 0, basis: new Float64Array(0), steps: [] as SubspaceStep[], warnings: [] as string[] }
+      : (options.centerSubspace ??
+        (await sharedCenterSubspace(geom, {
+          mode: opt.mode,
+          nReps: opt.nReps,
+          seed: opt.seed,
+          cg: options.cg,
+          stable: opt.stable,
+          concurrency: centerWorkers,
+          pool: restartPool ?? undefined,
+        })));
+    return { geom, sub, geometryDone };
+  } finally {
+    await restartPool?.close();
+  }
+}
+
+/**
+ * Refuse a manifold whose centre coincides with the global mean (docs/mftma.md §11, degenerate input):
+ * §3 divides by its centre norm. The offset is compared with the RMS distance of the manifold's points
+ * from the global mean, a scale that needs no centre direction.
+ */
+function checkCentersOffGlobalMean(manifolds: ManifoldPoints[], geom: CenterGeometry, projected: boolean): void {
+  const N = manifolds[0].ambientDim;
+  let meanSq = 0;
+  for (let f = 0; f < N; f++) meanSq += geom.globalMean[f] * geom.globalMean[f];
+  manifolds.forEach((m, i) => {
+    let off = 0;
+    let cSq = 0;
+    let cx = 0;
+    for (let f = 0; f < N; f++) {
+      const c = geom.centers[i * N + f];
+      off += (c - geom.globalMean[f]) ** 2;
+      cSq += c * c;
+      cx += c * geom.globalMean[f];
+    }
+    // rms² = mean_s ‖x_s − x̄‖² = Σ‖x_s‖²/M − 2c·x̄ + ‖x̄‖², from sums the centre pass already has.
+    // That cancels when the points sit far from the origin; there (and whenever the test is close)
+    // the points are read again.
+    const quick = pointSumSqRms(geom.pointSumSq[i], m.numPoints, cx, meanSq);
+    let rms = quick;
+    if (!(quick * quick > 1e-6 * (cSq + meanSq)) || !(Math.sqrt(off) > 1e-6 * quick)) {
+      rms = 0;
+      for (let s = 0; s < m.numPoints; s++) for (let f = 0; f < N; f++) rms += (m.data[s * N + f] - geom.globalMean[f]) ** 2;
+      rms = Math.sqrt(rms / m.numPoints);
+    }
+    if (!(Math.sqrt(off) > 1e-10 * rms)) {
+      throw new InputError(
+        `manifold ${i}: its centre coincides with the global mean of all points${projected ? ' after the random projection' : ''}, so it has no centre direction to normalise by (the analysis divides by the centre norm)`,
+      );
+    }
+  });
+}
+
+/**
+ * One task per manifold for the per-manifold analysis (docs/mftma.md §3–4): its points, the global
+ * mean and shared subspace to remove, κ, n_t and the seed; stable mode draws balanced t-vectors (§11).
+ * Fixed t-vectors must be n_t × (D_i+1).
+ */
+function manifoldTasks(
+  manifolds: ManifoldPoints[],
+  geom: CenterGeometry,
+  sub: SharedCenterSubspace,
+  opt: Resolved,
+  tVectors: Float64Array[] | undefined,
+): ManifoldTask[] {
+  const N = manifolds[0].ambientDim;
+  const tasks: ManifoldTask[] = manifolds.map((m, index) => ({
+    index,
+    numPoints: m.numPoints,
+    ambientDim: N,
+    points: m.data,
+    globalMean: geom.globalMean,
+    sharedBasis: sub.basis,
+    K: sub.K,
+    kappa: opt.kappa,
+    nT: opt.nT,
+    seed: opt.seed,
+    balancedTVectors: opt.mode === 'stable',
+    tVectors: tVectors?.[index],
+  }));
+  tVectors?.forEach((t, i) => {
+    const D1 = Math.min(N, manifolds[i].numPoints) + 1;
+    if (!(t instanceof Float64Array) || t.length !== opt.nT * D1)
+      throw new InputError(`tVectors[${i}]: expected a Float64Array of n_t x (D+1) = ${opt.nT} x ${D1}`);
+  });
+  return tasks;
+}
+
+/**
+ * The per-manifold analysis (docs/mftma.md §3–4) of every task, in worker threads when the work pays
+ * for them: the §3 reduction (or the one given in `prepared`) runs in this thread, the anchor points
+ * and α_i, R_i, D_i of §4 in the workers. Results in input order, the same for any number of workers.
+ */
+async function analyzeEachManifold(
+  tasks: ManifoldTask[],
+  manifolds: ManifoldPoints[],
+  opt: Resolved,
+  conc: number | 'auto',
+  prepared: PreparedManifold[] | undefined,
+  tVectors: Float64Array[] | undefined,
+): Promise<{ results: ManifoldTaskResult[]; workers: number }> {
+  const P = manifolds.length;
+  if (prepared && (prepared.length !== P || tVectors))
+    throw new InputError(`prepared: need one reduction per manifold (${P}) and drawn t-vectors`);
+  /** The task with its reduction: shared when given, else computed here (in `scratch`). */
+  const preparedTask = (task: ManifoldTask, scratch?: Float64Array): PreparedManifoldTask => {
+    if (!prepared) return prepareManifoldTask(task, scratch);
+    const { index, numPoints, kappa, nT, seed, balancedTVectors } = task;
+    return { index, numPoints, kappa, nT, seed, balancedTVectors, prep: prepared[index] };
+  };
+  const workers =
+    conc === 'auto' ? (workEstimate(manifolds, opt.nT) > 3e8 ? Math.min(defaultConcurrency(), P) : 1) : Math.max(1, Math.min(conc, P));
+  if (workers <= 1) {
+    const results = prepared ? tasks.map((t) => analyzePreparedManifold(preparedTask(t))) : tasks.map(analyzeManifold);
+    return { results, workers: 1 };
+  }
+  // The reduction (§3) runs here and only the small (D+1) × M result goes to a worker: copying the
+  // raw M × N points into a worker costs about a third of reducing them (the README case would move
+  // 200 MB), and this thread would otherwise sit idle while the workers compute anchor points.
+  const pool = new WorkerPool<PreparedManifoldTask, ManifoldTaskResult>(
+    { module: WORKER_MODULE, exportName: 'analyzePreparedManifold' },
+    workers,
+  );
+  try {
+    const pending: Promise<ManifoldTaskResult>[] = [];
+    const scratch = prepared ? undefined : new Float64Array(Math.max(...tasks.map((t) => t.numPoints * t.ambientDim)));
+    for (const task of tasks) {
+      pending.push(pool.run(preparedTask(task, scratch)));
+      pending[pending.length - 1].catch(() => undefined); // rejections surface through Promise.all below
+      await new Promise<void>((resolve) => setImmediate(resolve)); // let finished workers take the next item
+    }
+    return { results: await Promise.all(pending), workers };
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * Faithful mode: a centre that vanishes after the shared-subspace removal makes the normalisation of
+ * §3 divide by ~0. The reference has no rule for that, so it is reported as unusable input rather than
+ * as numbers (docs/mftma.md §11); stable mode flags such a manifold degenerate instead.
+ */
+function checkCentersSurviveRemoval(results: ManifoldTaskResult[]): void {
+  results.forEach((r, i) => {
+    if (!(r.centerNorm > 1e-12 * r.spread)) {
+      throw new InputError(
+        `manifold ${i}: its centre vanishes after removing the shared centre subspace (norm ${r.centerNorm.toExponential(3)} vs spread ${r.spread.toExponential(3)}); the analysis is undefined for it (stable mode flags and excludes such manifolds)`,
+      );
+    }
+  });
+}
+
+/** ‖c_i − x̄‖ per manifold: the centre norm before the shared-subspace removal (docs/mftma.md §1). */
+function centerNormsBeforeRemoval(geom: CenterGeometry, P: number, N: number): number[] {
+  return Array.from({ length: P }, (_, i) => {
+    let s = 0;
+    for (let f = 0; f < N; f++) s += (geom.centers[i * N + f] - geom.globalMean[f]) ** 2;
+    return Math.sqrt(s);
+  });
+}
+
+/**
+ * Stable mode's degenerate manifolds (docs/mftma.md §11, stable mode item 3; `degenerateManifolds`) and
+ * which manifolds enter the aggregates: all in faithful mode, the others in stable mode, or all when
+ * every one is flagged. Pushes the warnings that say so.
+ */
+function degenerateSelection(
+  results: ManifoldTaskResult[],
+  centerNormBefore: number[],
+  opt: Resolved,
+  warnings: string[],
+): { degenerate: boolean[]; use: boolean[]; degenerateRule: string } {
+  const degenerate =
+    opt.mode === 'stable'
+      ? degenerateManifolds(
+          results.map((r) => r.centerNorm),
+          results.map((r) => r.spread),
+          centerNormBefore,
+          opt.stable,
+        )
+      : results.map(() => false);
+  let degenerateRule = 'none (faithful mode: every manifold enters the averages, as in the reference)';
+  let use = results.map((_, i) => !degenerate[i]);
+  if (opt.mode === 'stable') {
+    degenerateRule = `a manifold whose centre norm after the centre-subspace removal is below ${opt.stable.degenerateRatio} x the RMS spread of its points, and whose centre that removal shrank below ${opt.stable.degenerateShrink} x the median manifold's shrink factor, is flagged degenerate and left out of the aggregates (its values stay in perManifold)`;
+    if (use.every((u) => !u)) {
+      warnings.push('every manifold is degenerate by the centre-norm rule; aggregates use all of them');
+      use = use.map(() => true);
+    }
+    const nDeg = degenerate.filter(Boolean).length;
+    if (nDeg > 0)
+      warnings.push(
+        `${nDeg} degenerate manifold(s) left out of the aggregates: ${degenerate
+          .map((d, i) => (d ? i : -1))
+          .filter((i) => i >= 0)
+          .join(', ')}`,
+      );
+  }
+  return { degenerate, use, degenerateRule };
+}
+
+/** The aggregates over the manifolds used (docs/mftma.md §0): α = 1 / mean_i(1/α_i), R = mean_i R_i, D = mean_i D_i. */
+function aggregate(perManifold: PerManifold, use: boolean[]): { capacity: number; radius: number; dimension: number } {
+  const used = (a: number[]) => a.filter((_, i) => use[i]);
+  return {
+    capacity: 1 / mean(used(perManifold.capacity).map((a) => 1 / a)),
+    radius: mean(used(perManifold.radius)),
+    dimension: mean(used(perManifold.dimension)),
+  };
+}
+
+/** The centre step's per-K record (docs/mftma.md §2; §11, diagnostics). */
+function centerSubspaceDiagnostics(geom: CenterGeometry, sub: SharedCenterSubspace): ManifoldAnalysisDiagnostics['centerSubspace'] {
+  return {
+    maxK: geom.maxK,
+    Kcap: sub.Kcap,
+    centerSvCumFrac: geom.centerSvCumFrac,
+    resCoeffByK: sub.steps.map((s) => s.resCoeff),
+    costByK: sub.steps.map((s) => s.cost),
+    stabilityByK: sub.steps.map((s) => s.stability),
+    chosenRestartByK: sub.steps.map((s) => s.chosen),
+    restartsPerK: sub.steps.length ? sub.steps[0].restarts.length : 0,
+    steps: sub.steps,
+  };
+}
+
+/** NNLS counts of the per-manifold step and CG runs and stop reasons of the centre step (docs/mftma.md §11, diagnostics). */
+function solverCounts(results: ManifoldTaskResult[], sub: SharedCenterSubspace): ManifoldAnalysisDiagnostics['solver'] {
+  const cgStopReasons: Record<string, number> = {};
+  let cgRuns = 0;
+  let cgIterations = 0;
+  for (const s of sub.steps) {
+    for (const r of s.restarts) {
+      cgRuns++;
+      cgIterations += r.cgIterations;
+      cgStopReasons[r.stopReason] = (cgStopReasons[r.stopReason] ?? 0) + 1;
+    }
+  }
+  return {
+    nnlsSolved: results.reduce((s, r) => s + r.nnlsSolved, 0),
+    nnlsIterations: results.reduce((s, r) => s + r.nnlsIterations, 0),
+    nnlsMaxIterations: results.reduce((s, r) => s + r.nnlsMaxIterations, 0),
+    cgRuns,
+    cgIterations,
+    cgStopReasons,
   };
 }

@@ -302,129 +302,26 @@ export async function sharedCenterSubspace(geom: CenterGeometry, options: Shared
         )
       : null;
   const pool = options.pool ?? ownPool;
-  /** Start one restart; without workers it runs here, now. `first`: ahead of the queued ones. */
-  const submit = (K: number, start: Float64Array, first = false): Promise<CenterSubspaceJobResult> => {
-    const job: CenterSubspaceJob = { coords: geom.coords, P, d, K, start, cg };
-    return pool ? pool.run(job, K, first) : Promise.resolve(runCenterSubspaceJob(job));
-  };
-  type Start = { start: SubspaceRestart['start']; v: Float64Array };
-  const randomStarts = (K: number): Start[] => {
-    const starts: Start[] = [];
-    if (options.mode === 'faithful') {
-      for (let rep = 0; rep < options.nReps; rep++)
-        starts.push({ start: 'random', v: randomStiefel(Rng.derive(options.seed, 'fun_FA', K, rep), d, K) });
-    } else {
-      for (let rep = 0; rep < stableOpt.randomRestarts; rep++)
-        starts.push({ start: 'random', v: randomStiefel(Rng.derive(STABLE_START_SEED, 'stable-start', K, rep), d, K) });
-    }
-    return starts;
-  };
-  /** Restarts of one K that do not depend on the previous K's solution: faithful's random ones, stable's principal and random ones. */
-  const independentStarts = (K: number): Start[] =>
-    options.mode === 'stable' ? [deterministicStarts(geom, K, null, principal)[0], ...randomStarts(K)] : randomStarts(K);
-  /** Stable mode's warm start: needs the kept (K−1)-solution. */
-  const warmStart = (K: number, prev: Float64Array | null): Start | null =>
-    options.mode === 'stable' && prev ? deterministicStarts(geom, K, prev, principal)[1] : null;
-
-  /** Record one K from its restarts' results; false when no restart was usable (the loop stops). */
-  const select = (Kb: number, starts: Start[], results: CenterSubspaceJobResult[]): boolean => {
-    const restarts: SubspaceRestart[] = [];
-    const solutions: Float64Array[] = [];
-    starts.forEach((s, j) => {
-      const res = results[j];
-      const finite = res.stopReason !== 'nonFinite';
-      const orthoOk = finite && orthogonalityError(res.x, d, Kb) < 1e-10;
-      const resid = residualRows(geom.coords, P, d, res.x, Kb);
-      const ratios = normRatios(resid, geom);
-      restarts.push({
-        start: s.start,
-        cost: res.cost,
-        stability: orthoOk ? Math.min(...ratios) : NaN,
-        resCoeff: meanAbsCosine(resid, P, d),
-        cgIterations: res.iterations,
-        stopReason: !finite ? 'nonFinite' : orthoOk ? res.stopReason : 'notOrthogonal',
-      });
-      solutions.push(res.x);
-    });
-    // Selection: the reference's stability rule (largest min_m ‖res_m‖/‖x_m‖, strictly above the
-    // best so far, starting from 0). In stable mode the start set is larger and fixed, and exact
-    // ties go to the lower cost, so the choice is a deterministic function of the centres.
-    let chosen = -1;
-    let best = 0;
-    restarts.forEach((r, i) => {
-      if (r.stability > best) {
-        best = r.stability;
-        chosen = i;
-      } else if (options.mode === 'stable' && chosen >= 0 && r.stability === best && r.cost < restarts[chosen].cost) {
-        chosen = i;
-      }
-    });
-    if (chosen < 0) {
-      warnings.push(`K = ${Kb}: no restart gave a usable solution (all residual norms zero or NaN); stopping the K loop`);
-      steps.push({ K: Kb, resCoeff: NaN, cost: NaN, stability: NaN, normCoeff: [], chosen, restarts });
-      return false;
-    }
-    const v = solutions[chosen];
-    const resid = residualRows(geom.coords, P, d, v, Kb);
-    const normCoeff = normRatios(resid, geom);
-    steps.push({
-      K: Kb,
-      resCoeff: meanAbsCosine(resid, P, d),
-      cost: restarts[chosen].cost,
-      stability: Math.min(...normCoeff),
-      normCoeff,
-      chosen,
-      restarts,
-    });
-    kept.push(v);
-    return true;
-  };
-  const earlyStop = (Kb: number): boolean => {
-    const n = steps.length;
-    return (
-      Kb > 4 &&
-      steps[n - 1].resCoeff > steps[n - 2].resCoeff &&
-      steps[n - 2].resCoeff > steps[n - 3].resCoeff &&
-      steps[n - 3].resCoeff > steps[n - 4].resCoeff
-    );
-  };
-
   try {
-    // The early stop cannot fire before K = 5, so the restarts of K = 1…5 that do not need the
-    // previous solution (all of faithful's, stable's principal and random ones) are queued at once,
-    // largest K first in faithful mode (a restart costs ∝ K per iteration and needs more iterations
-    // at larger K, so no long one is left running alone at the end). Stable mode queues K = 1 first
-    // and puts each warm start, once its (K−1)-solution is kept, at the head of the queue. Later K
-    // run one at a time. The restarts and their order in the diagnostics are those of a plain
-    // K-by-K loop, so the results are too.
-    const first = Math.min(5, Kcap);
-    const queued = new Map<number, { starts: Start[]; results: Promise<CenterSubspaceJobResult>[] }>();
-    const order = Array.from({ length: first }, (_, i) => (options.mode === 'faithful' ? first - i : i + 1));
-    for (const K of order) {
-      const starts = independentStarts(K);
-      queued.set(K, { starts, results: starts.map((s) => submit(K, s.v)) });
-    }
-    for (const q of queued.values()) for (const r of q.results) r.catch(() => undefined); // surfaced when awaited
-    let prev: Float64Array | null = null;
-    for (let K = 1; K <= Kcap; K++) {
-      const q =
-        queued.get(K) ??
-        (() => {
-          const starts = independentStarts(K);
-          return { starts, results: starts.map((s) => submit(K, s.v)) };
-        })();
-      const starts = [...q.starts];
-      const results = [...q.results];
-      const warm = warmStart(K, prev);
-      if (warm) {
-        // Same position as in deterministicStarts: principal, warm, random…
-        starts.splice(1, 0, warm);
-        results.splice(1, 0, submit(K, warm.v, true));
-      }
-      if (!select(K, starts, await Promise.all(results))) break;
-      prev = kept[kept.length - 1];
-      if (earlyStop(K)) break;
-    }
+    await kLoop(Kcap, options.mode, {
+      independentStarts: (K) => independentStarts(geom, K, options, stableOpt, principal),
+      warmStart: (K, prev) => (options.mode === 'stable' && prev ? deterministicStarts(geom, K, prev, principal)[1] : null),
+      submit: (K, start, first = false) => {
+        const job: CenterSubspaceJob = { coords: geom.coords, P, d, K, start, cg };
+        return pool ? pool.run(job, K, first) : Promise.resolve(runCenterSubspaceJob(job));
+      },
+      keep: (K, starts, results) => {
+        const step = keptStep(geom, K, starts, results, options.mode);
+        steps.push(step.step);
+        if (!step.v) {
+          warnings.push(`K = ${K}: no restart gave a usable solution (all residual norms zero or NaN); stopping the K loop`);
+          return null;
+        }
+        kept.push(step.v);
+        return step.v;
+      },
+      earlyStop: (K) => risingThreeTimes(steps, K),
+    });
   } finally {
     await ownPool?.close();
   }
@@ -434,7 +331,180 @@ export async function sharedCenterSubspace(geom: CenterGeometry, options: Shared
     );
   }
   if (kept.length === 0) return { K: 0, Kcap, basis: new Float64Array(0), steps, warnings };
-  let Kstar = 1;
-  for (let i = 0; i < kept.length; i++) if (steps[i].resCoeff < steps[Kstar - 1].resCoeff) Kstar = i + 1;
+  const Kstar = argminResCoeff(steps, kept.length);
   return { K: Kstar, Kcap, basis: liftToAmbient(geom, kept[Kstar - 1], Kstar), steps, warnings };
+}
+
+type Start = { start: SubspaceRestart['start']; v: Float64Array };
+
+/** What the K loop asks of its caller. */
+interface KLoopSteps {
+  /** Restarts of one K that do not depend on the previous K's solution. */
+  independentStarts(K: number): Start[];
+  /** Stable mode's warm start from the kept (K−1)-solution (null: none). */
+  warmStart(K: number, prev: Float64Array | null): Start | null;
+  /** Start one restart; without workers it runs here, now. `first`: ahead of the queued ones. */
+  submit(K: number, start: Float64Array, first?: boolean): Promise<CenterSubspaceJobResult>;
+  /** Record one K from its restarts' results; the kept solution, or null when none was usable (the loop stops). */
+  keep(K: number, starts: Start[], results: CenterSubspaceJobResult[]): Float64Array | null;
+  /** The early stop of docs/mftma.md §2, after K has been recorded. */
+  earlyStop(K: number): boolean;
+}
+
+/**
+ * The K loop of docs/mftma.md §2, K = 1 … Kcap, ending early on a K without a usable restart or on the
+ * early stop. The early stop cannot fire before K = 5, so the restarts of K = 1…5 that do not need the
+ * previous solution (all of faithful's, stable's principal and random ones) are queued at once,
+ * largest K first in faithful mode (a restart costs ∝ K per iteration and needs more iterations at
+ * larger K, so no long one is left running alone at the end). Stable mode queues K = 1 first and puts
+ * each warm start, once its (K−1)-solution is kept, at the head of the queue. Later K run one at a
+ * time. The restarts and their order in the diagnostics are those of a plain K-by-K loop, so the
+ * results are too.
+ */
+async function kLoop(Kcap: number, mode: AnalysisMode, steps: KLoopSteps): Promise<void> {
+  const first = Math.min(5, Kcap);
+  const queued = new Map<number, { starts: Start[]; results: Promise<CenterSubspaceJobResult>[] }>();
+  const order = Array.from({ length: first }, (_, i) => (mode === 'faithful' ? first - i : i + 1));
+  for (const K of order) {
+    const starts = steps.independentStarts(K);
+    queued.set(K, { starts, results: starts.map((s) => steps.submit(K, s.v)) });
+  }
+  for (const q of queued.values()) for (const r of q.results) r.catch(() => undefined); // surfaced when awaited
+  let prev: Float64Array | null = null;
+  for (let K = 1; K <= Kcap; K++) {
+    const q =
+      queued.get(K) ??
+      (() => {
+        const starts = steps.independentStarts(K);
+        return { starts, results: starts.map((s) => steps.submit(K, s.v)) };
+      })();
+    const starts = [...q.starts];
+    const results = [...q.results];
+    const warm = steps.warmStart(K, prev);
+    if (warm) {
+      // Same position as in deterministicStarts: principal, warm, random…
+      starts.splice(1, 0, warm);
+      results.splice(1, 0, steps.submit(K, warm.v, true));
+    }
+    prev = steps.keep(K, starts, await Promise.all(results));
+    if (!prev) break;
+    if (steps.earlyStop(K)) break;
+  }
+}
+
+/**
+ * The random starts of one K (docs/mftma.md §2, restarts): faithful mode's n_reps fresh Stiefel points
+ * from the analysis seed, as pymanopt draws them; stable mode's `randomRestarts` from a fixed stream
+ * that ignores the seed (§11, stable mode item 1).
+ */
+function randomStarts(K: number, d: number, options: SharedCenterSubspaceOptions, stableOpt: StableSubspaceOptions): Start[] {
+  const starts: Start[] = [];
+  if (options.mode === 'faithful') {
+    for (let rep = 0; rep < options.nReps; rep++)
+      starts.push({ start: 'random', v: randomStiefel(Rng.derive(options.seed, 'fun_FA', K, rep), d, K) });
+  } else {
+    for (let rep = 0; rep < stableOpt.randomRestarts; rep++)
+      starts.push({ start: 'random', v: randomStiefel(Rng.derive(STABLE_START_SEED, 'stable-start', K, rep), d, K) });
+  }
+  return starts;
+}
+
+/** Restarts of one K that do not depend on the previous K's solution: faithful's random ones, stable's principal and random ones. */
+function independentStarts(
+  geom: CenterGeometry,
+  K: number,
+  options: SharedCenterSubspaceOptions,
+  stableOpt: StableSubspaceOptions,
+  principal: Float64Array,
+): Start[] {
+  return options.mode === 'stable'
+    ? [deterministicStarts(geom, K, null, principal)[0], ...randomStarts(K, geom.basisDim, options, stableOpt)]
+    : randomStarts(K, geom.basisDim, options, stableOpt);
+}
+
+/**
+ * Score every restart of one K and keep one (docs/mftma.md §2, restarts and the kept solution): per
+ * restart its cost, stability min_m ‖res_m‖/‖x_m‖ (NaN when it failed the orthogonality assertion),
+ * res_coeff and CG record; the kept one by `chosenRestart`, with its residual norms (norm_coeff).
+ * `v` is null when no restart was usable.
+ */
+function keptStep(
+  geom: CenterGeometry,
+  K: number,
+  starts: Start[],
+  results: CenterSubspaceJobResult[],
+  mode: AnalysisMode,
+): { step: SubspaceStep; v: Float64Array | null } {
+  const P = geom.numManifolds;
+  const d = geom.basisDim;
+  const restarts: SubspaceRestart[] = starts.map((s, j) => {
+    const res = results[j];
+    const finite = res.stopReason !== 'nonFinite';
+    const orthoOk = finite && orthogonalityError(res.x, d, K) < 1e-10;
+    const resid = residualRows(geom.coords, P, d, res.x, K);
+    const ratios = normRatios(resid, geom);
+    return {
+      start: s.start,
+      cost: res.cost,
+      stability: orthoOk ? Math.min(...ratios) : NaN,
+      resCoeff: meanAbsCosine(resid, P, d),
+      cgIterations: res.iterations,
+      stopReason: !finite ? 'nonFinite' : orthoOk ? res.stopReason : 'notOrthogonal',
+    };
+  });
+  const chosen = chosenRestart(restarts, mode);
+  if (chosen < 0) return { step: { K, resCoeff: NaN, cost: NaN, stability: NaN, normCoeff: [], chosen, restarts }, v: null };
+  const v = results[chosen].x;
+  const resid = residualRows(geom.coords, P, d, v, K);
+  const normCoeff = normRatios(resid, geom);
+  return {
+    step: {
+      K,
+      resCoeff: meanAbsCosine(resid, P, d),
+      cost: restarts[chosen].cost,
+      stability: Math.min(...normCoeff),
+      normCoeff,
+      chosen,
+      restarts,
+    },
+    v,
+  };
+}
+
+/**
+ * The reference's stability rule (docs/mftma.md §2): the restart with the largest min_m ‖res_m‖/‖x_m‖,
+ * strictly above the best so far, starting from 0; −1 when none is positive. In stable mode the start
+ * set is larger and fixed, and exact ties go to the lower cost, so the choice is a deterministic
+ * function of the centres.
+ */
+function chosenRestart(restarts: SubspaceRestart[], mode: AnalysisMode): number {
+  let chosen = -1;
+  let best = 0;
+  restarts.forEach((r, i) => {
+    if (r.stability > best) {
+      best = r.stability;
+      chosen = i;
+    } else if (mode === 'stable' && chosen >= 0 && r.stability === best && r.cost < restarts[chosen].cost) {
+      chosen = i;
+    }
+  });
+  return chosen;
+}
+
+/** The early stop of docs/mftma.md §2: after step K, stop if K > 4 and res_coeff rose three times in a row. */
+function risingThreeTimes(steps: SubspaceStep[], K: number): boolean {
+  const n = steps.length;
+  return (
+    K > 4 &&
+    steps[n - 1].resCoeff > steps[n - 2].resCoeff &&
+    steps[n - 2].resCoeff > steps[n - 3].resCoeff &&
+    steps[n - 3].resCoeff > steps[n - 4].resCoeff
+  );
+}
+
+/** K* = argmin_K res_coeff over the first `count` steps (docs/mftma.md §2, choice of K; the first on ties). */
+function argminResCoeff(steps: SubspaceStep[], count: number): number {
+  let Kstar = 1;
+  for (let i = 0; i < count; i++) if (steps[i].resCoeff < steps[Kstar - 1].resCoeff) Kstar = i + 1;
+  return Kstar;
 }

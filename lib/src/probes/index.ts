@@ -12,7 +12,7 @@ export { PROBE_DEFAULTS } from './probeSettings';
 export type { ProbeSettings } from './probeSettings';
 export { probeEpoch } from './probeCell';
 export type { ProbeEpochInput, ProbeEpochOutput, ProbeCellRow, ProbeCellSet } from './probeCell';
-export { probeFindings, probeFindingsMarkdown, PROBE_THRESHOLDS } from './probeFindings';
+export { probeFindings, probeFindingsMarkdown, probeFindingsTable, PROBE_THRESHOLDS } from './probeFindings';
 export type { ProbeFindings, ProbeThresholds } from './probeFindings';
 export { probeCapacityComparison, probeCapacityMarkdown } from './probeCapacity';
 export type { ProbeCapacityComparison, ProbeCapacityRow } from './probeCapacity';

@@ -1,5 +1,5 @@
 // The reproduction report: one section per paper finding (claim, figure, numbers, verdict).
-export { writeReport, mdTable as markdownTable } from './writeReport';
+export { writeReport } from './writeReport';
 export {
   compareFindings,
   findingsRows,

@@ -5,6 +5,7 @@ import { canRenderImages, figureDiv, figureHtml, renderFigure, writePlotlyBundle
 import { writeCsv } from '../tables/csv';
 import { FINDINGS_COLUMNS, FINDINGS_FILE, findingsRows, verdictOf } from './findingsTable';
 import type { NumberTable, ReportMeta, ReportSection } from './types';
+import { markdownTable } from '../tables/markdownTable';
 
 /** What `writeReport` wrote. */
 export interface WrittenReport {
@@ -15,16 +16,6 @@ export interface WrittenReport {
 }
 
 const verdict = verdictOf;
-
-/** A GitHub-flavoured markdown table. */
-export function mdTable(t: NumberTable): string {
-  const esc = (v: unknown) => (v === null || v === undefined ? '' : String(v).replace(/\|/g, '\\|'));
-  return [
-    `| ${t.columns.map(esc).join(' | ')} |`,
-    `| ${t.columns.map(() => '---').join(' | ')} |`,
-    ...t.rows.map((r) => `| ${r.map(esc).join(' | ')} |`),
-  ].join('\n');
-}
 
 function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -77,9 +68,11 @@ export async function writeReport(sections: ReportSection[], meta: ReportMeta, o
     '',
     '## Summary',
     '',
-    mdTable({ columns: ['finding', 'claim', 'in our run'], rows: summary }),
+    markdownTable({ columns: ['finding', 'claim', 'in our run'], rows: summary }),
     '',
-    ...(meta.comparison ? ['## Across presets', '', comparisonNote(meta.comparison.sources), '', mdTable(meta.comparison.table), ''] : []),
+    ...(meta.comparison
+      ? ['## Across presets', '', comparisonNote(meta.comparison.sources), '', markdownTable(meta.comparison.table), '']
+      : []),
   ];
   const body: string[] = [];
   for (const s of sections) {
@@ -95,7 +88,7 @@ export async function writeReport(sections: ReportSection[], meta: ReportMeta, o
       body.push(`<figure>${figureDiv(f.figure, `fig-${f.name}`)}<figcaption>${inline(f.caption)}</figcaption></figure>`);
     }
     if (s.numbers) {
-      md.push(mdTable(s.numbers), '');
+      md.push(markdownTable(s.numbers), '');
       body.push(htmlTable(s.numbers));
     }
     md.push('**Did it hold here?**', '');

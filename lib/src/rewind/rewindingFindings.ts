@@ -1,4 +1,5 @@
 import type { Row } from '../tables/csv';
+import { markdownTable, type TextTable } from '../tables/markdownTable';
 
 /** One claim checked against the numbers (the report's FindingCheck shape); `held` null = undecidable. */
 export interface RewindingCheck {
@@ -88,6 +89,47 @@ export function rewindingFindings(rewinding: Row[], metrics: Row[], opts: Rewind
   if (rewinding.length === 0) throw new Error('rewindingFindings: the rewinding table is empty');
   const acc = (epoch: number, split: string) =>
     Number(metrics.find((r) => Number(r.epoch) === epoch && r.split === split)?.accuracy ?? NaN);
+  const { finalEpoch, peakEpoch, peakTestAccuracy } = peakAndFinal(test);
+  const finalTestAccuracy = acc(finalEpoch, 'test');
+  const drop = peakTestAccuracy - finalTestAccuracy;
+  const targetEpoch = targetEpochOf(rewinding, peakEpoch);
+
+  const { lastCurve, firstCurve, single, names, depth } = rewoundAt(rewinding, targetEpoch, finalTestAccuracy, drop);
+  const lastL = Math.max(1, Math.min(opts.lastL ?? 2, depth - 1));
+  const last = lastCurve.find((a) => a.L === lastL) ?? null;
+  // The first layer alone: the `first` sweep at L = 1, or the `single` row of layer 1.
+  const first = firstCurve.find((a) => a.L === 1) ?? single.find((a) => a.layers[0] === names.get(1)) ?? null;
+
+  const f: RewindingFindings = {
+    finalEpoch,
+    finalTestAccuracy,
+    peakEpoch,
+    peakTestAccuracy,
+    drop,
+    targetEpoch,
+    finalPermutedAccuracy: acc(finalEpoch, 'train_permuted'),
+    peakPermutedAccuracy: acc(targetEpoch, 'train_permuted'),
+    finalRestoredAccuracy: acc(finalEpoch, 'train_restored'),
+    last,
+    first,
+    lastCurve,
+    firstCurve,
+    single,
+    memorizingLayers: [],
+    thresholds: { half, little, minDrop },
+    checks: [],
+    held: null,
+    lines: [],
+  };
+  f.checks = rewindingChecks(f, lastL);
+  f.held = f.checks.some((c) => c.held === null) ? null : f.checks.every((c) => c.held);
+  f.memorizingLayers = single.filter((a) => a.train_permuted_accuracy <= f.finalPermutedAccuracy / 2).map((a) => a.layers[0]);
+  f.lines = rewindingLines(f, lastL);
+  return f;
+}
+
+/** The final epoch and the test-accuracy peak of metrics.csv's test rows (the earliest epoch on ties). */
+function peakAndFinal(test: Row[]): { finalEpoch: number; peakEpoch: number; peakTestAccuracy: number } {
   const finalEpoch = Math.max(...test.map((r) => Number(r.epoch)));
   let peak = test[0];
   for (const r of test)
@@ -96,16 +138,28 @@ export function rewindingFindings(rewinding: Row[], metrics: Row[], opts: Rewind
       (Number(r.accuracy) === Number(peak.accuracy) && Number(r.epoch) < Number(peak.epoch))
     )
       peak = r;
-  const peakEpoch = Number(peak.epoch);
-  const peakTestAccuracy = Number(peak.accuracy);
-  const finalTestAccuracy = acc(finalEpoch, 'test');
-  const drop = peakTestAccuracy - finalTestAccuracy;
+  return { finalEpoch, peakEpoch: Number(peak.epoch), peakTestAccuracy: Number(peak.accuracy) };
+}
 
+/** The epoch to rewind to (docs/paper.md §4: before memorization): the peak, or the swept epoch closest to it. */
+function targetEpochOf(rewinding: Row[], peakEpoch: number): number {
   const swept = [...new Set(rewinding.map((r) => Number(r.epoch)))];
-  const targetEpoch = swept.includes(peakEpoch)
+  return swept.includes(peakEpoch)
     ? peakEpoch
     : swept.reduce((b, e) => (Math.abs(e - peakEpoch) < Math.abs(b - peakEpoch) ? e : b), swept[0]);
+}
 
+/**
+ * The rows rewound to the target epoch, by mode (docs/paper.md §4): the last L and the first L layers
+ * by L, each layer alone in forward order; each with the layers it rewound and the share of the drop
+ * it recovered.
+ */
+function rewoundAt(
+  rewinding: Row[],
+  targetEpoch: number,
+  finalTestAccuracy: number,
+  drop: number,
+): { lastCurve: RewoundAccuracy[]; firstCurve: RewoundAccuracy[]; single: RewoundAccuracy[]; names: Map<number, string>; depth: number } {
   const names = new Map<number, string>();
   for (const r of rewinding) names.set(Number(r.layer_index), String(r.layer));
   const depth = Math.max(...names.keys());
@@ -126,33 +180,34 @@ export function rewindingFindings(rewinding: Row[], metrics: Row[], opts: Rewind
     train_restored_accuracy: Number(r.train_restored_accuracy),
   });
   const at = (mode: string) => rewinding.filter((r) => r.mode === mode && Number(r.epoch) === targetEpoch).map(toAccuracy);
-  const lastCurve = at('last').sort((a, b) => a.L - b.L);
-  const firstCurve = at('first').sort((a, b) => a.L - b.L);
-  const single = at('single').sort((a, b) => layerIndex(a) - layerIndex(b));
-  function layerIndex(a: RewoundAccuracy): number {
+  const layerIndex = (a: RewoundAccuracy): number => {
     for (const [k, v] of names) if (v === a.layers[0]) return k;
     return 0;
-  }
-  const lastL = Math.max(1, Math.min(opts.lastL ?? 2, depth - 1));
-  const last = lastCurve.find((a) => a.L === lastL) ?? null;
-  // The first layer alone: the `first` sweep at L = 1, or the `single` row of layer 1.
-  const first = firstCurve.find((a) => a.L === 1) ?? single.find((a) => a.layers[0] === names.get(1)) ?? null;
+  };
+  return {
+    lastCurve: at('last').sort((a, b) => a.L - b.L),
+    firstCurve: at('first').sort((a, b) => a.L - b.L),
+    single: at('single').sort((a, b) => layerIndex(a) - layerIndex(b)),
+    names,
+    depth,
+  };
+}
 
-  const finalPermutedAccuracy = acc(finalEpoch, 'train_permuted');
-  const peakPermutedAccuracy = acc(targetEpoch, 'train_permuted');
-  const finalRestoredAccuracy = acc(finalEpoch, 'train_restored');
-  const decidable = Number.isFinite(drop) && drop >= minDrop;
-  const undecided = `the test accuracy fell only ${pct(drop)} from its peak (less than ${pct(minDrop)}): nothing to recover`;
-  const lastName = last ? `the last ${last.L} layers (${last.layers.join(', ')})` : `the last ${lastL} layers`;
-  const checks: RewindingCheck[] = [
+/** The paper's claim (docs/paper.md §4) as memgeo's two checks, fixed in advance: the last layers recover ≥ `half` of the drop, the first layer < `little`. */
+function rewindingChecks(f: RewindingFindings, lastL: number): RewindingCheck[] {
+  const { last, first, targetEpoch } = f;
+  const { half, little, minDrop } = f.thresholds;
+  const decidable = Number.isFinite(f.drop) && f.drop >= minDrop;
+  const undecided = `the test accuracy fell only ${pct(f.drop)} from its peak (less than ${pct(minDrop)}): nothing to recover`;
+  return [
     {
-      claim: `rewinding ${lastName} to the test-accuracy peak epoch recovers at least ${pct(half)} of the peak→final test-accuracy drop`,
+      claim: `rewinding ${lastLayersName(last, lastL)} to the test-accuracy peak epoch recovers at least ${pct(half)} of the peak→final test-accuracy drop`,
       held: !decidable || !last ? null : last.recovered >= half,
       evidence: !last
         ? `no 'last' row with L = ${lastL} at epoch ${targetEpoch}`
         : !decidable
           ? undecided
-          : `test accuracy ${pct(finalTestAccuracy)} (final, epoch ${finalEpoch}) → ${pct(last.test_accuracy)} after rewinding to epoch ${targetEpoch} (peak ${pct(peakTestAccuracy)}): ${pct(last.recovered)} of the drop recovered`,
+          : `test accuracy ${pct(f.finalTestAccuracy)} (final, epoch ${f.finalEpoch}) → ${pct(last.test_accuracy)} after rewinding to epoch ${targetEpoch} (peak ${pct(f.peakTestAccuracy)}): ${pct(last.recovered)} of the drop recovered`,
     },
     {
       claim: `rewinding only the first layer to the same epoch recovers little (less than ${pct(little)} of the drop)`,
@@ -164,11 +219,17 @@ export function rewindingFindings(rewinding: Row[], metrics: Row[], opts: Rewind
           : `test accuracy ${pct(first.test_accuracy)} after rewinding ${first.layers[0]}: ${pct(first.recovered)} of the drop recovered`,
     },
   ];
-  const held = checks.some((c) => c.held === null) ? null : checks.every((c) => c.held);
-  const memorizingLayers = single.filter((a) => a.train_permuted_accuracy <= finalPermutedAccuracy / 2).map((a) => a.layers[0]);
+}
 
+const lastLayersName = (last: RewoundAccuracy | null, lastL: number) =>
+  last ? `the last ${last.L} layers (${last.layers.join(', ')})` : `the last ${lastL} layers`;
+
+/** The findings in sentences, numbers included, ending with the checks (for notebooks, the CLI and the report). */
+function rewindingLines(f: RewindingFindings, lastL: number): string[] {
+  const { last, first, lastCurve, firstCurve, single, targetEpoch, peakEpoch, finalPermutedAccuracy } = f;
+  const lastName = lastLayersName(last, lastL);
   const lines = [
-    `Test accuracy: peak ${pct(peakTestAccuracy)} at epoch ${peakEpoch}, final ${pct(finalTestAccuracy)} at epoch ${finalEpoch} (a drop of ${pct(drop)}); rewinding targets epoch ${targetEpoch}${targetEpoch !== peakEpoch ? ` (the swept epoch closest to the peak, ${peakEpoch})` : ''}.`,
+    `Test accuracy: peak ${pct(f.peakTestAccuracy)} at epoch ${peakEpoch}, final ${pct(f.finalTestAccuracy)} at epoch ${f.finalEpoch} (a drop of ${pct(f.drop)}); rewinding targets epoch ${targetEpoch}${targetEpoch !== peakEpoch ? ` (the swept epoch closest to the peak, ${peakEpoch})` : ''}.`,
   ];
   if (last)
     lines.push(
@@ -186,33 +247,13 @@ export function rewindingFindings(rewinding: Row[], metrics: Row[], opts: Rewind
     lines.push(
       `One layer alone (test / permuted-example accuracy): ${single.map((a) => `${a.layers[0]} ${pct(a.test_accuracy)} / ${pct(a.train_permuted_accuracy)}`).join(', ')}.`,
     );
-  lines.push(`Permuted-example accuracy (trained labels) of the model at epoch ${targetEpoch} itself: ${pct(peakPermutedAccuracy)}.`);
+  lines.push(`Permuted-example accuracy (trained labels) of the model at epoch ${targetEpoch} itself: ${pct(f.peakPermutedAccuracy)}.`);
   if (single.length)
     lines.push(
-      `Layers that alone, rewound to epoch ${targetEpoch}, cut the permuted-example accuracy to at most half the final ${pct(finalPermutedAccuracy)} (Maini et al.'s measure): ${memorizingLayers.length ? memorizingLayers.join(', ') : 'none'} of ${single.length}.`,
+      `Layers that alone, rewound to epoch ${targetEpoch}, cut the permuted-example accuracy to at most half the final ${pct(finalPermutedAccuracy)} (Maini et al.'s measure): ${f.memorizingLayers.length ? f.memorizingLayers.join(', ') : 'none'} of ${single.length}.`,
     );
-  for (const c of checks) lines.push(`${c.held === null ? 'UNDECIDED' : c.held ? 'HELD' : 'NOT HELD'}: ${c.claim} — ${c.evidence}.`);
-  return {
-    finalEpoch,
-    finalTestAccuracy,
-    peakEpoch,
-    peakTestAccuracy,
-    drop,
-    targetEpoch,
-    finalPermutedAccuracy,
-    peakPermutedAccuracy,
-    finalRestoredAccuracy,
-    last,
-    first,
-    lastCurve,
-    firstCurve,
-    single,
-    memorizingLayers,
-    thresholds: { half, little, minDrop },
-    checks,
-    held,
-    lines,
-  };
+  for (const c of f.checks) lines.push(`${c.held === null ? 'UNDECIDED' : c.held ? 'HELD' : 'NOT HELD'}: ${c.claim} — ${c.evidence}.`);
+  return lines;
 }
 
 function seq(a: number, b: number): number[] {
@@ -221,21 +262,51 @@ function seq(a: number, b: number): number[] {
   return out;
 }
 
+/** The findings as Markdown: one item per sentence of `lines`, the checks with their verdicts last (notebook 03, CLI). */
+export function rewindingFindingsMarkdown(f: RewindingFindings): string {
+  return f.lines.map((l) => `- ${l}`).join('\n');
+}
+
 /**
- * The rewinding results at the target epoch as a Markdown table: each layer alone, the last L and
- * the first L layers, with test accuracy, the share of the drop recovered and the accuracies on the
+ * The rewinding results at the target epoch as a table: the final model, each layer alone, the last L
+ * and the first L layers, with test accuracy, the share of the drop recovered and the accuracies on the
  * permuted examples (trained labels, Maini et al.'s measure; true labels, restored).
  */
+export function rewindingFindingsTable(f: RewindingFindings): TextTable {
+  const row = (what: string, a: RewoundAccuracy) => [
+    what,
+    a.layers.join(', '),
+    pct(a.test_accuracy),
+    pct(a.recovered),
+    pct(a.train_permuted_accuracy),
+    pct(a.train_restored_accuracy),
+  ];
+  return {
+    columns: [
+      `rewound to epoch ${f.targetEpoch}`,
+      'layers',
+      'test',
+      'drop recovered',
+      'permuted (trained labels)',
+      'permuted (true labels)',
+    ],
+    rows: [
+      [
+        `final model (epoch ${f.finalEpoch}), nothing rewound`,
+        '-',
+        pct(f.finalTestAccuracy),
+        '0%',
+        pct(f.finalPermutedAccuracy),
+        pct(f.finalRestoredAccuracy),
+      ],
+      ...f.single.map((a) => row('one layer', a)),
+      ...f.lastCurve.map((a) => row(`last ${a.L}`, a)),
+      ...f.firstCurve.map((a) => row(`first ${a.L}`, a)),
+    ],
+  };
+}
+
+/** @deprecated Use `markdownTable(rewindingFindingsTable(f))`; kept for the notebooks written before the findings' naming scheme. */
 export function rewindingTable(f: RewindingFindings): string {
-  const head = `| rewound to epoch ${f.targetEpoch} | layers | test | drop recovered | permuted (trained labels) | permuted (true labels) |\n|---|---|---|---|---|---|`;
-  const row = (what: string, a: RewoundAccuracy) =>
-    `| ${what} | ${a.layers.join(', ')} | ${pct(a.test_accuracy)} | ${pct(a.recovered)} | ${pct(a.train_permuted_accuracy)} | ${pct(a.train_restored_accuracy)} |`;
-  const ref = `| final model (epoch ${f.finalEpoch}), nothing rewound | - | ${pct(f.finalTestAccuracy)} | 0% | ${pct(f.finalPermutedAccuracy)} | ${pct(f.finalRestoredAccuracy)} |`;
-  return [
-    head,
-    ref,
-    ...f.single.map((a) => row('one layer', a)),
-    ...f.lastCurve.map((a) => row(`last ${a.L}`, a)),
-    ...f.firstCurve.map((a) => row(`first ${a.L}`, a)),
-  ].join('\n');
+  return markdownTable(rewindingFindingsTable(f));
 }

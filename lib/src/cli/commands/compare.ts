@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
 import { guardOutputFile } from '../../io/outputPath';
-import { compareFindings, FINDINGS_FILE, markdownTable, readFindings } from '../../report';
+import { compareFindings, FINDINGS_FILE, readFindings } from '../../report';
+import { markdownTable } from '../../tables/markdownTable';
 import { UsageError, type Command } from '../command';
 import { flags, parseFlags } from '../options';
 

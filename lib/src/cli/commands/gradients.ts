@@ -1,6 +1,6 @@
 import {
   analyzeRunGradients,
-  formatGradientFindings,
+  gradientFindingsMarkdown,
   GRADIENT_FILES,
   GRADIENT_REFERENCES,
   gradientFindings,
@@ -99,7 +99,7 @@ export const command: Command = {
     console.log(
       `${run.dir}: ${GRADIENT_FILES.gradients} (${result.gradients.length} rows), ${GRADIENT_FILES.scaling} (${result.scaling.length} rows), ${GRADIENT_FILES.slopes}; computed ${result.computed.gradients.length} gradient and ${result.computed.scaling.length} scaling epochs in ${result.seconds.toFixed(1)} s\n`,
     );
-    console.log(formatGradientFindings(gradientFindings(result.gradients, result.scaling, run.metrics())));
+    console.log(gradientFindingsMarkdown(gradientFindings(result.gradients, result.scaling, run.metrics())));
     return 0;
   },
 };

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { formatDoubleDescentFindings, widthSweep, type WidthSweepConfig } from '../../doubleDescent';
+import { doubleDescentFindingsMarkdown, widthSweep, type WidthSweepConfig } from '../../doubleDescent';
 import { requireDatasets } from '../../experiments/experiment';
 import { getPreset, PRESETS } from '../../experiments/presets';
 import { type Command, UsageError } from '../command';
@@ -65,7 +65,7 @@ export const command: Command = {
     requireDatasets([(config as { base?: { dataset?: unknown } } | null)?.base?.dataset], `the width sweep ${name}`);
     const r = await widthSweep(config, { out, concurrency, progress, keepCheckpoints: !!values['keep-checkpoints'] });
     console.log(`${r.table}: ${r.rows.length} rows; ${r.computed} point(s) computed, ${r.skipped} already done; ${r.seconds.toFixed(0)} s`);
-    console.log(formatDoubleDescentFindings(r.findings));
+    console.log(doubleDescentFindingsMarkdown(r.findings));
     return 0;
   },
 };

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { formatDoubleDescentFindings, SWEEP_FILES, widthSweep } from '../../doubleDescent';
+import { doubleDescentFindingsMarkdown, SWEEP_FILES, widthSweep } from '../../doubleDescent';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
 import type { Step } from './step';
 
@@ -31,6 +31,6 @@ export const doubleDescentStep: Step = {
       { out: exp.file('double-descent'), progress: exp.progress },
     );
     for (const f of [SWEEP_FILES.table, SWEEP_FILES.summary]) atomicWriteFileSync(exp.file(f), fs.readFileSync(path.join(result.out, f)));
-    exp.log(formatDoubleDescentFindings(result.findings));
+    exp.log(doubleDescentFindingsMarkdown(result.findings));
   },
 };

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { atomicWriteFileSync } from '../../io/atomicWrite';
-import { analyzeRunGradients, formatGradientFindings, GRADIENT_FILES, gradientFindings } from '../../gradients';
+import { analyzeRunGradients, gradientFindingsMarkdown, GRADIENT_FILES, gradientFindings } from '../../gradients';
 import { selectEpochs } from '../../train/selectEpochs';
 import type { Step } from './step';
 
@@ -37,7 +37,7 @@ export const gradientsStep: Step = {
     const findings = gradientFindings(result.gradients, result.scaling, run.metrics());
     atomicWriteFileSync(
       exp.file('gradients_findings.md'),
-      `# Gradient contributions of permuted examples (${exp.preset.name})\n\n${formatGradientFindings(findings)}\n`,
+      `# Gradient contributions of permuted examples (${exp.preset.name})\n\n${gradientFindingsMarkdown(findings)}\n`,
     );
   },
 };
