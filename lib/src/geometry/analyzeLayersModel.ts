@@ -13,7 +13,7 @@ import { taskProgress, type TaskProgressMode } from '../progress/taskProgress';
 import { upsertCsv, type Row } from '../tables/csv';
 import { gatherImages } from '../train/runData';
 import { geometryRow, resolveAnalysisSettings } from './analyzeRun';
-import { cellGeometry } from './geometryCell';
+import { cellGeometry, cellSettings } from './geometryCell';
 import { GEOMETRY_COLUMNS, GEOMETRY_KEY_COLUMNS, type GeometrySettingsRow } from './geometryTable';
 
 /** Labelled examples: images (one example after another, as the model's input shape) and their true labels. */
@@ -172,16 +172,7 @@ export async function analyzeLayersModel(
           });
           const cellRows: Row[] = [];
           for (const layer of layers) {
-            const out = await cellGeometry(acts.get(layer)!, {
-              P: settings.P,
-              M: settings.M,
-              nT: settings.nT,
-              kappa: settings.kappa,
-              mode: settings.mode,
-              projectionDim: settings.projectionDim,
-              seed: settingsRow.seed,
-              nSeeds: settings.seeds,
-            });
+            const out = await cellGeometry(acts.get(layer)!, cellSettings(settings, settingsRow.seed));
             cellRows.push(geometryRow(source.epoch, layer, layerIndex[layer], kind, out, settingsRow));
             progress.tick(1, `epoch ${source.epoch} ${layer} ${kind}`);
           }

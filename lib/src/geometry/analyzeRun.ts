@@ -16,7 +16,7 @@ import type { RunData } from '../train/runData';
 import { gatherImages } from '../train/runData';
 import type { Run } from '../train/runDir';
 import { selectEpochs, type EpochSelection } from '../train/selectEpochs';
-import type { GeometryCellInput, GeometryCellOutput } from './geometryCell';
+import { cellSettings, type GeometryCellInput, type GeometryCellOutput } from './geometryCell';
 import { cellKey, GEOMETRY_COLUMNS, GEOMETRY_KEY_COLUMNS, sameSettings, type GeometrySettingsRow } from './geometryTable';
 
 export interface AnalyzeRunOptions extends Partial<AnalysisSettings> {
@@ -197,14 +197,7 @@ export async function analyzeRun(run: Run, options: AnalyzeRunOptions = {}): Pro
         manifold: c.manifold,
         imagesFile: files[c.manifold]!,
         layers,
-        P: settings.P,
-        M: settings.M,
-        nT: settings.nT,
-        kappa: settings.kappa,
-        mode: settings.mode,
-        projectionDim: settings.projectionDim,
-        seed: settingsRow.seed,
-        nSeeds: settings.seeds,
+        ...cellSettings(settings, settingsRow.seed),
         chunkSize,
       }));
       await parallelMap<GeometryCellInput, GeometryCellOutput>(

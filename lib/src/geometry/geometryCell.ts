@@ -3,6 +3,7 @@ import { initBackend } from '../backend/initBackend';
 import { readNpy } from '../io/npy';
 import { manifoldAnalysisSeeds } from '../manifold/manifoldAnalysisSeeds';
 import type { ManifoldPoints } from '../manifold/manifoldPoints';
+import type { AnalysisSettings } from '../manifold/analysisSettings';
 import { simulatedCapacity } from '../manifold/simulatedCapacity';
 import { centeredPoints, gramEigenvalues } from '../manifold/centeredPoints';
 import { extractActivations, RandomProjections, type ActivationMatrix } from '../models/extractActivations';
@@ -167,6 +168,20 @@ export async function geometryCell(input: GeometryCellInput): Promise<GeometryCe
 
 /** The analysis settings a cell needs. */
 export type CellSettings = Pick<GeometryCellInput, 'P' | 'M' | 'nT' | 'kappa' | 'mode' | 'projectionDim' | 'seed' | 'nSeeds'>;
+
+/** A cell's analysis settings from the run's (`seed`: the cell's base seed; `seeds`: how many follow it). */
+export function cellSettings(settings: AnalysisSettings, seed: number): CellSettings {
+  return {
+    P: settings.P,
+    M: settings.M,
+    nT: settings.nT,
+    kappa: settings.kappa,
+    mode: settings.mode,
+    projectionDim: settings.projectionDim,
+    seed,
+    nSeeds: settings.seeds,
+  };
+}
 
 /**
  * The geometry of one cell from its activations (rows manifold-major, P·M of them): MFTMA over the

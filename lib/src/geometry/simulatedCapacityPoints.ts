@@ -12,7 +12,7 @@ import { readCsv, upsertCsv, writeCsv, type Row } from '../tables/csv';
 import type { RunData } from '../train/runData';
 import type { Run } from '../train/runDir';
 import { resolveAnalysisSettings, resolveRunLayers, writeSampleImages } from './analyzeRun';
-import type { SimcapCellInput, SimcapCellOutput } from './geometryCell';
+import { cellSettings, type SimcapCellInput, type SimcapCellOutput } from './geometryCell';
 import { cellKey, GEOMETRY_COLUMNS, sameSettings, SIMCAP_COLUMNS, SIMCAP_KEY_COLUMNS } from './geometryTable';
 
 /** A cell whose simulated capacity is measured. */
@@ -173,14 +173,8 @@ export async function simulatedCapacityPoints(run: Run, options: SimcapOptions =
         manifold: p.manifold,
         imagesFile: files[p.manifold]!,
         layers: [p.layer],
-        P: settings.P,
+        ...cellSettings(settings, geomSettings.seed),
         M: Ms,
-        nT: settings.nT,
-        kappa: settings.kappa,
-        mode: settings.mode,
-        projectionDim: settings.projectionDim,
-        seed: geomSettings.seed,
-        nSeeds: settings.seeds,
         chunkSize: options.chunkSize ?? 256,
         nRep,
         simcapSeed: geomSettings.seed,
