@@ -267,7 +267,7 @@ export type {
 } from './geometry';
 
 // Layer rewinding (paper Fig. 4) and its findings.
-export { rewind, rewindSweep, rewindingFindings, rewindingFindingsMarkdown, rewindingFindingsTable, rewindingTable } from './rewind';
+export { rewind, rewindSweep, rewindingFindings, rewindingFindingsMarkdown, rewindingFindingsTable } from './rewind';
 // lower level:
 export { rewoundModel, rewindAccuracies, runLayerNames, rewindCells, REWINDING_COLUMNS } from './rewind';
 export type {
@@ -283,13 +283,7 @@ export type {
 } from './rewind';
 
 // Double descent over width (paper Fig. 5) and its findings.
-export {
-  sweepThreads,
-  doubleDescentFindings,
-  doubleDescentFindingsMarkdown,
-  doubleDescentFindingsTable,
-  formatDoubleDescentFindings,
-} from './doubleDescent';
+export { sweepThreads, doubleDescentFindings, doubleDescentFindingsMarkdown, doubleDescentFindingsTable } from './doubleDescent';
 // lower level:
 export {
   widthSweep,
@@ -318,7 +312,6 @@ export {
   fitLogLogSlope,
   analyzeRunGradients,
   gradientFindings,
-  formatGradientFindings,
   gradientFindingsMarkdown,
   gradientFindingsTable,
 } from './gradients';

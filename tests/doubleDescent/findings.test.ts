@@ -4,7 +4,6 @@ import {
   doubleDescentFindings,
   doubleDescentFindingsMarkdown,
   doubleDescentFindingsTable,
-  formatDoubleDescentFindings,
   interpolationThreshold,
   testErrorPeak,
   widthErrors,
@@ -158,7 +157,6 @@ test('findings: per noise kind, seeds averaged, geometry at the peak against its
     lines.every((l) => l.startsWith('- ') || l.startsWith('  - ')),
     text,
   );
-  assert.equal(formatDoubleDescentFindings, doubleDescentFindingsMarkdown, 'the deprecated name is the same function');
   const t = doubleDescentFindingsTable(findings);
   assert.equal(t.rows.length, findings[0].errors.length + findings[1].errors.length, 'one row per noise kind and width');
   for (const r of t.rows) assert.equal(r.length, t.columns.length);

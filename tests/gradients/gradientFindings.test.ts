@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  formatGradientFindings,
   gradientFindingsMarkdown,
   gradientFindingsTable,
   gradientContributionRatio,
@@ -187,7 +186,6 @@ test('findings per part: the same claims and thresholds on the total and on the 
     fd.layers.map((l) => l.layer),
   );
   for (const r of t.rows) assert.equal(r.length, t.columns.length);
-  assert.equal(formatGradientFindings(fd), md, 'the deprecated name gives the same Markdown');
   assert.match(md, /\| claim \(thresholds fixed in advance, the same for every part\) \| epoch \| total \| label-dependent part \|/);
   assert.match(
     md,

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { markdownTable, rewindingFindings, rewindingFindingsMarkdown, rewindingFindingsTable, rewindingTable, type Row } from 'memgeo';
+import { markdownTable, rewindingFindings, rewindingFindingsMarkdown, rewindingFindingsTable, type Row } from 'memgeo';
 
 const LAYERS = ['conv1', 'conv2', 'fc1', 'logits'];
 
@@ -80,7 +80,6 @@ test('rewindingFindings: peak and final from metrics, recovered share of the dro
   const md = markdownTable(t);
   assert.equal(md.split('\n').length, 2 + t.rows.length);
   assert.match(md, /^\| rewound to epoch 5 \| layers \| test \|.*\n\| --- \| --- \| --- \| --- \| --- \| --- \|\n\| final model/);
-  assert.equal(rewindingTable(f), md, 'the deprecated name gives the same Markdown');
 });
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a');

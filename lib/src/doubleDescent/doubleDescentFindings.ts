@@ -209,6 +209,3 @@ export function doubleDescentFindingsTable(findings: DoubleDescentFinding[]): Te
     ),
   };
 }
-
-/** @deprecated Use `doubleDescentFindingsMarkdown`; kept for the notebooks written before the findings' naming scheme. */
-export const formatDoubleDescentFindings = doubleDescentFindingsMarkdown;

@@ -8,11 +8,5 @@ export type { SweepPointTask, SweepPointResult } from './runSweepPoint';
 export { sweepPointGeometry, defaultSweepLayers, usableManifoldSize, SWEEP_GEOMETRY_COLUMNS } from './sweepPointGeometry';
 export { interpolationThreshold, widthErrors } from './interpolationThreshold';
 export type { WidthErrors } from './interpolationThreshold';
-export {
-  doubleDescentFindings,
-  doubleDescentFindingsMarkdown,
-  doubleDescentFindingsTable,
-  testErrorPeak,
-  formatDoubleDescentFindings,
-} from './doubleDescentFindings';
+export { doubleDescentFindings, doubleDescentFindingsMarkdown, doubleDescentFindingsTable, testErrorPeak } from './doubleDescentFindings';
 export type { DoubleDescentFinding, DoubleDescentFindingsOptions, GeometryAroundPeak, GeometryValues } from './doubleDescentFindings';

@@ -414,6 +414,3 @@ export function gradientFindingsTable(fd: GradientFindings): TextTable {
     ]),
   };
 }
-
-/** @deprecated Use `gradientFindingsMarkdown`; kept for the notebooks written before the findings' naming scheme. */
-export const formatGradientFindings = gradientFindingsMarkdown;

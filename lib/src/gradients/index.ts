@@ -13,14 +13,7 @@ export { fitLogLogSlope } from './fitLogLogSlope';
 export type { LogLogFit } from './fitLogLogSlope';
 export { analyzeRunGradients, gradientEpochTask, GRADIENT_FILES } from './analyzeRunGradients';
 export type { GradientAnalysisOptions, GradientAnalysisResult, GradientEpochTask, GradientEpochResult } from './analyzeRunGradients';
-export {
-  gradientFindings,
-  gradientFindingsMarkdown,
-  gradientFindingsTable,
-  formatGradientFindings,
-  verdictParts,
-  PART_LABELS,
-} from './gradientFindings';
+export { gradientFindings, gradientFindingsMarkdown, gradientFindingsTable, verdictParts, PART_LABELS } from './gradientFindings';
 export type {
   GradientFindings,
   GradientFindingsOptions,

@@ -6,5 +6,5 @@ export { rewindCells, rewindCellKey, REWIND_MODES } from './rewindCells';
 export type { RewindMode, RewindCell } from './rewindCells';
 export { rewindSweep, REWINDING_COLUMNS } from './rewindSweep';
 export type { RewindSweepOptions, RewindSweepResult } from './rewindSweep';
-export { rewindingFindings, rewindingFindingsMarkdown, rewindingFindingsTable, rewindingTable } from './rewindingFindings';
+export { rewindingFindings, rewindingFindingsMarkdown, rewindingFindingsTable } from './rewindingFindings';
 export type { RewindingFindings, RewindingFindingsOptions, RewoundAccuracy, RewindingCheck } from './rewindingFindings';

@@ -1,5 +1,5 @@
 import type { Row } from '../tables/csv';
-import { markdownTable, type TextTable } from '../tables/markdownTable';
+import type { TextTable } from '../tables/markdownTable';
 
 /** One claim checked against the numbers (the report's FindingCheck shape); `held` null = undecidable. */
 export interface RewindingCheck {
@@ -304,9 +304,4 @@ export function rewindingFindingsTable(f: RewindingFindings): TextTable {
       ...f.firstCurve.map((a) => row(`first ${a.L}`, a)),
     ],
   };
-}
-
-/** @deprecated Use `markdownTable(rewindingFindingsTable(f))`; kept for the notebooks written before the findings' naming scheme. */
-export function rewindingTable(f: RewindingFindings): string {
-  return markdownTable(rewindingFindingsTable(f));
 }
