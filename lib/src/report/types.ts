@@ -1,3 +1,4 @@
+import type { Row } from '../tables/csv';
 import type { Figure } from '../plots/figure';
 
 /** One claim of the paper checked against our numbers. `held` is null when the data cannot decide. */
@@ -46,6 +47,6 @@ export interface ReportMeta {
   /** The setting in words (dataset, model, training-set size, the time the run took), one line each,
    * listed under the preset; when given, it carries the timings instead of the backend line. */
   setting?: string[];
-  /** The verdicts beside those of other results folders (`compareFindings`), with the folders read. */
-  comparison?: { table: NumberTable; sources: string[] };
+  /** Other results folders' findings.csv rows (`readFindings`), set beside this report's own verdicts. */
+  comparison?: { source: string; rows: Row[] }[];
 }

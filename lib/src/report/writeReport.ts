@@ -3,7 +3,7 @@ import * as path from 'path';
 import { atomicWriteFileSync } from '../io/atomicWrite';
 import { canRenderImages, figureDiv, figureHtml, renderFigure, writePlotlyBundle } from '../plots';
 import { writeCsv } from '../tables/csv';
-import { FINDINGS_COLUMNS, FINDINGS_FILE, findingsRows, verdictOf } from './findingsTable';
+import { compareFindings, FINDINGS_COLUMNS, FINDINGS_FILE, findingsRows, verdictOf } from './findingsTable';
 import type { NumberTable, ReportMeta, ReportSection } from './types';
 import { markdownTable } from '../tables/markdownTable';
 
@@ -57,6 +57,8 @@ export async function writeReport(sections: ReportSection[], meta: ReportMeta, o
   }
 
   const summary = sections.flatMap((s) => s.checks.map((c) => [s.title, c.claim, verdict(c)]));
+  const findings = findingsRows(sections, meta.preset);
+  const comparison = meta.comparison?.length ? compareFindings([findings, ...meta.comparison.map((o) => o.rows)]) : null;
   const totalSeconds = meta.timings.reduce((a, t) => a + t.seconds, 0);
   const md: string[] = [
     `# ${meta.title}`,
@@ -70,8 +72,8 @@ export async function writeReport(sections: ReportSection[], meta: ReportMeta, o
     '',
     markdownTable({ columns: ['finding', 'claim', 'in our run'], rows: summary }),
     '',
-    ...(meta.comparison
-      ? ['## Across presets', '', comparisonNote(meta.comparison.sources), '', markdownTable(meta.comparison.table), '']
+    ...(comparison
+      ? ['## Across presets', '', comparisonNote(meta.comparison!.map((o) => o.source)), '', markdownTable(comparison), '']
       : []),
   ];
   const body: string[] = [];
@@ -120,11 +122,11 @@ figure{margin:1.5em 0}figcaption{color:#555;font-size:.9em}</style></head>
 ${meta.setting?.length ? `<ul>${meta.setting.map((l) => `<li>${inline(l)}</li>`).join('')}</ul>` : ''}
 <p>Backend ${escapeHtml(meta.backend)}, memgeo ${escapeHtml(meta.memgeoVersion)}, generated ${escapeHtml(meta.generatedAt)}; compute ${(totalSeconds / 60).toFixed(1)} min.</p>
 <h2>Summary</h2>${htmlTable({ columns: ['finding', 'claim', 'in our run'], rows: summary })}
-${meta.comparison ? `<h2>Across presets</h2><p>${inline(comparisonNote(meta.comparison.sources))}</p>${htmlTable(meta.comparison.table)}` : ''}
+${comparison ? `<h2>Across presets</h2><p>${inline(comparisonNote(meta.comparison!.map((o) => o.source)))}</p>${htmlTable(comparison)}` : ''}
 ${body.join('\n')}
 </body></html>
 `;
-  writeCsv(path.join(outDir, FINDINGS_FILE), findingsRows(sections, meta.preset), FINDINGS_COLUMNS);
+  writeCsv(path.join(outDir, FINDINGS_FILE), findings, FINDINGS_COLUMNS);
   atomicWriteFileSync(path.join(outDir, 'report.md'), markdown + '\n');
   atomicWriteFileSync(path.join(outDir, 'report.html'), html);
   return { markdown: path.join(outDir, 'report.md'), html: path.join(outDir, 'report.html'), figures, images };

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { getBackendName, initBackend } from '../../backend';
 import * as path from 'path';
-import { compareFindings, findingsRows, readFindings, siblingFindingsDirs, writeReport, type ReportSection } from '../../report';
+import { readFindings, siblingFindingsDirs, writeReport, type ReportSection } from '../../report';
 import {
   doubleDescentSection,
   geometrySection,
@@ -23,7 +23,7 @@ export const reportStep: Step = {
   title: 'figures and report',
   needs: ['train', 'geometry', 'rewinding', 'double_descent', 'gradients', 'probes', 'mlp_contrast'],
   section: null,
-  outputs: ['report.md', 'report.html', 'figures'],
+  outputs: ['report.md', 'report.html', 'findings.csv', 'figures'],
   async run(exp) {
     await initBackend();
     const sections = [
@@ -39,20 +39,14 @@ export const reportStep: Step = {
     const timings = exp.table('timings').map((t) => ({ step: String(t.step), seconds: Number(t.seconds) }));
     // Other presets' results beside this folder (results/default, results/cifar, …): one table of verdicts.
     // A folder whose findings.csv cannot be read is left out with a note, never a reason to fail the report.
-    const others = siblingFindingsDirs(exp.out).flatMap((dir) => {
+    const comparison = siblingFindingsDirs(exp.out).flatMap((dir) => {
       try {
-        return [{ dir, rows: readFindings(dir) }];
+        return [{ source: path.relative(path.dirname(path.resolve(exp.out)), dir), rows: readFindings(dir) }];
       } catch (err) {
         exp.log(`report: ${dir} left out of the comparison across presets: ${(err as Error).message}`);
         return [];
       }
     });
-    const comparison = others.length
-      ? {
-          table: compareFindings([findingsRows(sections, exp.preset.name), ...others.map((o) => o.rows)]),
-          sources: others.map((o) => path.relative(path.dirname(path.resolve(exp.out)), o.dir)),
-        }
-      : undefined;
     const written = await writeReport(
       sections,
       {
