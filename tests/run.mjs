@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 for (const project of ['lib', 'tests']) execFileSync(process.execPath, [tsc, '-p', join(root, project)], { stdio: 'inherit', cwd: root });
+// The SIMD kernels of the manifold analysis (lib/assembly → lib/dist/simd/kernels.wasm), as `npm run build` makes them.
+execFileSync('npm', ['run', '--silent', 'build:kernels'], { stdio: 'inherit', cwd: root });
 
 function walk(dir) {
   return readdirSync(dir).flatMap((f) => {

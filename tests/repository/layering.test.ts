@@ -18,7 +18,7 @@ const srcRoot = path.join(repoRoot, 'lib', 'src');
  */
 const LAYERS: readonly (readonly string[])[] = [
   ['errors'],
-  ['random', 'io', 'parallel'],
+  ['random', 'io', 'parallel', 'simd'],
   ['tables'],
   ['notebook', 'progress'],
   ['manifold', 'backend', 'data', 'noise', 'models'],

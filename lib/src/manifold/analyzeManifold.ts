@@ -1,7 +1,8 @@
 import { Rng } from '../random/rng';
 import { anchorGeometry } from './anchorGeometry';
 import { applyQ, householderQrInPlace } from './householderQr';
-import { columnGram, reductionFromGram } from './gramReduction';
+import { reductionFromGram } from './gramReduction';
+import { SimdHeap, scratchHeap } from '../simd/kernels';
 import { normalQuantile } from './normalQuantile';
 
 /** The input of `analyzeManifold`: one manifold and what the analysis shares (plain data, for worker threads). */
@@ -66,9 +67,9 @@ export function prepareManifold(
 ): PreparedManifold {
   // Without an explicit choice: LAPACK's Householder QR (the reference's basis, signs included).
   const { numPoints: M, ambientDim: N, points, globalMean, sharedBasis, K } = task;
+  if (N > M && task.reduction === 'gram') return prepareByGram(task);
   // `scratch` (≥ M·N, contents ignored) spares a fresh M × N array per manifold: nothing below keeps u.
   const u = scratch && scratch.length >= M * N ? scratch.subarray(0, M * N) : new Float64Array(M * N);
-  if (N > M && task.reduction === 'gram') return prepareByGram(task, u);
   // U = (I − VVᵀ)(X − x̄), column-major N × M.
   const proj = new Float64Array(K);
   for (let s = 0; s < M; s++) {
@@ -141,25 +142,23 @@ function lift(reduced: Float64Array, dim: number, M: number): Float64Array {
  * explicit projection and its four extra passes over the M × N points. The spread is
  * sqrt(tr(X_cᵀX_c − BᵀB)/M), the RMS norm of the projected, centred points.
  */
-function prepareByGram(task: Omit<ManifoldTask, 'kappa' | 'nT' | 'seed' | 'tVectors' | 'index'>, xc: Float64Array): PreparedManifold {
+function prepareByGram(task: Omit<ManifoldTask, 'kappa' | 'nT' | 'seed' | 'tVectors' | 'index'>): PreparedManifold {
   const { numPoints: M, ambientDim: N, points, globalMean, sharedBasis, K } = task;
-  const c = new Float64Array(N);
-  for (let s = 0; s < M; s++) {
-    const o = s * N;
-    for (let f = 0; f < N; f++) c[f] += points[o + f];
-  }
-  for (let f = 0; f < N; f++) c[f] /= M;
-  const B = new Float64Array(K * M); // B[k·M + s] = v_k·(x_s − c)
-  for (let s = 0; s < M; s++) {
-    const o = s * N;
-    for (let f = 0; f < N; f++) xc[o + f] = points[o + f] - c[f];
-    for (let k = 0; k < K; k++) {
-      const ok = k * N;
-      let dot = 0;
-      for (let f = 0; f < N; f++) dot += sharedBasis[ok + f] * xc[o + f];
-      B[k * M + s] = dot;
-    }
-  }
+  // The three passes over the M × N points (centring, B, the Gram) run in the SIMD kernels.
+  const heap = scratchHeap(SimdHeap.bytesFor([M * N, N, K * N, K * M, M * M]));
+  const xc = heap.f64(M * N);
+  const cH = heap.f64(N);
+  const V = heap.f64(K * N);
+  const BH = heap.f64(K * M);
+  const gH = heap.f64(M * M);
+  xc.view.set(points.subarray(0, M * N));
+  V.view.set(sharedBasis.subarray(0, K * N));
+  const { kernels } = heap;
+  kernels.centerPoints(xc.ptr, M, N, cH.ptr); // X_c, and c (the manifold's mean)
+  kernels.rowDots(V.ptr, K, xc.ptr, M, N, BH.ptr); // B[k·M + s] = v_k·(x_s − c)
+  kernels.columnGram(xc.ptr, N, M, gH.ptr);
+  const c = cH.view;
+  const B = BH.view;
   // y = (I − VVᵀ)(c − x̄), formed explicitly: its norm can be a tiny fraction of ‖c − x̄‖ (a removed
   // direction along the centre), where ‖c − x̄‖² − ‖Vᵀ(c − x̄)‖² would cancel.
   const y = new Float64Array(N);
@@ -173,11 +172,12 @@ function prepareByGram(task: Omit<ManifoldTask, 'kappa' | 'nT' | 'seed' | 'tVect
   let cn2 = 0;
   for (let f = 0; f < N; f++) cn2 += y[f] * y[f];
   const centerNorm = Math.sqrt(cn2);
-  const g = columnGram(xc, N, M);
+  const g = new Float64Array(M * M);
+  const gk = gH.view;
   let trace = 0;
   for (let a = 0; a < M; a++) {
     for (let b = 0; b < M; b++) {
-      let s = g[a * M + b];
+      let s = gk[a * M + b];
       for (let k = 0; k < K; k++) s -= B[k * M + a] * B[k * M + b];
       g[a * M + b] = s / cn2;
     }

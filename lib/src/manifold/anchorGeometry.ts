@@ -1,5 +1,4 @@
-import { NnlsSolver } from './nnls';
-import { gramOfRows } from './gramOfRows';
+import { SimdHeap, scratchHeap, simdKernels } from '../simd/kernels';
 
 /** One manifold's anchor-point geometry (`anchorGeometry`). */
 export interface AnchorGeometry {
@@ -47,118 +46,33 @@ export function anchorGeometry(
   const M = numPoints;
   if (sD1.length !== D1 * M) throw new Error(`anchorGeometry: sD1 has ${sD1.length} entries, expected ${D1}x${M}`);
   if (tVectors.length !== D1 * nT) throw new Error(`anchorGeometry: t-vectors have ${tVectors.length} entries, expected ${nT}x${D1}`);
-  // Gram of the points, shared by every NNLS of this manifold.
-  const gram = gramOfRows(sD1, M, D1);
-  // Block entry (nnls.ts): same anchors, ~2.5× less time; the anchor Sα/Σα is unique even when α is not.
-  const solver = new NnlsSolver(D1, M, { blockRatio: 0.2 });
-  const alpha = new Float64Array(M);
-  const tPrime = new Float64Array(D1);
-  const anchors = new Float64Array(nT * D1); // s̃_k, row-major
-  const sAlpha = new Float64Array(D1);
-  const proj = new Float64Array(M); // t_{1:D}·u_μ
-  const atb = new Float64Array(M); // Sᵀt′ = proj + t₀ + κ, since every s_μ ends in 1
-  let interior = 0;
-  let nnlsIterations = 0;
-  let nnlsSolved = 0;
-  let nnlsMaxIterations = 0;
-  for (let k = 0; k < nT; k++) {
-    const t = tVectors.subarray(k * D1, k * D1 + D1);
-    const out = anchors.subarray(k * D1, k * D1 + D1);
-    // Max-projection point s⁰(t): argmax over the first D coordinates (docs/mftma.md §4 step 2).
-    let best = -Infinity;
-    let muStar = 0;
-    for (let mu = 0; mu < M; mu++) {
-      const o = mu * D1;
-      let s = 0;
-      for (let i = 0; i < dim; i++) s += t[i] * sD1[o + i];
-      proj[mu] = s;
-      if (s > best) {
-        best = s;
-        muStar = mu;
-      }
-    }
-    const oStar = muStar * D1;
-    let g = 0;
-    for (let i = 0; i < D1; i++) g += t[i] * sD1[oStar + i];
-    if (g + kappa < 0) {
-      // Interior case: v = t satisfies every constraint; the anchor is s⁰ (step 3).
-      for (let i = 0; i < D1; i++) out[i] = sD1[oStar + i];
-      interior++;
-      continue;
-    }
-    // Dual of min ‖v − t‖² s.t. s_μ·v ≤ −κ is NNLS(S, t + κ e_{D+1}) (docs/mftma.md §4 port hint).
-    tPrime.set(t);
-    tPrime[dim] += kappa;
-    for (let mu = 0; mu < M; mu++) atb[mu] = proj[mu] + tPrime[dim] * sD1[mu * D1 + dim];
-    const res = solver.solve(sD1, D1, M, gram, tPrime, alpha, atb);
-    nnlsIterations += res.iterations;
-    nnlsSolved++;
-    if (res.status !== 'optimal') nnlsMaxIterations++;
-    sAlpha.fill(0);
-    let sumAlpha = 0;
-    for (let mu = 0; mu < M; mu++) {
-      const am = alpha[mu];
-      if (am === 0) continue;
-      sumAlpha += am;
-      const o = mu * D1;
-      for (let i = 0; i < D1; i++) sAlpha[i] += am * sD1[o + i];
-    }
-    let vt2 = 0;
-    for (let i = 0; i < D1; i++) vt2 += sAlpha[i] * sAlpha[i];
-    if (Math.sqrt(vt2) < V_EQUALS_T_EPS || sumAlpha === 0) {
-      for (let i = 0; i < D1; i++) out[i] = sD1[oStar + i];
-      interior++;
-    } else {
-      // Anchor s̃ = (t − v*)/Σα = Sα/Σα, a convex combination of the support points.
-      for (let i = 0; i < D1; i++) out[i] = sAlpha[i] / sumAlpha;
-    }
-  }
-  // Capacity, eqs. 16–17.
-  let sumF = 0;
-  for (let k = 0; k < nT; k++) {
-    const t = tVectors.subarray(k * D1, k * D1 + D1);
-    const s = anchors.subarray(k * D1, k * D1 + D1);
-    let ts = 0;
-    let ss = 0;
-    for (let i = 0; i < D1; i++) {
-      ts += t[i] * s[i];
-      ss += s[i] * s[i];
-    }
-    const h = Math.max(ts + kappa, 0);
-    if (ss > 0) sumF += (h * h) / ss;
-  }
-  const capacity = 1 / (sumF / nT);
-  // Radius, eq. 28 as coded: deviations about the anchors' own mean, divided by the last coordinate.
-  const mean = new Float64Array(D1);
-  for (let k = 0; k < nT; k++) for (let i = 0; i < D1; i++) mean[i] += anchors[k * D1 + i];
-  for (let i = 0; i < D1; i++) mean[i] /= nT;
-  let sumSq = 0;
-  for (let k = 0; k < nT; k++) {
-    const o = k * D1;
-    const last = anchors[o + dim];
-    for (let i = 0; i < dim; i++) {
-      const v = (anchors[o + i] - mean[i]) / last;
-      sumSq += v * v;
-    }
-  }
-  const radius = Math.sqrt(sumSq / nT);
-  // Dimension, eq. 29 as coded.
-  let sumCos = 0;
-  for (let k = 0; k < nT; k++) {
-    const o = k * D1;
-    let tt = 0;
-    let ss = 0;
-    let ts = 0;
-    for (let i = 0; i < dim; i++) {
-      const ti = tVectors[o + i];
-      const si = anchors[o + i];
-      tt += ti * ti;
-      ss += si * si;
-      ts += ti * si;
-    }
-    sumCos += ts / Math.sqrt(tt) / Math.sqrt(ss + 1e-12);
-  }
-  const meanCos = sumCos / nT;
-  const dimension = dim * meanCos * meanCos;
-  return { capacity, radius, dimension, interior, nnlsIterations, nnlsSolved, nnlsMaxIterations };
+  // The whole loop runs in the SIMD kernels (lib/assembly/kernels.ts `anchorGeometry`), which follow
+  // the steps below one for one; the NNLS there is nnls.ts's block-entry Lawson–Hanson (blockRatio 0.2:
+  // the same anchors as plain LH, ~2.5× less time; the anchor Sα/Σα is unique even when α is not).
+  //  1. Max-projection point s⁰(t) = argmax over the first D coordinates of t·s_μ (docs/mftma.md §4 step 2).
+  //  2. g = t·s⁰ + κ < 0: interior, v = t satisfies every constraint and the anchor is s⁰ (step 3).
+  //  3. Otherwise the dual of min ‖v − t‖² s.t. s_μ·v ≤ −κ is NNLS(S, t + κ e_{D+1}) (the port hint of
+  //     §4); the anchor is s̃ = (t − v*)/Σα = Sα/Σα, or s⁰ when ‖Sα‖ < 1e-8 ("v = t", V_EQUALS_T_EPS).
+  //  4. α_M from eqs. 16–17; R_M (eq. 28 as coded) about the anchors' own mean, divided by the last
+  //     coordinate; D_M = D · (mean cosine of t and s̃ over the first D coordinates)² (eq. 29 as coded).
+  const probe = simdKernels();
+  const wsBytes = probe.anchorWorkspaceBytes(D1, M, nT);
+  const heap = scratchHeap(SimdHeap.bytesFor([D1 * M, nT * D1, 8]) + wsBytes + 16);
+  const s = heap.f64(D1 * M);
+  const t = heap.f64(nT * D1);
+  const out = heap.f64(8);
+  const ws = heap.f64(Math.ceil(wsBytes / 8));
+  s.view.set(sD1);
+  t.view.set(tVectors);
+  heap.kernels.anchorGeometry(s.ptr, dim, M, t.ptr, nT, kappa, ws.ptr, out.ptr);
+  const r = out.view;
+  return {
+    capacity: r[0],
+    radius: r[1],
+    dimension: r[2],
+    interior: r[3],
+    nnlsIterations: r[4],
+    nnlsSolved: r[5],
+    nnlsMaxIterations: r[6],
+  };
 }

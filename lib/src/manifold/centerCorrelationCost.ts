@@ -1,5 +1,6 @@
 import type { StiefelProblem } from './stiefelConjugateGradient';
 import { gramOfRows } from './gramOfRows';
+import { SimdHeap, type SimdKernels } from '../simd/kernels';
 
 /**
  * The reference's `square_corrcoeff_full_cost` (docs/mftma.md §2) as a problem on St(d, K):
@@ -26,62 +27,88 @@ class CenterCorrelationCost implements StiefelProblem {
   readonly n: number;
   readonly k: number;
   readonly line = this;
-  private readonly coords: Float64Array;
   private readonly P: number;
   private readonly d: number;
   private readonly K: number;
+  // Everything the P² loops touch lives in the heap of one SIMD kernel instance (lib/src/simd);
+  // the fields below are views of it, and `p` holds the byte offsets the kernels take.
+  private readonly kernels: SimdKernels;
+  private readonly p: Record<'coords' | 'rowEnd' | 'G' | 'cT' | 'vT' | 'ir' | 'row' | 'bcT' | 'gT' | 'aLow' | 'tAcc', number>;
   private readonly G: Float64Array;
   // Working layouts are transposed (K × P, K × d) so that every inner loop runs over the long
   // index (P or d) rather than over K, which is 1–5 in practice.
   private readonly cT: Float64Array; // c = XV, stored cT[k·P + m]
   private readonly vT: Float64Array;
   private readonly ir: Float64Array; // 1 / r_m
-  private readonly row: Float64Array;
-  private readonly bcT: Float64Array;
   private readonly gT: Float64Array;
-  // Lower triangle of A (row m at aLow[m·P ..], n < m), valid for the point `lowFor`: the line
-  // search leaves it behind for the accepted step, so the gradient need not rebuild it.
-  private readonly aLow: Float64Array;
-  private readonly tAcc: Float64Array;
   private readonly cxT: Float64Array;
   private readonly cdT: Float64Array;
-  // rowEnd[m] = 1 + index of the last non-zero in row m of X. The centre coordinates are (R of the
-  // basis QR)ᵀ, lower triangular, so the products with X (image and gradient) cost half of P·d·K.
-  private readonly rowEnd: Int32Array;
+  private readonly cxPtr: number;
+  private readonly cdPtr: number;
   // cT (and ir) hold the image of this point, so the CG's next costAndGrad/begin can skip a product.
+  // The lower triangle of A (aLow) is valid for the point `lowFor`: the line search leaves it behind
+  // for the accepted step, so the gradient need not rebuild it.
   private cachedFor: Float64Array | null = null;
   private lowFor: Float64Array | null = null;
 
   constructor(coords: Float64Array, P: number, d: number, K: number) {
-    this.coords = coords;
     this.P = P;
     this.d = d;
     this.K = K;
     this.n = d;
     this.k = K;
-    this.G = gramOfRows(coords, P, d);
-    this.cT = new Float64Array(K * P);
-    this.vT = new Float64Array(K * d);
-    this.ir = new Float64Array(P);
-    this.row = new Float64Array(P);
-    this.bcT = new Float64Array(K * P);
-    this.gT = new Float64Array(K * d);
-    this.aLow = new Float64Array(P * P);
-    this.tAcc = new Float64Array(P);
-    this.cxT = new Float64Array(K * P);
-    this.cdT = new Float64Array(K * P);
-    this.rowEnd = new Int32Array(P);
+    const heap = new SimdHeap(SimdHeap.bytesFor([P * d, P * P, P * P, K * P, K * P, K * P, K * P, K * d, K * d, P, P, P], [P]));
+    this.kernels = heap.kernels;
+    const X = heap.f64(P * d);
+    X.view.set(coords);
+    // rowEnd[m] = 1 + index of the last non-zero in row m of X. The centre coordinates are (R of the
+    // basis QR)ᵀ, lower triangular, so the products with X (image and gradient) cost half of P·d·K.
+    const rowEnd = heap.i32(P);
     for (let m = 0; m < P; m++) {
       let e = d;
       while (e > 0 && coords[m * d + e - 1] === 0) e--;
-      this.rowEnd[m] = e;
+      rowEnd.view[m] = e;
     }
+    const G = heap.f64(P * P);
+    G.view.set(gramOfRows(coords, P, d));
+    const aLow = heap.f64(P * P);
+    const cT = heap.f64(K * P);
+    const bcT = heap.f64(K * P);
+    const cx = heap.f64(K * P);
+    const cd = heap.f64(K * P);
+    const vT = heap.f64(K * d);
+    const gT = heap.f64(K * d);
+    const ir = heap.f64(P);
+    const row = heap.f64(P);
+    const tAcc = heap.f64(P);
+    this.p = {
+      coords: X.ptr,
+      rowEnd: rowEnd.ptr,
+      G: G.ptr,
+      cT: cT.ptr,
+      vT: vT.ptr,
+      ir: ir.ptr,
+      row: row.ptr,
+      bcT: bcT.ptr,
+      gT: gT.ptr,
+      aLow: aLow.ptr,
+      tAcc: tAcc.ptr,
+    };
+    this.G = G.view;
+    this.cT = cT.view;
+    this.vT = vT.view;
+    this.ir = ir.view;
+    this.gT = gT.view;
+    this.cxT = cx.view;
+    this.cdT = cd.view;
+    this.cxPtr = cx.ptr;
+    this.cdPtr = cd.ptr;
   }
 
   private project(v: Float64Array): void {
     if (v === this.cachedFor) return;
     this.cachedFor = v;
-    this.image(v, this.cT);
+    this.image(v, this.p.cT);
     this.inverseResiduals();
   }
 
@@ -95,38 +122,10 @@ class CenterCorrelationCost implements StiefelProblem {
     }
   }
 
-  /** row[n] = A_mn = G_mn − c_m·c_n for n < m. */
-  private fillRow(m: number): void {
-    const { P, K, G, cT, row } = this;
-    const om = m * P;
-    for (let n = 0; n < m; n++) row[n] = G[om + n];
-    for (let k = 0; k < K; k++) {
-      const ck = k * P;
-      const cmk = cT[ck + m];
-      for (let n = 0; n < m; n++) row[n] -= cmk * cT[ck + n];
-    }
-  }
-
   /** Σ_{n<m} A_mn² / (r_m r_n) over all m, from the current cT and ir; with `keep`, rows go to aLow. */
   private offDiagonal(keep: boolean): number {
-    const { P, K, G, cT, ir, aLow } = this;
-    const row = keep ? aLow : this.row;
-    let off = 0;
-    for (let m = 1; m < P; m++) {
-      // A_mn = G_mn − c_m·c_n for n < m, written at row[o + n].
-      const om = m * P;
-      const o = keep ? om : 0;
-      for (let n = 0; n < m; n++) row[o + n] = G[om + n];
-      for (let k = 0; k < K; k++) {
-        const ck = k * P;
-        const cmk = cT[ck + m];
-        for (let n = 0; n < m; n++) row[o + n] -= cmk * cT[ck + n];
-      }
-      let acc = 0;
-      for (let n = 0; n < m; n++) acc += row[o + n] * row[o + n] * ir[n];
-      off += acc * ir[m];
-    }
-    return off;
+    const { P, K, p } = this;
+    return this.kernels.corrOffDiagonal(P, K, p.G, p.cT, p.ir, keep ? p.aLow : p.row, keep ? 1 : 0);
   }
 
   // Line-search evaluations dominate the calls: one pass over n < m, nothing stored.
@@ -136,90 +135,48 @@ class CenterCorrelationCost implements StiefelProblem {
     return (this.P + 2 * this.offDiagonal(false)) / 2;
   }
 
+  /**
+   * One pass over the pairs n < m using the symmetry of A and W (the kernel corrCostAndGrad):
+   *   t_m = Σ_n A_mn² ir_n (then b_m = ir_m² t_m and F = ½ Σ_m ir_m t_m),
+   *   (Wc)_m = Σ_n A_mn ir_m ir_n c_n, with the diagonal terms A_mm = r_m added afterwards,
+   * then egrad = −2 Xᵀ (W − diag b) c.
+   */
   costAndGrad(v: Float64Array, egrad: Float64Array): number {
-    const { P, d, K, coords, cT, ir, row, bcT, gT, aLow, tAcc, rowEnd } = this;
+    const { P, d, K, p, gT } = this;
     const haveLow = v === this.lowFor && v === this.cachedFor;
     this.project(v);
-    // One pass over the pairs n < m using the symmetry of A and W:
-    //   t_m = Σ_n A_mn² ir_n (then b_m = ir_m² t_m and F = ½ Σ_m ir_m t_m),
-    //   (Wc)_m = Σ_n A_mn ir_m ir_n c_n; the diagonal terms are added afterwards.
-    tAcc.fill(0);
-    bcT.fill(0);
-    for (let m = 1; m < P; m++) {
-      if (haveLow) row.set(aLow.subarray(m * P, m * P + m));
-      else this.fillRow(m);
-      const irm = ir[m];
-      let tm = 0;
-      for (let n = 0; n < m; n++) {
-        const a = row[n];
-        const wn = a * ir[n]; // A_mn ir_n
-        tm += a * wn;
-        tAcc[n] += a * a * irm;
-        row[n] = wn;
-      }
-      tAcc[m] += tm;
-      // (Wc)_m += ir_m Σ_{n<m} A_mn ir_n c_n ; (Wc)_n += ir_n A_mn ir_m c_m
-      for (let k = 0; k < K; k++) {
-        const ck = k * P;
-        const cmk = cT[ck + m] * irm;
-        let s = 0;
-        for (let n = 0; n < m; n++) {
-          const wn = row[n];
-          s += wn * cT[ck + n];
-          bcT[ck + n] += wn * cmk;
-        }
-        bcT[ck + m] += s * irm;
-      }
-    }
-    let f = 0;
-    for (let m = 0; m < P; m++) {
-      const irm = ir[m];
-      // Diagonal: A_mm = r_m, so it adds r_m to t_m (A_mm² ir_m) and ir_m c_m to (Wc)_m.
-      const tm = tAcc[m] + 1 / irm;
-      f += tm * irm;
-      const bm = tm * irm * irm; // b_m = Σ_n A_mn² / (r_m² r_n)
-      for (let k = 0; k < K; k++) {
-        const ck = k * P;
-        bcT[ck + m] += cT[ck + m] * irm - bm * cT[ck + m];
-      }
-    }
-    // egrad = −2 Xᵀ (B c)
-    gT.fill(0);
-    for (let k = 0; k < K; k++) {
-      const gk = k * d;
-      const ck = k * P;
-      for (let m = 0; m < P; m++) {
-        const b = -2 * bcT[ck + m];
-        const om = m * d;
-        const e = rowEnd[m];
-        for (let i = 0; i < e; i++) gT[gk + i] += b * coords[om + i];
-      }
-    }
+    const f = this.kernels.corrCostAndGrad(
+      P,
+      d,
+      K,
+      p.coords,
+      p.rowEnd,
+      p.G,
+      p.cT,
+      p.ir,
+      p.aLow,
+      haveLow ? 1 : 0,
+      p.row,
+      p.tAcc,
+      p.bcT,
+      p.gT,
+    );
     for (let i = 0; i < d; i++) for (let k = 0; k < K; k++) egrad[i * K + k] = gT[k * d + i];
     return f / 2;
   }
 
-  /** out (K × P) = (X v)ᵀ. */
-  private image(v: Float64Array, out: Float64Array): void {
-    const { P, d, K, coords, vT, rowEnd } = this;
+  /** (X v)ᵀ, K × P, into the heap array at `out`. */
+  private image(v: Float64Array, out: number): void {
+    const { P, d, K, vT, p } = this;
     for (let i = 0; i < d; i++) for (let k = 0; k < K; k++) vT[k * d + i] = v[i * K + k];
-    for (let k = 0; k < K; k++) {
-      const ok = k * d;
-      for (let m = 0; m < P; m++) {
-        const om = m * d;
-        const e = rowEnd[m];
-        let s = 0;
-        for (let i = 0; i < e; i++) s += coords[om + i] * vT[ok + i];
-        out[k * P + m] = s;
-      }
-    }
+    this.kernels.corrImage(P, d, K, p.coords, p.rowEnd, p.vT, out);
   }
 
   // Line search: c at (V + αD)R⁻¹ is (XV + αXD)R⁻¹, so trial steps cost P·K² instead of P·d·K.
   begin(v: Float64Array, dir: Float64Array): void {
     if (v === this.cachedFor) this.cxT.set(this.cT);
-    else this.image(v, this.cxT);
-    this.image(dir, this.cdT);
+    else this.image(v, this.cxPtr);
+    this.image(dir, this.cdPtr);
   }
 
   accept(v: Float64Array): void {

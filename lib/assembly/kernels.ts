@@ -1,0 +1,654 @@
+// WebAssembly SIMD kernels for the manifold analysis (AssemblyScript, compiled by `npm run build` to
+// lib/dist/simd/kernels.wasm; loaded by lib/src/simd/kernels.ts). Each is the hot inner loop of a
+// TypeScript function that documents the mathematics; these only run it two float64 lanes at a time,
+// which V8 does not do for plain JS loops (lib/src/simd/README.md has the measurements).
+//
+// Arguments are byte offsets into the module's own memory (f64 arrays unless named otherwise) and sizes.
+
+// @ts-nocheck -- AssemblyScript types (v128, usize, f64x2, load/store) are not TypeScript's.
+
+@inline
+function at(base: usize, index: i32): usize {
+  return base + ((<usize>index) << 3);
+}
+
+@inline
+function hsum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/** Σ_i a[i]·b[i] for i < n. */
+@inline
+function dot(a: usize, b: usize, n: i32): f64 {
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 = f64x2.add(s0, f64x2.mul(v128.load(at(a, i)), v128.load(at(b, i))));
+    s1 = f64x2.add(s1, f64x2.mul(v128.load(at(a, i + 2)), v128.load(at(b, i + 2))));
+  }
+  let s = hsum(f64x2.add(s0, s1));
+  for (; i < n; i++) s += load<f64>(at(a, i)) * load<f64>(at(b, i));
+  return s;
+}
+
+/** y[i] += alpha·x[i] for i < n. */
+@inline
+function axpy(alpha: f64, x: usize, y: usize, n: i32): void {
+  const va = f64x2.splat(alpha);
+  let i = 0;
+  for (; i + 1 < n; i += 2) v128.store(at(y, i), f64x2.add(v128.load(at(y, i)), f64x2.mul(va, v128.load(at(x, i)))));
+  for (; i < n; i++) store<f64>(at(y, i), load<f64>(at(y, i)) + alpha * load<f64>(at(x, i)));
+}
+
+/** g (M × M row-major) = UᵀU for column-major N × M u (gramReduction.ts `columnGram`), 2 × 2 column blocks. */
+export function columnGram(u: usize, N: i32, M: i32, g: usize): void {
+  let a = 0;
+  for (; a + 1 < M; a += 2) {
+    const oa = at(u, a * N);
+    const oa1 = at(oa, N);
+    for (let b = 0; b <= a; b += 2) {
+      const ob = at(u, b * N);
+      const ob1 = at(ob, N);
+      let s00 = f64x2.splat(0);
+      let s01 = f64x2.splat(0);
+      let s10 = f64x2.splat(0);
+      let s11 = f64x2.splat(0);
+      let f = 0;
+      for (; f + 1 < N; f += 2) {
+        const xa = v128.load(at(oa, f));
+        const xa1 = v128.load(at(oa1, f));
+        const xb = v128.load(at(ob, f));
+        const xb1 = v128.load(at(ob1, f));
+        s00 = f64x2.add(s00, f64x2.mul(xa, xb));
+        s01 = f64x2.add(s01, f64x2.mul(xa, xb1));
+        s10 = f64x2.add(s10, f64x2.mul(xa1, xb));
+        s11 = f64x2.add(s11, f64x2.mul(xa1, xb1));
+      }
+      let r00 = hsum(s00);
+      let r01 = hsum(s01);
+      let r10 = hsum(s10);
+      let r11 = hsum(s11);
+      for (; f < N; f++) {
+        const xa = load<f64>(at(oa, f));
+        const xa1 = load<f64>(at(oa1, f));
+        const xb = load<f64>(at(ob, f));
+        const xb1 = load<f64>(at(ob1, f));
+        r00 += xa * xb;
+        r01 += xa * xb1;
+        r10 += xa1 * xb;
+        r11 += xa1 * xb1;
+      }
+      store<f64>(at(g, a * M + b), r00);
+      store<f64>(at(g, b * M + a), r00);
+      store<f64>(at(g, a * M + b + 1), r01);
+      store<f64>(at(g, (b + 1) * M + a), r01);
+      store<f64>(at(g, (a + 1) * M + b), r10);
+      store<f64>(at(g, b * M + a + 1), r10);
+      store<f64>(at(g, (a + 1) * M + b + 1), r11);
+      store<f64>(at(g, (b + 1) * M + a + 1), r11);
+    }
+  }
+  if (a < M) {
+    const oa = at(u, a * N);
+    for (let b = 0; b <= a; b++) {
+      const s = dot(oa, at(u, b * N), N);
+      store<f64>(at(g, a * M + b), s);
+      store<f64>(at(g, b * M + a), s);
+    }
+  }
+}
+
+/** Centre M sample-major points of N features in place; their mean goes to c (analyzeManifold.ts `prepareByGram`). */
+export function centerPoints(x: usize, M: i32, N: i32, c: usize): void {
+  memory.fill(c, 0, (<usize>N) << 3);
+  for (let s = 0; s < M; s++) axpy(1, at(x, s * N), c, N);
+  const inv = 1 / <f64>M;
+  let f = 0;
+  const vi = f64x2.splat(inv);
+  for (; f + 1 < N; f += 2) v128.store(at(c, f), f64x2.mul(v128.load(at(c, f)), vi));
+  for (; f < N; f++) store<f64>(at(c, f), load<f64>(at(c, f)) * inv);
+  for (let s = 0; s < M; s++) axpy(-1, c, at(x, s * N), N);
+}
+
+/** out[k·M + s] = basis_k · x_s for K rows of the basis and M points, both of length N. */
+export function rowDots(basis: usize, K: i32, x: usize, M: i32, N: i32, out: usize): void {
+  for (let s = 0; s < M; s++) for (let k = 0; k < K; k++) store<f64>(at(out, k * M + s), dot(at(basis, k * N), at(x, s * N), N));
+}
+
+// The centre-correlation cost (centerCorrelationCost.ts): G = XXᵀ (P × P), the image cT = (XV)ᵀ (K × P),
+// ir = 1/r, X row-major P × d with rowEnd[m] (i32) the end of row m's non-zeros.
+
+/** out (K × P) = (X v)ᵀ with vT = vᵀ (K × d). */
+export function corrImage(P: i32, d: i32, K: i32, coords: usize, rowEnd: usize, vT: usize, out: usize): void {
+  for (let k = 0; k < K; k++) {
+    const vk = at(vT, k * d);
+    for (let m = 0; m < P; m++) store<f64>(at(out, k * P + m), dot(at(coords, m * d), vk, load<i32>(rowEnd + ((<usize>m) << 2))));
+  }
+}
+
+/** row[n] = A_mn = G_mn − c_m·c_n for n < m. */
+@inline
+function fillRow(P: i32, K: i32, G: usize, cT: usize, m: i32, row: usize): void {
+  memory.copy(row, at(G, m * P), (<usize>m) << 3);
+  for (let k = 0; k < K; k++) {
+    const ck = at(cT, k * P);
+    axpy(-load<f64>(at(ck, m)), ck, row, m);
+  }
+}
+
+/** Σ_{n<m} A_mn² ir_m ir_n over all m; with keep ≠ 0 row m is left at rows + m·P (aLow), else rows is scratch. */
+export function corrOffDiagonal(P: i32, K: i32, G: usize, cT: usize, ir: usize, rows: usize, keep: i32): f64 {
+  let off = 0.0;
+  for (let m = 1; m < P; m++) {
+    const row = keep ? at(rows, m * P) : rows;
+    fillRow(P, K, G, cT, m, row);
+    let acc = f64x2.splat(0);
+    let n = 0;
+    for (; n + 1 < m; n += 2) {
+      const a = v128.load(at(row, n));
+      acc = f64x2.add(acc, f64x2.mul(f64x2.mul(a, a), v128.load(at(ir, n))));
+    }
+    let s = hsum(acc);
+    for (; n < m; n++) {
+      const a = load<f64>(at(row, n));
+      s += a * a * load<f64>(at(ir, n));
+    }
+    off += s * load<f64>(at(ir, m));
+  }
+  return off;
+}
+
+/**
+ * The cost and −2Xᵀ(W − diag b)XV into gT (K × d) in one pass over the pairs n < m; returns 2F.
+ * haveLow ≠ 0: the rows of A are in aLow (from corrOffDiagonal with keep) and are read, not rebuilt.
+ */
+export function corrCostAndGrad(
+  P: i32,
+  d: i32,
+  K: i32,
+  coords: usize,
+  rowEnd: usize,
+  G: usize,
+  cT: usize,
+  ir: usize,
+  aLow: usize,
+  haveLow: i32,
+  row: usize,
+  tAcc: usize,
+  bcT: usize,
+  gT: usize,
+): f64 {
+  memory.fill(tAcc, 0, (<usize>P) << 3);
+  memory.fill(bcT, 0, (<usize>(K * P)) << 3);
+  for (let m = 1; m < P; m++) {
+    if (haveLow) memory.copy(row, at(aLow, m * P), (<usize>m) << 3);
+    else fillRow(P, K, G, cT, m, row);
+    const irm = load<f64>(at(ir, m));
+    const virm = f64x2.splat(irm);
+    let vtm = f64x2.splat(0);
+    let n = 0;
+    for (; n + 1 < m; n += 2) {
+      const a = v128.load(at(row, n));
+      const wn = f64x2.mul(a, v128.load(at(ir, n)));
+      vtm = f64x2.add(vtm, f64x2.mul(a, wn));
+      v128.store(at(tAcc, n), f64x2.add(v128.load(at(tAcc, n)), f64x2.mul(f64x2.mul(a, a), virm)));
+      v128.store(at(row, n), wn);
+    }
+    let tm = hsum(vtm);
+    for (; n < m; n++) {
+      const a = load<f64>(at(row, n));
+      const wn = a * load<f64>(at(ir, n));
+      tm += a * wn;
+      store<f64>(at(tAcc, n), load<f64>(at(tAcc, n)) + a * a * irm);
+      store<f64>(at(row, n), wn);
+    }
+    store<f64>(at(tAcc, m), load<f64>(at(tAcc, m)) + tm);
+    for (let k = 0; k < K; k++) {
+      const ck = at(cT, k * P);
+      const bk = at(bcT, k * P);
+      const cmk = load<f64>(at(ck, m)) * irm;
+      const s = dot(row, ck, m);
+      axpy(cmk, row, bk, m);
+      store<f64>(at(bk, m), load<f64>(at(bk, m)) + s * irm);
+    }
+  }
+  let f = 0.0;
+  for (let m = 0; m < P; m++) {
+    const irm = load<f64>(at(ir, m));
+    const tm = load<f64>(at(tAcc, m)) + 1 / irm;
+    f += tm * irm;
+    const bm = tm * irm * irm;
+    for (let k = 0; k < K; k++) {
+      const c = load<f64>(at(cT, k * P + m));
+      const p = at(bcT, k * P + m);
+      store<f64>(p, load<f64>(p) + c * irm - bm * c);
+    }
+  }
+  memory.fill(gT, 0, (<usize>(K * d)) << 3);
+  for (let k = 0; k < K; k++) {
+    const gk = at(gT, k * d);
+    for (let m = 0; m < P; m++) axpy(-2 * load<f64>(at(bcT, k * P + m)), at(coords, m * d), gk, load<i32>(rowEnd + ((<usize>m) << 2)));
+  }
+  return f;
+}
+
+// Anchor points (anchorGeometry.ts) with the block-entry Lawson–Hanson NNLS of nnls.ts, the same
+// steps in the same order; see those files for the why of each step. Workspace pointers of the
+// current call:
+let wsL: usize = 0; // lower Cholesky factor of the passive Gram, row-major M × M
+let wsPidx: usize = 0; // i32 passive variables in factor order
+let wsInP: usize = 0; // u8
+let wsExcl: usize = 0; // u8
+let wsZ: usize = 0;
+let wsY: usize = 0;
+let wsRhs: usize = 0;
+let wsW: usize = 0;
+let wsR: usize = 0;
+let wsB: usize = 0;
+let wsGram: usize = 0;
+let nnlsStatus: i32 = 0;
+
+const BLOCK_RATIO: f64 = 0.2;
+
+@inline
+function f(p: usize, i: i32): f64 {
+  return load<f64>(at(p, i));
+}
+@inline
+function setf(p: usize, i: i32, v: f64): void {
+  store<f64>(at(p, i), v);
+}
+@inline
+function pid(p: i32): i32 {
+  return load<i32>(wsPidx + ((<usize>p) << 2));
+}
+@inline
+function setPid(p: i32, j: i32): void {
+  store<i32>(wsPidx + ((<usize>p) << 2), j);
+}
+@inline
+function u8at(base: usize, j: i32): u8 {
+  return load<u8>(base + <usize>j);
+}
+@inline
+function setU8(base: usize, j: i32, v: u8): void {
+  store<u8>(base + <usize>j, v);
+}
+
+function appendColumn(cols: i32, k: i32, j: i32): bool {
+  const ld = cols;
+  let s2 = 0.0;
+  const rowK = at(wsL, k * ld);
+  for (let p = 0; p < k; p++) {
+    const rowP = at(wsL, p * ld);
+    const v = (f(wsGram, pid(p) * cols + j) - dot(rowP, rowK, p)) / f(rowP, p);
+    setf(rowK, p, v);
+    s2 += v * v;
+  }
+  const djj = f(wsGram, j * cols + j);
+  const dd = djj - s2;
+  if (!(dd > 1e-13 * djj)) return false;
+  setf(rowK, k, Math.sqrt(dd));
+  return true;
+}
+
+function choleskyRebuild(cols: i32, k: i32, from: i32): void {
+  const ld = cols;
+  for (let p = from > 0 ? from : 0; p < k; p++) {
+    const rowP = at(wsL, p * ld);
+    for (let q = 0; q <= p; q++) {
+      const rowQ = at(wsL, q * ld);
+      const v = f(wsGram, pid(p) * cols + pid(q)) - dot(rowP, rowQ, q);
+      if (p == q) setf(rowP, p, Math.sqrt(v > 1e-300 ? v : 1e-300));
+      else setf(rowP, q, v / f(rowQ, q));
+    }
+  }
+}
+
+function cholSolve(cols: i32, k: i32, b: usize, out: usize): void {
+  const ld = cols;
+  for (let p = 0; p < k; p++) {
+    const rowP = at(wsL, p * ld);
+    setf(out, p, (f(b, p) - dot(rowP, out, p)) / f(rowP, p));
+  }
+  for (let p = k - 1; p >= 0; p--) {
+    let v = f(out, p);
+    for (let q = p + 1; q < k; q++) v -= f(wsL, q * ld + p) * f(out, q);
+    setf(out, p, v / f(wsL, p * ld + p));
+  }
+}
+
+function refine(a: usize, rows: i32, cols: i32, k: i32, t: usize, x: usize): void {
+  memory.copy(wsR, t, (<usize>rows) << 3);
+  for (let p = 0; p < k; p++) axpy(-f(x, pid(p)), at(a, pid(p) * rows), wsR, rows);
+  for (let p = 0; p < k; p++) setf(wsRhs, p, dot(at(a, pid(p) * rows), wsR, rows));
+  cholSolve(cols, k, wsRhs, wsY);
+  for (let p = 0; p < k; p++) if (!(f(x, pid(p)) + f(wsY, p) > 0)) return;
+  for (let p = 0; p < k; p++) setf(x, pid(p), f(x, pid(p)) + f(wsY, p));
+}
+
+function dual(a: usize, rows: i32, cols: i32, t: usize, x: usize): void {
+  memory.copy(wsR, t, (<usize>rows) << 3);
+  for (let j = 0; j < cols; j++) {
+    const xj = f(x, j);
+    if (xj == 0) continue;
+    axpy(-xj, at(a, j * rows), wsR, rows);
+  }
+  for (let j = 0; j < cols; j++) setf(wsW, j, dot(at(a, j * rows), wsR, rows));
+}
+
+/** nnls.ts NnlsSolver.solve with blockRatio 0.2 and atb given; returns the outer iterations (status in nnlsStatus). */
+function nnlsSolve(a: usize, rows: i32, cols: i32, t: usize, x: usize, atb: usize): i32 {
+  const ld = cols;
+  const tNorm2 = dot(t, t, rows);
+  let colMax2 = 0.0;
+  for (let j = 0; j < cols; j++) {
+    setf(x, j, 0);
+    setU8(wsInP, j, 0);
+    setU8(wsExcl, j, 0);
+    const gjj = f(wsGram, j * cols + j);
+    if (gjj > colMax2) colMax2 = gjj;
+    const s = f(atb, j);
+    setf(wsB, j, s);
+    setf(wsW, j, s);
+  }
+  let k = 0;
+  const tol = 1e-13 * Math.sqrt(colMax2 * tNorm2) + 1e-300;
+  const maxIter = 3 * cols;
+  let iterations = 0;
+  nnlsStatus = 0;
+  for (;;) {
+    let jmax = -1;
+    let wmax = tol;
+    for (let j = 0; j < cols; j++) {
+      const wj = f(wsW, j);
+      if (wj > wmax && !u8at(wsInP, j) && !u8at(wsExcl, j)) {
+        wmax = wj;
+        jmax = j;
+      }
+    }
+    if (jmax < 0) {
+      if (k > 0) refine(a, rows, cols, k, t, x);
+      dual(a, rows, cols, t, x);
+      let again = false;
+      for (let j = 0; j < cols; j++) if (!u8at(wsInP, j) && !u8at(wsExcl, j) && f(wsW, j) > tol) again = true;
+      if (!again || iterations >= maxIter) break;
+      continue;
+    }
+    if (iterations >= maxIter) {
+      nnlsStatus = 1;
+      break;
+    }
+    iterations++;
+    const bw = BLOCK_RATIO * wmax;
+    const threshold = tol > bw ? tol : bw;
+    if (!appendColumn(cols, k, jmax)) {
+      setU8(wsExcl, jmax, 1);
+      continue;
+    }
+    setPid(k++, jmax);
+    setU8(wsInP, jmax, 1);
+    let nNew = 1;
+    for (let j = 0; j < cols && nNew < cols; j++) {
+      if (j == jmax || u8at(wsInP, j) || u8at(wsExcl, j) || !(f(wsW, j) > threshold)) continue;
+      if (appendColumn(cols, k, j)) {
+        setPid(k++, j);
+        setU8(wsInP, j, 1);
+        nNew++;
+      }
+    }
+    let firstInner = true;
+    for (;;) {
+      for (let p = 0; p < k; p++) {
+        const rowP = at(wsL, p * ld);
+        setf(wsRhs, p, (f(wsB, pid(p)) - dot(rowP, wsRhs, p)) / f(rowP, p));
+      }
+      for (let p = k - 1; p >= 0; p--) {
+        let v = f(wsRhs, p);
+        for (let q = p + 1; q < k; q++) v -= f(wsL, q * ld + p) * f(wsZ, q);
+        setf(wsZ, p, v / f(wsL, p * ld + p));
+      }
+      if (firstInner && nNew == 1 && f(wsZ, k - 1) <= 0) {
+        k--;
+        setU8(wsInP, pid(k), 0);
+        setU8(wsExcl, pid(k), 1);
+        break;
+      }
+      let allPositive = true;
+      let newNonPositive = false;
+      for (let p = 0; p < k; p++) {
+        if (f(wsZ, p) <= 0) {
+          allPositive = false;
+          if (f(x, pid(p)) == 0) newNonPositive = true;
+        }
+      }
+      if (allPositive) {
+        for (let p = 0; p < k; p++) setf(x, pid(p), f(wsZ, p));
+        memory.fill(wsExcl, 0, <usize>cols);
+        break;
+      }
+      if (newNonPositive) {
+        let kk = 0;
+        let from = -1;
+        for (let p = 0; p < k; p++) {
+          const j = pid(p);
+          if (f(x, j) == 0 && f(wsZ, p) <= 0) {
+            setU8(wsInP, j, 0);
+            nNew--;
+            if (from < 0) from = p;
+          } else setPid(kk++, j);
+        }
+        k = kk;
+        if (nNew == 0) {
+          if (!appendColumn(cols, k, jmax)) {
+            setU8(wsExcl, jmax, 1);
+            break;
+          }
+          setPid(k++, jmax);
+          setU8(wsInP, jmax, 1);
+          nNew = 1;
+          if (from < k - 1) choleskyRebuild(cols, k, from);
+        } else choleskyRebuild(cols, k, from);
+        firstInner = true;
+        continue;
+      }
+      firstInner = false;
+      let alpha = Infinity;
+      let hit = -1;
+      for (let p = 0; p < k; p++) {
+        const zp = f(wsZ, p);
+        if (zp <= 0) {
+          const xp = f(x, pid(p));
+          const s = xp / (xp - zp);
+          if (s < alpha) {
+            alpha = s;
+            hit = p;
+          }
+        }
+      }
+      let kk = 0;
+      let from = -1;
+      for (let p = 0; p < k; p++) {
+        const j = pid(p);
+        const xj = f(x, j);
+        const v = xj + alpha * (f(wsZ, p) - xj);
+        if (p == hit || v <= 0) {
+          setf(x, j, 0);
+          setU8(wsInP, j, 0);
+          if (from < 0) from = p;
+        } else {
+          setf(x, j, v);
+          setPid(kk++, j);
+        }
+      }
+      k = kk;
+      nNew = 0;
+      if (k == 0) break;
+      choleskyRebuild(cols, k, from);
+    }
+    memory.copy(wsW, wsB, (<usize>cols) << 3);
+    for (let p = 0; p < k; p++) {
+      const col = pid(p);
+      axpy(-f(x, col), at(wsGram, col * cols), wsW, cols);
+    }
+  }
+  return iterations;
+}
+
+@inline
+function align16(b: usize): usize {
+  return (b + 15) & ~(<usize>15);
+}
+
+/** Bytes of workspace `anchorGeometry` needs for M points in D + 1 = D1 dimensions and nT t-vectors. */
+export function anchorWorkspaceBytes(D1: i32, M: i32, nT: i32): usize {
+  const m8 = align16((<usize>M) << 3);
+  const d8 = align16((<usize>D1) << 3);
+  return align16((<usize>(M * M)) << 3) * 2 + align16((<usize>M) << 2) + align16(<usize>M) * 2 + m8 * 8 + d8 * 4 + align16((<usize>(nT * D1)) << 3);
+}
+
+/**
+ * anchorGeometry.ts for one manifold: sD1 ((D+1) × M column-major, last row 1), t-vectors (nT × (D+1)
+ * row-major), margin κ. Writes capacity, radius, dimension, interior, NNLS iterations, NNLS solved and
+ * NNLS stopped at the cap to out[0..7).
+ */
+export function anchorGeometry(sD1: usize, dim: i32, M: i32, tv: usize, nT: i32, kappa: f64, ws: usize, out: usize): void {
+  const D1 = dim + 1;
+  const m8 = align16((<usize>M) << 3);
+  const d8 = align16((<usize>D1) << 3);
+  let p = ws;
+  wsGram = p;
+  p += align16((<usize>(M * M)) << 3);
+  wsL = p;
+  p += align16((<usize>(M * M)) << 3);
+  wsPidx = p;
+  p += align16((<usize>M) << 2);
+  wsInP = p;
+  p += align16(<usize>M);
+  wsExcl = p;
+  p += align16(<usize>M);
+  wsZ = p;
+  p += m8;
+  wsY = p;
+  p += m8;
+  wsRhs = p;
+  p += m8;
+  wsW = p;
+  p += m8;
+  wsB = p;
+  p += m8;
+  const alpha = p;
+  p += m8;
+  const proj = p;
+  p += m8;
+  const atb = p;
+  p += m8;
+  wsR = p;
+  p += d8;
+  const tPrime = p;
+  p += d8;
+  const sAlpha = p;
+  p += d8;
+  const mean = p;
+  p += d8;
+  const anchors = p;
+  // Gram of the points, shared by every NNLS of this manifold (gramOfRows: lower triangle, mirrored).
+  for (let a = 0; a < M; a++) {
+    for (let b = 0; b <= a; b++) {
+      const s = dot(at(sD1, a * D1), at(sD1, b * D1), D1);
+      setf(wsGram, a * M + b, s);
+      setf(wsGram, b * M + a, s);
+    }
+  }
+  let interior = 0;
+  let nnlsIterations = 0;
+  let nnlsSolved = 0;
+  let nnlsMaxIterations = 0;
+  for (let k = 0; k < nT; k++) {
+    const t = at(tv, k * D1);
+    const o = at(anchors, k * D1);
+    let best = -Infinity;
+    let muStar = 0;
+    for (let mu = 0; mu < M; mu++) {
+      const s = dot(t, at(sD1, mu * D1), dim);
+      setf(proj, mu, s);
+      if (s > best) {
+        best = s;
+        muStar = mu;
+      }
+    }
+    const sStar = at(sD1, muStar * D1);
+    const g = dot(t, sStar, D1);
+    if (g + kappa < 0) {
+      memory.copy(o, sStar, (<usize>D1) << 3);
+      interior++;
+      continue;
+    }
+    memory.copy(tPrime, t, (<usize>D1) << 3);
+    setf(tPrime, dim, f(tPrime, dim) + kappa);
+    const t0 = f(tPrime, dim);
+    for (let mu = 0; mu < M; mu++) setf(atb, mu, f(proj, mu) + t0 * f(sD1, mu * D1 + dim));
+    nnlsIterations += nnlsSolve(sD1, D1, M, tPrime, alpha, atb);
+    nnlsSolved++;
+    if (nnlsStatus != 0) nnlsMaxIterations++;
+    memory.fill(sAlpha, 0, (<usize>D1) << 3);
+    let sumAlpha = 0.0;
+    for (let mu = 0; mu < M; mu++) {
+      const am = f(alpha, mu);
+      if (am == 0) continue;
+      sumAlpha += am;
+      axpy(am, at(sD1, mu * D1), sAlpha, D1);
+    }
+    const vt2 = dot(sAlpha, sAlpha, D1);
+    if (Math.sqrt(vt2) < 1e-8 || sumAlpha == 0) {
+      memory.copy(o, sStar, (<usize>D1) << 3);
+      interior++;
+    } else {
+      for (let i = 0; i < D1; i++) setf(o, i, f(sAlpha, i) / sumAlpha);
+    }
+  }
+  // Capacity, eqs. 16–17.
+  let sumF = 0.0;
+  for (let k = 0; k < nT; k++) {
+    const t = at(tv, k * D1);
+    const s = at(anchors, k * D1);
+    const ts = dot(t, s, D1);
+    const ss = dot(s, s, D1);
+    const h = ts + kappa > 0 ? ts + kappa : 0;
+    if (ss > 0) sumF += (h * h) / ss;
+  }
+  const capacity = 1 / (sumF / <f64>nT);
+  // Radius, eq. 28 as coded.
+  memory.fill(mean, 0, (<usize>D1) << 3);
+  for (let k = 0; k < nT; k++) axpy(1, at(anchors, k * D1), mean, D1);
+  for (let i = 0; i < D1; i++) setf(mean, i, f(mean, i) / <f64>nT);
+  let sumSq = 0.0;
+  for (let k = 0; k < nT; k++) {
+    const o = at(anchors, k * D1);
+    const last = f(o, dim);
+    for (let i = 0; i < dim; i++) {
+      const v = (f(o, i) - f(mean, i)) / last;
+      sumSq += v * v;
+    }
+  }
+  const radius = Math.sqrt(sumSq / <f64>nT);
+  // Dimension, eq. 29 as coded.
+  let sumCos = 0.0;
+  for (let k = 0; k < nT; k++) {
+    const t = at(tv, k * D1);
+    const s = at(anchors, k * D1);
+    const tt = dot(t, t, dim);
+    const ss = dot(s, s, dim);
+    const ts = dot(t, s, dim);
+    sumCos += ts / Math.sqrt(tt) / Math.sqrt(ss + 1e-12);
+  }
+  const meanCos = sumCos / <f64>nT;
+  setf(out, 0, capacity);
+  setf(out, 1, radius);
+  setf(out, 2, <f64>dim * meanCos * meanCos);
+  setf(out, 3, <f64>interior);
+  setf(out, 4, <f64>nnlsIterations);
+  setf(out, 5, <f64>nnlsSolved);
+  setf(out, 6, <f64>nnlsMaxIterations);
+}

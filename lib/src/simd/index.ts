@@ -1,0 +1,1 @@
+export { SimdHeap, scratchHeap, simdKernels, type HeapArray, type SimdKernels } from './kernels';

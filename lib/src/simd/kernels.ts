@@ -1,0 +1,132 @@
+import * as fs from 'fs';
+import * as path from 'path';
+
+// The compiler's lib here has no WebAssembly declarations (ES2022 without DOM); what is used of it:
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+type WasmModule = object;
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => { readonly exports: Record<string, unknown> };
+};
+
+/**
+ * The WebAssembly SIMD kernels of lib/assembly/kernels.ts (built next to this file as kernels.wasm).
+ * Every pointer argument is a byte offset into the instance's own memory; `SimdHeap` hands them out.
+ */
+export interface SimdKernels {
+  memory: WasmMemory;
+  columnGram(u: number, N: number, M: number, g: number): void;
+  centerPoints(x: number, M: number, N: number, c: number): void;
+  rowDots(basis: number, K: number, x: number, M: number, N: number, out: number): void;
+  corrImage(P: number, d: number, K: number, coords: number, rowEnd: number, vT: number, out: number): void;
+  corrOffDiagonal(P: number, K: number, G: number, cT: number, ir: number, rows: number, keep: number): number;
+  corrCostAndGrad(
+    P: number,
+    d: number,
+    K: number,
+    coords: number,
+    rowEnd: number,
+    G: number,
+    cT: number,
+    ir: number,
+    aLow: number,
+    haveLow: number,
+    row: number,
+    tAcc: number,
+    bcT: number,
+    gT: number,
+  ): number;
+  anchorWorkspaceBytes(D1: number, M: number, nT: number): number;
+  anchorGeometry(sD1: number, dim: number, M: number, tv: number, nT: number, kappa: number, ws: number, out: number): void;
+}
+
+let compiled: WasmModule | undefined;
+
+function kernelModule(): WasmModule {
+  if (!compiled) {
+    const file = path.join(__dirname, 'kernels.wasm');
+    if (!fs.existsSync(file)) throw new Error(`memgeo: ${file} is missing; run \`npm run build\` (it compiles lib/assembly/kernels.ts)`);
+    compiled = new WebAssembly.Module(fs.readFileSync(file));
+  }
+  return compiled;
+}
+
+/** A typed view into a heap together with its byte offset, the pointer the kernels take. */
+export interface HeapArray<T> {
+  ptr: number;
+  view: T;
+}
+
+/** The module's first page holds nothing of ours (AssemblyScript's static data lives there). */
+const HEAP_BASE = 65536;
+const PAGE = 65536;
+
+/**
+ * One instance of the kernels with a fixed-size memory and a bump allocator over it. The memory is
+ * sized once, at construction, and never grows, so the typed views handed out stay valid for the
+ * life of the heap (a growing WebAssembly memory detaches every view of it). Give a heap to one
+ * owner (a cost function, a reduction); it is reclaimed by the garbage collector with its owner.
+ */
+export class SimdHeap {
+  readonly kernels: SimdKernels;
+  readonly bytes: number;
+  private top = HEAP_BASE;
+
+  constructor(bytes: number) {
+    const instance = new WebAssembly.Instance(kernelModule(), {});
+    this.kernels = instance.exports as unknown as SimdKernels;
+    const need = HEAP_BASE + bytes;
+    const have = this.kernels.memory.buffer.byteLength;
+    if (need > have) this.kernels.memory.grow(Math.ceil((need - have) / PAGE));
+    this.bytes = bytes;
+  }
+
+  /** Bytes `f64`/`i32` need for arrays of these lengths (each rounded up to 16-byte alignment). */
+  static bytesFor(f64Lengths: number[], i32Lengths: number[] = []): number {
+    const align = (b: number) => Math.ceil(b / 16) * 16;
+    return f64Lengths.reduce((s, n) => s + align(8 * n), 0) + i32Lengths.reduce((s, n) => s + align(4 * n), 0);
+  }
+
+  private take(bytes: number): number {
+    const ptr = this.top;
+    const end = ptr + Math.ceil(bytes / 16) * 16;
+    if (end > HEAP_BASE + this.bytes) throw new Error(`SimdHeap: ${bytes} more bytes do not fit in ${this.bytes}`);
+    this.top = end;
+    return ptr;
+  }
+
+  f64(length: number): HeapArray<Float64Array> {
+    const ptr = this.take(8 * length);
+    return { ptr, view: new Float64Array(this.kernels.memory.buffer, ptr, length) };
+  }
+
+  i32(length: number): HeapArray<Int32Array> {
+    const ptr = this.take(4 * length);
+    return { ptr, view: new Int32Array(this.kernels.memory.buffer, ptr, length) };
+  }
+
+  /** Forget every allocation (the views handed out before alias what comes next). */
+  reset(): void {
+    this.top = HEAP_BASE;
+  }
+}
+
+let scratch: SimdHeap | null = null;
+
+/**
+ * This thread's scratch heap, emptied and at least `bytes` large: for kernels whose inputs and outputs
+ * are copied in and out within one call, so nothing allocated from it may outlive that call.
+ */
+export function scratchHeap(bytes: number): SimdHeap {
+  if (!scratch || scratch.bytes < bytes) scratch = new SimdHeap(Math.max(bytes, 1 << 20));
+  scratch.reset();
+  return scratch;
+}
+
+/** The kernels of a throw-away instance, for size queries that need no memory of their own. */
+export function simdKernels(): SimdKernels {
+  return scratchHeap(0).kernels;
+}
