@@ -652,3 +652,336 @@ export function anchorGeometry(sD1: usize, dim: i32, M: i32, tv: usize, nT: i32,
   setf(out, 5, <f64>nnlsSolved);
   setf(out, 6, <f64>nnlsMaxIterations);
 }
+
+// The Riemannian conjugate gradient of stiefelConjugateGradient.ts (pymanopt 0.2.4's defaults) run on
+// the centre-correlation cost with its line-search fast path, all in this module: the same iterates as
+// the TypeScript CG with CenterCorrelationCost, up to rounding. corrBind sets the cost's arrays.
+@external("env", "nowMs")
+declare function nowMs(): f64;
+
+let cP: i32 = 0;
+let cD: i32 = 0;
+let cK: i32 = 0;
+let cCoords: usize = 0;
+let cRowEnd: usize = 0;
+let cG: usize = 0;
+let cCT: usize = 0;
+let cIr: usize = 0;
+let cALow: usize = 0;
+let cRow: usize = 0;
+let cTAcc: usize = 0;
+let cBcT: usize = 0;
+let cGT: usize = 0;
+let cVT: usize = 0;
+let cCx: usize = 0;
+let cCd: usize = 0;
+
+export function corrBind(
+  P: i32,
+  d: i32,
+  K: i32,
+  coords: usize,
+  rowEnd: usize,
+  G: usize,
+  cT: usize,
+  ir: usize,
+  aLow: usize,
+  row: usize,
+  tAcc: usize,
+  bcT: usize,
+  gT: usize,
+  vT: usize,
+  cx: usize,
+  cd: usize,
+): void {
+  cP = P;
+  cD = d;
+  cK = K;
+  cCoords = coords;
+  cRowEnd = rowEnd;
+  cG = G;
+  cCT = cT;
+  cIr = ir;
+  cALow = aLow;
+  cRow = row;
+  cTAcc = tAcc;
+  cBcT = bcT;
+  cGT = gT;
+  cVT = vT;
+  cCx = cx;
+  cCd = cd;
+}
+
+/** out (K × P) = (X v)ᵀ for v row-major d × K. */
+function imageOf(v: usize, out: usize): void {
+  const d = cD;
+  const K = cK;
+  for (let i = 0; i < d; i++) for (let k = 0; k < K; k++) setf(cVT, k * d + i, f(v, i * K + k));
+  corrImage(cP, d, K, cCoords, cRowEnd, cVT, out);
+}
+
+function inverseResiduals(): void {
+  const P = cP;
+  for (let m = 0; m < P; m++) {
+    let s = 0.0;
+    for (let k = 0; k < cK; k++) {
+      const c = f(cCT, k * P + m);
+      s += c * c;
+    }
+    setf(cIr, m, 1 / (f(cG, m * P + m) - s));
+  }
+}
+
+/** F(v) and its Euclidean gradient (row-major d × K) into egrad; cached: cT and ir already hold v's image. */
+function costAndGradAt(v: usize, egrad: usize, cached: bool, haveLow: bool): f64 {
+  if (!cached) {
+    imageOf(v, cCT);
+    inverseResiduals();
+  }
+  const fx = corrCostAndGrad(cP, cD, cK, cCoords, cRowEnd, cG, cCT, cIr, cALow, haveLow ? 1 : 0, cRow, cTAcc, cBcT, cGT) / 2;
+  const d = cD;
+  const K = cK;
+  for (let i = 0; i < d; i++) for (let k = 0; k < K; k++) setf(egrad, i * K + k, f(cGT, k * d + i));
+  return fx;
+}
+
+/** g (k × k) = aᵀb for row-major n × k a, b. */
+function gramOfTall(a: usize, b: usize, n: i32, k: i32, g: usize): void {
+  for (let p = 0; p < k; p++) {
+    for (let q = 0; q < k; q++) {
+      let s = 0.0;
+      for (let i = 0; i < n; i++) s += f(a, i * k + p) * f(b, i * k + q);
+      setf(g, p * k + q, s);
+    }
+  }
+}
+
+/** out = u − x·sym(xᵀu) (pymanopt Stiefel.proj); xtu is k × k scratch. */
+function stiefelProject(x: usize, u: usize, n: i32, k: i32, out: usize, xtu: usize): void {
+  gramOfTall(x, u, n, k, xtu);
+  for (let i = 0; i < n; i++) {
+    for (let b = 0; b < k; b++) {
+      let s = 0.0;
+      for (let a = 0; a < k; a++) s += f(x, i * k + a) * 0.5 * (f(xtu, a * k + b) + f(xtu, b * k + a));
+      setf(out, i * k + b, f(u, i * k + b) - s);
+    }
+  }
+}
+
+/** R⁻¹ of the Cholesky QR of x + αd from xᵀx, xᵀd, dᵀd (stiefelConjugateGradient.ts retractionRInv); false if not PD. */
+function retractionRInv(xtx: usize, xtd: usize, dtd: usize, k: i32, alpha: f64, g: usize, r: usize, inv: usize): bool {
+  for (let a = 0; a < k; a++)
+    for (let b = 0; b < k; b++)
+      setf(g, a * k + b, f(xtx, a * k + b) + alpha * (f(xtd, a * k + b) + f(xtd, b * k + a)) + alpha * alpha * f(dtd, a * k + b));
+  memory.fill(r, 0, (<usize>(k * k)) << 3);
+  for (let j = 0; j < k; j++) {
+    let v = f(g, j * k + j);
+    for (let i = 0; i < j; i++) v -= f(r, i * k + j) * f(r, i * k + j);
+    if (!(v > 0)) return false;
+    const rjj = Math.sqrt(v);
+    setf(r, j * k + j, rjj);
+    for (let c = j + 1; c < k; c++) {
+      let w = f(g, j * k + c);
+      for (let i = 0; i < j; i++) w -= f(r, i * k + j) * f(r, i * k + c);
+      setf(r, j * k + c, w / rjj);
+    }
+  }
+  memory.fill(inv, 0, (<usize>(k * k)) << 3);
+  for (let j = k - 1; j >= 0; j--) {
+    setf(inv, j * k + j, 1 / f(r, j * k + j));
+    for (let c = j + 1; c < k; c++) {
+      let w = 0.0;
+      for (let i = j + 1; i <= c; i++) w += f(r, j * k + i) * f(inv, i * k + c);
+      setf(inv, j * k + c, -w / f(r, j * k + j));
+    }
+  }
+  return true;
+}
+
+/** The cost at (x + αd)·R⁻¹ from the images cx = Xx, cd = Xd; leaves A's rows in aLow. */
+function costAt(alpha: f64, rInv: usize): f64 {
+  const P = cP;
+  const K = cK;
+  for (let c = 0; c < K; c++) {
+    const out = at(cCT, c * P);
+    memory.fill(out, 0, (<usize>P) << 3);
+    for (let a = 0; a <= c; a++) {
+      const w = f(rInv, a * K + c);
+      const ia = a * P;
+      for (let m = 0; m < P; m++) setf(out, m, f(out, m) + (f(cCx, ia + m) + alpha * f(cCd, ia + m)) * w);
+    }
+  }
+  inverseResiduals();
+  return (<f64>P + 2 * corrOffDiagonal(P, K, cG, cCT, cIr, cALow, 1)) / 2;
+}
+
+/** Bytes of workspace corrCg needs on St(d, K). */
+export function corrCgWorkspaceBytes(d: i32, K: i32): usize {
+  return align16((<usize>(d * K)) << 3) * 8 + align16((<usize>(K * K)) << 3) * 7;
+}
+
+/**
+ * stiefelConjugateGradient from x0 (row-major d × K) on the bound cost. Writes the final point to xOut
+ * and cost, ‖grad‖, iterations, cost evaluations and the stop reason (0 gradNorm, 1 stepSize,
+ * 2 maxIterations, 3 maxTime, 4 nonFinite) to out[0..5).
+ */
+export function corrCg(
+  x0: usize,
+  xOut: usize,
+  ws: usize,
+  maxIterations: i32,
+  minGradNorm: f64,
+  minStepSize: f64,
+  maxBacktracks: i32,
+  maxTimeSeconds: f64,
+  out: usize,
+): void {
+  const n = cD;
+  const k = cK;
+  const size = n * k;
+  const sz = align16((<usize>size) << 3);
+  const kz = align16((<usize>(k * k)) << 3);
+  let p = ws;
+  let x = p;
+  p += sz;
+  const egrad = p;
+  p += sz;
+  let grad = p;
+  p += sz;
+  const desc = p;
+  p += sz;
+  let newGrad = p;
+  p += sz;
+  const oldGradT = p;
+  p += sz;
+  const descT = p;
+  p += sz;
+  let newX = p;
+  p += sz;
+  const kk = p;
+  p += kz;
+  const xtx = p;
+  p += kz;
+  const xtd = p;
+  p += kz;
+  const dtd = p;
+  p += kz;
+  const rg = p;
+  p += kz;
+  const rr = p;
+  p += kz;
+  const rInv = p;
+  const t0 = nowMs();
+  memory.copy(x, x0, (<usize>size) << 3);
+  let cost = costAndGradAt(x, egrad, false, false);
+  let costEvaluations = 1;
+  stiefelProject(x, egrad, n, k, grad, kk);
+  let gradNorm = Math.sqrt(dot(grad, grad, size));
+  let gradPgrad = gradNorm * gradNorm;
+  for (let i = 0; i < size; i++) setf(desc, i, -f(grad, i));
+  let iter = 0;
+  let stepSize = NaN;
+  let oldAlpha = -1.0; // < 0: none yet (LineSearchAdaptive state, fresh per solve)
+  let cached = true; // cT and ir hold x's image
+  let stop = 0;
+  for (;;) {
+    if (!isFinite(cost) || !isFinite(gradNorm)) {
+      stop = 4;
+      break;
+    }
+    if ((nowMs() - t0) / 1000 >= maxTimeSeconds) {
+      stop = 3;
+      break;
+    }
+    if (gradNorm < minGradNorm) {
+      stop = 0;
+      break;
+    }
+    if (stepSize < minStepSize) {
+      stop = 1;
+      break;
+    }
+    if (iter + 1 >= maxIterations) {
+      stop = 2;
+      break;
+    }
+    let df0 = dot(grad, desc, size);
+    if (df0 >= 0) {
+      for (let i = 0; i < size; i++) setf(desc, i, -f(grad, i));
+      df0 = -gradPgrad;
+    }
+    const normD = Math.sqrt(dot(desc, desc, size));
+    let alpha = oldAlpha >= 0 ? oldAlpha : 1 / normD;
+    // begin(x, desc)
+    if (cached) memory.copy(cCx, cCT, (<usize>(k * cP)) << 3);
+    else imageOf(x, cCx);
+    imageOf(desc, cCd);
+    gramOfTall(x, x, n, k, xtx);
+    gramOfTall(x, desc, n, k, xtd);
+    gramOfTall(desc, desc, n, k, dtd);
+    let haveR = retractionRInv(xtx, xtd, dtd, k, alpha, rg, rr, rInv);
+    let newF = haveR ? costAt(alpha, rInv) : NaN;
+    costEvaluations++;
+    let evals = 1;
+    while (newF > cost + 0.5 * alpha * df0 && evals <= maxBacktracks) {
+      alpha *= 0.5;
+      haveR = retractionRInv(xtx, xtd, dtd, k, alpha, rg, rr, rInv);
+      newF = haveR ? costAt(alpha, rInv) : NaN;
+      costEvaluations++;
+      evals++;
+    }
+    let accepted = false;
+    if (newF > cost) {
+      alpha = 0;
+      memory.copy(newX, x, (<usize>size) << 3);
+    } else {
+      // (x + αd)·R⁻¹; with no R (a non-finite trial) the point is unusable and the next cost says so.
+      for (let i = 0; i < n; i++) {
+        for (let c = 0; c < k; c++) {
+          let s = 0.0;
+          if (haveR) for (let a = 0; a <= c; a++) s += (f(x, i * k + a) + alpha * f(desc, i * k + a)) * f(rInv, a * k + c);
+          else s = NaN;
+          setf(newX, i * k + c, s);
+        }
+      }
+      accepted = haveR;
+    }
+    stepSize = alpha * normD;
+    oldAlpha = evals == 2 ? alpha : 2 * alpha;
+    const newCost = costAndGradAt(newX, egrad, accepted, accepted);
+    costEvaluations++;
+    stiefelProject(newX, egrad, n, k, newGrad, kk);
+    const newGradNorm = Math.sqrt(dot(newGrad, newGrad, size));
+    const newGradPgrad = newGradNorm * newGradNorm;
+    stiefelProject(newX, grad, n, k, oldGradT, kk);
+    stiefelProject(newX, desc, n, k, descT, kk);
+    let ipDiff = 0.0;
+    let denom = 0.0;
+    for (let i = 0; i < size; i++) {
+      const diff = f(newGrad, i) - f(oldGradT, i);
+      ipDiff += f(newGrad, i) * diff;
+      denom += diff * f(descT, i);
+    }
+    let beta = ipDiff / denom;
+    if (!(beta > 0)) beta = 0;
+    if (!isFinite(beta)) beta = 0;
+    for (let i = 0; i < size; i++) setf(desc, i, -f(newGrad, i) + beta * f(descT, i));
+    const swapX = x;
+    x = newX;
+    newX = swapX;
+    cost = newCost;
+    const swap = grad;
+    grad = newGrad;
+    newGrad = swap;
+    gradNorm = newGradNorm;
+    gradPgrad = newGradPgrad;
+    cached = true;
+    iter++;
+  }
+  memory.copy(xOut, x, (<usize>size) << 3);
+  setf(out, 0, cost);
+  setf(out, 1, gradNorm);
+  setf(out, 2, <f64>iter);
+  setf(out, 3, <f64>costEvaluations);
+  setf(out, 4, <f64>stop);
+}

@@ -110,3 +110,29 @@ test('the linear-image line search (Cholesky-QR retraction, cached rows) follows
     }
   }
 });
+
+test('the centre-correlation CG inside the SIMD kernels (minimize) follows stiefelConjugateGradient', () => {
+  const rng = new Rng(21);
+  const P = 40;
+  const d = 39;
+  // Lower-triangular coordinates, as the centre geometry gives them (the kernels skip the zero half).
+  const X = rng.fillNormal(new Float64Array(P * d));
+  for (let m = 0; m < P; m++) for (let i = m + 1; i < d; i++) X[m * d + i] = 0;
+  for (const K of [1, 2, 4]) {
+    const prob = centerCorrelationCost(X, P, d, K);
+    const x0 = randomPoint(rng, d, K);
+    // Bounded runs: over hundreds of iterations the two paths drift apart like any float change (the
+    // kernels sum in another order, and a line-search tie can then flip).
+    for (const options of [{ maxIterations: 7 }, { maxIterations: 40 }, { maxIterations: 120 }]) {
+      const js = stiefelConjugateGradient(prob, x0, options);
+      const wasm = prob.minimize(x0, options);
+      assert.equal(wasm.iterations, js.iterations, `K=${K} ${JSON.stringify(options)}: iterations`);
+      assert.equal(wasm.stopReason, js.stopReason);
+      assert.equal(wasm.costEvaluations, js.costEvaluations);
+      assert.ok(Math.abs(wasm.cost - js.cost) < 1e-9 * js.cost, `K=${K}: ${wasm.cost} vs ${js.cost}`);
+      for (let i = 0; i < d * K; i++) assert.ok(Math.abs(wasm.x[i] - js.x[i]) < 1e-6, `K=${K} x[${i}]: ${wasm.x[i]} vs ${js.x[i]}`);
+      // The problem stays usable from TypeScript after the kernel ran on its arrays.
+      assert.ok(Math.abs(prob.cost(wasm.x) - wasm.cost) < 1e-9 * wasm.cost);
+    }
+  }
+});

@@ -1,6 +1,12 @@
-import type { StiefelProblem } from './stiefelConjugateGradient';
+import {
+  PYMANOPT_CG_DEFAULTS,
+  type StiefelCgOptions,
+  type StiefelCgResult,
+  type StiefelCgStopReason,
+  type StiefelProblem,
+} from './stiefelConjugateGradient';
 import { gramOfRows } from './gramOfRows';
-import { SimdHeap, type SimdKernels } from '../simd/kernels';
+import { SimdHeap, simdKernels, type HeapArray, type SimdKernels } from '../simd/kernels';
 
 /**
  * The reference's `square_corrcoeff_full_cost` (docs/mftma.md §2) as a problem on St(d, K):
@@ -14,16 +20,29 @@ import { SimdHeap, type SimdKernels } from '../simd/kernels';
  *
  * @param coords X, P × d row-major (centred centres in the basis).
  */
-export function centerCorrelationCost(coords: Float64Array, P: number, d: number, K: number): StiefelProblem {
+export function centerCorrelationCost(coords: Float64Array, P: number, d: number, K: number): CenterCorrelationProblem {
   return new CenterCorrelationCost(coords, P, d, K);
 }
+
+/** The cost on St(d, K), and the conjugate gradient on it run inside the SIMD kernels. */
+export interface CenterCorrelationProblem extends StiefelProblem {
+  /**
+   * `stiefelConjugateGradient(this, x0, options)` as one kernel call (lib/assembly/kernels.ts `corrCg`):
+   * the same iterations, line search, retraction and stops, with the line-search fast path, up to
+   * rounding. The one difference: a trial whose retraction Gram is not positive definite (only with
+   * non-finite numbers) costs NaN instead of falling back to a Householder retraction.
+   */
+  minimize(x0: Float64Array, options?: Partial<StiefelCgOptions>): StiefelCgResult;
+}
+
+const STOP_REASONS: StiefelCgStopReason[] = ['gradNorm', 'stepSize', 'maxIterations', 'maxTime', 'nonFinite'];
 
 /**
  * The cost as a class rather than closures: every restart builds a new problem, and closures would be
  * new call targets each time, so the optimised CG code would deoptimise ("wrong call target") at the
  * start of each restart in every worker; prototype methods are one target for all restarts.
  */
-class CenterCorrelationCost implements StiefelProblem {
+class CenterCorrelationCost implements CenterCorrelationProblem {
   readonly n: number;
   readonly k: number;
   readonly line = this;
@@ -57,7 +76,10 @@ class CenterCorrelationCost implements StiefelProblem {
     this.K = K;
     this.n = d;
     this.k = K;
-    const heap = new SimdHeap(SimdHeap.bytesFor([P * d, P * P, P * P, K * P, K * P, K * P, K * P, K * d, K * d, P, P, P], [P]));
+    const cgBytes = simdKernels().corrCgWorkspaceBytes(d, K) + 16;
+    const heap = new SimdHeap(
+      SimdHeap.bytesFor([P * d, P * P, P * P, K * P, K * P, K * P, K * P, K * d, K * d, P, P, P, d * K, d * K, 8], [P]) + cgBytes,
+    );
     this.kernels = heap.kernels;
     const X = heap.f64(P * d);
     X.view.set(coords);
@@ -103,6 +125,44 @@ class CenterCorrelationCost implements StiefelProblem {
     this.cdT = cd.view;
     this.cxPtr = cx.ptr;
     this.cdPtr = cd.ptr;
+    this.x0 = heap.f64(d * K);
+    this.xOut = heap.f64(d * K);
+    this.cgOut = heap.f64(8);
+    this.cgWs = heap.f64(Math.ceil(this.kernels.corrCgWorkspaceBytes(d, K) / 8));
+  }
+
+  private readonly x0: HeapArray<Float64Array>;
+  private readonly xOut: HeapArray<Float64Array>;
+  private readonly cgOut: HeapArray<Float64Array>;
+  private readonly cgWs: HeapArray<Float64Array>;
+
+  minimize(x0: Float64Array, options: Partial<StiefelCgOptions> = {}): StiefelCgResult {
+    const opt = { ...PYMANOPT_CG_DEFAULTS, ...options };
+    const { P, d, K, p, kernels } = this;
+    kernels.corrBind(P, d, K, p.coords, p.rowEnd, p.G, p.cT, p.ir, p.aLow, p.row, p.tAcc, p.bcT, p.gT, p.vT, this.cxPtr, this.cdPtr);
+    this.x0.view.set(x0);
+    kernels.corrCg(
+      this.x0.ptr,
+      this.xOut.ptr,
+      this.cgWs.ptr,
+      opt.maxIterations,
+      opt.minGradNorm,
+      opt.minStepSize,
+      opt.maxBacktracks,
+      opt.maxTimeSeconds,
+      this.cgOut.ptr,
+    );
+    this.cachedFor = null; // the kernel moved cT, ir and aLow
+    this.lowFor = null;
+    const r = this.cgOut.view;
+    return {
+      x: Float64Array.from(this.xOut.view),
+      cost: r[0],
+      gradNorm: r[1],
+      iterations: r[2],
+      costEvaluations: r[3],
+      stopReason: STOP_REASONS[r[4]],
+    };
   }
 
   private project(v: Float64Array): void {

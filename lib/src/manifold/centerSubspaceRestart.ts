@@ -1,5 +1,5 @@
-import { centerCorrelationCost } from './centerCorrelationCost';
-import { stiefelConjugateGradient, type StiefelCgOptions, type StiefelCgStopReason } from './stiefelConjugateGradient';
+import { centerCorrelationCost, type CenterCorrelationProblem } from './centerCorrelationCost';
+import type { StiefelCgOptions, StiefelCgStopReason } from './stiefelConjugateGradient';
 
 /** The input of `runCenterSubspaceJob` (plain data, for worker threads). */
 export interface CenterSubspaceJob {
@@ -24,7 +24,24 @@ export interface CenterSubspaceJobResult {
  * imports nothing heavier than the cost and the optimiser.
  */
 export function runCenterSubspaceJob(job: CenterSubspaceJob): CenterSubspaceJobResult {
-  const problem = centerCorrelationCost(job.coords, job.P, job.d, job.K);
-  const r = stiefelConjugateGradient(problem, job.start, job.cg);
+  const r = problemFor(job).minimize(job.start, job.cg);
   return { x: r.x, cost: r.cost, iterations: r.iterations, stopReason: r.stopReason };
+}
+
+// The restarts of one analysis share the centres: the last problem built for each K is kept and reused
+// while the coordinates are the same (compared by value, since jobs reach worker threads as copies).
+const recent = new Map<number, { coords: Float64Array; P: number; d: number; problem: CenterCorrelationProblem }>();
+
+function problemFor(job: CenterSubspaceJob): CenterCorrelationProblem {
+  const hit = recent.get(job.K);
+  if (hit && hit.P === job.P && hit.d === job.d && sameValues(hit.coords, job.coords)) return hit.problem;
+  const problem = centerCorrelationCost(job.coords, job.P, job.d, job.K);
+  recent.set(job.K, { coords: Float64Array.from(job.coords), P: job.P, d: job.d, problem });
+  return problem;
+}
+
+function sameValues(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(a[i] !== a[i] && b[i] !== b[i])) return false;
+  return true;
 }

@@ -40,6 +40,36 @@ export interface SimdKernels {
     gT: number,
   ): number;
   anchorWorkspaceBytes(D1: number, M: number, nT: number): number;
+  corrBind(
+    P: number,
+    d: number,
+    K: number,
+    coords: number,
+    rowEnd: number,
+    G: number,
+    cT: number,
+    ir: number,
+    aLow: number,
+    row: number,
+    tAcc: number,
+    bcT: number,
+    gT: number,
+    vT: number,
+    cx: number,
+    cd: number,
+  ): void;
+  corrCgWorkspaceBytes(d: number, K: number): number;
+  corrCg(
+    x0: number,
+    xOut: number,
+    ws: number,
+    maxIterations: number,
+    minGradNorm: number,
+    minStepSize: number,
+    maxBacktracks: number,
+    maxTimeSeconds: number,
+    out: number,
+  ): void;
   anchorGeometry(sD1: number, dim: number, M: number, tv: number, nT: number, kappa: number, ws: number, out: number): void;
 }
 
@@ -76,7 +106,7 @@ export class SimdHeap {
   private top = HEAP_BASE;
 
   constructor(bytes: number) {
-    const instance = new WebAssembly.Instance(kernelModule(), {});
+    const instance = new WebAssembly.Instance(kernelModule(), { env: { nowMs: () => Date.now() } });
     this.kernels = instance.exports as unknown as SimdKernels;
     const need = HEAP_BASE + bytes;
     const have = this.kernels.memory.buffer.byteLength;
