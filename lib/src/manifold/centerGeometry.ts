@@ -43,23 +43,21 @@ export function maxKRule(cumFrac: ArrayLike<number>): number {
   return arg + 11;
 }
 
-/** Mean |cosine| over ordered off-diagonal pairs of the rows of a P × d matrix, as `(Σ|C| − P)/(P(P−1))`. */
+/**
+ * Mean |cosine| over ordered off-diagonal pairs of the rows of a P × d matrix, as `(Σ|C| − P)/(P(P−1))`.
+ * The ordered sum is twice the sum over m < n plus the diagonal (each |cos| is computed once: the
+ * centre step calls this for every restart).
+ */
 export function meanAbsCosine(rows: Float64Array, P: number, d: number): number {
-  const norms = new Float64Array(P);
+  const g = gramOfRows(rows, P, d);
+  let diag = 0;
+  let off = 0;
   for (let m = 0; m < P; m++) {
-    let s = 0;
-    for (let i = 0; i < d; i++) s += rows[m * d + i] * rows[m * d + i];
-    norms[m] = Math.sqrt(s);
+    const nm = Math.sqrt(g[m * P + m]);
+    diag += Math.abs(g[m * P + m] / (nm * nm));
+    for (let n = 0; n < m; n++) off += Math.abs(g[m * P + n] / (nm * Math.sqrt(g[n * P + n])));
   }
-  let sum = 0;
-  for (let m = 0; m < P; m++) {
-    for (let n = 0; n < P; n++) {
-      let s = 0;
-      for (let i = 0; i < d; i++) s += rows[m * d + i] * rows[n * d + i];
-      sum += Math.abs(s / (norms[m] * norms[n]));
-    }
-  }
-  return (sum - P) / (P * (P - 1));
+  return (diag + 2 * off - P) / (P * (P - 1));
 }
 
 /**
