@@ -985,3 +985,58 @@ export function corrCg(
   setf(out, 3, <f64>costEvaluations);
   setf(out, 4, <f64>stop);
 }
+
+/**
+ * householderQr.ts householderQrInPlace: A (column-major rows × cols) overwritten by LAPACK's compact
+ * QR (dgeqr2/dlarfg signs), the reflector scalars τ_j to tau (min(rows, cols) of them).
+ */
+export function householderQr(a: usize, rows: i32, cols: i32, tau: usize): void {
+  const k = rows < cols ? rows : cols;
+  for (let j = 0; j < k; j++) {
+    const cj = at(a, j * rows);
+    const alpha = f(cj, j);
+    const tail = rows - j - 1;
+    const v = at(cj, j + 1);
+    const xnorm2 = dot(v, v, tail);
+    if (xnorm2 == 0) {
+      setf(tau, j, 0);
+      continue;
+    }
+    const norm = Math.sqrt(alpha * alpha + xnorm2);
+    const beta = alpha >= 0 ? -norm : norm;
+    const t = (beta - alpha) / beta;
+    const scale = 1 / (alpha - beta);
+    const vs = f64x2.splat(scale);
+    let i = 0;
+    for (; i + 1 < tail; i += 2) v128.store(at(v, i), f64x2.mul(v128.load(at(v, i)), vs));
+    for (; i < tail; i++) setf(v, i, f(v, i) * scale);
+    setf(cj, j, beta);
+    setf(tau, j, t);
+    for (let c = j + 1; c < cols; c++) {
+      const cc = at(a, c * rows);
+      const w = (f(cc, j) + dot(v, at(cc, j + 1), tail)) * t;
+      setf(cc, j, f(cc, j) - w);
+      axpy(-w, v, at(cc, j + 1), tail);
+    }
+  }
+}
+
+/** The economic Q (rows × k column-major, k = min(rows, cols)) of a compact QR: column c = Q e_c (householderQr.ts qrQ). */
+export function householderQ(qr: usize, rows: i32, cols: i32, tau: usize, q: usize): void {
+  const k = rows < cols ? rows : cols;
+  memory.fill(q, 0, (<usize>(rows * k)) << 3);
+  for (let c = 0; c < k; c++) {
+    const y = at(q, c * rows);
+    setf(y, c, 1);
+    // Only reflectors j ≤ c touch e_c.
+    for (let j = c; j >= 0; j--) {
+      const t = f(tau, j);
+      if (t == 0) continue;
+      const cj = at(qr, j * rows);
+      const tail = rows - j - 1;
+      const w = (f(y, j) + dot(at(cj, j + 1), at(y, j + 1), tail)) * t;
+      setf(y, j, f(y, j) - w);
+      axpy(-w, at(cj, j + 1), at(y, j + 1), tail);
+    }
+  }
+}

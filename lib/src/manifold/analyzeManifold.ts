@@ -1,8 +1,8 @@
 import { Rng } from '../random/rng';
 import { anchorGeometry } from './anchorGeometry';
-import { applyQ, householderQrInPlace } from './householderQr';
+import { householderQrInPlace, qrQ } from './householderQr';
 import { reductionFromGram } from './gramReduction';
-import { SimdHeap, scratchHeap } from '../simd/kernels';
+import { SimdHeap, withScratchHeap } from '../simd/kernels';
 import { normalQuantile } from './normalQuantile';
 
 /** The input of `analyzeManifold`: one manifold and what the analysis shares (plain data, for worker threads). */
@@ -145,20 +145,20 @@ function lift(reduced: Float64Array, dim: number, M: number): Float64Array {
 function prepareByGram(task: Omit<ManifoldTask, 'kappa' | 'nT' | 'seed' | 'tVectors' | 'index'>): PreparedManifold {
   const { numPoints: M, ambientDim: N, points, globalMean, sharedBasis, K } = task;
   // The three passes over the M × N points (centring, B, the Gram) run in the SIMD kernels.
-  const heap = scratchHeap(SimdHeap.bytesFor([M * N, N, K * N, K * M, M * M]));
-  const xc = heap.f64(M * N);
-  const cH = heap.f64(N);
-  const V = heap.f64(K * N);
-  const BH = heap.f64(K * M);
-  const gH = heap.f64(M * M);
-  xc.view.set(points.subarray(0, M * N));
-  V.view.set(sharedBasis.subarray(0, K * N));
-  const { kernels } = heap;
-  kernels.centerPoints(xc.ptr, M, N, cH.ptr); // X_c, and c (the manifold's mean)
-  kernels.rowDots(V.ptr, K, xc.ptr, M, N, BH.ptr); // B[k·M + s] = v_k·(x_s − c)
-  kernels.columnGram(xc.ptr, N, M, gH.ptr);
-  const c = cH.view;
-  const B = BH.view;
+  const { c, B, gk } = withScratchHeap(SimdHeap.bytesFor([M * N, N, K * N, K * M, M * M]), (heap) => {
+    const xc = heap.f64(M * N);
+    const cH = heap.f64(N);
+    const V = heap.f64(K * N);
+    const BH = heap.f64(K * M);
+    const gH = heap.f64(M * M);
+    xc.view.set(points.subarray(0, M * N));
+    V.view.set(sharedBasis.subarray(0, K * N));
+    const { kernels } = heap;
+    kernels.centerPoints(xc.ptr, M, N, cH.ptr); // X_c, and c (the manifold's mean)
+    kernels.rowDots(V.ptr, K, xc.ptr, M, N, BH.ptr); // B[k·M + s] = v_k·(x_s − c)
+    kernels.columnGram(xc.ptr, N, M, gH.ptr);
+    return { c: Float64Array.from(cH.view), B: Float64Array.from(BH.view), gk: Float64Array.from(gH.view) };
+  });
   // y = (I − VVᵀ)(c − x̄), formed explicitly: its norm can be a tiny fraction of ‖c − x̄‖ (a removed
   // direction along the centre), where ‖c − x̄‖² − ‖Vᵀ(c − x̄)‖² would cancel.
   const y = new Float64Array(N);
@@ -173,7 +173,6 @@ function prepareByGram(task: Omit<ManifoldTask, 'kappa' | 'nT' | 'seed' | 'tVect
   for (let f = 0; f < N; f++) cn2 += y[f] * y[f];
   const centerNorm = Math.sqrt(cn2);
   const g = new Float64Array(M * M);
-  const gk = gH.view;
   let trace = 0;
   for (let a = 0; a < M; a++) {
     for (let b = 0; b < M; b++) {
@@ -209,11 +208,11 @@ export function drawTVectors(seed: number, index: number, nT: number, dim: numbe
     const nb = Math.min(dim, nT - k0);
     const g = rng.fillNormal(new Float64Array(dim * nb)); // column-major dim × nb
     const f = householderQrInPlace(g, dim, nb);
-    const y = new Float64Array(dim);
+    const q = qrQ(f);
     for (let b = 0; b < nb; b++) {
-      y.fill(0);
-      y[b] = f.qr[b * dim + b] < 0 ? -1 : 1;
-      applyQ(f, y);
+      // Column b of Q with the sign of R_bb: the Q of the QR with a positive diagonal, which is Haar.
+      const sign = f.qr[b * dim + b] < 0 ? -1 : 1;
+      const y = q.subarray(b * dim, b * dim + dim);
       let chi2 = 0;
       for (let j = 0; j < dim; j++) {
         const z = rng.normal();
@@ -221,7 +220,7 @@ export function drawTVectors(seed: number, index: number, nT: number, dim: numbe
       }
       const r = Math.sqrt(chi2);
       const row = (k0 + b) * D1;
-      for (let j = 0; j < dim; j++) t[row + j] = r * y[j];
+      for (let j = 0; j < dim; j++) t[row + j] = sign * r * y[j];
     }
   }
   const perm = rng.permutation(nT);

@@ -1,4 +1,4 @@
-import { SimdHeap, scratchHeap, simdKernels } from '../simd/kernels';
+import { SimdHeap, simdKernels, withScratchHeap } from '../simd/kernels';
 
 /** One manifold's anchor-point geometry (`anchorGeometry`). */
 export interface AnchorGeometry {
@@ -57,15 +57,16 @@ export function anchorGeometry(
   //     coordinate; D_M = D · (mean cosine of t and s̃ over the first D coordinates)² (eq. 29 as coded).
   const probe = simdKernels();
   const wsBytes = probe.anchorWorkspaceBytes(D1, M, nT);
-  const heap = scratchHeap(SimdHeap.bytesFor([D1 * M, nT * D1, 8]) + wsBytes + 16);
-  const s = heap.f64(D1 * M);
-  const t = heap.f64(nT * D1);
-  const out = heap.f64(8);
-  const ws = heap.f64(Math.ceil(wsBytes / 8));
-  s.view.set(sD1);
-  t.view.set(tVectors);
-  heap.kernels.anchorGeometry(s.ptr, dim, M, t.ptr, nT, kappa, ws.ptr, out.ptr);
-  const r = out.view;
+  const r = withScratchHeap(SimdHeap.bytesFor([D1 * M, nT * D1, 8]) + wsBytes + 16, (heap) => {
+    const s = heap.f64(D1 * M);
+    const t = heap.f64(nT * D1);
+    const out = heap.f64(8);
+    const ws = heap.f64(Math.ceil(wsBytes / 8));
+    s.view.set(sD1);
+    t.view.set(tVectors);
+    heap.kernels.anchorGeometry(s.ptr, dim, M, t.ptr, nT, kappa, ws.ptr, out.ptr);
+    return Float64Array.from(out.view);
+  });
   return {
     capacity: r[0],
     radius: r[1],

@@ -1,4 +1,4 @@
-import { SimdHeap, scratchHeap } from '../simd/kernels';
+import { SimdHeap, withScratchHeap } from '../simd/kernels';
 
 /**
  * G = X Xᵀ for `count` vectors of `length` stored one after another in x (X row-major count × length):
@@ -7,10 +7,11 @@ import { SimdHeap, scratchHeap } from '../simd/kernels';
  * `columnGram` (2 × 2 blocks of dot products) on a copy of x.
  */
 export function gramOfRows(x: Float64Array, count: number, length: number): Float64Array {
-  const heap = scratchHeap(SimdHeap.bytesFor([count * length, count * count]));
-  const u = heap.f64(count * length);
-  const g = heap.f64(count * count);
-  u.view.set(x.subarray(0, count * length));
-  heap.kernels.columnGram(u.ptr, length, count, g.ptr);
-  return Float64Array.from(g.view);
+  return withScratchHeap(SimdHeap.bytesFor([count * length, count * count]), (heap) => {
+    const u = heap.f64(count * length);
+    const g = heap.f64(count * count);
+    u.view.set(x.subarray(0, count * length));
+    heap.kernels.columnGram(u.ptr, length, count, g.ptr);
+    return Float64Array.from(g.view);
+  });
 }

@@ -1,3 +1,5 @@
+import { SimdHeap, withScratchHeap } from '../simd/kernels';
+
 /*
  * Householder QR with LAPACK's conventions (dgeqr2/dlarfg), so that R carries the same signs as
  * scipy.linalg.qr / numpy.linalg.qr on the same matrix. The reference's per-manifold reduction
@@ -20,71 +22,21 @@ export interface HouseholderQr {
 
 /**
  * Factor A = QR in place (A is overwritten by the compact factorisation and returned in `qr`).
- * LAPACK dlarfg: β = −sign(α)·‖(α, x)‖, τ = (β − α)/β, v = x/(α − β); τ = 0 when x = 0.
+ * LAPACK dlarfg: β = −sign(α)·‖(α, x)‖ (Fortran SIGN: −‖·‖ for α ≥ 0, +0 included), τ = (β − α)/β,
+ * v = x/(α − β); τ = 0 when x = 0; each H_j = I − τ v vᵀ is applied to the trailing columns. The
+ * loops run in the SIMD kernel `householderQr` on a copy of A.
  */
 export function householderQrInPlace(a: Float64Array, rows: number, cols: number): HouseholderQr {
   const k = Math.min(rows, cols);
   const tau = new Float64Array(k);
-  for (let j = 0; j < k; j++) {
-    const cj = j * rows;
-    const alpha = a[cj + j];
-    let xnorm2 = 0;
-    for (let i = j + 1; i < rows; i++) xnorm2 += a[cj + i] * a[cj + i];
-    if (xnorm2 === 0) {
-      tau[j] = 0;
-      continue;
-    }
-    const norm = Math.sqrt(alpha * alpha + xnorm2);
-    // Fortran SIGN(norm, alpha): +norm for alpha >= 0 (including +0), so beta = -norm there.
-    const beta = alpha >= 0 ? -norm : norm;
-    const t = (beta - alpha) / beta;
-    const scale = 1 / (alpha - beta);
-    for (let i = j + 1; i < rows; i++) a[cj + i] *= scale;
-    a[cj + j] = beta;
-    tau[j] = t;
-    // Apply H_j = I − τ v vᵀ to the trailing columns, four at a time (one pass over v for all four).
-    let c = j + 1;
-    for (; c + 3 < cols; c += 4) {
-      const c0 = c * rows;
-      const c1 = c0 + rows;
-      const c2 = c1 + rows;
-      const c3 = c2 + rows;
-      let w0 = a[c0 + j];
-      let w1 = a[c1 + j];
-      let w2 = a[c2 + j];
-      let w3 = a[c3 + j];
-      for (let i = j + 1; i < rows; i++) {
-        const v = a[cj + i];
-        w0 += v * a[c0 + i];
-        w1 += v * a[c1 + i];
-        w2 += v * a[c2 + i];
-        w3 += v * a[c3 + i];
-      }
-      w0 *= t;
-      w1 *= t;
-      w2 *= t;
-      w3 *= t;
-      a[c0 + j] -= w0;
-      a[c1 + j] -= w1;
-      a[c2 + j] -= w2;
-      a[c3 + j] -= w3;
-      for (let i = j + 1; i < rows; i++) {
-        const v = a[cj + i];
-        a[c0 + i] -= w0 * v;
-        a[c1 + i] -= w1 * v;
-        a[c2 + i] -= w2 * v;
-        a[c3 + i] -= w3 * v;
-      }
-    }
-    for (; c < cols; c++) {
-      const cc = c * rows;
-      let w = a[cc + j];
-      for (let i = j + 1; i < rows; i++) w += a[cj + i] * a[cc + i];
-      w *= t;
-      a[cc + j] -= w;
-      for (let i = j + 1; i < rows; i++) a[cc + i] -= w * a[cj + i];
-    }
-  }
+  withScratchHeap(SimdHeap.bytesFor([rows * cols, k]), (heap) => {
+    const m = heap.f64(rows * cols);
+    const t = heap.f64(k);
+    m.view.set(a.subarray(0, rows * cols));
+    heap.kernels.householderQr(m.ptr, rows, cols, t.ptr);
+    a.set(m.view);
+    tau.set(t.view);
+  });
   return { rows, cols, qr: a, tau };
 }
 
@@ -122,16 +74,17 @@ export function applyQ(f: HouseholderQr, y: Float64Array): void {
   }
 }
 
-/** The economic Q (rows × k, column-major), as LAPACK dorgqr would form it. */
+/** The economic Q (rows × k, column-major), as LAPACK dorgqr would form it: column c = Q e_c (SIMD kernel `householderQ`). */
 export function qrQ(f: HouseholderQr): Float64Array {
-  const k = Math.min(f.rows, f.cols);
-  const q = new Float64Array(f.rows * k);
-  const y = new Float64Array(f.rows);
-  for (let c = 0; c < k; c++) {
-    y.fill(0);
-    y[c] = 1;
-    applyQ(f, y);
-    q.set(y, c * f.rows);
-  }
-  return q;
+  const { rows, cols, qr, tau } = f;
+  const k = Math.min(rows, cols);
+  return withScratchHeap(SimdHeap.bytesFor([rows * cols, k, rows * k]), (heap) => {
+    const m = heap.f64(rows * cols);
+    const t = heap.f64(k);
+    const q = heap.f64(rows * k);
+    m.view.set(qr.subarray(0, rows * cols));
+    t.view.set(tau);
+    heap.kernels.householderQ(m.ptr, rows, cols, t.ptr, q.ptr);
+    return Float64Array.from(q.view);
+  });
 }

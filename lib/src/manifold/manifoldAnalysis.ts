@@ -20,7 +20,8 @@ import { validateManifolds, type ManifoldPoints, asManifoldPoints, type PointSet
 import { randomProjection } from './randomProjection';
 import {
   sharedCenterSubspace,
-  startRestartWorkers,
+  warmUpRestartWorkers,
+  type RestartPool,
   STABLE_SUBSPACE_DEFAULTS,
   type AnalysisMode,
   type SharedCenterSubspace,
@@ -28,6 +29,8 @@ import {
   type SubspaceStep,
 } from './sharedCenterSubspace';
 import type { StiefelCgOptions } from './stiefelConjugateGradient';
+import type { AnalysisJob, AnalysisJobResult } from './analysisWorker';
+import type { CenterSubspaceJobResult } from './centerSubspaceRestart';
 
 /** Options of `manifoldAnalysis`; an unknown key is refused (`MANIFOLD_ANALYSIS_OPTIONS`). */
 export interface ManifoldAnalysisOptions {
@@ -219,7 +222,7 @@ function resolve(options: ManifoldAnalysisOptions): Resolved {
   return r;
 }
 
-const WORKER_MODULE = path.join(__dirname, 'analyzeManifold.js');
+const WORKER_MODULE = path.join(__dirname, 'analysisWorker.js');
 
 /** Rough flop count of the per-manifold work, to decide whether worker threads pay for their start-up. */
 function workEstimate(manifolds: ManifoldPoints[], nT: number): number {
@@ -269,13 +272,36 @@ export async function manifoldAnalysis(points: PointSets, options: ManifoldAnaly
   const t1 = performance.now();
 
   const conc = options.concurrency ?? 'auto';
-  const { geom, sub, geometryDone: t2 } = await centerStep(manifolds, projected, opt, options, conc);
+  // Worker threads for the two parallel phases, decided up front so that one pool, started now,
+  // serves both: the centre step pays for them once the Stiefel problems are large (cost ∝ P² per
+  // evaluation), the per-manifold step once the reduction and NNLS work is.
+  const centerWorkers =
+    opt.centerCorrelation && !options.centerSubspace ? (conc === 'auto' ? (P >= 64 ? defaultConcurrency() : 1) : Math.max(1, conc)) : 1;
+  const manifoldWorkers =
+    conc === 'auto' ? (workEstimate(manifolds, opt.nT) > 3e8 ? Math.min(defaultConcurrency(), P) : 1) : Math.max(1, Math.min(conc, P));
+  const poolSize = Math.max(centerWorkers, manifoldWorkers);
+  const pool =
+    poolSize > 1 ? new WorkerPool<AnalysisJob, AnalysisJobResult>({ module: WORKER_MODULE, exportName: 'runAnalysisJob' }, poolSize) : null;
+  const restarts: RestartPool | null =
+    pool && centerWorkers > 1
+      ? { run: (job, index, first) => pool.run({ restart: job }, index, first) as Promise<CenterSubspaceJobResult> }
+      : null;
+  if (restarts) warmUpRestartWorkers(restarts, centerWorkers);
+  let phases: { geom: CenterGeometry; sub: SharedCenterSubspace; t2: number; t3: number; results: ManifoldTaskResult[]; t4: number };
+  try {
+    const { geom, sub, geometryDone: t2 } = await centerStep(manifolds, projected, opt, options, centerWorkers, restarts);
+    const t3 = performance.now();
+    const tasks = manifoldTasks(manifolds, geom, sub, opt, options.tVectors);
+    const anchors =
+      pool && manifoldWorkers > 1 ? (task: PreparedManifoldTask) => pool.run({ anchors: task }) as Promise<ManifoldTaskResult> : null;
+    const results = await analyzeEachManifold(tasks, opt, options.prepared, options.tVectors, anchors);
+    phases = { geom, sub, t2, t3, results, t4: performance.now() };
+  } finally {
+    await pool?.close();
+  }
+  const { geom, sub, t2, t3, results, t4 } = phases;
+  const workers = manifoldWorkers;
   warnings.push(...sub.warnings);
-  const t3 = performance.now();
-
-  const tasks = manifoldTasks(manifolds, geom, sub, opt, options.tVectors);
-  const { results, workers } = await analyzeEachManifold(tasks, manifolds, opt, conc, options.prepared, options.tVectors);
-  const t4 = performance.now();
   if (opt.mode === 'faithful') checkCentersSurviveRemoval(results);
 
   const perManifold: PerManifold = {
@@ -356,36 +382,28 @@ async function centerStep(
   projected: boolean,
   opt: Resolved,
   options: ManifoldAnalysisOptions,
-  conc: number | 'auto',
+  centerWorkers: number,
+  restarts: RestartPool | null,
 ): Promise<{ geom: CenterGeometry; sub: SharedCenterSubspace; geometryDone: number }> {
-  const P = manifolds.length;
   const N = manifolds[0].ambientDim;
-  // The centre step pays for worker threads once the Stiefel problems are large (cost ∝ P² per
-  // evaluation); the per-manifold step once the QR and NNLS work is.
-  const centerWorkers = conc === 'auto' ? (P >= 64 ? defaultConcurrency() : 1) : Math.max(1, conc);
-  const restartPool = opt.centerCorrelation && !options.centerSubspace && centerWorkers > 1 ? startRestartWorkers(centerWorkers) : null;
-  try {
-    const geom = centerGeometry(manifolds);
-    checkCentersOffGlobalMean(manifolds, geom, projected);
-    const geometryDone = performance.now();
-    if (options.centerSubspace && options.centerSubspace.basis.length !== options.centerSubspace.K * N)
-      throw new InputError(`centerSubspace: basis does not match ${N} features and K = ${options.centerSubspace.K}`);
-    const sub = !opt.centerCorrelation
-      ? { K: 0, Kcap: 0, basis: new Float64Array(0), steps: [] as SubspaceStep[], warnings: [] as string[] }
-      : (options.centerSubspace ??
-        (await sharedCenterSubspace(geom, {
-          mode: opt.mode,
-          nReps: opt.nReps,
-          seed: opt.seed,
-          cg: options.cg,
-          stable: opt.stable,
-          concurrency: centerWorkers,
-          pool: restartPool ?? undefined,
-        })));
-    return { geom, sub, geometryDone };
-  } finally {
-    await restartPool?.close();
-  }
+  const geom = centerGeometry(manifolds);
+  checkCentersOffGlobalMean(manifolds, geom, projected);
+  const geometryDone = performance.now();
+  if (options.centerSubspace && options.centerSubspace.basis.length !== options.centerSubspace.K * N)
+    throw new InputError(`centerSubspace: basis does not match ${N} features and K = ${options.centerSubspace.K}`);
+  const sub = !opt.centerCorrelation
+    ? { K: 0, Kcap: 0, basis: new Float64Array(0), steps: [] as SubspaceStep[], warnings: [] as string[] }
+    : (options.centerSubspace ??
+      (await sharedCenterSubspace(geom, {
+        mode: opt.mode,
+        nReps: opt.nReps,
+        seed: opt.seed,
+        cg: options.cg,
+        stable: opt.stable,
+        concurrency: centerWorkers,
+        pool: restarts ?? undefined,
+      })));
+  return { geom, sub, geometryDone };
 }
 
 /**
@@ -467,13 +485,12 @@ function manifoldTasks(
  */
 async function analyzeEachManifold(
   tasks: ManifoldTask[],
-  manifolds: ManifoldPoints[],
   opt: Resolved,
-  conc: number | 'auto',
   prepared: PreparedManifold[] | undefined,
   tVectors: Float64Array[] | undefined,
-): Promise<{ results: ManifoldTaskResult[]; workers: number }> {
-  const P = manifolds.length;
+  anchors: ((task: PreparedManifoldTask) => Promise<ManifoldTaskResult>) | null,
+): Promise<ManifoldTaskResult[]> {
+  const P = tasks.length;
   if (prepared && (prepared.length !== P || tVectors))
     throw new InputError(`prepared: need one reduction per manifold (${P}) and drawn t-vectors`);
   /** The task with its reduction: shared when given, else computed here (in `scratch`). */
@@ -482,31 +499,18 @@ async function analyzeEachManifold(
     const { index, numPoints, kappa, nT, seed, balancedTVectors } = task;
     return { index, numPoints, kappa, nT, seed, balancedTVectors, prep: prepared[index] };
   };
-  const workers =
-    conc === 'auto' ? (workEstimate(manifolds, opt.nT) > 3e8 ? Math.min(defaultConcurrency(), P) : 1) : Math.max(1, Math.min(conc, P));
-  if (workers <= 1) {
-    const results = prepared ? tasks.map((t) => analyzePreparedManifold(preparedTask(t))) : tasks.map(analyzeManifold);
-    return { results, workers: 1 };
-  }
+  if (!anchors) return prepared ? tasks.map((t) => analyzePreparedManifold(preparedTask(t))) : tasks.map(analyzeManifold);
   // The reduction (§3) runs here and only the small (D+1) × M result goes to a worker: copying the
   // raw M × N points into a worker costs about a third of reducing them (the README case would move
   // 200 MB), and this thread would otherwise sit idle while the workers compute anchor points.
-  const pool = new WorkerPool<PreparedManifoldTask, ManifoldTaskResult>(
-    { module: WORKER_MODULE, exportName: 'analyzePreparedManifold' },
-    workers,
-  );
-  try {
-    const pending: Promise<ManifoldTaskResult>[] = [];
-    const scratch = prepared ? undefined : new Float64Array(Math.max(...tasks.map((t) => t.numPoints * t.ambientDim)));
-    for (const task of tasks) {
-      pending.push(pool.run(preparedTask(task, scratch)));
-      pending[pending.length - 1].catch(() => undefined); // rejections surface through Promise.all below
-      await new Promise<void>((resolve) => setImmediate(resolve)); // let finished workers take the next item
-    }
-    return { results: await Promise.all(pending), workers };
-  } finally {
-    await pool.close();
+  const pending: Promise<ManifoldTaskResult>[] = [];
+  const scratch = prepared ? undefined : new Float64Array(Math.max(...tasks.map((t) => t.numPoints * t.ambientDim)));
+  for (const task of tasks) {
+    pending.push(anchors(preparedTask(task, scratch)));
+    pending[pending.length - 1].catch(() => undefined); // rejections surface through Promise.all below
+    await new Promise<void>((resolve) => setImmediate(resolve)); // let finished workers take the next item
   }
+  return Promise.all(pending);
 }
 
 /**

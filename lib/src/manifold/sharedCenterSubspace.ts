@@ -75,16 +75,18 @@ export interface SharedCenterSubspaceOptions {
   pool?: RestartPool;
 }
 
-export type RestartPool = WorkerPool<CenterSubspaceJob, CenterSubspaceJobResult>;
+/** Where restarts run: a `WorkerPool` of `runCenterSubspaceJob`, or the analysis's shared pool. */
+export interface RestartPool {
+  run(job: CenterSubspaceJob, index?: number, first?: boolean): Promise<CenterSubspaceJobResult>;
+}
 
 /**
- * Start `concurrency` restart workers and give each a short restart on a small synthetic problem, so
- * that V8 has optimised the cost and the CG before the real restarts arrive (a cold worker runs its
- * first few hundred CG iterations 2–3× slower). Meant to be called before the centre geometry is
- * computed, which leaves a core idle. The caller closes the pool.
+ * Give each of `concurrency` restart workers a short restart on a small synthetic problem, so that
+ * V8 has compiled the CG's JavaScript and the kernels before the real restarts arrive. Meant to be
+ * called right after the workers are started, before the centre geometry is computed, which leaves
+ * a core idle.
  */
-export function startRestartWorkers(concurrency: number): RestartPool {
-  const pool: RestartPool = new WorkerPool({ module: RESTART_MODULE, exportName: 'runCenterSubspaceJob' }, concurrency);
+export function warmUpRestartWorkers(pool: RestartPool, concurrency: number): void {
   const P = 32;
   const d = P - 1;
   const K = 3;
@@ -93,7 +95,6 @@ export function startRestartWorkers(concurrency: number): RestartPool {
   for (let w = 0; w < concurrency; w++) {
     pool.run({ coords, P, d, K, start: randomStiefel(rng, d, K), cg: { maxIterations: 150 } }).catch(() => undefined);
   }
-  return pool;
 }
 
 const RESTART_MODULE = path.join(__dirname, 'centerSubspaceRestart.js');

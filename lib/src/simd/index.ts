@@ -1,1 +1,1 @@
-export { SimdHeap, scratchHeap, simdKernels, type HeapArray, type SimdKernels } from './kernels';
+export { SimdHeap, simdKernels, withScratchHeap, type HeapArray, type SimdKernels } from './kernels';

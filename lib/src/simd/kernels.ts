@@ -40,6 +40,8 @@ export interface SimdKernels {
     gT: number,
   ): number;
   anchorWorkspaceBytes(D1: number, M: number, nT: number): number;
+  householderQr(a: number, rows: number, cols: number, tau: number): void;
+  householderQ(qr: number, rows: number, cols: number, tau: number, q: number): void;
   corrBind(
     P: number,
     d: number,
@@ -145,18 +147,29 @@ export class SimdHeap {
 }
 
 let scratch: SimdHeap | null = null;
+let scratchInUse = false;
 
 /**
- * This thread's scratch heap, emptied and at least `bytes` large: for kernels whose inputs and outputs
- * are copied in and out within one call, so nothing allocated from it may outlive that call.
+ * Run `use` with this thread's scratch heap, emptied and at least `bytes` large, for kernels whose
+ * inputs and outputs are copied in and out within the call: nothing allocated from it may be kept
+ * after `use` returns. A call made while the scratch heap is in use (nested) gets a heap of its own.
  */
-export function scratchHeap(bytes: number): SimdHeap {
+export function withScratchHeap<T>(bytes: number, use: (heap: SimdHeap) => T): T {
+  if (scratchInUse) return use(new SimdHeap(bytes));
   if (!scratch || scratch.bytes < bytes) scratch = new SimdHeap(Math.max(bytes, 1 << 20));
   scratch.reset();
-  return scratch;
+  scratchInUse = true;
+  try {
+    return use(scratch);
+  } finally {
+    scratchInUse = false;
+  }
 }
 
-/** The kernels of a throw-away instance, for size queries that need no memory of their own. */
+let sizes: SimdKernels | null = null;
+
+/** The kernels of an instance with no memory of its own, for the workspace-size queries. */
 export function simdKernels(): SimdKernels {
-  return scratchHeap(0).kernels;
+  sizes ??= new SimdHeap(0).kernels;
+  return sizes;
 }
