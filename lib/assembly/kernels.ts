@@ -127,14 +127,25 @@ export function corrImage(P: i32, d: i32, K: i32, coords: usize, rowEnd: usize, 
   }
 }
 
-/** row[n] = A_mn = G_mn − c_m·c_n for n < m. */
+/** A_mn = G_mn − c_m·c_n for the pair of columns n, n + 1 of row m (the subtractions in k order). */
 @inline
-function fillRow(P: i32, K: i32, G: usize, cT: usize, m: i32, row: usize): void {
-  memory.copy(row, at(G, m * P), (<usize>m) << 3);
+function pairOfA(P: i32, K: i32, gRow: usize, cT: usize, m: i32, n: i32): v128 {
+  let a = v128.load(at(gRow, n));
   for (let k = 0; k < K; k++) {
     const ck = at(cT, k * P);
-    axpy(-load<f64>(at(ck, m)), ck, row, m);
+    a = f64x2.sub(a, f64x2.mul(v128.load64_splat(at(ck, m)), v128.load(at(ck, n))));
   }
+  return a;
+}
+
+@inline
+function scalarOfA(P: i32, K: i32, gRow: usize, cT: usize, m: i32, n: i32): f64 {
+  let a = f(gRow, n);
+  for (let k = 0; k < K; k++) {
+    const ck = at(cT, k * P);
+    a -= f(ck, m) * f(ck, n);
+  }
+  return a;
 }
 
 /** Σ_{n<m} A_mn² ir_m ir_n over all m; with keep ≠ 0 row m is left at rows + m·P (aLow), else rows is scratch. */
@@ -142,19 +153,21 @@ export function corrOffDiagonal(P: i32, K: i32, G: usize, cT: usize, ir: usize, 
   let off = 0.0;
   for (let m = 1; m < P; m++) {
     const row = keep ? at(rows, m * P) : rows;
-    fillRow(P, K, G, cT, m, row);
+    const gRow = at(G, m * P);
     let acc = f64x2.splat(0);
     let n = 0;
     for (; n + 1 < m; n += 2) {
-      const a = v128.load(at(row, n));
+      const a = pairOfA(P, K, gRow, cT, m, n);
+      v128.store(at(row, n), a);
       acc = f64x2.add(acc, f64x2.mul(f64x2.mul(a, a), v128.load(at(ir, n))));
     }
     let s = hsum(acc);
     for (; n < m; n++) {
-      const a = load<f64>(at(row, n));
-      s += a * a * load<f64>(at(ir, n));
+      const a = scalarOfA(P, K, gRow, cT, m, n);
+      setf(row, n, a);
+      s += a * a * f(ir, n);
     }
-    off += s * load<f64>(at(ir, m));
+    off += s * f(ir, m);
   }
   return off;
 }
@@ -182,14 +195,15 @@ export function corrCostAndGrad(
   memory.fill(tAcc, 0, (<usize>P) << 3);
   memory.fill(bcT, 0, (<usize>(K * P)) << 3);
   for (let m = 1; m < P; m++) {
-    if (haveLow) memory.copy(row, at(aLow, m * P), (<usize>m) << 3);
-    else fillRow(P, K, G, cT, m, row);
-    const irm = load<f64>(at(ir, m));
+    const gRow = at(G, m * P);
+    const lowRow = at(aLow, m * P);
+    const irm = f(ir, m);
     const virm = f64x2.splat(irm);
     let vtm = f64x2.splat(0);
     let n = 0;
+    // Row m of W (A_mn ir_n, into row), t_m, and the t_n contributions, in one pass.
     for (; n + 1 < m; n += 2) {
-      const a = v128.load(at(row, n));
+      const a = haveLow ? v128.load(at(lowRow, n)) : pairOfA(P, K, gRow, cT, m, n);
       const wn = f64x2.mul(a, v128.load(at(ir, n)));
       vtm = f64x2.add(vtm, f64x2.mul(a, wn));
       v128.store(at(tAcc, n), f64x2.add(v128.load(at(tAcc, n)), f64x2.mul(f64x2.mul(a, a), virm)));
@@ -197,20 +211,33 @@ export function corrCostAndGrad(
     }
     let tm = hsum(vtm);
     for (; n < m; n++) {
-      const a = load<f64>(at(row, n));
-      const wn = a * load<f64>(at(ir, n));
+      const a = haveLow ? f(lowRow, n) : scalarOfA(P, K, gRow, cT, m, n);
+      const wn = a * f(ir, n);
       tm += a * wn;
-      store<f64>(at(tAcc, n), load<f64>(at(tAcc, n)) + a * a * irm);
-      store<f64>(at(row, n), wn);
+      setf(tAcc, n, f(tAcc, n) + a * a * irm);
+      setf(row, n, wn);
     }
-    store<f64>(at(tAcc, m), load<f64>(at(tAcc, m)) + tm);
+    setf(tAcc, m, f(tAcc, m) + tm);
+    // (Wc)_m += ir_m Σ_{n<m} W_mn c_n and (Wc)_n += W_mn ir_m c_m, one pass per k.
     for (let k = 0; k < K; k++) {
       const ck = at(cT, k * P);
       const bk = at(bcT, k * P);
-      const cmk = load<f64>(at(ck, m)) * irm;
-      const s = dot(row, ck, m);
-      axpy(cmk, row, bk, m);
-      store<f64>(at(bk, m), load<f64>(at(bk, m)) + s * irm);
+      const cmk = f(ck, m) * irm;
+      const vc = f64x2.splat(cmk);
+      let vs = f64x2.splat(0);
+      let i = 0;
+      for (; i + 1 < m; i += 2) {
+        const w = v128.load(at(row, i));
+        vs = f64x2.add(vs, f64x2.mul(w, v128.load(at(ck, i))));
+        v128.store(at(bk, i), f64x2.add(v128.load(at(bk, i)), f64x2.mul(w, vc)));
+      }
+      let s = hsum(vs);
+      for (; i < m; i++) {
+        const w = f(row, i);
+        s += w * f(ck, i);
+        setf(bk, i, f(bk, i) + w * cmk);
+      }
+      setf(bk, m, f(bk, m) + s * irm);
     }
   }
   let f = 0.0;
@@ -745,24 +772,35 @@ function costAndGradAt(v: usize, egrad: usize, cached: bool, haveLow: bool): f64
   return fx;
 }
 
-/** g (k × k) = aᵀb for row-major n × k a, b. */
+/** g (k × k) = aᵀb for row-major n × k a, b; row by row, so every sum still runs over i in order. */
 function gramOfTall(a: usize, b: usize, n: i32, k: i32, g: usize): void {
-  for (let p = 0; p < k; p++) {
-    for (let q = 0; q < k; q++) {
-      let s = 0.0;
-      for (let i = 0; i < n; i++) s += f(a, i * k + p) * f(b, i * k + q);
-      setf(g, p * k + q, s);
+  memory.fill(g, 0, (<usize>(k * k)) << 3);
+  for (let i = 0; i < n; i++) {
+    const ai = at(a, i * k);
+    const bi = at(b, i * k);
+    for (let p = 0; p < k; p++) {
+      const ap = f(ai, p);
+      const gp = at(g, p * k);
+      for (let q = 0; q < k; q++) setf(gp, q, f(gp, q) + ap * f(bi, q));
     }
   }
 }
 
-/** out = u − x·sym(xᵀu) (pymanopt Stiefel.proj); xtu is k × k scratch. */
+/** out = u − x·sym(xᵀu) (pymanopt Stiefel.proj); xtu is k × k scratch, overwritten by sym(xᵀu). */
 function stiefelProject(x: usize, u: usize, n: i32, k: i32, out: usize, xtu: usize): void {
   gramOfTall(x, u, n, k, xtu);
+  for (let a = 0; a < k; a++) {
+    for (let b = a; b < k; b++) {
+      const v = 0.5 * (f(xtu, a * k + b) + f(xtu, b * k + a));
+      setf(xtu, a * k + b, v);
+      setf(xtu, b * k + a, v);
+    }
+  }
   for (let i = 0; i < n; i++) {
+    const xi = at(x, i * k);
     for (let b = 0; b < k; b++) {
       let s = 0.0;
-      for (let a = 0; a < k; a++) s += f(x, i * k + a) * 0.5 * (f(xtu, a * k + b) + f(xtu, b * k + a));
+      for (let a = 0; a < k; a++) s += f(xi, a) * f(xtu, a * k + b);
       setf(out, i * k + b, f(u, i * k + b) - s);
     }
   }
