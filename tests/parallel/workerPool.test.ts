@@ -58,3 +58,34 @@ test('WorkerPool takes items as they are produced, on several threads, and repor
     await failing.close();
   }
 });
+
+test('WorkerPool with two items per worker: each answer goes to its own item, while the caller is busy and with a failing item', async () => {
+  const pool = new WorkerPool<number, { value: number; thread: number }>({ module: fixtures, exportName: 'square' }, 2, process.env, 2);
+  try {
+    const pending = Array.from({ length: 12 }, (_, i) => pool.run(i, i, i === 11));
+    // This thread now blocks for longer than two items take: with one item per worker the workers
+    // would sit idle; with two, the second item of each is already posted.
+    const t0 = Date.now();
+    while (Date.now() - t0 < 100) {
+      /* busy */
+    }
+    const out = await Promise.all(pending);
+    assert.deepEqual(
+      out.map((o) => o.value),
+      Array.from({ length: 12 }, (_, i) => i * i),
+    );
+    assert.equal(new Set(out.map((o) => o.thread)).size, 2);
+  } finally {
+    await pool.close();
+  }
+  const failing = new WorkerPool<number, number>({ module: fixtures, exportName: 'failOnThree' }, 2, process.env, 2);
+  try {
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map((x) => failing.run(x)));
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+    );
+  } finally {
+    await failing.close();
+  }
+});

@@ -4,7 +4,7 @@
  * Errors that are the user's to fix (UsageError, bad input) print one line and exit 2.
  */
 import * as path from 'path';
-import { loadPlugins, pluginList, reportError, type Command } from './command';
+import { loadPlugin, loadPlugins, pluginList, reportError, type Command } from './command';
 
 function help(commands: Map<string, Command>): string {
   return [
@@ -18,15 +18,15 @@ function help(commands: Map<string, Command>): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const commands = loadPlugins(path.join(__dirname, 'commands'), 'command');
+  const dir = path.join(__dirname, 'commands');
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    console.log(help(commands));
+    console.log(help(loadPlugins(dir, 'command')));
     return name ? 0 : 2;
   }
-  const cmd = commands.get(name);
+  const cmd = loadPlugin(dir, 'command', name);
   if (!cmd) {
-    console.error(`memgeo: unknown command '${name}'\n\n${help(commands)}`);
+    console.error(`memgeo: unknown command '${name}'\n\n${help(loadPlugins(dir, 'command'))}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

@@ -281,7 +281,9 @@ export async function manifoldAnalysis(points: PointSets, options: ManifoldAnaly
     conc === 'auto' ? (workEstimate(manifolds, opt.nT) > 3e8 ? Math.min(defaultConcurrency(), P) : 1) : Math.max(1, Math.min(conc, P));
   const poolSize = Math.max(centerWorkers, manifoldWorkers);
   const pool =
-    poolSize > 1 ? new WorkerPool<AnalysisJob, AnalysisJobResult>({ module: WORKER_MODULE, exportName: 'runAnalysisJob' }, poolSize) : null;
+    poolSize > 1
+      ? new WorkerPool<AnalysisJob, AnalysisJobResult>({ module: WORKER_MODULE, exportName: 'runAnalysisJob' }, poolSize, process.env, 2)
+      : null;
   const restarts: RestartPool | null =
     pool && centerWorkers > 1
       ? { run: (job, index, first) => pool.run({ restart: job }, index, first) as Promise<CenterSubspaceJobResult> }

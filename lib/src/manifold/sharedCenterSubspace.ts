@@ -291,7 +291,10 @@ export async function sharedCenterSubspace(geom: CenterGeometry, options: Shared
     return { K: 0, Kcap, basis: new Float64Array(0), steps, warnings };
   }
   const stableOpt = { ...STABLE_SUBSPACE_DEFAULTS, ...options.stable };
-  const principal = options.mode === 'stable' ? principalAxes(geom.coords, P, d) : new Float64Array(0);
+  // Computed when first needed: after the random restarts of K = 1…5 are queued, so that the workers
+  // start on those while this thread diagonalises.
+  let principalCache: Float64Array | null = null;
+  const principal = () => (principalCache ??= principalAxes(geom.coords, P, d));
   const concurrency = Math.max(1, options.concurrency ?? 1);
   const cg = options.mode === 'stable' ? { maxBacktracks: stableOpt.maxBacktracks, ...options.cg } : options.cg;
   // One pool for the whole K loop (workers when asked for and the problem is large enough to pay).
@@ -305,8 +308,9 @@ export async function sharedCenterSubspace(geom: CenterGeometry, options: Shared
   const pool = options.pool ?? ownPool;
   try {
     await kLoop(Kcap, options.mode, {
-      independentStarts: (K) => independentStarts(geom, K, options, stableOpt, principal),
-      warmStart: (K, prev) => (options.mode === 'stable' && prev ? deterministicStarts(geom, K, prev, principal)[1] : null),
+      randomStarts: (K) => randomStarts(K, d, options, stableOpt),
+      principalStart: (K) => (options.mode === 'stable' ? deterministicStarts(geom, K, null, principal())[0] : null),
+      warmStart: (K, prev) => (options.mode === 'stable' && prev ? deterministicStarts(geom, K, prev, principal())[1] : null),
       submit: (K, start, first = false) => {
         const job: CenterSubspaceJob = { coords: geom.coords, P, d, K, start, cg };
         return pool ? pool.run(job, K, first) : Promise.resolve(runCenterSubspaceJob(job));
@@ -340,8 +344,10 @@ type Start = { start: SubspaceRestart['start']; v: Float64Array };
 
 /** What the K loop asks of its caller. */
 interface KLoopSteps {
-  /** Restarts of one K that do not depend on the previous K's solution. */
-  independentStarts(K: number): Start[];
+  /** The random restarts of one K (they do not depend on the previous K's solution). */
+  randomStarts(K: number): Start[];
+  /** Stable mode's principal-axes start of one K (null: none); it goes before the random ones. */
+  principalStart(K: number): Start | null;
   /** Stable mode's warm start from the kept (K−1)-solution (null: none). */
   warmStart(K: number, prev: Float64Array | null): Start | null;
   /** Start one restart; without workers it runs here, now. `first`: ahead of the queued ones. */
@@ -364,20 +370,32 @@ interface KLoopSteps {
  */
 async function kLoop(Kcap: number, mode: AnalysisMode, steps: KLoopSteps): Promise<void> {
   const first = Math.min(5, Kcap);
-  const queued = new Map<number, { starts: Start[]; results: Promise<CenterSubspaceJobResult>[] }>();
+  type Queued = { starts: Start[]; results: Promise<CenterSubspaceJobResult>[] };
+  const queued = new Map<number, Queued>();
   const order = Array.from({ length: first }, (_, i) => (mode === 'faithful' ? first - i : i + 1));
-  for (const K of order) {
-    const starts = steps.independentStarts(K);
-    queued.set(K, { starts, results: starts.map((s) => steps.submit(K, s.v)) });
-  }
+  const queueRandom = (K: number): Queued => {
+    const starts = steps.randomStarts(K);
+    return { starts, results: starts.map((s) => steps.submit(K, s.v)) };
+  };
+  // The principal start goes first in the restart order (before the warm and random ones).
+  const queuePrincipal = (K: number, q: Queued): void => {
+    const p = steps.principalStart(K);
+    if (p) {
+      q.starts.unshift(p);
+      q.results.unshift(steps.submit(K, p.v));
+    }
+  };
+  for (const K of order) queued.set(K, queueRandom(K));
+  for (const K of order) queuePrincipal(K, queued.get(K)!);
   for (const q of queued.values()) for (const r of q.results) r.catch(() => undefined); // surfaced when awaited
   let prev: Float64Array | null = null;
   for (let K = 1; K <= Kcap; K++) {
     const q =
       queued.get(K) ??
       (() => {
-        const starts = steps.independentStarts(K);
-        return { starts, results: starts.map((s) => steps.submit(K, s.v)) };
+        const later = queueRandom(K);
+        queuePrincipal(K, later);
+        return later;
       })();
     const starts = [...q.starts];
     const results = [...q.results];
@@ -408,19 +426,6 @@ function randomStarts(K: number, d: number, options: SharedCenterSubspaceOptions
       starts.push({ start: 'random', v: randomStiefel(Rng.derive(STABLE_START_SEED, 'stable-start', K, rep), d, K) });
   }
   return starts;
-}
-
-/** Restarts of one K that do not depend on the previous K's solution: faithful's random ones, stable's principal and random ones. */
-function independentStarts(
-  geom: CenterGeometry,
-  K: number,
-  options: SharedCenterSubspaceOptions,
-  stableOpt: StableSubspaceOptions,
-  principal: Float64Array,
-): Start[] {
-  return options.mode === 'stable'
-    ? [deterministicStarts(geom, K, null, principal)[0], ...randomStarts(K, geom.basisDim, options, stableOpt)]
-    : randomStarts(K, geom.basisDim, options, stableOpt);
 }
 
 /**

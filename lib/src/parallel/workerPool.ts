@@ -74,18 +74,23 @@ export class WorkerPool<I, O> {
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
   private readonly queue: Job<I, O>[] = [];
-  private readonly pending = new Map<Worker, Job<I, O>>();
+  private readonly pending = new Map<Worker, Job<I, O>[]>();
   private failure: Error | null = null;
 
-  constructor(fn: TaskFunction, concurrency = defaultConcurrency(), env: NodeJS.ProcessEnv = process.env) {
+  /**
+   * @param jobsPerWorker items posted to a worker before it has answered (default 1). With 2, a
+   *   worker finds its next item waiting when it finishes one, so it does not idle while this thread
+   *   is busy with synchronous work (it can only hand out items between its own tasks); meant for
+   *   many short items, since an item once posted cannot move to another worker.
+   */
+  constructor(fn: TaskFunction, concurrency = defaultConcurrency(), env: NodeJS.ProcessEnv = process.env, jobsPerWorker = 1) {
     const script = path.join(__dirname, 'workerMain.js');
     for (let k = 0; k < Math.max(1, concurrency); k++) {
       const w = new Worker(script, { workerData: { module: fn.module, exportName: fn.exportName }, env });
       this.all.push(w);
-      this.idle.push(w);
+      this.pending.set(w, []);
       w.on('message', (msg: { output?: O; error?: { message: string; stack?: string; name?: string } }) => {
-        const job = this.pending.get(w);
-        this.pending.delete(w);
+        const job = this.pending.get(w)!.shift();
         if (msg.error) {
           const e = new Error(`${fn.exportName} failed${job?.index === undefined ? '' : ` on item ${job.index}`}: ${msg.error.message}`);
           e.name = msg.error.name ?? 'Error';
@@ -100,6 +105,9 @@ export class WorkerPool<I, O> {
         if (code !== 0) this.fail(new Error(`worker exited with code ${code} before finishing`));
       });
     }
+    // One entry per free slot, the workers interleaved so that items spread over them first.
+    for (let j = 0; j < Math.max(1, jobsPerWorker); j++) this.idle.push(...this.all);
+    this.idle.reverse();
   }
 
   /** Queue one item; `index`, when given, names the item in a failure's message. `first` puts it at
@@ -121,7 +129,7 @@ export class WorkerPool<I, O> {
     while (this.idle.length > 0 && this.queue.length > 0) {
       const w = this.idle.pop()!;
       const job = this.queue.shift()!;
-      this.pending.set(w, job);
+      this.pending.get(w)!.push(job);
       w.postMessage({ index: job.index ?? 0, input: job.input });
     }
   }
@@ -129,8 +137,7 @@ export class WorkerPool<I, O> {
   private fail(err: Error): void {
     if (this.failure) return;
     this.failure = err;
-    for (const job of this.pending.values()) job.reject(err);
-    this.pending.clear();
+    for (const jobs of this.pending.values()) for (const job of jobs.splice(0)) job.reject(err);
     for (const job of this.queue.splice(0)) job.reject(err);
   }
 }

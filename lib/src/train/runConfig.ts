@@ -1,5 +1,5 @@
 import { checkFields, InputError } from '../errors';
-import { resolveModelSpec, type ModelSpec } from '../models';
+import { resolveModelSpec, type ModelSpec } from '../models/modelSpec';
 
 /** SGD with momentum (PyTorch semantics: buf = μ·buf + g; w -= lr·buf) or Adam (Kingma & Ba 2015). */
 export interface OptimizerConfig {
