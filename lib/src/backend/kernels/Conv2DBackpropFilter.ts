@@ -75,16 +75,38 @@ function im2colDW(s: Scratch, backend: WasmBackend, x: Info, dy: Info, info: tf.
           },
         )
       : x;
-  const xc = C === 1 ? xp : s.run('Transpose', { x: xp }, { perm: [3, 0, 1, 2] }); // [C, N, Hp, Wp]
-  const xc4 = view(xc, [C, N, xp.shape[1], xp.shape[2]]);
   const P = N * oH * oW;
-  const rows: Info[] = [];
-  for (let i = 0; i < kH; i++) {
-    for (let j = 0; j < kW; j++) rows.push(view(s.run('Slice', { x: xc4 }, { begin: [0, 0, i, j], size: [C, N, oH, oW] }), [C, P]));
-  }
-  const patchesT = s.run('Concat', rows as unknown as Record<string, Info>, { axis: 0 });
+  const patchesT = im2colRows(s, backend, xp, kH, kW, oH, oW);
   const out = callKernel('BatchMatMul', { a: patchesT, b: view(dy, [P, O]) }, backend, { transposeA: false, transposeB: false });
   out.shape = [kH, kW, C, O];
+  return out;
+}
+
+/**
+ * patchesᵀ [kH·kW·C, N·oH·oW] from the padded NHWC input in one pass: row (i, j, c), column (n, p, q)
+ * holds x_pad[n, p + i, q + j, c]. (It was a transpose, kH·kW slices and a concat; for a narrow CNN the
+ * slices copied ~10⁵ rows of 7–28 floats per layer and step, a quarter of its training time.)
+ */
+function im2colRows(s: Scratch, backend: WasmBackend, xp: Info, kH: number, kW: number, oH: number, oW: number): Info {
+  const [N, Hp, Wp, C] = xp.shape;
+  const P = N * oH * oW;
+  const out = s.own(backend.makeOutput([kH * kW * C, P], 'float32'));
+  // Views only after the allocation (it may grow the heap).
+  const src = backend.typedArrayFromHeap(xp) as Float32Array;
+  const dst = backend.typedArrayFromHeap(out) as Float32Array;
+  let o = 0;
+  for (let i = 0; i < kH; i++) {
+    for (let j = 0; j < kW; j++) {
+      for (let c = 0; c < C; c++) {
+        for (let n = 0; n < N; n++) {
+          for (let p = 0; p < oH; p++) {
+            let k = ((n * Hp + p + i) * Wp + j) * C + c;
+            for (let q = 0; q < oW; q++, k += C) dst[o++] = src[k];
+          }
+        }
+      }
+    }
+  }
   return out;
 }
 

@@ -34,17 +34,22 @@ export function slice({ inputs, backend, attrs }: KernelArgs): Info {
     dst.set(src.subarray(offset, offset + total));
     return out;
   }
-  // Walk the outer index (all axes but the last) like an odometer, copying one row per step.
+  // Walk the outer index (all axes but the last) like an odometer, copying one row per step. Short
+  // rows are copied element by element: a subarray per row costs more than the copy (dW's im2col
+  // slices rows of 7–28 floats, ~10⁵ of them per layer and step for a narrow CNN).
   const row = size[rank - 1];
   const idx = new Array<number>(rank - 1).fill(0);
+  let inOffset = begin[rank - 1];
+  for (let d = 0; d < rank - 1; d++) inOffset += begin[d] * strides[d];
   let outOffset = 0;
   while (outOffset < total) {
-    let inOffset = begin[rank - 1];
-    for (let d = 0; d < rank - 1; d++) inOffset += (begin[d] + idx[d]) * strides[d];
-    dst.set(src.subarray(inOffset, inOffset + row), outOffset);
+    if (row < 64) for (let k = 0; k < row; k++) dst[outOffset + k] = src[inOffset + k];
+    else dst.set(src.subarray(inOffset, inOffset + row), outOffset);
     outOffset += row;
     for (let d = rank - 2; d >= 0; d--) {
+      inOffset += strides[d];
       if (++idx[d] < size[d]) break;
+      inOffset -= size[d] * strides[d];
       idx[d] = 0;
     }
   }
