@@ -3,7 +3,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', 'lib/assembly/**', 'node_modules/**', 'results/**', 'runs/**', 'data/**', 'notebooks/**', 'tests/fixtures/**'] },
+  {
+    ignores: ['**/dist/**', 'lib/assembly/**', 'node_modules/**', 'results/**', 'runs/**', 'data/**', 'notebooks/**', 'tests/fixtures/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
