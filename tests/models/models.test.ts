@@ -217,3 +217,29 @@ test('layer values: get/set/copyLayers move kernels and batch-norm statistics; c
   a.dispose();
   b.dispose();
 });
+
+test('forwardStages: a prefix then the rest equals forward bit for bit, for every split point', async () => {
+  await initBackend();
+  for (const spec of [
+    { family: 'cnn', width: 0.25 },
+    { family: 'resnet18', width: 2 },
+    { family: 'mlp', depth: 2, width: 9 },
+  ] as ModelSpec[]) {
+    const model = createModel(spec, [28, 28, 1], 10, 3);
+    try {
+      const x = tf.randomUniform([5, 28, 28, 1], 0, 1, 'float32', 7) as tf.Tensor4D;
+      const full = model.forward(x).dataSync();
+      for (let k = 0; k <= model.stages.length; k++) {
+        const head = model.forwardStages(x, 0, k);
+        const tail = model.forwardStages(head, k, model.stages.length);
+        assert.deepEqual(Array.from(tail.dataSync()), Array.from(full), `${spec.family}: split at stage ${k}`);
+        head.dispose();
+        tail.dispose();
+      }
+      assert.throws(() => model.forwardStages(x, 2, 1), /bad stage range/);
+      x.dispose();
+    } finally {
+      model.dispose();
+    }
+  }
+});

@@ -69,6 +69,22 @@ export class Model {
   }
 
   /**
+   * Stages `from` … `to − 1` (inference mode) applied to `h`, the output of stage `from − 1` (the
+   * image batch for `from` = 0). `forward(x)` equals `forwardStages(forwardStages(x, 0, k), k, n)` bit
+   * for bit, which lets a caller reuse a prefix's output (layer rewinding keeps the final model's).
+   */
+  forwardStages(h: tf.Tensor, from: number, to: number): tf.Tensor {
+    if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to && to <= this.stages.length))
+      throw new Error(`Model.forwardStages: bad stage range [${from}, ${to}) of ${this.stages.length}`);
+    if (from === 0) this.checkInput(h as tf.Tensor4D);
+    return tf.tidy(() => {
+      let out = h;
+      for (let i = from; i < to; i++) out = this.stages[i].apply(out, false);
+      return out === h ? out.clone() : out;
+    });
+  }
+
+  /**
    * Representations at the requested analysis points (inference mode), each flattened to
    * [batch, features]. Stops after the last requested point. The caller disposes the tensors.
    */

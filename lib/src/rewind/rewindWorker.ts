@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { copyLayers, type Model } from '../models';
-import { evaluateSplits, openRun, type Run, type RunData } from '../train';
+import { EVAL_BATCH, evaluateSplits, openRun, splitMetrics, type Run, type RunData } from '../train';
 import { rewindAccuracies, type RewindAccuracies } from './rewind';
 
 /** The rewound models of one checkpoint epoch, all evaluated by one worker. */
@@ -36,7 +36,24 @@ interface WorkerState {
   base: Model;
   work: Model;
   sources: Map<number, Model>;
+  /** The final model's outputs of stage b − 1 for the training and test images, by stage index b. */
+  prefixes: Map<number, PrefixOutputs>;
+  prefixBytes: number;
 }
+
+interface PrefixOutputs {
+  /** Shape of one example's output, without the batch axis. */
+  shape: number[];
+  train: Float32Array;
+  test: Float32Array;
+}
+
+/**
+ * Bytes of the final model's stage outputs a worker keeps. A rewound model whose first rewound stage
+ * is b runs only stages b… on the kept output of stage b − 1 (the stages before b are the final
+ * model's): for the last-L and single-layer rewinds that skips most of the network.
+ */
+const PREFIX_BUDGET_BYTES = 256 * 2 ** 20;
 
 let state: WorkerState | null = null;
 
@@ -56,8 +73,80 @@ async function stateFor(task: RewindTask): Promise<WorkerState> {
     base.dispose();
     throw err;
   }
-  state = { key, run, data, base, work, sources: new Map() };
+  state = { key, run, data, base, work, sources: new Map(), prefixes: new Map(), prefixBytes: 0 };
   return state;
+}
+
+/** The final model's output of stage b − 1 on every image of `images`, in batches of `batchSize`. */
+async function prefixOutputs(
+  base: Model,
+  images: Float32Array,
+  b: number,
+  batchSize: number,
+): Promise<{ shape: number[]; data: Float32Array }> {
+  const [h, w, c] = base.inputShape;
+  const per = h * w * c;
+  const count = images.length / per;
+  let out: Float32Array | null = null;
+  let shape: number[] = [];
+  let size = 0;
+  for (let s = 0; s < count; s += batchSize) {
+    const n = Math.min(batchSize, count - s);
+    const x = tf.tensor4d(images.subarray(s * per, (s + n) * per), [n, h, w, c]);
+    const y = base.forwardStages(x, 0, b);
+    if (!out) {
+      shape = y.shape.slice(1);
+      size = shape.reduce((a, d) => a * d, 1);
+      out = new Float32Array(count * size);
+    }
+    out.set((await y.data()) as Float32Array, s * size);
+    x.dispose();
+    y.dispose();
+  }
+  return { shape, data: out ?? new Float32Array(0) };
+}
+
+/**
+ * The kept output of the final model's stage b′ − 1 for the largest b′ ≤ b that fits the budget,
+ * computing and keeping the one for b itself when it fits (null: none, start from the images).
+ */
+async function prefixFor(s: WorkerState, b: number, batchSize: number): Promise<{ stage: number; outputs: PrefixOutputs } | null> {
+  if (b <= 0) return null;
+  if (!s.prefixes.has(b)) {
+    // Size of one example's output of stage b − 1, from a one-image pass.
+    const [h, w, c] = s.base.inputShape;
+    const one = tf.tensor4d(s.data.train.images.subarray(0, h * w * c), [1, h, w, c]);
+    const probe = s.base.forwardStages(one, 0, b);
+    const bytes = 4 * probe.size * (s.data.train.count + s.data.test.count);
+    one.dispose();
+    probe.dispose();
+    if (s.prefixBytes + bytes <= PREFIX_BUDGET_BYTES) {
+      const train = await prefixOutputs(s.base, s.data.train.images, b, batchSize);
+      const test = await prefixOutputs(s.base, s.data.test.images, b, batchSize);
+      s.prefixes.set(b, { shape: train.shape, train: train.data, test: test.data });
+      s.prefixBytes += bytes;
+    }
+  }
+  let best = -1;
+  for (const k of s.prefixes.keys()) if (k <= b && k > best) best = k;
+  return best > 0 ? { stage: best, outputs: s.prefixes.get(best)! } : null;
+}
+
+/** Logits of `model` from the kept stage outputs (stages `from`… only), in the batches predictLogits uses. */
+async function logitsFrom(model: Model, outputs: Float32Array, shape: number[], from: number, batchSize: number): Promise<Float32Array> {
+  const size = shape.reduce((a, d) => a * d, 1);
+  const count = outputs.length / size;
+  const K = model.numClasses;
+  const logits = new Float32Array(count * K);
+  for (let s = 0; s < count; s += batchSize) {
+    const n = Math.min(batchSize, count - s);
+    const x = tf.tensor(outputs.subarray(s * size, (s + n) * size), [n, ...shape]);
+    const y = model.forwardStages(x, from, model.stages.length);
+    logits.set((await y.data()) as Float32Array, s * K);
+    x.dispose();
+    y.dispose();
+  }
+  return logits;
 }
 
 function disposeState(s: WorkerState): void {
@@ -110,7 +199,15 @@ export async function evaluateRewindTask(task: RewindTask): Promise<RewindTaskOu
       });
       model = s.work;
     }
-    accuracies.push(rewindAccuracies(await evaluateSplits(model, s.data, task.batchSize)));
+    const first =
+      set.length > 0 && task.epoch !== task.baseEpoch ? Math.min(...set.map((l) => s.base.stages.findIndex((st) => st.name === l))) : -1;
+    const prefix = first > 0 ? await prefixFor(s, first, task.batchSize ?? EVAL_BATCH) : null;
+    if (prefix) {
+      const { stage, outputs } = prefix;
+      const trainLogits = await logitsFrom(model, outputs.train, outputs.shape, stage, task.batchSize ?? EVAL_BATCH);
+      const testLogits = await logitsFrom(model, outputs.test, outputs.shape, stage, task.batchSize ?? EVAL_BATCH);
+      accuracies.push(rewindAccuracies(splitMetrics(trainLogits, testLogits, s.data, model.numClasses)));
+    } else accuracies.push(rewindAccuracies(await evaluateSplits(model, s.data, task.batchSize)));
   }
   return { epoch: task.epoch, accuracies };
 }

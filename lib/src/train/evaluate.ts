@@ -3,8 +3,11 @@ import type { ImageSplit } from '../data/types';
 import type { Model } from '../models';
 import type { NoisyLabels } from '../noise/types';
 
+/** Images per forward pass when a model is evaluated (predictLogits, evaluateSplits). */
+export const EVAL_BATCH = 512;
+
 /** Logits of every image (inference mode), computed in batches: row-major [count, numClasses]. */
-export async function predictLogits(model: Model, images: Float32Array, batchSize = 512): Promise<Float32Array> {
+export async function predictLogits(model: Model, images: Float32Array, batchSize = EVAL_BATCH): Promise<Float32Array> {
   const [h, w, c] = model.inputShape;
   const per = h * w * c;
   const count = images.length / per;
@@ -64,7 +67,7 @@ export interface SplitMetric {
 export async function evaluateSplits(
   model: Model,
   data: { train: ImageSplit; test: ImageSplit; noisy: NoisyLabels },
-  batchSize = 512,
+  batchSize = EVAL_BATCH,
 ): Promise<SplitMetric[]> {
   const trainLogits = await predictLogits(model, data.train.images, batchSize);
   return splitMetrics(trainLogits, await predictLogits(model, data.test.images, batchSize), data, model.numClasses);
