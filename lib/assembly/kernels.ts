@@ -117,13 +117,83 @@ export function rowDots(basis: usize, K: i32, x: usize, M: i32, N: i32, out: usi
 }
 
 // The centre-correlation cost (centerCorrelationCost.ts): G = XXᵀ (P × P), the image cT = (XV)ᵀ (K × P),
-// ir = 1/r, X row-major P × d with rowEnd[m] (i32) the end of row m's non-zeros.
+// ir = 1/r, X row-major P × d with rowEnd[m] (i32) the end of row m's non-zeros. An instance of this
+// module serves one cost: corrBind, called once, sets where its arrays are, and every corr* kernel and
+// the conjugate gradient below work on them.
+let cP: i32 = 0;
+let cD: i32 = 0;
+let cK: i32 = 0;
+let cCoords: usize = 0;
+let cRowEnd: usize = 0;
+let cG: usize = 0;
+let cCT: usize = 0;
+let cIr: usize = 0;
+let cALow: usize = 0;
+let cRow: usize = 0;
+let cTAcc: usize = 0;
+let cBcT: usize = 0;
+let cGT: usize = 0;
+let cVT: usize = 0;
+let cCx: usize = 0;
+let cCd: usize = 0;
 
-/** out (K × P) = (X v)ᵀ with vT = vᵀ (K × d). */
-export function corrImage(P: i32, d: i32, K: i32, coords: usize, rowEnd: usize, vT: usize, out: usize): void {
-  for (let k = 0; k < K; k++) {
-    const vk = at(vT, k * d);
-    for (let m = 0; m < P; m++) store<f64>(at(out, k * P + m), dot(at(coords, m * d), vk, load<i32>(rowEnd + ((<usize>m) << 2))));
+export function corrBind(
+  P: i32,
+  d: i32,
+  K: i32,
+  coords: usize,
+  rowEnd: usize,
+  G: usize,
+  cT: usize,
+  ir: usize,
+  aLow: usize,
+  row: usize,
+  tAcc: usize,
+  bcT: usize,
+  gT: usize,
+  vT: usize,
+  cx: usize,
+  cd: usize,
+): void {
+  cP = P;
+  cD = d;
+  cK = K;
+  cCoords = coords;
+  cRowEnd = rowEnd;
+  cG = G;
+  cCT = cT;
+  cIr = ir;
+  cALow = aLow;
+  cRow = row;
+  cTAcc = tAcc;
+  cBcT = bcT;
+  cGT = gT;
+  cVT = vT;
+  cCx = cx;
+  cCd = cd;
+}
+
+
+/** out (K × P) = (X v)ᵀ with vᵀ (K × d) already in vT. */
+export function corrImage(out: usize): void {
+  const P = cP;
+  const d = cD;
+  for (let k = 0; k < cK; k++) {
+    const vk = at(cVT, k * d);
+    for (let m = 0; m < P; m++) store<f64>(at(out, k * P + m), dot(at(cCoords, m * d), vk, load<i32>(cRowEnd + ((<usize>m) << 2))));
+  }
+}
+
+/** ir_m = 1 / r_m = 1 / (G_mm − ‖c_m‖²) for the image in cT. */
+export function corrInverseResiduals(): void {
+  const P = cP;
+  for (let m = 0; m < P; m++) {
+    let s = 0.0;
+    for (let k = 0; k < cK; k++) {
+      const c = f(cCT, k * P + m);
+      s += c * c;
+    }
+    setf(cIr, m, 1 / (f(cG, m * P + m) - s));
   }
 }
 
@@ -148,11 +218,16 @@ function scalarOfA(P: i32, K: i32, gRow: usize, cT: usize, m: i32, n: i32): f64 
   return a;
 }
 
-/** Σ_{n<m} A_mn² ir_m ir_n over all m; with keep ≠ 0 row m is left at rows + m·P (aLow), else rows is scratch. */
-export function corrOffDiagonal(P: i32, K: i32, G: usize, cT: usize, ir: usize, rows: usize, keep: i32): f64 {
+/** Σ_{n<m} A_mn² ir_m ir_n over all m; with keep ≠ 0 row m is left at aLow + m·P, else row is scratch. */
+export function corrOffDiagonal(keep: i32): f64 {
+  const P = cP;
+  const K = cK;
+  const G = cG;
+  const cT = cCT;
+  const ir = cIr;
   let off = 0.0;
   for (let m = 1; m < P; m++) {
-    const row = keep ? at(rows, m * P) : rows;
+    const row = keep ? at(cALow, m * P) : cRow;
     const gRow = at(G, m * P);
     let acc = f64x2.splat(0);
     let n = 0;
@@ -176,22 +251,20 @@ export function corrOffDiagonal(P: i32, K: i32, G: usize, cT: usize, ir: usize, 
  * The cost and −2Xᵀ(W − diag b)XV into gT (K × d) in one pass over the pairs n < m; returns 2F.
  * haveLow ≠ 0: the rows of A are in aLow (from corrOffDiagonal with keep) and are read, not rebuilt.
  */
-export function corrCostAndGrad(
-  P: i32,
-  d: i32,
-  K: i32,
-  coords: usize,
-  rowEnd: usize,
-  G: usize,
-  cT: usize,
-  ir: usize,
-  aLow: usize,
-  haveLow: i32,
-  row: usize,
-  tAcc: usize,
-  bcT: usize,
-  gT: usize,
-): f64 {
+export function corrCostAndGrad(haveLow: i32): f64 {
+  const P = cP;
+  const d = cD;
+  const K = cK;
+  const coords = cCoords;
+  const rowEnd = cRowEnd;
+  const G = cG;
+  const cT = cCT;
+  const ir = cIr;
+  const aLow = cALow;
+  const row = cRow;
+  const tAcc = cTAcc;
+  const bcT = cBcT;
+  const gT = cGT;
   memory.fill(tAcc, 0, (<usize>P) << 3);
   memory.fill(bcT, 0, (<usize>(K * P)) << 3);
   for (let m = 1; m < P; m++) {
@@ -682,90 +755,25 @@ export function anchorGeometry(sD1: usize, dim: i32, M: i32, tv: usize, nT: i32,
 
 // The Riemannian conjugate gradient of stiefelConjugateGradient.ts (pymanopt 0.2.4's defaults) run on
 // the centre-correlation cost with its line-search fast path, all in this module: the same iterates as
-// the TypeScript CG with CenterCorrelationCost, up to rounding. corrBind sets the cost's arrays.
+// the TypeScript CG with CenterCorrelationCost, up to rounding, on the arrays corrBind set.
 @external("env", "nowMs")
 declare function nowMs(): f64;
-
-let cP: i32 = 0;
-let cD: i32 = 0;
-let cK: i32 = 0;
-let cCoords: usize = 0;
-let cRowEnd: usize = 0;
-let cG: usize = 0;
-let cCT: usize = 0;
-let cIr: usize = 0;
-let cALow: usize = 0;
-let cRow: usize = 0;
-let cTAcc: usize = 0;
-let cBcT: usize = 0;
-let cGT: usize = 0;
-let cVT: usize = 0;
-let cCx: usize = 0;
-let cCd: usize = 0;
-
-export function corrBind(
-  P: i32,
-  d: i32,
-  K: i32,
-  coords: usize,
-  rowEnd: usize,
-  G: usize,
-  cT: usize,
-  ir: usize,
-  aLow: usize,
-  row: usize,
-  tAcc: usize,
-  bcT: usize,
-  gT: usize,
-  vT: usize,
-  cx: usize,
-  cd: usize,
-): void {
-  cP = P;
-  cD = d;
-  cK = K;
-  cCoords = coords;
-  cRowEnd = rowEnd;
-  cG = G;
-  cCT = cT;
-  cIr = ir;
-  cALow = aLow;
-  cRow = row;
-  cTAcc = tAcc;
-  cBcT = bcT;
-  cGT = gT;
-  cVT = vT;
-  cCx = cx;
-  cCd = cd;
-}
 
 /** out (K × P) = (X v)ᵀ for v row-major d × K. */
 function imageOf(v: usize, out: usize): void {
   const d = cD;
   const K = cK;
   for (let i = 0; i < d; i++) for (let k = 0; k < K; k++) setf(cVT, k * d + i, f(v, i * K + k));
-  corrImage(cP, d, K, cCoords, cRowEnd, cVT, out);
-}
-
-function inverseResiduals(): void {
-  const P = cP;
-  for (let m = 0; m < P; m++) {
-    let s = 0.0;
-    for (let k = 0; k < cK; k++) {
-      const c = f(cCT, k * P + m);
-      s += c * c;
-    }
-    setf(cIr, m, 1 / (f(cG, m * P + m) - s));
-  }
+  corrImage(out);
 }
 
 /** F(v) and its Euclidean gradient (row-major d × K) into egrad; cached: cT and ir already hold v's image. */
 function costAndGradAt(v: usize, egrad: usize, cached: bool, haveLow: bool): f64 {
   if (!cached) {
     imageOf(v, cCT);
-    inverseResiduals();
+    corrInverseResiduals();
   }
-  const fx = corrCostAndGrad(cP, cD, cK, cCoords, cRowEnd, cG, cCT, cIr, cALow, haveLow ? 1 : 0, cRow, cTAcc, cBcT, cGT) / 2;
+  const fx = corrCostAndGrad(haveLow ? 1 : 0) / 2;
   const d = cD;
   const K = cK;
   for (let i = 0; i < d; i++) for (let k = 0; k < K; k++) setf(egrad, i * K + k, f(cGT, k * d + i));
@@ -836,8 +844,8 @@ function retractionRInv(xtx: usize, xtd: usize, dtd: usize, k: i32, alpha: f64, 
   return true;
 }
 
-/** The cost at (x + αd)·R⁻¹ from the images cx = Xx, cd = Xd; leaves A's rows in aLow. */
-function costAt(alpha: f64, rInv: usize): f64 {
+/** The cost at (x + αd)·R⁻¹ (R⁻¹ upper triangular K × K) from the images cx = Xx, cd = Xd; leaves A's rows in aLow. */
+export function corrCostAt(alpha: f64, rInv: usize): f64 {
   const P = cP;
   const K = cK;
   for (let c = 0; c < K; c++) {
@@ -849,8 +857,8 @@ function costAt(alpha: f64, rInv: usize): f64 {
       for (let m = 0; m < P; m++) setf(out, m, f(out, m) + (f(cCx, ia + m) + alpha * f(cCd, ia + m)) * w);
     }
   }
-  inverseResiduals();
-  return (<f64>P + 2 * corrOffDiagonal(P, K, cG, cCT, cIr, cALow, 1)) / 2;
+  corrInverseResiduals();
+  return (<f64>P + 2 * corrOffDiagonal(1)) / 2;
 }
 
 /** Bytes of workspace corrCg needs on St(d, K). */
@@ -958,13 +966,13 @@ export function corrCg(
     gramOfTall(x, desc, n, k, xtd);
     gramOfTall(desc, desc, n, k, dtd);
     let haveR = retractionRInv(xtx, xtd, dtd, k, alpha, rg, rr, rInv);
-    let newF = haveR ? costAt(alpha, rInv) : NaN;
+    let newF = haveR ? corrCostAt(alpha, rInv) : NaN;
     costEvaluations++;
     let evals = 1;
     while (newF > cost + 0.5 * alpha * df0 && evals <= maxBacktracks) {
       alpha *= 0.5;
       haveR = retractionRInv(xtx, xtd, dtd, k, alpha, rg, rr, rInv);
-      newF = haveR ? costAt(alpha, rInv) : NaN;
+      newF = haveR ? corrCostAt(alpha, rInv) : NaN;
       costEvaluations++;
       evals++;
     }

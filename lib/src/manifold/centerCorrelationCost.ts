@@ -49,21 +49,21 @@ class CenterCorrelationCost implements CenterCorrelationProblem {
   private readonly P: number;
   private readonly d: number;
   private readonly K: number;
-  // Everything the P² loops touch lives in the heap of one SIMD kernel instance (lib/src/simd);
-  // the fields below are views of it, and `p` holds the byte offsets the kernels take.
+  // Everything the loops touch lives in the heap of this cost's own instance of the SIMD kernels
+  // (lib/src/simd), which `corrBind` tells where its arrays are; the fields below are views of it.
   private readonly kernels: SimdKernels;
-  private readonly p: Record<'coords' | 'rowEnd' | 'G' | 'cT' | 'vT' | 'ir' | 'row' | 'bcT' | 'gT' | 'aLow' | 'tAcc', number>;
-  private readonly G: Float64Array;
   // Working layouts are transposed (K × P, K × d) so that every inner loop runs over the long
   // index (P or d) rather than over K, which is 1–5 in practice.
-  private readonly cT: Float64Array; // c = XV, stored cT[k·P + m]
+  private readonly cT: HeapArray<Float64Array>; // c = XV, stored cT[k·P + m]
+  private readonly cx: HeapArray<Float64Array>;
+  private readonly cd: HeapArray<Float64Array>;
   private readonly vT: Float64Array;
-  private readonly ir: Float64Array; // 1 / r_m
   private readonly gT: Float64Array;
-  private readonly cxT: Float64Array;
-  private readonly cdT: Float64Array;
-  private readonly cxPtr: number;
-  private readonly cdPtr: number;
+  private readonly rInv: HeapArray<Float64Array>;
+  private readonly x0: HeapArray<Float64Array>;
+  private readonly xOut: HeapArray<Float64Array>;
+  private readonly cgOut: HeapArray<Float64Array>;
+  private readonly cgWs: HeapArray<Float64Array>;
   // cT (and ir) hold the image of this point, so the CG's next costAndGrad/begin can skip a product.
   // The lower triangle of A (aLow) is valid for the point `lowFor`: the line search leaves it behind
   // for the accepted step, so the gradient need not rebuild it.
@@ -78,7 +78,7 @@ class CenterCorrelationCost implements CenterCorrelationProblem {
     this.k = K;
     const cgBytes = simdKernels().corrCgWorkspaceBytes(d, K) + 16;
     const heap = new SimdHeap(
-      SimdHeap.bytesFor([P * d, P * P, P * P, K * P, K * P, K * P, K * P, K * d, K * d, P, P, P, d * K, d * K, 8], [P]) + cgBytes,
+      SimdHeap.bytesFor([P * d, P * P, P * P, K * P, K * P, K * P, K * P, K * d, K * d, P, P, P, K * K, d * K, d * K, 8], [P]) + cgBytes,
     );
     this.kernels = heap.kernels;
     const X = heap.f64(P * d);
@@ -94,54 +94,46 @@ class CenterCorrelationCost implements CenterCorrelationProblem {
     const G = heap.f64(P * P);
     G.view.set(gramOfRows(coords, P, d));
     const aLow = heap.f64(P * P);
-    const cT = heap.f64(K * P);
+    this.cT = heap.f64(K * P);
     const bcT = heap.f64(K * P);
-    const cx = heap.f64(K * P);
-    const cd = heap.f64(K * P);
+    this.cx = heap.f64(K * P);
+    this.cd = heap.f64(K * P);
     const vT = heap.f64(K * d);
     const gT = heap.f64(K * d);
     const ir = heap.f64(P);
     const row = heap.f64(P);
     const tAcc = heap.f64(P);
-    this.p = {
-      coords: X.ptr,
-      rowEnd: rowEnd.ptr,
-      G: G.ptr,
-      cT: cT.ptr,
-      vT: vT.ptr,
-      ir: ir.ptr,
-      row: row.ptr,
-      bcT: bcT.ptr,
-      gT: gT.ptr,
-      aLow: aLow.ptr,
-      tAcc: tAcc.ptr,
-    };
-    this.G = G.view;
-    this.cT = cT.view;
     this.vT = vT.view;
-    this.ir = ir.view;
     this.gT = gT.view;
-    this.cxT = cx.view;
-    this.cdT = cd.view;
-    this.cxPtr = cx.ptr;
-    this.cdPtr = cd.ptr;
+    this.rInv = heap.f64(K * K);
     this.x0 = heap.f64(d * K);
     this.xOut = heap.f64(d * K);
     this.cgOut = heap.f64(8);
     this.cgWs = heap.f64(Math.ceil(this.kernels.corrCgWorkspaceBytes(d, K) / 8));
+    this.kernels.corrBind(
+      P,
+      d,
+      K,
+      X.ptr,
+      rowEnd.ptr,
+      G.ptr,
+      this.cT.ptr,
+      ir.ptr,
+      aLow.ptr,
+      row.ptr,
+      tAcc.ptr,
+      bcT.ptr,
+      gT.ptr,
+      vT.ptr,
+      this.cx.ptr,
+      this.cd.ptr,
+    );
   }
-
-  private readonly x0: HeapArray<Float64Array>;
-  private readonly xOut: HeapArray<Float64Array>;
-  private readonly cgOut: HeapArray<Float64Array>;
-  private readonly cgWs: HeapArray<Float64Array>;
 
   minimize(x0: Float64Array, options: Partial<StiefelCgOptions> = {}): StiefelCgResult {
     const opt = { ...PYMANOPT_CG_DEFAULTS, ...options };
-    const { P, d, K, p, kernels } = this;
-    kernels.corrBind(P, d, K, p.coords, p.rowEnd, p.G, p.cT, p.ir, p.aLow, p.row, p.tAcc, p.bcT, p.gT, p.vT, this.cxPtr, this.cdPtr);
     this.x0.view.set(x0);
-    kernels.corrCg(
+    this.kernels.corrCg(
       this.x0.ptr,
       this.xOut.ptr,
       this.cgWs.ptr,
@@ -165,34 +157,19 @@ class CenterCorrelationCost implements CenterCorrelationProblem {
     };
   }
 
+  /** cT = (Xv)ᵀ and ir_m = 1 / (G_mm − ‖c_m‖²) for v, unless they are v's already. */
   private project(v: Float64Array): void {
     if (v === this.cachedFor) return;
     this.cachedFor = v;
-    this.image(v, this.p.cT);
-    this.inverseResiduals();
-  }
-
-  /** ir_m = 1 / r_m = 1 / (G_mm − ‖c_m‖²) for the current cT. */
-  private inverseResiduals(): void {
-    const { P, K, G, cT, ir } = this;
-    for (let m = 0; m < P; m++) {
-      let s = 0;
-      for (let k = 0; k < K; k++) s += cT[k * P + m] * cT[k * P + m];
-      ir[m] = 1 / (G[m * P + m] - s);
-    }
-  }
-
-  /** Σ_{n<m} A_mn² / (r_m r_n) over all m, from the current cT and ir; with `keep`, rows go to aLow. */
-  private offDiagonal(keep: boolean): number {
-    const { P, K, p } = this;
-    return this.kernels.corrOffDiagonal(P, K, p.G, p.cT, p.ir, keep ? p.aLow : p.row, keep ? 1 : 0);
+    this.image(v, this.cT.ptr);
+    this.kernels.corrInverseResiduals();
   }
 
   // Line-search evaluations dominate the calls: one pass over n < m, nothing stored.
   cost(v: Float64Array): number {
     this.project(v);
-    // Diagonal terms are A_mm²/r_m² = 1 each.
-    return (this.P + 2 * this.offDiagonal(false)) / 2;
+    // Diagonal terms are A_mm²/r_m² = 1 each; the kernel sums A_mn²/(r_m r_n) over n < m.
+    return (this.P + 2 * this.kernels.corrOffDiagonal(0)) / 2;
   }
 
   /**
@@ -202,41 +179,26 @@ class CenterCorrelationCost implements CenterCorrelationProblem {
    * then egrad = −2 Xᵀ (W − diag b) c.
    */
   costAndGrad(v: Float64Array, egrad: Float64Array): number {
-    const { P, d, K, p, gT } = this;
+    const { d, K, gT } = this;
     const haveLow = v === this.lowFor && v === this.cachedFor;
     this.project(v);
-    const f = this.kernels.corrCostAndGrad(
-      P,
-      d,
-      K,
-      p.coords,
-      p.rowEnd,
-      p.G,
-      p.cT,
-      p.ir,
-      p.aLow,
-      haveLow ? 1 : 0,
-      p.row,
-      p.tAcc,
-      p.bcT,
-      p.gT,
-    );
+    const f = this.kernels.corrCostAndGrad(haveLow ? 1 : 0);
     for (let i = 0; i < d; i++) for (let k = 0; k < K; k++) egrad[i * K + k] = gT[k * d + i];
     return f / 2;
   }
 
   /** (X v)ᵀ, K × P, into the heap array at `out`. */
   private image(v: Float64Array, out: number): void {
-    const { P, d, K, vT, p } = this;
+    const { d, K, vT } = this;
     for (let i = 0; i < d; i++) for (let k = 0; k < K; k++) vT[k * d + i] = v[i * K + k];
-    this.kernels.corrImage(P, d, K, p.coords, p.rowEnd, p.vT, out);
+    this.kernels.corrImage(out);
   }
 
   // Line search: c at (V + αD)R⁻¹ is (XV + αXD)R⁻¹, so trial steps cost P·K² instead of P·d·K.
   begin(v: Float64Array, dir: Float64Array): void {
-    if (v === this.cachedFor) this.cxT.set(this.cT);
-    else this.image(v, this.cxPtr);
-    this.image(dir, this.cdPtr);
+    if (v === this.cachedFor) this.cx.view.set(this.cT.view);
+    else this.image(v, this.cx.ptr);
+    this.image(dir, this.cd.ptr);
   }
 
   accept(v: Float64Array): void {
@@ -245,20 +207,9 @@ class CenterCorrelationCost implements CenterCorrelationProblem {
   }
 
   costAt(alpha: number, rInv: Float64Array): number {
-    const { P, K, cT, cxT, cdT } = this;
     this.cachedFor = null;
     this.lowFor = null;
-    // cT[c] = Σ_{a ≤ c} (cx[a] + α cd[a]) rInv[a, c]
-    for (let c = 0; c < K; c++) {
-      const out = c * P;
-      for (let m = 0; m < P; m++) cT[out + m] = 0;
-      for (let a = 0; a <= c; a++) {
-        const w = rInv[a * K + c];
-        const ia = a * P;
-        for (let m = 0; m < P; m++) cT[out + m] += (cxT[ia + m] + alpha * cdT[ia + m]) * w;
-      }
-    }
-    this.inverseResiduals();
-    return (P + 2 * this.offDiagonal(true)) / 2;
+    this.rInv.view.set(rInv.subarray(0, this.K * this.K));
+    return this.kernels.corrCostAt(alpha, this.rInv.ptr);
   }
 }

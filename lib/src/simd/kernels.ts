@@ -21,27 +21,7 @@ export interface SimdKernels {
   columnGram(u: number, N: number, M: number, g: number): void;
   centerPoints(x: number, M: number, N: number, c: number): void;
   rowDots(basis: number, K: number, x: number, M: number, N: number, out: number): void;
-  corrImage(P: number, d: number, K: number, coords: number, rowEnd: number, vT: number, out: number): void;
-  corrOffDiagonal(P: number, K: number, G: number, cT: number, ir: number, rows: number, keep: number): number;
-  corrCostAndGrad(
-    P: number,
-    d: number,
-    K: number,
-    coords: number,
-    rowEnd: number,
-    G: number,
-    cT: number,
-    ir: number,
-    aLow: number,
-    haveLow: number,
-    row: number,
-    tAcc: number,
-    bcT: number,
-    gT: number,
-  ): number;
-  anchorWorkspaceBytes(D1: number, M: number, nT: number): number;
-  householderQr(a: number, rows: number, cols: number, tau: number): void;
-  householderQ(qr: number, rows: number, cols: number, tau: number, q: number): void;
+  // The centre-correlation cost, on the arrays corrBind set (one cost per instance).
   corrBind(
     P: number,
     d: number,
@@ -60,6 +40,14 @@ export interface SimdKernels {
     cx: number,
     cd: number,
   ): void;
+  corrImage(out: number): void;
+  corrInverseResiduals(): void;
+  corrOffDiagonal(keep: number): number;
+  corrCostAndGrad(haveLow: number): number;
+  corrCostAt(alpha: number, rInv: number): number;
+  anchorWorkspaceBytes(D1: number, M: number, nT: number): number;
+  householderQr(a: number, rows: number, cols: number, tau: number): void;
+  householderQ(qr: number, rows: number, cols: number, tau: number, q: number): void;
   corrCgWorkspaceBytes(d: number, K: number): number;
   corrCg(
     x0: number,
