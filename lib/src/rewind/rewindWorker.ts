@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../backend';
 import { copyLayers, type Model } from '../models';
-import { EVAL_BATCH, evaluateSplits, openRun, splitMetrics, type Run, type RunData } from '../train';
+import { EVAL_BATCH, evaluateSplits, forwardInBatches, openRun, splitMetrics, type Run, type RunData } from '../train';
 import { rewindAccuracies, type RewindAccuracies } from './rewind';
 
 /** The rewound models of one checkpoint epoch, all evaluated by one worker. */
@@ -77,35 +77,6 @@ async function stateFor(task: RewindTask): Promise<WorkerState> {
   return state;
 }
 
-/** The final model's output of stage b − 1 on every image of `images`, in batches of `batchSize`. */
-async function prefixOutputs(
-  base: Model,
-  images: Float32Array,
-  b: number,
-  batchSize: number,
-): Promise<{ shape: number[]; data: Float32Array }> {
-  const [h, w, c] = base.inputShape;
-  const per = h * w * c;
-  const count = images.length / per;
-  let out: Float32Array | null = null;
-  let shape: number[] = [];
-  let size = 0;
-  for (let s = 0; s < count; s += batchSize) {
-    const n = Math.min(batchSize, count - s);
-    const x = tf.tensor4d(images.subarray(s * per, (s + n) * per), [n, h, w, c]);
-    const y = base.forwardStages(x, 0, b);
-    if (!out) {
-      shape = y.shape.slice(1);
-      size = shape.reduce((a, d) => a * d, 1);
-      out = new Float32Array(count * size);
-    }
-    out.set((await y.data()) as Float32Array, s * size);
-    x.dispose();
-    y.dispose();
-  }
-  return { shape, data: out ?? new Float32Array(0) };
-}
-
 /**
  * The kept output of the final model's stage b′ − 1 for the largest b′ ≤ b that fits the budget,
  * computing and keeping the one for b itself when it fits (null: none, start from the images).
@@ -121,8 +92,8 @@ async function prefixFor(s: WorkerState, b: number, batchSize: number): Promise<
     one.dispose();
     probe.dispose();
     if (s.prefixBytes + bytes <= PREFIX_BUDGET_BYTES) {
-      const train = await prefixOutputs(s.base, s.data.train.images, b, batchSize);
-      const test = await prefixOutputs(s.base, s.data.test.images, b, batchSize);
+      const train = await forwardInBatches(s.base, s.data.train.images, s.base.inputShape, 0, b, batchSize);
+      const test = await forwardInBatches(s.base, s.data.test.images, s.base.inputShape, 0, b, batchSize);
       s.prefixes.set(b, { shape: train.shape, train: train.data, test: test.data });
       s.prefixBytes += bytes;
     }
@@ -130,23 +101,6 @@ async function prefixFor(s: WorkerState, b: number, batchSize: number): Promise<
   let best = -1;
   for (const k of s.prefixes.keys()) if (k <= b && k > best) best = k;
   return best > 0 ? { stage: best, outputs: s.prefixes.get(best)! } : null;
-}
-
-/** Logits of `model` from the kept stage outputs (stages `from`… only), in the batches predictLogits uses. */
-async function logitsFrom(model: Model, outputs: Float32Array, shape: number[], from: number, batchSize: number): Promise<Float32Array> {
-  const size = shape.reduce((a, d) => a * d, 1);
-  const count = outputs.length / size;
-  const K = model.numClasses;
-  const logits = new Float32Array(count * K);
-  for (let s = 0; s < count; s += batchSize) {
-    const n = Math.min(batchSize, count - s);
-    const x = tf.tensor(outputs.subarray(s * size, (s + n) * size), [n, ...shape]);
-    const y = model.forwardStages(x, from, model.stages.length);
-    logits.set((await y.data()) as Float32Array, s * K);
-    x.dispose();
-    y.dispose();
-  }
-  return logits;
 }
 
 function disposeState(s: WorkerState): void {
@@ -204,8 +158,9 @@ export async function evaluateRewindTask(task: RewindTask): Promise<RewindTaskOu
     const prefix = first > 0 ? await prefixFor(s, first, task.batchSize ?? EVAL_BATCH) : null;
     if (prefix) {
       const { stage, outputs } = prefix;
-      const trainLogits = await logitsFrom(model, outputs.train, outputs.shape, stage, task.batchSize ?? EVAL_BATCH);
-      const testLogits = await logitsFrom(model, outputs.test, outputs.shape, stage, task.batchSize ?? EVAL_BATCH);
+      const n = model.stages.length;
+      const trainLogits = (await forwardInBatches(model, outputs.train, outputs.shape, stage, n, task.batchSize)).data;
+      const testLogits = (await forwardInBatches(model, outputs.test, outputs.shape, stage, n, task.batchSize)).data;
       accuracies.push(rewindAccuracies(splitMetrics(trainLogits, testLogits, s.data, model.numClasses)));
     } else accuracies.push(rewindAccuracies(await evaluateSplits(model, s.data, task.batchSize)));
   }

@@ -6,22 +6,42 @@ import type { NoisyLabels } from '../noise/types';
 /** Images per forward pass when a model is evaluated (predictLogits, evaluateSplits). */
 export const EVAL_BATCH = 512;
 
-/** Logits of every image (inference mode), computed in batches: row-major [count, numClasses]. */
-export async function predictLogits(model: Model, images: Float32Array, batchSize = EVAL_BATCH): Promise<Float32Array> {
-  const [h, w, c] = model.inputShape;
-  const per = h * w * c;
-  const count = images.length / per;
-  const K = model.numClasses;
-  const out = new Float32Array(count * K);
+/**
+ * Stages `from` … `to − 1` of `model` (inference mode, `Model.forwardStages`) on every example of
+ * `inputs`, each of `shape` (the input image for `from` = 0, else stage `from − 1`'s output), in
+ * batches of `batchSize`. The same batches give the same outputs bit for bit, however the stages are
+ * split. Returns the outputs, example-major, and one example's output shape.
+ */
+export async function forwardInBatches(
+  model: Model,
+  inputs: Float32Array,
+  shape: readonly number[],
+  from: number,
+  to: number,
+  batchSize = EVAL_BATCH,
+): Promise<{ shape: number[]; data: Float32Array }> {
+  const per = shape.reduce((a, d) => a * d, 1);
+  const count = inputs.length / per;
+  let data = new Float32Array(0);
+  let outShape: number[] = [];
   for (let s = 0; s < count; s += batchSize) {
     const n = Math.min(batchSize, count - s);
-    const x = tf.tensor4d(images.subarray(s * per, (s + n) * per), [n, h, w, c]);
-    const y = model.forward(x);
-    out.set((await y.data()) as Float32Array, s * K);
+    const x = tf.tensor(inputs.subarray(s * per, (s + n) * per), [n, ...shape]);
+    const y = model.forwardStages(x, from, to);
+    if (s === 0) {
+      outShape = y.shape.slice(1);
+      data = new Float32Array(count * outShape.reduce((a, d) => a * d, 1));
+    }
+    data.set((await y.data()) as Float32Array, s * (data.length / count));
     x.dispose();
     y.dispose();
   }
-  return out;
+  return { shape: outShape, data };
+}
+
+/** Logits of every image (inference mode), computed in batches: row-major [count, numClasses]. */
+export async function predictLogits(model: Model, images: Float32Array, batchSize = EVAL_BATCH): Promise<Float32Array> {
+  return (await forwardInBatches(model, images, model.inputShape, 0, model.stages.length, batchSize)).data;
 }
 
 /** Per-example cross-entropy loss and correctness of logits against labels. */

@@ -28,7 +28,7 @@ export { validateRunData, gatherImages, dataFingerprint } from './runData';
 export type { DataFingerprint, RunInfo } from './runData';
 export type { RunData } from './runData';
 export { prepareRunData } from './prepareRunData';
-export { evaluateSplits, predictLogits, scoreLogits, splitMetrics, EVAL_BATCH, METRIC_SPLITS } from './evaluate';
+export { evaluateSplits, forwardInBatches, predictLogits, scoreLogits, splitMetrics, EVAL_BATCH, METRIC_SPLITS } from './evaluate';
 export type { SplitMetric, MetricSplit } from './evaluate';
 export { augmentBatch } from './augment';
 export { ProgressReporter } from './progress';
