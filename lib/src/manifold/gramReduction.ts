@@ -1,3 +1,4 @@
+import { gramOfRows } from './gramOfRows';
 import { upperCholesky } from './upperCholesky';
 
 /**
@@ -21,59 +22,8 @@ import { upperCholesky } from './upperCholesky';
  * @returns column-major M × M upper-triangular R (entry (r, c) at c·M + r).
  */
 export function gramReduction(u: Float64Array, N: number, M: number): Float64Array {
-  return reductionFromGram(columnGram(u, N, M), M);
-}
-
-/**
- * G = UᵀU for a column-major N × M matrix (M × M, row-major, symmetric). Two-by-two blocks of columns
- * share their loads (four dot products per pass over the features): at N = 5000, M = 50 this is the
- * largest single cost of the per-manifold step, and the blocks halve its memory traffic.
- */
-export function columnGram(u: Float64Array, N: number, M: number): Float64Array {
-  const g = new Float64Array(M * M);
-  let a = 0;
-  for (; a + 1 < M; a += 2) {
-    const oa = a * N;
-    const oa1 = oa + N;
-    for (let b = 0; b <= a; b += 2) {
-      const ob = b * N;
-      const ob1 = ob + N;
-      let s00 = 0,
-        s01 = 0,
-        s10 = 0,
-        s11 = 0;
-      for (let f = 0; f < N; f++) {
-        const xa = u[oa + f];
-        const xa1 = u[oa1 + f];
-        const xb = u[ob + f];
-        const xb1 = u[ob1 + f];
-        s00 += xa * xb;
-        s01 += xa * xb1;
-        s10 += xa1 * xb;
-        s11 += xa1 * xb1;
-      }
-      g[a * M + b] = s00;
-      g[b * M + a] = s00;
-      g[a * M + b + 1] = s01;
-      g[(b + 1) * M + a] = s01;
-      g[(a + 1) * M + b] = s10;
-      g[b * M + a + 1] = s10;
-      g[(a + 1) * M + b + 1] = s11;
-      g[(b + 1) * M + a + 1] = s11;
-    }
-  }
-  if (a < M) {
-    // Odd M: the last column against every column.
-    const oa = a * N;
-    for (let b = 0; b <= a; b++) {
-      const ob = b * N;
-      let s = 0;
-      for (let f = 0; f < N; f++) s += u[oa + f] * u[ob + f];
-      g[a * M + b] = s;
-      g[b * M + a] = s;
-    }
-  }
-  return g;
+  // UᵀU: the columns of U are the rows of a row-major M × N matrix.
+  return reductionFromGram(gramOfRows(u, M, N), M);
 }
 
 /**
