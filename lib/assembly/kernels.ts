@@ -218,7 +218,12 @@ function scalarOfA(P: i32, K: i32, gRow: usize, cT: usize, m: i32, n: i32): f64 
   return a;
 }
 
-/** Σ_{n<m} A_mn² ir_m ir_n over all m; with keep ≠ 0 row m is left at aLow + m·P, else row is scratch. */
+/**
+ * Σ_{n<m} A_mn² ir_m ir_n over all m; with keep ≠ 0 row m is left at aLow + m·P, else row is scratch.
+ * Rows go two at a time (m, m + 1): they share the loads of c_n and ir_n, and their two sums are
+ * independent chains of adds. Each row's sum keeps the order of the one-row loop (pairs of n, then
+ * the odd tail), and the rows are added to the total in m order, so the result is the same bits.
+ */
 export function corrOffDiagonal(keep: i32): f64 {
   const P = cP;
   const K = cK;
@@ -226,7 +231,51 @@ export function corrOffDiagonal(keep: i32): f64 {
   const cT = cCT;
   const ir = cIr;
   let off = 0.0;
-  for (let m = 1; m < P; m++) {
+  let m = 1;
+  for (; m + 1 < P; m += 2) {
+    const rowA = keep ? at(cALow, m * P) : cRow;
+    const rowB = keep ? at(cALow, (m + 1) * P) : cRow;
+    const gA = at(G, m * P);
+    const gB = at(G, (m + 1) * P);
+    let accA = f64x2.splat(0);
+    let accB = f64x2.splat(0);
+    let n = 0;
+    for (; n + 1 < m; n += 2) {
+      let a = v128.load(at(gA, n));
+      let b = v128.load(at(gB, n));
+      for (let k = 0; k < K; k++) {
+        const ck = at(cT, k * P);
+        const cn = v128.load(at(ck, n));
+        a = f64x2.sub(a, f64x2.mul(v128.load64_splat(at(ck, m)), cn));
+        b = f64x2.sub(b, f64x2.mul(v128.load64_splat(at(ck, m + 1)), cn));
+      }
+      v128.store(at(rowA, n), a);
+      v128.store(at(rowB, n), b);
+      const irn = v128.load(at(ir, n));
+      accA = f64x2.add(accA, f64x2.mul(f64x2.mul(a, a), irn));
+      accB = f64x2.add(accB, f64x2.mul(f64x2.mul(b, b), irn));
+    }
+    let sA = hsum(accA);
+    for (let nA = n; nA < m; nA++) {
+      const a = scalarOfA(P, K, gA, cT, m, nA);
+      setf(rowA, nA, a);
+      sA += a * a * f(ir, nA);
+    }
+    for (; n < m; n += 2) {
+      const b = pairOfA(P, K, gB, cT, m + 1, n);
+      v128.store(at(rowB, n), b);
+      accB = f64x2.add(accB, f64x2.mul(f64x2.mul(b, b), v128.load(at(ir, n))));
+    }
+    let sB = hsum(accB);
+    for (; n < m + 1; n++) {
+      const b = scalarOfA(P, K, gB, cT, m + 1, n);
+      setf(rowB, n, b);
+      sB += b * b * f(ir, n);
+    }
+    off += sA * f(ir, m);
+    off += sB * f(ir, m + 1);
+  }
+  for (; m < P; m++) {
     const row = keep ? at(cALow, m * P) : cRow;
     const gRow = at(G, m * P);
     let acc = f64x2.splat(0);
@@ -291,8 +340,41 @@ export function corrCostAndGrad(haveLow: i32): f64 {
       setf(row, n, wn);
     }
     setf(tAcc, m, f(tAcc, m) + tm);
-    // (Wc)_m += ir_m Σ_{n<m} W_mn c_n and (Wc)_n += W_mn ir_m c_m, one pass per k.
-    for (let k = 0; k < K; k++) {
+    // (Wc)_m += ir_m Σ_{n<m} W_mn c_n and (Wc)_n += W_mn ir_m c_m. Two k per pass: each k's sum keeps
+    // its order (so the bits do not change), and the two independent sums halve the wait on the adds.
+    let k = 0;
+    for (; k + 1 < K; k += 2) {
+      const ck0 = at(cT, k * P);
+      const ck1 = at(cT, (k + 1) * P);
+      const bk0 = at(bcT, k * P);
+      const bk1 = at(bcT, (k + 1) * P);
+      const cmk0 = f(ck0, m) * irm;
+      const cmk1 = f(ck1, m) * irm;
+      const vc0 = f64x2.splat(cmk0);
+      const vc1 = f64x2.splat(cmk1);
+      let vs0 = f64x2.splat(0);
+      let vs1 = f64x2.splat(0);
+      let i = 0;
+      for (; i + 1 < m; i += 2) {
+        const w = v128.load(at(row, i));
+        vs0 = f64x2.add(vs0, f64x2.mul(w, v128.load(at(ck0, i))));
+        v128.store(at(bk0, i), f64x2.add(v128.load(at(bk0, i)), f64x2.mul(w, vc0)));
+        vs1 = f64x2.add(vs1, f64x2.mul(w, v128.load(at(ck1, i))));
+        v128.store(at(bk1, i), f64x2.add(v128.load(at(bk1, i)), f64x2.mul(w, vc1)));
+      }
+      let s0 = hsum(vs0);
+      let s1 = hsum(vs1);
+      for (; i < m; i++) {
+        const w = f(row, i);
+        s0 += w * f(ck0, i);
+        setf(bk0, i, f(bk0, i) + w * cmk0);
+        s1 += w * f(ck1, i);
+        setf(bk1, i, f(bk1, i) + w * cmk1);
+      }
+      setf(bk0, m, f(bk0, m) + s0 * irm);
+      setf(bk1, m, f(bk1, m) + s1 * irm);
+    }
+    for (; k < K; k++) {
       const ck = at(cT, k * P);
       const bk = at(bcT, k * P);
       const cmk = f(ck, m) * irm;
@@ -780,16 +862,28 @@ function costAndGradAt(v: usize, egrad: usize, cached: bool, haveLow: bool): f64
   return fx;
 }
 
-/** g (k × k) = aᵀb for row-major n × k a, b; row by row, so every sum still runs over i in order. */
+/**
+ * g (k × k) = aᵀb for row-major n × k a, b. Each entry's sum runs over i in order, as the TypeScript
+ * CG's does, but in a register: accumulating into g row by row made every step a load and a store.
+ */
 function gramOfTall(a: usize, b: usize, n: i32, k: i32, g: usize): void {
-  memory.fill(g, 0, (<usize>(k * k)) << 3);
-  for (let i = 0; i < n; i++) {
-    const ai = at(a, i * k);
-    const bi = at(b, i * k);
-    for (let p = 0; p < k; p++) {
-      const ap = f(ai, p);
-      const gp = at(g, p * k);
-      for (let q = 0; q < k; q++) setf(gp, q, f(gp, q) + ap * f(bi, q));
+  for (let p = 0; p < k; p++) {
+    for (let q = 0; q < k; q++) {
+      let s = 0.0;
+      for (let i = 0; i < n; i++) s += f(a, i * k + p) * f(b, i * k + q);
+      setf(g, p * k + q, s);
+    }
+  }
+}
+
+/** g = aᵀa: the same sums as gramOfTall(a, a), the upper half mirrored (a_ip a_iq = a_iq a_ip exactly). */
+function gramOfTallSym(a: usize, n: i32, k: i32, g: usize): void {
+  for (let p = 0; p < k; p++) {
+    for (let q = p; q < k; q++) {
+      let s = 0.0;
+      for (let i = 0; i < n; i++) s += f(a, i * k + p) * f(a, i * k + q);
+      setf(g, p * k + q, s);
+      setf(g, q * k + p, s);
     }
   }
 }
@@ -962,9 +1056,9 @@ export function corrCg(
     if (cached) memory.copy(cCx, cCT, (<usize>(k * cP)) << 3);
     else imageOf(x, cCx);
     imageOf(desc, cCd);
-    gramOfTall(x, x, n, k, xtx);
+    gramOfTallSym(x, n, k, xtx);
     gramOfTall(x, desc, n, k, xtd);
-    gramOfTall(desc, desc, n, k, dtd);
+    gramOfTallSym(desc, n, k, dtd);
     let haveR = retractionRInv(xtx, xtd, dtd, k, alpha, rg, rr, rInv);
     let newF = haveR ? corrCostAt(alpha, rInv) : NaN;
     costEvaluations++;
@@ -1085,4 +1179,149 @@ export function householderQ(qr: usize, rows: i32, cols: i32, tau: usize, q: usi
       axpy(-w, at(cj, j + 1), at(y, j + 1), tail);
     }
   }
+}
+
+// Standard normals of random/rng.ts `Rng.fillNormal`: the same xoshiro128** stream and the same
+// Box–Muller transform, value for value. log, sin and cos are JavaScript's own Math functions,
+// imported (V8 calls them directly), so the bits match the JavaScript draw; sqrt is IEEE in both.
+@external("env", "log")
+declare function jsLog(x: f64): f64;
+@external("env", "sin")
+declare function jsSin(x: f64): f64;
+@external("env", "cos")
+declare function jsCos(x: f64): f64;
+
+/**
+ * n normals into out. st holds the generator: the xoshiro128** words s0..s3 (u32 at st, st + 4, + 8,
+ * + 12), the Box–Muller spare (f64 at st + 16) and whether there is one (i32 at st + 24); it is
+ * read at the start and written back at the end.
+ */
+export function fillNormal(st: usize, out: usize, n: i32): void {
+  let s0 = load<u32>(st);
+  let s1 = load<u32>(st + 4);
+  let s2 = load<u32>(st + 8);
+  let s3 = load<u32>(st + 12);
+  let spare = load<f64>(st + 16);
+  let has = load<i32>(st + 24);
+  let i = 0;
+  if (has != 0 && n > 0) {
+    setf(out, 0, spare);
+    has = 0;
+    i = 1;
+  }
+  while (i < n) {
+    let u = 0.0;
+    let v = 0.0;
+    for (let draw = 0; draw < 2; ) {
+      // Two xoshiro128** outputs make one uniform with 53 random bits (Rng.uniform).
+      let r = rotl<u32>(s1 * 5, 7) * 9;
+      let t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl<u32>(s3, 11);
+      const hi = r >>> 5;
+      r = rotl<u32>(s1 * 5, 7) * 9;
+      t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = rotl<u32>(s3, 11);
+      const lo = r >>> 6;
+      const x = (<f64>hi * 67108864 + <f64>lo) / 9007199254740992;
+      if (draw == 0) {
+        if (x != 0) {
+          u = x;
+          draw = 1;
+        }
+      } else {
+        v = x;
+        draw = 2;
+      }
+    }
+    const rad = Math.sqrt(-2 * jsLog(u));
+    spare = rad * jsSin(2 * Math.PI * v);
+    setf(out, i, rad * jsCos(2 * Math.PI * v));
+    i++;
+    if (i < n) {
+      setf(out, i, spare);
+      i++;
+    } else has = 1;
+  }
+  store<u32>(st, s0);
+  store<u32>(st + 4, s1);
+  store<u32>(st + 8, s2);
+  store<u32>(st + 12, s3);
+  store<f64>(st + 16, spare);
+  store<i32>(st + 24, has);
+}
+
+/** (x, y) ← (c·x − s·y, s·x + c·y) for rows x and y of length n. */
+@inline
+function rotateRows(x: usize, y: usize, n: i32, c: f64, s: f64, vc: v128, vs: v128): void {
+  let k = 0;
+  for (; k + 1 < n; k += 2) {
+    const xk = v128.load(at(x, k));
+    const yk = v128.load(at(y, k));
+    v128.store(at(x, k), f64x2.sub(f64x2.mul(vc, xk), f64x2.mul(vs, yk)));
+    v128.store(at(y, k), f64x2.add(f64x2.mul(vs, xk), f64x2.mul(vc, yk)));
+  }
+  for (; k < n; k++) {
+    const xk = f(x, k);
+    const yk = f(y, k);
+    setf(x, k, c * xk - s * yk);
+    setf(y, k, s * xk + c * yk);
+  }
+}
+
+/**
+ * The cyclic Jacobi sweeps of sharedCenterSubspace.ts `principalAxes` on the symmetric d × d a
+ * (row-major, overwritten towards diagonal), rotating v (d × d, the identity on entry) along: the
+ * same rotations in the same order, so the same bits. Returns the sweeps done.
+ */
+export function jacobiSweeps(a: usize, v: usize, d: i32, maxSweeps: i32): i32 {
+  let sweep = 0;
+  for (; sweep < maxSweeps; sweep++) {
+    let off = 0.0;
+    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += f(a, p * d + q) * f(a, p * d + q);
+    let all = 0.0;
+    for (let i = 0; i < d * d; i++) all += f(a, i) * f(a, i);
+    if (off < 1e-30 * (1 + all)) break;
+    for (let p = 0; p < d; p++) {
+      for (let q = p + 1; q < d; q++) {
+        const apq = f(a, p * d + q);
+        if (Math.abs(apq) < 1e-300) continue;
+        const theta = (f(a, q * d + q) - f(a, p * d + p)) / (2 * apq);
+        const sgn: f64 = theta != 0 && !isNaN(theta) && theta < 0 ? -1 : 1;
+        const t = sgn / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < d; k++) {
+          const akp = f(a, k * d + p);
+          const akq = f(a, k * d + q);
+          setf(a, k * d + p, c * akp - s * akq);
+          setf(a, k * d + q, s * akp + c * akq);
+        }
+        // Rows p and q of a, and columns p and q of v (kept transposed here, so rows too), two
+        // entries at a time: each entry gets the same two products and one add as the scalar update.
+        const vc = f64x2.splat(c);
+        const vs = f64x2.splat(s);
+        rotateRows(at(a, p * d), at(a, q * d), d, c, s, vc, vs);
+        rotateRows(at(v, p * d), at(v, q * d), d, c, s, vc, vs);
+      }
+    }
+  }
+  // v was rotated as vᵀ: give it back as v.
+  for (let i = 0; i < d; i++) {
+    for (let j = i + 1; j < d; j++) {
+      const x = f(v, i * d + j);
+      setf(v, i * d + j, f(v, j * d + i));
+      setf(v, j * d + i, x);
+    }
+  }
+  return sweep;
 }

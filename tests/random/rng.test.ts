@@ -43,3 +43,22 @@ test('permutation is a permutation; derive gives independent reproducible stream
   assert.throws(() => new Rng(1).sample(3, 4), /cannot draw 4/);
   assert.throws(() => new Rng(NaN), /finite/);
 });
+
+test('fillNormal draws the stream normal() gives one by one, bit for bit, at every length and across calls', () => {
+  // Long fills run in the WebAssembly kernel, short ones in JavaScript; a spare Box–Muller value and
+  // the chunk boundary (8192) must carry over exactly, for Float64Array and Float32Array alike.
+  for (const n of [1, 63, 64, 65, 8191, 8192, 8193, 20001]) {
+    const a = Rng.derive(7, 'fill', n);
+    const b = Rng.derive(7, 'fill', n);
+    a.normal(); // leaves a spare in both
+    b.normal();
+    const x = a.fillNormal(new Float64Array(n));
+    const y = b.fillNormalScalar(new Float64Array(n));
+    const x32 = a.fillNormal(new Float32Array(n + 3));
+    const y32 = b.fillNormalScalar(new Float32Array(n + 3));
+    assert.deepEqual(x, y, `Float64Array, n = ${n}`);
+    assert.deepEqual(x32, y32, `Float32Array, n = ${n + 3}`);
+    assert.equal(a.normal(), b.normal(), `the draw after, n = ${n}`);
+    assert.equal(a.uniform(), b.uniform(), `the generator state after, n = ${n}`);
+  }
+});

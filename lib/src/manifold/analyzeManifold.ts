@@ -209,13 +209,16 @@ export function drawTVectors(seed: number, index: number, nT: number, dim: numbe
     const g = rng.fillNormal(new Float64Array(dim * nb)); // column-major dim × nb
     const f = householderQrInPlace(g, dim, nb);
     const q = qrQ(f);
+    // The χ_D norms' normals, column after column: nothing else draws between them, so one fill
+    // gives the stream that a normal() per entry would.
+    const zs = rng.fillNormal(new Float64Array(nb * dim));
     for (let b = 0; b < nb; b++) {
       // Column b of Q with the sign of R_bb: the Q of the QR with a positive diagonal, which is Haar.
       const sign = f.qr[b * dim + b] < 0 ? -1 : 1;
       const y = q.subarray(b * dim, b * dim + dim);
       let chi2 = 0;
       for (let j = 0; j < dim; j++) {
-        const z = rng.normal();
+        const z = zs[b * dim + j];
         chi2 += z * z;
       }
       const r = Math.sqrt(chi2);

@@ -4,6 +4,7 @@
 import * as path from 'path';
 import { WorkerPool } from '../parallel/workerPool';
 import { Rng } from '../random/rng';
+import { SimdHeap, withScratchHeap } from '../simd/kernels';
 import { liftToAmbient, meanAbsCosine, type CenterGeometry } from './centerGeometry';
 import { runCenterSubspaceJob, type CenterSubspaceJob, type CenterSubspaceJobResult } from './centerSubspaceRestart';
 import { qFactorRowMajor, type StiefelCgOptions, type StiefelCgStopReason } from './stiefelConjugateGradient';
@@ -197,42 +198,20 @@ function principalAxes(coords: Float64Array, P: number, d: number): Float64Array
       a[j * d + i] = s;
     }
   }
+  // Cyclic Jacobi (at most 60 sweeps, until the off-diagonal mass is below 1e-30 of the whole):
+  // d ≤ P − 1 is small and this runs once per analysis, but in JavaScript it took 50 ms of the
+  // calling thread while the restarts ran; the kernel makes the same rotations.
   const v = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) v[i * d + i] = 1;
-  // Cyclic Jacobi: d ≤ P − 1 is small (≤ a few hundred) and this runs once per analysis.
-  for (let sweep = 0; sweep < 60; sweep++) {
-    let off = 0;
-    for (let p = 0; p < d; p++) for (let q = p + 1; q < d; q++) off += a[p * d + q] ** 2;
-    if (off < 1e-30 * (1 + a.reduce((s, x) => s + x * x, 0))) break;
-    for (let p = 0; p < d; p++) {
-      for (let q = p + 1; q < d; q++) {
-        const apq = a[p * d + q];
-        if (Math.abs(apq) < 1e-300) continue;
-        const theta = (a[q * d + q] - a[p * d + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < d; k++) {
-          const akp = a[k * d + p];
-          const akq = a[k * d + q];
-          a[k * d + p] = c * akp - s * akq;
-          a[k * d + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < d; k++) {
-          const apk = a[p * d + k];
-          const aqk = a[q * d + k];
-          a[p * d + k] = c * apk - s * aqk;
-          a[q * d + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < d; k++) {
-          const vkp = v[k * d + p];
-          const vkq = v[k * d + q];
-          v[k * d + p] = c * vkp - s * vkq;
-          v[k * d + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
+  withScratchHeap(SimdHeap.bytesFor([d * d, d * d]), (heap) => {
+    const ah = heap.f64(d * d);
+    const vh = heap.f64(d * d);
+    ah.view.set(a);
+    vh.view.fill(0); // the scratch heap is not cleared between uses
+    for (let i = 0; i < d; i++) vh.view[i * d + i] = 1;
+    heap.kernels.jacobiSweeps(ah.ptr, vh.ptr, d, 60);
+    a.set(ah.view);
+    v.set(vh.view);
+  });
   // Sort columns by eigenvalue, descending; fix each column's sign (largest entry positive).
   const order = Array.from({ length: d }, (_, i) => i).sort((x, y) => a[y * d + y] - a[x * d + x] || x - y);
   const out = new Float64Array(d * d);

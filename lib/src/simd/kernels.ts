@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as v8 from 'v8';
 
 // The compiler's lib here has no WebAssembly declarations (ES2022 without DOM); what is used of it:
 interface WasmMemory {
@@ -61,6 +62,8 @@ export interface SimdKernels {
     out: number,
   ): void;
   anchorGeometry(sD1: number, dim: number, M: number, tv: number, nT: number, kappa: number, ws: number, out: number): void;
+  fillNormal(state: number, out: number, n: number): void;
+  jacobiSweeps(a: number, v: number, d: number, maxSweeps: number): number;
 }
 
 let compiled: WasmModule | undefined;
@@ -69,7 +72,17 @@ function kernelModule(): WasmModule {
   if (!compiled) {
     const file = path.join(__dirname, 'kernels.wasm');
     if (!fs.existsSync(file)) throw new Error(`memgeo: ${file} is missing; run \`npm run build\` (it compiles lib/assembly/kernels.ts)`);
-    compiled = new WebAssembly.Module(fs.readFileSync(file));
+    const bytes = fs.readFileSync(file);
+    // V8 first compiles WebAssembly with its baseline compiler (Liftoff) and moves hot functions to the
+    // optimising one (TurboFan) only after they have run a while, so a short-lived process (the CLI, a
+    // worker) spends much of the analysis in baseline code. The kernels are 18 KB: optimise them all
+    // at once, then give the flag back so that other modules (tfjs's wasm backend) keep V8's default.
+    v8.setFlagsFromString('--no-liftoff');
+    try {
+      compiled = new WebAssembly.Module(bytes);
+    } finally {
+      v8.setFlagsFromString('--liftoff');
+    }
   }
   return compiled;
 }
@@ -96,7 +109,9 @@ export class SimdHeap {
   private top = HEAP_BASE;
 
   constructor(bytes: number) {
-    const instance = new WebAssembly.Instance(kernelModule(), { env: { nowMs: () => Date.now() } });
+    const instance = new WebAssembly.Instance(kernelModule(), {
+      env: { nowMs: () => Date.now(), log: Math.log, sin: Math.sin, cos: Math.cos },
+    });
     this.kernels = instance.exports as unknown as SimdKernels;
     const need = HEAP_BASE + bytes;
     const have = this.kernels.memory.buffer.byteLength;
@@ -160,4 +175,50 @@ let sizes: SimdKernels | null = null;
 export function simdKernels(): SimdKernels {
   sizes ??= new SimdHeap(0).kernels;
   return sizes;
+}
+
+/** Normals per kernel call: the chunk is copied out, so its size only bounds the heap (64 KB). */
+const NORMAL_CHUNK = 8192;
+
+/**
+ * The standard-normal draw of `Rng.fillNormal` (random/rng.ts) run in the kernels: the caller writes
+ * its generator into `words`, `spare` and `hasSpare`, calls `fill`, and reads them back. The values
+ * are the JavaScript draw's, bit for bit (the kernel imports JavaScript's log, sin and cos), at about
+ * a quarter of its time.
+ */
+export class NormalKernel {
+  /** xoshiro128** s0..s3. */
+  readonly words: Uint32Array;
+  /** The Box–Muller value kept for the next draw, and whether there is one (1) or not (0). */
+  readonly spare: Float64Array;
+  readonly hasSpare: Int32Array;
+  private readonly heap = new SimdHeap(SimdHeap.bytesFor([4, NORMAL_CHUNK]));
+  private readonly state: number;
+  private readonly chunk: HeapArray<Float64Array>;
+
+  constructor() {
+    const st = this.heap.f64(4); // 32 bytes: four u32 words, the f64 spare at +16, the i32 flag at +24
+    this.state = st.ptr;
+    const buffer = this.heap.kernels.memory.buffer;
+    this.words = new Uint32Array(buffer, st.ptr, 4);
+    this.spare = new Float64Array(buffer, st.ptr + 16, 1);
+    this.hasSpare = new Int32Array(buffer, st.ptr + 24, 1);
+    this.chunk = this.heap.f64(NORMAL_CHUNK);
+  }
+
+  fill(out: Float64Array | Float32Array): void {
+    for (let off = 0; off < out.length; off += NORMAL_CHUNK) {
+      const n = Math.min(NORMAL_CHUNK, out.length - off);
+      this.heap.kernels.fillNormal(this.state, this.chunk.ptr, n);
+      out.set(n === NORMAL_CHUNK ? this.chunk.view : this.chunk.view.subarray(0, n), off);
+    }
+  }
+}
+
+let normals: NormalKernel | null = null;
+
+/** This thread's NormalKernel. */
+export function normalKernel(): NormalKernel {
+  normals ??= new NormalKernel();
+  return normals;
 }
