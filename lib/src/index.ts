@@ -174,6 +174,8 @@ export {
   manifoldAnalysisSeeds,
   manifoldsFromMatrices,
   asManifoldPoints,
+  startAnalysisPool,
+  closeAnalysisPools,
 } from './manifold';
 // lower level:
 export {

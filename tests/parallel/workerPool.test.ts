@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'path';
+import { spawnSync } from 'node:child_process';
 import { parallelMap, WorkerPool } from 'memgeo';
 
 const fixtures = path.join(__dirname, 'fixtures.js');
@@ -88,4 +89,18 @@ test('WorkerPool with two items per worker: each answer goes to its own item, wh
   } finally {
     await failing.close();
   }
+});
+
+test('WorkerPool without keepAlive: a pending item holds the process until it is answered, idle threads do not', () => {
+  // In a child process: one item is awaited with nothing else alive (it must still be answered),
+  // then the pool is left open; the child must end by itself, well before the timeout.
+  const script = `
+    const { WorkerPool } = require(${JSON.stringify(require.resolve('memgeo'))});
+    const pool = new WorkerPool({ module: ${JSON.stringify(fixtures)}, exportName: 'square' }, 2, process.env, 2, false);
+    pool.run(7).then((o) => console.log('answer', o.value));`;
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /answer 49/);
+  assert.ok(Date.now() - t0 < 25_000, 'the child ended by itself');
 });

@@ -21,6 +21,7 @@ export { randomProjection } from './randomProjection';
 export { gramReduction } from './gramReduction';
 export { centeredPoints, gramEigenvalues } from './centeredPoints';
 export { manifoldAnalysis, degenerateManifolds, STABLE_DEFAULTS } from './manifoldAnalysis';
+export { startAnalysisPool, closeAnalysisPools } from './analysisPool';
 export {
   ANALYSIS_DEFAULTS,
   ANALYSIS_MODES,

@@ -1,11 +1,11 @@
 /* MFTMA of P manifolds (`manifoldAnalysis`): the steps of docs/mftma.md §0–4 in order, each in its own file
  * (lib/src/manifold/README.md, "What runs"), and the aggregates the paper reports. */
 
-import * as path from 'path';
 import { checkOptions, InputError } from '../errors';
 import { checkSeed } from '../random/rng';
 import { checkAnalysisSettings } from './analysisSettings';
-import { defaultConcurrency, WorkerPool } from '../parallel/workerPool';
+import { defaultConcurrency } from '../parallel/workerPool';
+import { analysisPool } from './analysisPool';
 import {
   analyzeManifold,
   analyzePreparedManifold,
@@ -20,7 +20,6 @@ import { validateManifolds, type ManifoldPoints, asManifoldPoints, type PointSet
 import { randomProjection } from './randomProjection';
 import {
   sharedCenterSubspace,
-  warmUpRestartWorkers,
   type RestartPool,
   STABLE_SUBSPACE_DEFAULTS,
   type AnalysisMode,
@@ -29,7 +28,6 @@ import {
   type SubspaceStep,
 } from './sharedCenterSubspace';
 import type { StiefelCgOptions } from './stiefelConjugateGradient';
-import type { AnalysisJob, AnalysisJobResult } from './analysisWorker';
 import type { CenterSubspaceJobResult } from './centerSubspaceRestart';
 
 /** Options of `manifoldAnalysis`; an unknown key is refused (`MANIFOLD_ANALYSIS_OPTIONS`). */
@@ -222,8 +220,6 @@ function resolve(options: ManifoldAnalysisOptions): Resolved {
   return r;
 }
 
-const WORKER_MODULE = path.join(__dirname, 'analysisWorker.js');
-
 /** Rough flop count of the per-manifold work, to decide whether worker threads pay for their start-up. */
 function workEstimate(manifolds: ManifoldPoints[], nT: number): number {
   let w = 0;
@@ -280,28 +276,18 @@ export async function manifoldAnalysis(points: PointSets, options: ManifoldAnaly
   const manifoldWorkers =
     conc === 'auto' ? (workEstimate(manifolds, opt.nT) > 3e8 ? Math.min(defaultConcurrency(), P) : 1) : Math.max(1, Math.min(conc, P));
   const poolSize = Math.max(centerWorkers, manifoldWorkers);
-  const pool =
-    poolSize > 1
-      ? new WorkerPool<AnalysisJob, AnalysisJobResult>({ module: WORKER_MODULE, exportName: 'runAnalysisJob' }, poolSize, process.env, 2)
-      : null;
+  const pool = poolSize > 1 ? analysisPool(poolSize) : null;
   const restarts: RestartPool | null =
     pool && centerWorkers > 1
       ? { run: (job, index, first) => pool.run({ restart: job }, index, first) as Promise<CenterSubspaceJobResult> }
       : null;
-  if (restarts) warmUpRestartWorkers(restarts, centerWorkers);
-  let phases: { geom: CenterGeometry; sub: SharedCenterSubspace; t2: number; t3: number; results: ManifoldTaskResult[]; t4: number };
-  try {
-    const { geom, sub, geometryDone: t2 } = await centerStep(manifolds, projected, opt, options, centerWorkers, restarts);
-    const t3 = performance.now();
-    const tasks = manifoldTasks(manifolds, geom, sub, opt, options.tVectors);
-    const anchors =
-      pool && manifoldWorkers > 1 ? (task: PreparedManifoldTask) => pool.run({ anchors: task }) as Promise<ManifoldTaskResult> : null;
-    const results = await analyzeEachManifold(tasks, opt, options.prepared, options.tVectors, anchors);
-    phases = { geom, sub, t2, t3, results, t4: performance.now() };
-  } finally {
-    await pool?.close();
-  }
-  const { geom, sub, t2, t3, results, t4 } = phases;
+  const { geom, sub, geometryDone: t2 } = await centerStep(manifolds, projected, opt, options, centerWorkers, restarts);
+  const t3 = performance.now();
+  const tasks = manifoldTasks(manifolds, geom, sub, opt, options.tVectors);
+  const anchors =
+    pool && manifoldWorkers > 1 ? (task: PreparedManifoldTask) => pool.run({ anchors: task }) as Promise<ManifoldTaskResult> : null;
+  const results = await analyzeEachManifold(tasks, opt, options.prepared, options.tVectors, anchors);
+  const t4 = performance.now();
   const workers = manifoldWorkers;
   warnings.push(...sub.warnings);
   if (opt.mode === 'faithful') checkCentersSurviveRemoval(results);

@@ -82,15 +82,25 @@ export class WorkerPool<I, O> {
    *   worker finds its next item waiting when it finishes one, so it does not idle while this thread
    *   is busy with synchronous work (it can only hand out items between its own tasks); meant for
    *   many short items, since an item once posted cannot move to another worker.
+   * @param keepAlive false: a worker with nothing to do does not keep the process alive (it is
+   *   unref'd until it gets an item), for a pool kept across calls and never closed.
    */
-  constructor(fn: TaskFunction, concurrency = defaultConcurrency(), env: NodeJS.ProcessEnv = process.env, jobsPerWorker = 1) {
+  constructor(
+    fn: TaskFunction,
+    concurrency = defaultConcurrency(),
+    env: NodeJS.ProcessEnv = process.env,
+    jobsPerWorker = 1,
+    private readonly keepAlive = true,
+  ) {
     const script = path.join(__dirname, 'workerMain.js');
     for (let k = 0; k < Math.max(1, concurrency); k++) {
       const w = new Worker(script, { workerData: { module: fn.module, exportName: fn.exportName }, env });
       this.all.push(w);
       this.pending.set(w, []);
       w.on('message', (msg: { output?: O; error?: { message: string; stack?: string; name?: string } }) => {
-        const job = this.pending.get(w)!.shift();
+        const jobs = this.pending.get(w)!;
+        const job = jobs.shift();
+        if (!keepAlive && jobs.length === 0) w.unref();
         if (msg.error) {
           const e = new Error(`${fn.exportName} failed${job?.index === undefined ? '' : ` on item ${job.index}`}: ${msg.error.message}`);
           e.name = msg.error.name ?? 'Error';
@@ -104,6 +114,8 @@ export class WorkerPool<I, O> {
       w.on('exit', (code) => {
         if (code !== 0) this.fail(new Error(`worker exited with code ${code} before finishing`));
       });
+      // After the listeners: adding a 'message' listener refs the worker again.
+      if (!keepAlive) w.unref();
     }
     // One entry per free slot, the workers interleaved so that items spread over them first.
     for (let j = 0; j < Math.max(1, jobsPerWorker); j++) this.idle.push(...this.all);
@@ -121,6 +133,16 @@ export class WorkerPool<I, O> {
     });
   }
 
+  /** Whether a worker died (every later `run` rejects): such a pool is to be closed and replaced. */
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  /** The number of worker threads. */
+  get size(): number {
+    return this.all.length;
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.all.map((w) => w.terminate()));
   }
@@ -130,6 +152,7 @@ export class WorkerPool<I, O> {
       const w = this.idle.pop()!;
       const job = this.queue.shift()!;
       this.pending.get(w)!.push(job);
+      if (!this.keepAlive) w.ref();
       w.postMessage({ index: job.index ?? 0, input: job.input });
     }
   }

@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import { InputError } from '../../errors';
 import { readNpy } from '../../io/npy';
+import { startAnalysisPool } from '../../manifold/analysisPool';
 import { manifoldAnalysis, type ManifoldAnalysisResult } from '../../manifold/manifoldAnalysis';
+import { defaultConcurrency } from '../../parallel/workerPool';
 import { manifoldAnalysisSeeds } from '../../manifold/manifoldAnalysisSeeds';
 import { manifoldsFromFeatureMajor, manifoldsFromNpy, validateManifolds, type ManifoldPoints } from '../../manifold/manifoldPoints';
 import { simulatedCapacity } from '../../manifold/simulatedCapacity';
@@ -77,6 +79,9 @@ function compactDiagnostics(r: ManifoldAnalysisResult, verbose: boolean): unknow
   };
 }
 
+/** Inputs above this size start the analysis's threads before they are read. */
+const LARGE_INPUT_BYTES = 16 * 2 ** 20;
+
 export const command: Command = {
   name: 'mftma',
   summary: 'manifold capacity, radius, dimension, centre correlation (MFTMA) of manifolds in a .json or .npy file',
@@ -97,6 +102,10 @@ export const command: Command = {
     const nReps = parseNumber(values['n-reps'], '--n-reps', { integer: true, min: 1 });
     const workers = parseWorkers(values.workers);
     const verbose = values.verbose ?? false;
+    // A large input means an analysis that uses the worker threads: start them now, so that they
+    // boot while this thread reads the file (about 0.1 s for the 200 MB README case).
+    if (fs.existsSync(values.input) && fs.statSync(values.input).size > LARGE_INPUT_BYTES)
+      startAnalysisPool(workers ?? defaultConcurrency());
     const manifolds = readManifoldsFile(values.input);
     const opts = {
       kappa,
