@@ -176,6 +176,7 @@ test('participationRatio equals allDataDimension().participationRatio (T ≤ N a
     [4, 10, 60],
     [5, 20, 12],
     [3, 4, 12],
+    [3, 5, 17], // T ≤ N, both odd: the Gram kernel's odd row and odd feature count
   ]) {
     const mf = Array.from({ length: P }, (_, p) => {
       const d = new Float64Array(M * N);
