@@ -1325,3 +1325,50 @@ export function jacobiSweeps(a: usize, v: usize, d: i32, maxSweeps: i32): i32 {
   }
   return sweep;
 }
+
+/**
+ * z (T × K row-major) = x wᵀ for x (T × n) and w (K × n), row-major: simulatedCapacity.ts's random
+ * projection of the points. Vectorised across outputs, not along the sum: the two lanes hold z[t, k]
+ * and z[t, k + 1] (w's rows k, k + 1 interleaved into ws, 2n floats), and two points t, t + 1 go at
+ * once, so every output is the sequential sum over f of the JavaScript loop, bit for bit.
+ */
+export function projectRows(x: usize, T: i32, n: i32, w: usize, K: i32, z: usize, ws: usize): void {
+  let k = 0;
+  for (; k + 1 < K; k += 2) {
+    const w0 = at(w, k * n);
+    const w1 = at(w, (k + 1) * n);
+    for (let j = 0; j < n; j++) {
+      setf(ws, 2 * j, f(w0, j));
+      setf(ws, 2 * j + 1, f(w1, j));
+    }
+    let t = 0;
+    for (; t + 1 < T; t += 2) {
+      const x0 = at(x, t * n);
+      const x1 = at(x, (t + 1) * n);
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      for (let j = 0; j < n; j++) {
+        const wv = v128.load(at(ws, 2 * j));
+        a0 = f64x2.add(a0, f64x2.mul(wv, v128.load64_splat(at(x0, j))));
+        a1 = f64x2.add(a1, f64x2.mul(wv, v128.load64_splat(at(x1, j))));
+      }
+      v128.store(at(z, t * K + k), a0);
+      v128.store(at(z, (t + 1) * K + k), a1);
+    }
+    for (; t < T; t++) {
+      const x0 = at(x, t * n);
+      let a0 = f64x2.splat(0);
+      for (let j = 0; j < n; j++) a0 = f64x2.add(a0, f64x2.mul(v128.load(at(ws, 2 * j)), v128.load64_splat(at(x0, j))));
+      v128.store(at(z, t * K + k), a0);
+    }
+  }
+  for (; k < K; k++) {
+    const wk = at(w, k * n);
+    for (let t = 0; t < T; t++) {
+      const xt = at(x, t * n);
+      let s = 0.0;
+      for (let j = 0; j < n; j++) s += f(wk, j) * f(xt, j);
+      setf(z, t * K + k, s);
+    }
+  }
+}

@@ -64,6 +64,7 @@ export interface SimdKernels {
   anchorGeometry(sD1: number, dim: number, M: number, tv: number, nT: number, kappa: number, ws: number, out: number): void;
   fillNormal(state: number, out: number, n: number): void;
   jacobiSweeps(a: number, v: number, d: number, maxSweeps: number): number;
+  projectRows(x: number, T: number, n: number, w: number, K: number, z: number, ws: number): void;
 }
 
 let compiled: WasmModule | undefined;
