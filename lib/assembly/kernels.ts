@@ -1191,16 +1191,44 @@ declare function jsSin(x: f64): f64;
 @external("env", "cos")
 declare function jsCos(x: f64): f64;
 
+// The xoshiro128** state during a fillNormal call.
+let xs0: u32 = 0;
+let xs1: u32 = 0;
+let xs2: u32 = 0;
+let xs3: u32 = 0;
+
+/** Rng.nextUint32: the next xoshiro128** output. */
+@inline
+function nextU32(): u32 {
+  const r = rotl<u32>(xs1 * 5, 7) * 9;
+  const t = xs1 << 9;
+  xs2 ^= xs0;
+  xs3 ^= xs1;
+  xs1 ^= xs2;
+  xs0 ^= xs3;
+  xs2 ^= t;
+  xs3 = rotl<u32>(xs3, 11);
+  return r;
+}
+
+/** Rng.uniform: two outputs make one uniform on [0, 1) with 53 random bits. */
+@inline
+function uniform53(): f64 {
+  const hi = nextU32() >>> 5;
+  const lo = nextU32() >>> 6;
+  return (<f64>hi * 67108864 + <f64>lo) / 9007199254740992;
+}
+
 /**
  * n normals into out. st holds the generator: the xoshiro128** words s0..s3 (u32 at st, st + 4, + 8,
  * + 12), the Box–Muller spare (f64 at st + 16) and whether there is one (i32 at st + 24); it is
  * read at the start and written back at the end.
  */
 export function fillNormal(st: usize, out: usize, n: i32): void {
-  let s0 = load<u32>(st);
-  let s1 = load<u32>(st + 4);
-  let s2 = load<u32>(st + 8);
-  let s3 = load<u32>(st + 12);
+  xs0 = load<u32>(st);
+  xs1 = load<u32>(st + 4);
+  xs2 = load<u32>(st + 8);
+  xs3 = load<u32>(st + 12);
   let spare = load<f64>(st + 16);
   let has = load<i32>(st + 24);
   let i = 0;
@@ -1210,39 +1238,10 @@ export function fillNormal(st: usize, out: usize, n: i32): void {
     i = 1;
   }
   while (i < n) {
+    // Rng.normal: u from uniform() until it is not 0, then v.
     let u = 0.0;
-    let v = 0.0;
-    for (let draw = 0; draw < 2; ) {
-      // Two xoshiro128** outputs make one uniform with 53 random bits (Rng.uniform).
-      let r = rotl<u32>(s1 * 5, 7) * 9;
-      let t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = rotl<u32>(s3, 11);
-      const hi = r >>> 5;
-      r = rotl<u32>(s1 * 5, 7) * 9;
-      t = s1 << 9;
-      s2 ^= s0;
-      s3 ^= s1;
-      s1 ^= s2;
-      s0 ^= s3;
-      s2 ^= t;
-      s3 = rotl<u32>(s3, 11);
-      const lo = r >>> 6;
-      const x = (<f64>hi * 67108864 + <f64>lo) / 9007199254740992;
-      if (draw == 0) {
-        if (x != 0) {
-          u = x;
-          draw = 1;
-        }
-      } else {
-        v = x;
-        draw = 2;
-      }
-    }
+    while (u == 0) u = uniform53();
+    const v = uniform53();
     const rad = Math.sqrt(-2 * jsLog(u));
     spare = rad * jsSin(2 * Math.PI * v);
     setf(out, i, rad * jsCos(2 * Math.PI * v));
@@ -1252,10 +1251,10 @@ export function fillNormal(st: usize, out: usize, n: i32): void {
       i++;
     } else has = 1;
   }
-  store<u32>(st, s0);
-  store<u32>(st + 4, s1);
-  store<u32>(st + 8, s2);
-  store<u32>(st + 12, s3);
+  store<u32>(st, xs0);
+  store<u32>(st + 4, xs1);
+  store<u32>(st + 8, xs2);
+  store<u32>(st + 12, xs3);
   store<f64>(st + 16, spare);
   store<i32>(st + 24, has);
 }
