@@ -268,8 +268,8 @@ export async function manifoldAnalysis(points: PointSets, options: ManifoldAnaly
   const t1 = performance.now();
 
   const conc = options.concurrency ?? 'auto';
-  // Worker threads for the two parallel phases, decided up front so that one pool, started now,
-  // serves both: the centre step pays for them once the Stiefel problems are large (cost ∝ P² per
+  // Worker threads for the two parallel phases, decided up front so that one pool (kept between
+  // analyses, analysisPool.ts) serves both: the centre step pays for them once the Stiefel problems are large (cost ∝ P² per
   // evaluation), the per-manifold step once the reduction and NNLS work is.
   const centerWorkers =
     opt.centerCorrelation && !options.centerSubspace ? (conc === 'auto' ? (P >= 64 ? defaultConcurrency() : 1) : Math.max(1, conc)) : 1;

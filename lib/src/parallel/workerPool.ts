@@ -138,11 +138,6 @@ export class WorkerPool<I, O> {
     return this.failure !== null;
   }
 
-  /** The number of worker threads. */
-  get size(): number {
-    return this.all.length;
-  }
-
   async close(): Promise<void> {
     await Promise.all(this.all.map((w) => w.terminate()));
   }

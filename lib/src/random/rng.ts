@@ -114,10 +114,7 @@ export class Rng {
    * quarter of the time; the t-vectors and random projections of the manifold analysis draw millions.
    */
   fillNormal<T extends Float64Array | Float32Array>(out: T): T {
-    if (out.length < KERNEL_MIN_NORMALS) {
-      for (let i = 0; i < out.length; i++) out[i] = this.normal();
-      return out;
-    }
+    if (out.length < KERNEL_MIN_NORMALS) return this.fillNormalScalar(out);
     const k = normalKernel();
     k.words[0] = this.s0;
     k.words[1] = this.s1;

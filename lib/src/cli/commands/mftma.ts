@@ -3,7 +3,6 @@ import { InputError } from '../../errors';
 import { readNpy } from '../../io/npy';
 import { startAnalysisPool } from '../../manifold/analysisPool';
 import { manifoldAnalysis, type ManifoldAnalysisResult } from '../../manifold/manifoldAnalysis';
-import { defaultConcurrency } from '../../parallel/workerPool';
 import { manifoldAnalysisSeeds } from '../../manifold/manifoldAnalysisSeeds';
 import { manifoldsFromFeatureMajor, manifoldsFromNpy, type ManifoldPoints } from '../../manifold/manifoldPoints';
 import { simulatedCapacity } from '../../manifold/simulatedCapacity';
@@ -105,8 +104,7 @@ export const command: Command = {
     const verbose = values.verbose ?? false;
     // A large input means an analysis that uses the worker threads: start them now, so that they
     // boot while this thread reads the file (about 0.1 s for the 200 MB README case).
-    if (fs.existsSync(values.input) && fs.statSync(values.input).size > LARGE_INPUT_BYTES)
-      startAnalysisPool(workers ?? defaultConcurrency());
+    if (fs.existsSync(values.input) && fs.statSync(values.input).size > LARGE_INPUT_BYTES) startAnalysisPool(workers);
     const manifolds = readManifoldsFile(values.input);
     const opts = {
       kappa,
