@@ -41,53 +41,18 @@ function axpy(alpha: f64, x: usize, y: usize, n: i32): void {
   for (; i < n; i++) store<f64>(at(y, i), load<f64>(at(y, i)) + alpha * load<f64>(at(x, i)));
 }
 
-/** g (M × M row-major) = UᵀU for column-major N × M u (gramReduction.ts `columnGram`), 2 × 2 column blocks. */
+/** g (M × M row-major) = UᵀU for column-major N × M u (gramReduction.ts `columnGram`): column pairs
+ * against four columns at a time, then against a last pair. Each entry is one two-lane sum over f in
+ * order, whatever the block: eight chains (2 × 4) rather than four keep both FP adders busy, where
+ * 2 × 2 blocks waited on the add latency (113 → 75 ms for the README case's 100 Grams of 50 × 5000). */
 export function columnGram(u: usize, N: i32, M: i32, g: usize): void {
   let a = 0;
   for (; a + 1 < M; a += 2) {
     const oa = at(u, a * N);
     const oa1 = at(oa, N);
-    for (let b = 0; b <= a; b += 2) {
-      const ob = at(u, b * N);
-      const ob1 = at(ob, N);
-      let s00 = f64x2.splat(0);
-      let s01 = f64x2.splat(0);
-      let s10 = f64x2.splat(0);
-      let s11 = f64x2.splat(0);
-      let f = 0;
-      for (; f + 1 < N; f += 2) {
-        const xa = v128.load(at(oa, f));
-        const xa1 = v128.load(at(oa1, f));
-        const xb = v128.load(at(ob, f));
-        const xb1 = v128.load(at(ob1, f));
-        s00 = f64x2.add(s00, f64x2.mul(xa, xb));
-        s01 = f64x2.add(s01, f64x2.mul(xa, xb1));
-        s10 = f64x2.add(s10, f64x2.mul(xa1, xb));
-        s11 = f64x2.add(s11, f64x2.mul(xa1, xb1));
-      }
-      let r00 = hsum(s00);
-      let r01 = hsum(s01);
-      let r10 = hsum(s10);
-      let r11 = hsum(s11);
-      for (; f < N; f++) {
-        const xa = load<f64>(at(oa, f));
-        const xa1 = load<f64>(at(oa1, f));
-        const xb = load<f64>(at(ob, f));
-        const xb1 = load<f64>(at(ob1, f));
-        r00 += xa * xb;
-        r01 += xa * xb1;
-        r10 += xa1 * xb;
-        r11 += xa1 * xb1;
-      }
-      store<f64>(at(g, a * M + b), r00);
-      store<f64>(at(g, b * M + a), r00);
-      store<f64>(at(g, a * M + b + 1), r01);
-      store<f64>(at(g, (b + 1) * M + a), r01);
-      store<f64>(at(g, (a + 1) * M + b), r10);
-      store<f64>(at(g, b * M + a + 1), r10);
-      store<f64>(at(g, (a + 1) * M + b + 1), r11);
-      store<f64>(at(g, (b + 1) * M + a + 1), r11);
-    }
+    let b = 0;
+    for (; b + 3 <= a + 1; b += 4) gramBlock2x4(oa, oa1, at(u, b * N), N, g, M, a, b);
+    for (; b <= a; b += 2) gramBlock2x2(oa, oa1, at(u, b * N), N, g, M, a, b);
   }
   if (a < M) {
     const oa = at(u, a * N);
@@ -97,6 +62,114 @@ export function columnGram(u: usize, N: i32, M: i32, g: usize): void {
       store<f64>(at(g, b * M + a), s);
     }
   }
+}
+
+@inline
+function storeSym(g: usize, M: i32, a: i32, b: i32, s: f64): void {
+  store<f64>(at(g, a * M + b), s);
+  store<f64>(at(g, b * M + a), s);
+}
+
+@inline
+function gramBlock2x2(oa: usize, oa1: usize, ob: usize, N: i32, g: usize, M: i32, a: i32, b: i32): void {
+  const ob1 = at(ob, N);
+  let s00 = f64x2.splat(0);
+  let s01 = f64x2.splat(0);
+  let s10 = f64x2.splat(0);
+  let s11 = f64x2.splat(0);
+  let f = 0;
+  for (; f + 1 < N; f += 2) {
+    const xa = v128.load(at(oa, f));
+    const xa1 = v128.load(at(oa1, f));
+    const xb = v128.load(at(ob, f));
+    const xb1 = v128.load(at(ob1, f));
+    s00 = f64x2.add(s00, f64x2.mul(xa, xb));
+    s01 = f64x2.add(s01, f64x2.mul(xa, xb1));
+    s10 = f64x2.add(s10, f64x2.mul(xa1, xb));
+    s11 = f64x2.add(s11, f64x2.mul(xa1, xb1));
+  }
+  let r00 = hsum(s00);
+  let r01 = hsum(s01);
+  let r10 = hsum(s10);
+  let r11 = hsum(s11);
+  for (; f < N; f++) {
+    const xa = load<f64>(at(oa, f));
+    const xa1 = load<f64>(at(oa1, f));
+    const xb = load<f64>(at(ob, f));
+    const xb1 = load<f64>(at(ob1, f));
+    r00 += xa * xb;
+    r01 += xa * xb1;
+    r10 += xa1 * xb;
+    r11 += xa1 * xb1;
+  }
+  storeSym(g, M, a, b, r00);
+  storeSym(g, M, a, b + 1, r01);
+  storeSym(g, M, a + 1, b, r10);
+  storeSym(g, M, a + 1, b + 1, r11);
+}
+
+@inline
+function gramBlock2x4(oa: usize, oa1: usize, ob: usize, N: i32, g: usize, M: i32, a: i32, b: i32): void {
+  const ob1 = at(ob, N);
+  const ob2 = at(ob1, N);
+  const ob3 = at(ob2, N);
+  let s00 = f64x2.splat(0);
+  let s01 = f64x2.splat(0);
+  let s02 = f64x2.splat(0);
+  let s03 = f64x2.splat(0);
+  let s10 = f64x2.splat(0);
+  let s11 = f64x2.splat(0);
+  let s12 = f64x2.splat(0);
+  let s13 = f64x2.splat(0);
+  let f = 0;
+  for (; f + 1 < N; f += 2) {
+    const xa = v128.load(at(oa, f));
+    const xa1 = v128.load(at(oa1, f));
+    let xb = v128.load(at(ob, f));
+    s00 = f64x2.add(s00, f64x2.mul(xa, xb));
+    s10 = f64x2.add(s10, f64x2.mul(xa1, xb));
+    xb = v128.load(at(ob1, f));
+    s01 = f64x2.add(s01, f64x2.mul(xa, xb));
+    s11 = f64x2.add(s11, f64x2.mul(xa1, xb));
+    xb = v128.load(at(ob2, f));
+    s02 = f64x2.add(s02, f64x2.mul(xa, xb));
+    s12 = f64x2.add(s12, f64x2.mul(xa1, xb));
+    xb = v128.load(at(ob3, f));
+    s03 = f64x2.add(s03, f64x2.mul(xa, xb));
+    s13 = f64x2.add(s13, f64x2.mul(xa1, xb));
+  }
+  let r00 = hsum(s00);
+  let r01 = hsum(s01);
+  let r02 = hsum(s02);
+  let r03 = hsum(s03);
+  let r10 = hsum(s10);
+  let r11 = hsum(s11);
+  let r12 = hsum(s12);
+  let r13 = hsum(s13);
+  for (; f < N; f++) {
+    const xa = load<f64>(at(oa, f));
+    const xa1 = load<f64>(at(oa1, f));
+    const xb = load<f64>(at(ob, f));
+    const xb1 = load<f64>(at(ob1, f));
+    const xb2 = load<f64>(at(ob2, f));
+    const xb3 = load<f64>(at(ob3, f));
+    r00 += xa * xb;
+    r01 += xa * xb1;
+    r02 += xa * xb2;
+    r03 += xa * xb3;
+    r10 += xa1 * xb;
+    r11 += xa1 * xb1;
+    r12 += xa1 * xb2;
+    r13 += xa1 * xb3;
+  }
+  storeSym(g, M, a, b, r00);
+  storeSym(g, M, a, b + 1, r01);
+  storeSym(g, M, a, b + 2, r02);
+  storeSym(g, M, a, b + 3, r03);
+  storeSym(g, M, a + 1, b, r10);
+  storeSym(g, M, a + 1, b + 1, r11);
+  storeSym(g, M, a + 1, b + 2, r12);
+  storeSym(g, M, a + 1, b + 3, r13);
 }
 
 /** Centre M sample-major points of N features in place; their mean goes to c (analyzeManifold.ts `prepareByGram`). */
@@ -174,11 +247,46 @@ export function corrBind(
 }
 
 
-/** out (K × P) = (X v)ᵀ with vᵀ (K × d) already in vT. */
+/**
+ * out (K × P) = (X v)ᵀ with vᵀ (K × d) already in vT. Two k per pass over a row of X share its loads;
+ * each entry is still `dot`'s sum (two two-lane partial sums, then the tail), so the same bits.
+ */
 export function corrImage(out: usize): void {
   const P = cP;
   const d = cD;
-  for (let k = 0; k < cK; k++) {
+  const K = cK;
+  let k = 0;
+  for (; k + 1 < K; k += 2) {
+    const v0 = at(cVT, k * d);
+    const v1 = at(cVT, (k + 1) * d);
+    for (let m = 0; m < P; m++) {
+      const xm = at(cCoords, m * d);
+      const n = load<i32>(cRowEnd + ((<usize>m) << 2));
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      let b0 = f64x2.splat(0);
+      let b1 = f64x2.splat(0);
+      let i = 0;
+      for (; i + 3 < n; i += 4) {
+        const x0 = v128.load(at(xm, i));
+        const x1 = v128.load(at(xm, i + 2));
+        a0 = f64x2.add(a0, f64x2.mul(x0, v128.load(at(v0, i))));
+        a1 = f64x2.add(a1, f64x2.mul(x1, v128.load(at(v0, i + 2))));
+        b0 = f64x2.add(b0, f64x2.mul(x0, v128.load(at(v1, i))));
+        b1 = f64x2.add(b1, f64x2.mul(x1, v128.load(at(v1, i + 2))));
+      }
+      let sa = hsum(f64x2.add(a0, a1));
+      let sb = hsum(f64x2.add(b0, b1));
+      for (; i < n; i++) {
+        const x = f(xm, i);
+        sa += x * f(v0, i);
+        sb += x * f(v1, i);
+      }
+      setf(out, k * P + m, sa);
+      setf(out, (k + 1) * P + m, sb);
+    }
+  }
+  for (; k < K; k++) {
     const vk = at(cVT, k * d);
     for (let m = 0; m < P; m++) store<f64>(at(out, k * P + m), dot(at(cCoords, m * d), vk, load<i32>(cRowEnd + ((<usize>m) << 2))));
   }
@@ -408,7 +516,32 @@ export function corrCostAndGrad(haveLow: i32): f64 {
     }
   }
   memory.fill(gT, 0, (<usize>(K * d)) << 3);
-  for (let k = 0; k < K; k++) {
+  // gT_k += −2 (bcT)_km x_m in m order per k; two k per pass share the loads of x_m (axpy's arithmetic).
+  let k = 0;
+  for (; k + 1 < K; k += 2) {
+    const g0 = at(gT, k * d);
+    const g1 = at(gT, (k + 1) * d);
+    for (let m = 0; m < P; m++) {
+      const xm = at(coords, m * d);
+      const n = load<i32>(rowEnd + ((<usize>m) << 2));
+      const al0 = -2 * load<f64>(at(bcT, k * P + m));
+      const al1 = -2 * load<f64>(at(bcT, (k + 1) * P + m));
+      const va0 = f64x2.splat(al0);
+      const va1 = f64x2.splat(al1);
+      let i = 0;
+      for (; i + 1 < n; i += 2) {
+        const x = v128.load(at(xm, i));
+        v128.store(at(g0, i), f64x2.add(v128.load(at(g0, i)), f64x2.mul(va0, x)));
+        v128.store(at(g1, i), f64x2.add(v128.load(at(g1, i)), f64x2.mul(va1, x)));
+      }
+      for (; i < n; i++) {
+        const x = load<f64>(at(xm, i));
+        setf(g0, i, load<f64>(at(g0, i)) + al0 * x);
+        setf(g1, i, load<f64>(at(g1, i)) + al1 * x);
+      }
+    }
+  }
+  for (; k < K; k++) {
     const gk = at(gT, k * d);
     for (let m = 0; m < P; m++) axpy(-2 * load<f64>(at(bcT, k * P + m)), at(coords, m * d), gk, load<i32>(rowEnd + ((<usize>m) << 2)));
   }
@@ -864,26 +997,35 @@ function costAndGradAt(v: usize, egrad: usize, cached: bool, haveLow: bool): f64
 
 /**
  * g (k × k) = aᵀb for row-major n × k a, b. Each entry's sum runs over i in order, as the TypeScript
- * CG's does, but in a register: accumulating into g row by row made every step a load and a store.
+ * CG's does, in a register. Entries (p, q), (p, q + 1) share one two-lane sum (lane j is column q + j,
+ * still in i order, so the same bits), and a row p of g takes up to four columns per pass over i:
+ * one scalar chain per entry had waited on the add latency (the k × k products were a sixth of a CG
+ * iteration at K = 5).
  */
 function gramOfTall(a: usize, b: usize, n: i32, k: i32, g: usize): void {
   for (let p = 0; p < k; p++) {
-    for (let q = 0; q < k; q++) {
+    let q = 0;
+    for (; q + 3 < k; q += 4) {
+      let s0 = f64x2.splat(0);
+      let s1 = f64x2.splat(0);
+      for (let i = 0; i < n; i++) {
+        const ai = f64x2.splat(f(a, i * k + p));
+        const bi = at(b, i * k + q);
+        s0 = f64x2.add(s0, f64x2.mul(ai, v128.load(bi)));
+        s1 = f64x2.add(s1, f64x2.mul(ai, v128.load(bi, 16)));
+      }
+      v128.store(at(g, p * k + q), s0);
+      v128.store(at(g, p * k + q + 2), s1);
+    }
+    for (; q + 1 < k; q += 2) {
+      let s0 = f64x2.splat(0);
+      for (let i = 0; i < n; i++) s0 = f64x2.add(s0, f64x2.mul(f64x2.splat(f(a, i * k + p)), v128.load(at(b, i * k + q))));
+      v128.store(at(g, p * k + q), s0);
+    }
+    if (q < k) {
       let s = 0.0;
       for (let i = 0; i < n; i++) s += f(a, i * k + p) * f(b, i * k + q);
       setf(g, p * k + q, s);
-    }
-  }
-}
-
-/** g = aᵀa: the same sums as gramOfTall(a, a), the upper half mirrored (a_ip a_iq = a_iq a_ip exactly). */
-function gramOfTallSym(a: usize, n: i32, k: i32, g: usize): void {
-  for (let p = 0; p < k; p++) {
-    for (let q = p; q < k; q++) {
-      let s = 0.0;
-      for (let i = 0; i < n; i++) s += f(a, i * k + p) * f(a, i * k + q);
-      setf(g, p * k + q, s);
-      setf(g, q * k + p, s);
     }
   }
 }
@@ -898,9 +1040,16 @@ function stiefelProject(x: usize, u: usize, n: i32, k: i32, out: usize, xtu: usi
       setf(xtu, b * k + a, v);
     }
   }
+  // Row i of x·sym(xᵀu), two columns b, b + 1 per two-lane sum over a in order (the same bits).
   for (let i = 0; i < n; i++) {
     const xi = at(x, i * k);
-    for (let b = 0; b < k; b++) {
+    let b = 0;
+    for (; b + 1 < k; b += 2) {
+      let s = f64x2.splat(0);
+      for (let a = 0; a < k; a++) s = f64x2.add(s, f64x2.mul(f64x2.splat(f(xi, a)), v128.load(at(xtu, a * k + b))));
+      v128.store(at(out, i * k + b), f64x2.sub(v128.load(at(u, i * k + b)), s));
+    }
+    if (b < k) {
       let s = 0.0;
       for (let a = 0; a < k; a++) s += f(xi, a) * f(xtu, a * k + b);
       setf(out, i * k + b, f(u, i * k + b) - s);
@@ -942,13 +1091,24 @@ function retractionRInv(xtx: usize, xtd: usize, dtd: usize, k: i32, alpha: f64, 
 export function corrCostAt(alpha: f64, rInv: usize): f64 {
   const P = cP;
   const K = cK;
+  // c_m = Σ_{a ≤ c} (cx + α cd)_am R⁻¹_ac, in a order from 0, two m per two-lane sum (the same bits).
+  const va = f64x2.splat(alpha);
   for (let c = 0; c < K; c++) {
     const out = at(cCT, c * P);
-    memory.fill(out, 0, (<usize>P) << 3);
-    for (let a = 0; a <= c; a++) {
-      const w = f(rInv, a * K + c);
-      const ia = a * P;
-      for (let m = 0; m < P; m++) setf(out, m, f(out, m) + (f(cCx, ia + m) + alpha * f(cCd, ia + m)) * w);
+    let m = 0;
+    for (; m + 1 < P; m += 2) {
+      let s = f64x2.splat(0);
+      for (let a = 0; a <= c; a++) {
+        const ia = a * P + m;
+        const t = f64x2.add(v128.load(at(cCx, ia)), f64x2.mul(va, v128.load(at(cCd, ia))));
+        s = f64x2.add(s, f64x2.mul(t, f64x2.splat(f(rInv, a * K + c))));
+      }
+      v128.store(at(out, m), s);
+    }
+    for (; m < P; m++) {
+      let s = 0.0;
+      for (let a = 0; a <= c; a++) s += (f(cCx, a * P + m) + alpha * f(cCd, a * P + m)) * f(rInv, a * K + c);
+      setf(out, m, s);
     }
   }
   corrInverseResiduals();
@@ -1056,9 +1216,9 @@ export function corrCg(
     if (cached) memory.copy(cCx, cCT, (<usize>(k * cP)) << 3);
     else imageOf(x, cCx);
     imageOf(desc, cCd);
-    gramOfTallSym(x, n, k, xtx);
+    gramOfTall(x, x, n, k, xtx);
     gramOfTall(x, desc, n, k, xtd);
-    gramOfTallSym(desc, n, k, dtd);
+    gramOfTall(desc, desc, n, k, dtd);
     let haveR = retractionRInv(xtx, xtd, dtd, k, alpha, rg, rr, rInv);
     let newF = haveR ? corrCostAt(alpha, rInv) : NaN;
     costEvaluations++;

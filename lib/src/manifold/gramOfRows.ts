@@ -4,7 +4,7 @@ import { SimdHeap, withScratchHeap } from '../simd/kernels';
  * G = X Xᵀ for `count` vectors of `length` stored one after another in x (X row-major count × length):
  * the Gram matrix of points, centres or NNLS columns, count × count row-major, filled by symmetry.
  * Rows of a row-major matrix are the columns of a column-major one, so this is the SIMD kernel
- * `columnGram` (2 × 2 blocks of dot products) on a copy of x.
+ * `columnGram` (2 × 4 blocks of dot products) on a copy of x.
  */
 export function gramOfRows(x: Float64Array, count: number, length: number): Float64Array {
   return withScratchHeap(SimdHeap.bytesFor([count * length, count * count]), (heap) => {
