@@ -44,7 +44,8 @@ function axpy(alpha: f64, x: usize, y: usize, n: i32): void {
 /** g (M × M row-major) = UᵀU for column-major N × M u (gramReduction.ts `columnGram`): column pairs
  * against four columns at a time, then against a last pair. Each entry is one two-lane sum over f in
  * order, whatever the block: eight chains (2 × 4) rather than four keep both FP adders busy, where
- * 2 × 2 blocks waited on the add latency (113 → 75 ms for the README case's 100 Grams of 50 × 5000). */
+ * 2 × 2 blocks waited on the add latency (the README case's 100 Grams of 50 × 5000, one thread, old
+ * and new builds alternated: 101–110 → 76–83 ms). */
 export function columnGram(u: usize, N: i32, M: i32, g: usize): void {
   let a = 0;
   for (; a + 1 < M; a += 2) {
