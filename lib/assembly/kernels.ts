@@ -1532,3 +1532,6 @@ export function projectRows(x: usize, T: i32, n: i32, w: usize, K: i32, z: usize
     }
   }
 }
+
+// Training: the filter gradient of a stride-1 convolution (float32).
+export { batchInner, convFilterGrad, convForward, convForwardWorkspaceBytes } from "./conv";

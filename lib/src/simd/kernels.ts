@@ -65,6 +65,43 @@ export interface SimdKernels {
   fillNormal(state: number, out: number, n: number): void;
   jacobiSweeps(a: number, v: number, d: number, maxSweeps: number): number;
   projectRows(x: number, T: number, n: number, w: number, K: number, z: number, ws: number): void;
+  // Training (float32 arrays, lib/assembly/conv.ts): stride-1 convolutions.
+  convForward(
+    x: number,
+    N: number,
+    H: number,
+    W: number,
+    C: number,
+    w: number,
+    kH: number,
+    kW: number,
+    top: number,
+    left: number,
+    oH: number,
+    oW: number,
+    O: number,
+    ws: number,
+    out: number,
+  ): void;
+  convForwardWorkspaceBytes(N: number, C: number, kH: number, kW: number, oH: number, oW: number): number;
+  batchInner(src: number, N: number, H: number, W: number, C: number, dst: number): void;
+  convFilterGrad(
+    x: number,
+    A: number,
+    H: number,
+    W: number,
+    B: number,
+    C: number,
+    dy: number,
+    oH: number,
+    oW: number,
+    O: number,
+    kH: number,
+    kW: number,
+    top: number,
+    left: number,
+    dw: number,
+  ): void;
 }
 
 let compiled: WasmModule | undefined;
@@ -137,6 +174,11 @@ export class SimdHeap {
   f64(length: number): HeapArray<Float64Array> {
     const ptr = this.take(8 * length);
     return { ptr, view: new Float64Array(this.kernels.memory.buffer, ptr, length) };
+  }
+
+  f32(length: number): HeapArray<Float32Array> {
+    const ptr = this.take(4 * length);
+    return { ptr, view: new Float32Array(this.kernels.memory.buffer, ptr, length) };
   }
 
   i32(length: number): HeapArray<Int32Array> {

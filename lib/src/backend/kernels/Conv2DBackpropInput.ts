@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { callStock, scratch, type Info, type KernelArgs } from './wasmKernel';
+import { simdCorrelation, xnnpackDepthwise } from './simdConv';
+import { callStock, type Info, type KernelArgs } from './wasmKernel';
 
 /**
  * dx of a stride-1 2-D convolution for wasm: the "full" correlation of dy with the spatially flipped,
- * in/out-swapped filter, dx = conv(dy, flip(W)ᵀ) with explicit pads (kH − 1 − top, …), run on the
- * XNNPACK convolution instead of the stock kernel's naive loop (~3 GFLOP/s; docs/stack.md §2).
+ * in/out-swapped filter, dx = conv(dy, flip(W)ᵀ) with explicit pads (kH − 1 − top, …), instead of the
+ * stock kernel's naive loop (~3 GFLOP/s; docs/stack.md §2). It runs on the SIMD correlation of the
+ * forward pass (./simdConv.ts), which gives XNNPACK's bits, the convolution this path ran on before.
  * Strided or channels-first cases, or pads that would be negative, stay on the stock kernel.
  */
 export function conv2DBackpropInput(args: KernelArgs): Info {
@@ -30,11 +32,38 @@ export function conv2DBackpropInput(args: KernelArgs): Info {
   const pb = info.inHeight - info.outHeight - pt + kh - 1;
   const pr = info.inWidth - info.outWidth - pl + kw - 1;
   if (pt < 0 || pl < 0 || pb < 0 || pr < 0) return callStock('Conv2DBackpropInput', inputs, backend, attrs);
-  const s = scratch(backend);
+  if (xnnpackDepthwise(info.inChannels, info.outChannels)) return depthwiseDx(dy, filter, backend, pt, pb, pl, pr);
+  // The correlation of dy (O channels) with flip(W)ᵀ gives dx (C channels).
+  return simdCorrelation(
+    backend,
+    dy,
+    filter,
+    {
+      N: info.batchSize,
+      H: info.outHeight,
+      W: info.outWidth,
+      C: info.outChannels,
+      kH: kh,
+      kW: kw,
+      top: pt,
+      left: pl,
+      oH: info.inHeight,
+      oW: info.inWidth,
+      O: info.inChannels,
+    },
+    true,
+  );
+}
+
+/** dx of a one-channel convolution on XNNPACK (its depthwise path, whose bits the SIMD kernel lacks). */
+function depthwiseDx(dy: Info, filter: Info, backend: KernelArgs['backend'], pt: number, pb: number, pl: number, pr: number): Info {
+  const [kh, kw] = filter.shape;
+  const flipped = backend.makeOutput([kh, kw, 1, 1], 'float32');
+  const src = backend.typedArrayFromHeap(filter) as Float32Array;
+  const dst = backend.typedArrayFromHeap(flipped) as Float32Array;
+  for (let k = 0; k < kh * kw; k++) dst[k] = src[kh * kw - 1 - k];
   try {
-    const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
-    const swapped = s.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
-    return callStock('Conv2D', { x: dy, filter: swapped }, backend, {
+    return callStock('Conv2D', { x: dy, filter: flipped }, backend, {
       strides: [1, 1],
       pad: [
         [0, 0],
@@ -46,6 +75,6 @@ export function conv2DBackpropInput(args: KernelArgs): Info {
       dilations: [1, 1],
     });
   } finally {
-    s.done();
+    backend.disposeData(flipped.dataId);
   }
 }

@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchMatMul } from './BatchMatMul';
 import { cast } from './Cast';
+import { conv2D } from './Conv2D';
 import { conv2DBackpropFilter } from './Conv2DBackpropFilter';
 import { conv2DBackpropInput } from './Conv2DBackpropInput';
 import { fusedMatMul } from './FusedMatMul';
@@ -33,6 +34,7 @@ let installedNames: string[] = [];
 
 /** memgeo's wasm kernels: added (wasm has none) or replacing the stock one. */
 const KERNELS: Record<string, { fn: WasmKernelFunc; add?: boolean }> = {
+  Conv2D: { fn: conv2D },
   Conv2DBackpropFilter: { fn: conv2DBackpropFilter, add: true },
   BatchMatMul: { fn: batchMatMul },
   _FusedMatMul: { fn: fusedMatMul },
