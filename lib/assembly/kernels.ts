@@ -1,4 +1,5 @@
-// WebAssembly SIMD kernels for the manifold analysis (AssemblyScript, compiled by `npm run build` to
+// WebAssembly SIMD kernels for the manifold analysis, and (./conv.ts, float32) training's stride-1
+// convolutions (AssemblyScript, compiled by `npm run build` to
 // lib/dist/simd/kernels.wasm; loaded by lib/src/simd/kernels.ts). Each is the hot inner loop of a
 // TypeScript function that documents the mathematics; these only run it two float64 lanes at a time,
 // which V8 does not do for plain JS loops (lib/src/simd/README.md has the measurements).

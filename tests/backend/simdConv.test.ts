@@ -5,9 +5,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from 'memgeo';
-// Internal modules: the stock kernels and the dilated-convolution dW are not part of the public API.
-import { callStock, type WasmBackend } from 'memgeo/dist/backend/kernels/wasmKernel';
-import { conv2DBackpropFilterByConvolution } from 'memgeo/dist/backend/kernels/Conv2DBackpropFilter';
+// Internal modules: the XNNPACK paths are not part of the public API.
+import type { WasmBackend } from 'memgeo/dist/backend/kernels/wasmKernel';
+import {
+  xnnpackConv2D,
+  xnnpackFilterGradDilated,
+  xnnpackFilterGradIm2col,
+  xnnpackInputGrad,
+} from 'memgeo/dist/backend/kernels/xnnpackConv';
 import { randt } from './helpers';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
@@ -54,12 +59,12 @@ test('stride-1 conv2d, dx and dW give the bits of the XNNPACK paths they replace
   const backend = tf.backend() as unknown as WasmBackend;
   for (const c of cases) {
     tf.tidy(() => {
-      const [N, , , C] = c.x;
+      const C = c.x[3];
       const x = randt(c.x, 1) as tf.Tensor4D;
       const w = randt([...c.k, C, c.O], 2) as tf.Tensor4D;
       const convAttrs = { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] };
       const y = tf.engine().runKernel('Conv2D', { x, filter: w }, convAttrs as never) as tf.Tensor4D;
-      sameBits(y, callStock('Conv2D', { x, filter: w }, backend, convAttrs), `conv2d, ${name(c)}`);
+      sameBits(y, xnnpackConv2D(x, w, convAttrs as never, backend), `conv2d, ${name(c)}`);
 
       const dy = randt(y.shape, 3) as tf.Tensor4D;
       const info = tf.backend_util.computeConv2DInfo(c.x, [...c.k, C, c.O], 1, 1, c.pad, undefined, false, 'channelsLast');
@@ -75,18 +80,7 @@ test('stride-1 conv2d, dx and dW give the bits of the XNNPACK paths they replace
       const pl = kw - 1 - info.padInfo.left;
       const pb = info.inHeight - info.outHeight - pt + kh - 1;
       const pr = info.inWidth - info.outWidth - pl + kw - 1;
-      const flipped = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]);
-      const dxBefore = callStock('Conv2D', { x: dy, filter: flipped }, backend, {
-        strides: [1, 1],
-        pad: [
-          [0, 0],
-          [pt, pb],
-          [pl, pr],
-          [0, 0],
-        ],
-        dataFormat: 'NHWC',
-        dilations: [1, 1],
-      });
+      const dxBefore = xnnpackInputGrad(dy, w, [pt, pb, pl, pr], backend);
       sameBits(dx, dxBefore, `dx, ${name(c)}`);
 
       // Before: dW = im2col and one product (≤ 4 input channels) or the dilated convolution (above).
@@ -96,24 +90,7 @@ test('stride-1 conv2d, dx and dW give the bits of the XNNPACK paths they replace
         dataFormat: 'NHWC',
         filterShape: [...c.k, C, c.O],
       } as never) as tf.Tensor;
-      let dWBefore: tf.TensorInfo;
-      if (C <= 4) {
-        const { top, bottom, left, right } = info.padInfo;
-        const xp = tf.pad(x, [
-          [0, 0],
-          [top, bottom],
-          [left, right],
-          [0, 0],
-        ]);
-        const P = N * info.outHeight * info.outWidth;
-        const rows: tf.Tensor[] = [];
-        for (let i = 0; i < kh; i++)
-          for (let j = 0; j < kw; j++)
-            rows.push(tf.transpose(tf.reshape(tf.slice(xp, [0, i, j, 0], [N, info.outHeight, info.outWidth, C]), [P, C])));
-        dWBefore = tf.matMul(tf.concat(rows, 0), tf.reshape(dy, [P, c.O]));
-      } else {
-        dWBefore = conv2DBackpropFilterByConvolution(x, dy, info, backend);
-      }
+      const dWBefore = C <= 4 ? xnnpackFilterGradIm2col(x, dy, info, backend) : xnnpackFilterGradDilated(x, dy, info, backend);
       sameBits(dW, dWBefore, `dW, ${name(c)}`);
     });
   }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { simdConvApplies, simdCorrelation, xnnpackDepthwise } from './simdConv';
-import { callStock, type Info, type KernelArgs } from './wasmKernel';
+import { type Info, type KernelArgs } from './wasmKernel';
+import { xnnpackConv2D } from './xnnpackConv';
 
 /**
  * The forward 2-D convolution for wasm. Stride 1 runs the SIMD kernel `convForward` (./simdConv.ts),
@@ -22,7 +23,8 @@ export function conv2D({ inputs, backend, attrs }: KernelArgs): Info {
     false,
     tf.backend_util.convertConv2DDataFormat(dataFormat),
   );
-  if (!simdConvApplies(info) || xnnpackDepthwise(info.inChannels, info.outChannels)) return callStock('Conv2D', inputs, backend, attrs);
+  if (!simdConvApplies(info) || xnnpackDepthwise(info.inChannels, info.outChannels))
+    return xnnpackConv2D(x, filter, attrs as unknown as tf.Conv2DAttrs, backend);
   return simdCorrelation(
     backend,
     x,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { simdCorrelation, xnnpackDepthwise } from './simdConv';
 import { callStock, type Info, type KernelArgs } from './wasmKernel';
+import { xnnpackInputGrad } from './xnnpackConv';
 
 /**
  * dx of a stride-1 2-D convolution for wasm: the "full" correlation of dy with the spatially flipped,
@@ -32,7 +33,7 @@ export function conv2DBackpropInput(args: KernelArgs): Info {
   const pb = info.inHeight - info.outHeight - pt + kh - 1;
   const pr = info.inWidth - info.outWidth - pl + kw - 1;
   if (pt < 0 || pl < 0 || pb < 0 || pr < 0) return callStock('Conv2DBackpropInput', inputs, backend, attrs);
-  if (xnnpackDepthwise(info.inChannels, info.outChannels)) return depthwiseDx(dy, filter, backend, pt, pb, pl, pr);
+  if (xnnpackDepthwise(info.inChannels, info.outChannels)) return xnnpackInputGrad(dy, filter, [pt, pb, pl, pr], backend);
   // The correlation of dy (O channels) with flip(W)ᵀ gives dx (C channels).
   return simdCorrelation(
     backend,
@@ -53,28 +54,4 @@ export function conv2DBackpropInput(args: KernelArgs): Info {
     },
     true,
   );
-}
-
-/** dx of a one-channel convolution on XNNPACK (its depthwise path, whose bits the SIMD kernel lacks). */
-function depthwiseDx(dy: Info, filter: Info, backend: KernelArgs['backend'], pt: number, pb: number, pl: number, pr: number): Info {
-  const [kh, kw] = filter.shape;
-  const flipped = backend.makeOutput([kh, kw, 1, 1], 'float32');
-  const src = backend.typedArrayFromHeap(filter) as Float32Array;
-  const dst = backend.typedArrayFromHeap(flipped) as Float32Array;
-  for (let k = 0; k < kh * kw; k++) dst[k] = src[kh * kw - 1 - k];
-  try {
-    return callStock('Conv2D', { x: dy, filter: flipped }, backend, {
-      strides: [1, 1],
-      pad: [
-        [0, 0],
-        [pt, pb],
-        [pl, pr],
-        [0, 0],
-      ],
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-    });
-  } finally {
-    backend.disposeData(flipped.dataId);
-  }
 }

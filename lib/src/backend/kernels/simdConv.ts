@@ -48,7 +48,7 @@ export interface Correlation {
  * `flipSwap`, the filter of dx made from the forward filter [kH, kW, O, C]:
  * flip(W)ᵀ[i, j, c, o] = W[kH − 1 − i, kW − 1 − j, o, c]. Each output entry is one
  * sequential float32 sum over (i, j, c), the order of XNNPACK's convolution, which it replaces: the
- * outputs are bit for bit XNNPACK's (tests/backend/conv.parity.test.ts).
+ * outputs are bit for bit XNNPACK's (tests/backend/simdConv.test.ts).
  */
 export function simdCorrelation(backend: WasmBackend, x: Info, filter: Info, g: Correlation, flipSwap: boolean): Info {
   const { N, H, W, C, kH, kW, top, left, oH, oW, O } = g;
