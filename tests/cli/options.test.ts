@@ -66,8 +66,8 @@ test('commands and bench targets are listed by one loader', () => {
   for (const cmd of ['analyze', 'bench', 'train', 'version']) assert.match(help.stdout, new RegExp(`^  ${cmd} +\\S`, 'm'));
   const bench = memgeo(['bench', '--help']);
   assert.equal(bench.status, 0);
-  for (const target of ['data', 'epoch', 'mftma', 'train']) assert.match(bench.stdout, new RegExp(`^  ${target} +\\S`, 'm'));
-  refused(['bench', 'nothing'], /unknown bench target 'nothing'; one of: data, epoch/);
+  for (const target of ['conv', 'data', 'epoch', 'mftma', 'train']) assert.match(bench.stdout, new RegExp(`^  ${target} +\\S`, 'm'));
+  refused(['bench', 'nothing'], /unknown bench target 'nothing'; one of: conv, data, epoch/);
 });
 
 test.after(() => fs.rmSync(root, { recursive: true, force: true }));
