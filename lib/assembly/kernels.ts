@@ -1,5 +1,4 @@
-// WebAssembly SIMD kernels for the manifold analysis, and (./conv.ts, float32) training's stride-1
-// convolutions (AssemblyScript, compiled by `npm run build` to
+// WebAssembly SIMD kernels for the manifold analysis (AssemblyScript, compiled by `npm run build` to
 // lib/dist/simd/kernels.wasm; loaded by lib/src/simd/kernels.ts). Each is the hot inner loop of a
 // TypeScript function that documents the mathematics; these only run it two float64 lanes at a time,
 // which V8 does not do for plain JS loops (lib/src/simd/README.md has the measurements).
@@ -1533,6 +1532,3 @@ export function projectRows(x: usize, T: i32, n: i32, w: usize, K: i32, z: usize
     }
   }
 }
-
-// Training: the filter gradient of a stride-1 convolution (float32).
-export { batchInner, convFilterGrad, convForward, convForwardWorkspaceBytes } from "./conv";

@@ -65,43 +65,6 @@ export interface SimdKernels {
   fillNormal(state: number, out: number, n: number): void;
   jacobiSweeps(a: number, v: number, d: number, maxSweeps: number): number;
   projectRows(x: number, T: number, n: number, w: number, K: number, z: number, ws: number): void;
-  // Training (float32 arrays, lib/assembly/conv.ts): stride-1 convolutions.
-  convForward(
-    x: number,
-    N: number,
-    H: number,
-    W: number,
-    C: number,
-    w: number,
-    kH: number,
-    kW: number,
-    top: number,
-    left: number,
-    oH: number,
-    oW: number,
-    O: number,
-    ws: number,
-    out: number,
-  ): void;
-  convForwardWorkspaceBytes(N: number, C: number, kH: number, kW: number, oH: number, oW: number): number;
-  batchInner(src: number, N: number, H: number, W: number, C: number, dst: number): void;
-  convFilterGrad(
-    x: number,
-    A: number,
-    H: number,
-    W: number,
-    B: number,
-    C: number,
-    dy: number,
-    oH: number,
-    oW: number,
-    O: number,
-    kH: number,
-    kW: number,
-    top: number,
-    left: number,
-    dw: number,
-  ): void;
 }
 
 let compiled: WasmModule | undefined;

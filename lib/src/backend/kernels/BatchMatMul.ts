@@ -10,6 +10,7 @@ import {
   type KernelArgs,
   type WasmBackend,
 } from './wasmKernel';
+import { trySimdMatMul } from './simdMatMul';
 import { isStaleOperand } from './staleOperand';
 
 /**
@@ -19,16 +20,31 @@ import { isStaleOperand } from './staleOperand';
 const LOOP_MIN_WORK = 32 * 32 * 32;
 
 /**
+ * `BatchMatMul` for wasm. A single product, or a batched A against one B (folded into one product),
+ * runs on memgeo's float32 SIMD kernel (./simdMatMul.ts: transposes by strides, no copies, about
+ * 60 GFLOP/s), which gives the bits of the XNNPACK path below. Other batched products take that path.
+ */
+export function batchMatMul(args: KernelArgs): Info {
+  const { a, b } = args.inputs;
+  if (a.dtype === 'float32' && b.dtype === 'float32') {
+    const out = trySimdMatMul(args.backend, a, b, Boolean(args.attrs.transposeA), Boolean(args.attrs.transposeB));
+    if (out) return out;
+  }
+  return xnnpackBatchMatMul(args);
+}
+
+/**
  * `BatchMatMul` for wasm that always lands on the fast XNNPACK path (≈30 GFLOP/s) instead of the stock
  * scalar loop (1.6–2.6 GFLOP/s), which the stock kernel takes for any transpose or batch > 1
- * (docs/stack.md §2):
+ * (docs/stack.md §2); what memgeo ran before the SIMD kernel, kept for the batched products it does
+ * not take and as the reference of tests/backend/simdMatMul.test.ts and `memgeo bench matmul`:
  * - transposeA/B become an explicit Transpose (O(size) copies against an O(M·K·N) product);
  * - a batched A against a single B is folded into one [batch·M, K] × [K, N] product;
  * - other batched products run one fast product per batch item (correct broadcasting, which the
  *   stock kernel gets wrong when only one side is batched);
  * - the B operand is guarded against the stale-packing hazard (staleOperand.ts).
  */
-export function batchMatMul({ inputs, backend, attrs }: KernelArgs): Info {
+export function xnnpackBatchMatMul({ inputs, backend, attrs }: KernelArgs): Info {
   const { a, b } = inputs;
   const transposeA = Boolean(attrs.transposeA);
   const transposeB = Boolean(attrs.transposeB);

@@ -1,11 +1,11 @@
 import type * as tf from '@tensorflow/tfjs';
-import { simdKernels, withScratchHeap } from '../../simd';
-import type { Info, WasmBackend } from './wasmKernel';
+import { trainingKernels } from '../../simd';
+import { heapOffset, withHeapWorkspace, type Info, type WasmBackend } from './wasmKernel';
 
 /*
- * Stride-1 convolutions on the float32 SIMD kernels of lib/assembly/conv.ts. The tensors live on
- * tfjs-wasm's heap and the kernels in memgeo's own module, so each call copies its inputs into this
- * thread's scratch heap and the result back (about 1 ms per 4 MB; the products are 20–100 times that).
+ * Stride-1 convolutions on the float32 SIMD kernels of lib/assembly/conv.ts. The kernel module works
+ * in tfjs-wasm's own memory (lib/src/simd/trainingKernels.ts), so the kernels read the tensors where
+ * tfjs keeps them and write the output tensor directly; workspace comes from tfjs's allocator.
  */
 
 /** Whether the SIMD kernels handle this convolution: NHWC, stride 1, no dilation. */
@@ -53,26 +53,24 @@ export interface Correlation {
 export function simdCorrelation(backend: WasmBackend, x: Info, filter: Info, g: Correlation, flipSwap: boolean): Info {
   const { N, H, W, C, kH, kW, top, left, oH, oW, O } = g;
   const out = backend.makeOutput([N, oH, oW, O], 'float32');
-  // Views only after the allocation (it may grow the heap).
-  const xs = backend.typedArrayFromHeap(x) as Float32Array;
-  const fs = backend.typedArrayFromHeap(filter) as Float32Array;
-  const dst = backend.typedArrayFromHeap(out) as Float32Array;
-  const nx = N * H * W * C;
+  const k = trainingKernels(backend.wasm.asm.memory);
+  const wsBytes = align16(k.convForwardWorkspaceBytes(N, C, kH, kW, oH, oW));
   const nw = kH * kW * C * O;
-  const no = N * oH * oW * O;
-  const wsBytes = simdKernels().convForwardWorkspaceBytes(N, C, kH, kW, oH, oW);
-  withScratchHeap(4 * (nx + nw + no) + wsBytes + 64, (heap) => {
-    const xh = heap.f32(nx);
-    const wh = heap.f32(nw);
-    const oh = heap.f32(no);
-    const ws = heap.f32(Math.ceil(wsBytes / 4));
-    xh.view.set(xs);
-    if (flipSwap) flipAndSwap(fs, kH, kW, O, C, wh.view);
-    else wh.view.set(fs);
-    heap.kernels.convForward(xh.ptr, N, H, W, C, wh.ptr, kH, kW, top, left, oH, oW, O, ws.ptr, oh.ptr);
-    dst.set(oh.view);
+  withHeapWorkspace(backend, wsBytes + (flipSwap ? 4 * nw : 0), (ws) => {
+    let w = heapOffset(backend, filter);
+    if (flipSwap) {
+      // Views only after the allocation (it may grow the heap).
+      const fs = backend.typedArrayFromHeap(filter) as Float32Array;
+      flipAndSwap(fs, kH, kW, O, C, new Float32Array(fs.buffer, ws + wsBytes, nw));
+      w = ws + wsBytes;
+    }
+    k.convForward(heapOffset(backend, x), N, H, W, C, w, kH, kW, top, left, oH, oW, O, ws, heapOffset(backend, out));
   });
   return out;
+}
+
+function align16(bytes: number): number {
+  return Math.ceil(bytes / 16) * 16;
 }
 
 /** dst[i, j, c, o] = w[kH − 1 − i, kW − 1 − j, o, c] for w [kH, kW, O, C]. */
@@ -96,34 +94,21 @@ function flipAndSwap(w: Float32Array, kH: number, kW: number, O: number, C: numb
 export function simdFilterGrad(backend: WasmBackend, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo, batchLast: boolean): Info {
   const { batchSize: N, inHeight: H, inWidth: W, inChannels: C, outHeight: oH, outWidth: oW, outChannels: O } = info;
   const { filterHeight: kH, filterWidth: kW } = info;
+  const { top, left } = info.padInfo;
   const out = backend.makeOutput([kH, kW, C, O], 'float32');
-  const xs = backend.typedArrayFromHeap(x) as Float32Array;
-  const ds = backend.typedArrayFromHeap(dy) as Float32Array;
-  const dst = backend.typedArrayFromHeap(out) as Float32Array;
-  const nx = N * H * W * C;
-  const nd = N * oH * oW * O;
-  const nw = kH * kW * C * O;
-  const copies = batchLast ? 2 : 1;
-  withScratchHeap(4 * (copies * (nx + nd) + nw) + 64, (heap) => {
-    const k = heap.kernels;
-    let xh = heap.f32(nx);
-    let dh = heap.f32(nd);
-    const wh = heap.f32(nw);
-    xh.view.set(xs);
-    dh.view.set(ds);
-    const { top, left } = info.padInfo;
-    if (batchLast) {
-      const xt = heap.f32(nx);
-      const dt = heap.f32(nd);
-      k.batchInner(xh.ptr, N, H, W, C, xt.ptr);
-      k.batchInner(dh.ptr, N, oH, oW, O, dt.ptr);
-      xh = xt;
-      dh = dt;
-      k.convFilterGrad(xh.ptr, 1, H, W, N, C, dh.ptr, oH, oW, O, kH, kW, top, left, wh.ptr);
-    } else {
-      k.convFilterGrad(xh.ptr, N, H, W, 1, C, dh.ptr, oH, oW, O, kH, kW, top, left, wh.ptr);
-    }
-    dst.set(wh.view);
+  const k = trainingKernels(backend.wasm.asm.memory);
+  const xp = heapOffset(backend, x);
+  const dp = heapOffset(backend, dy);
+  const dw = heapOffset(backend, out);
+  if (!batchLast) {
+    k.convFilterGrad(xp, N, H, W, 1, C, dp, oH, oW, O, kH, kW, top, left, dw);
+    return out;
+  }
+  const nx = align16(4 * N * H * W * C);
+  withHeapWorkspace(backend, nx + 4 * N * oH * oW * O, (ws) => {
+    k.batchInner(xp, N, H, W, C, ws);
+    k.batchInner(dp, N, oH, oW, O, ws + nx);
+    k.convFilterGrad(ws, 1, H, W, N, C, ws + nx, oH, oW, O, kH, kW, top, left, dw);
   });
   return out;
 }

@@ -11,7 +11,9 @@ import * as tf from '@tensorflow/tfjs';
 export interface WasmBackend {
   disposeData(dataId: object, force?: boolean): boolean;
   incRef(dataId: object): void;
-  dataIdMap: { get(dataId: object): { id: number; shape: number[] } | undefined };
+  dataIdMap: { get(dataId: object): { id: number; shape: number[]; memoryOffset: number } | undefined };
+  /** The Emscripten module: its memory (the heap) and allocator. */
+  wasm: { asm: { memory: object }; _malloc(bytes: number): number; _free(ptr: number): void };
   /** Allocate an output on the wasm heap (uninitialised memory). */
   makeOutput(shape: number[], dtype: tf.DataType): Info;
   /**
@@ -112,6 +114,27 @@ export function scratch(backend: WasmBackend): Scratch {
       tmp.length = 0;
     },
   };
+}
+
+/** Byte offset of a tensor's data on the wasm heap: the pointer memgeo's training kernels take. */
+export function heapOffset(backend: WasmBackend, t: Info): number {
+  const d = backend.dataIdMap.get(t.dataId);
+  if (!d) throw new Error('memgeo wasm kernels: a tensor that is not on the wasm backend');
+  return d.memoryOffset >>> 0;
+}
+
+/**
+ * `use` with `bytes` of workspace on the wasm heap, freed afterwards. The allocation can grow (and so
+ * detach) the heap: take typed views of tensors only inside `use`.
+ */
+export function withHeapWorkspace<T>(backend: WasmBackend, bytes: number, use: (ptr: number) => T): T {
+  const ptr = backend.wasm._malloc(Math.max(16, bytes)) >>> 0;
+  if (ptr === 0) throw new Error(`memgeo wasm kernels: no ${bytes} bytes of workspace on the wasm heap`);
+  try {
+    return use(ptr);
+  } finally {
+    backend.wasm._free(ptr);
+  }
 }
 
 /** Permutation that swaps the last two axes of a rank-`rank` tensor. */

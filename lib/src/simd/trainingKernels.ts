@@ -1,0 +1,97 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as v8 from 'v8';
+
+// The compiler's lib here has no WebAssembly declarations (ES2022 without DOM); what is used of it:
+type WasmMemory = object;
+type WasmModule = object;
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => { readonly exports: Record<string, unknown> };
+};
+
+/**
+ * The float32 SIMD training kernels of lib/assembly/training.ts (built next to this file as
+ * training.wasm). The module imports the memory it works in: instantiated on tfjs-wasm's heap, its
+ * pointer arguments are the byte offsets of tensors there, so nothing is copied in or out. Workspace
+ * comes from the same heap (tfjs's malloc).
+ */
+export interface TrainingKernels {
+  // Stride-1 convolutions (lib/assembly/conv.ts).
+  convForward(
+    x: number,
+    N: number,
+    H: number,
+    W: number,
+    C: number,
+    w: number,
+    kH: number,
+    kW: number,
+    top: number,
+    left: number,
+    oH: number,
+    oW: number,
+    O: number,
+    ws: number,
+    out: number,
+  ): void;
+  convForwardWorkspaceBytes(N: number, C: number, kH: number, kW: number, oH: number, oW: number): number;
+  batchInner(src: number, N: number, H: number, W: number, C: number, dst: number): void;
+  convFilterGrad(
+    x: number,
+    A: number,
+    H: number,
+    W: number,
+    B: number,
+    C: number,
+    dy: number,
+    oH: number,
+    oW: number,
+    O: number,
+    kH: number,
+    kW: number,
+    top: number,
+    left: number,
+    dw: number,
+  ): void;
+  // Matrix product (lib/assembly/matmul.ts).
+  matMul(
+    a: number,
+    M: number,
+    K: number,
+    aRow: number,
+    aCol: number,
+    b: number,
+    N: number,
+    bRow: number,
+    bCol: number,
+    ws: number,
+    c: number,
+  ): void;
+  matMulWorkspaceBytes(M: number, K: number, N: number): number;
+}
+
+let compiled: WasmModule | undefined;
+const instances = new WeakMap<WasmMemory, TrainingKernels>();
+
+/** The training kernels working in `memory` (one instance per memory, made on first use). */
+export function trainingKernels(memory: WasmMemory): TrainingKernels {
+  let k = instances.get(memory);
+  if (!k) {
+    if (!compiled) {
+      const file = path.join(__dirname, 'training.wasm');
+      if (!fs.existsSync(file)) throw new Error(`memgeo: ${file} is missing; run \`npm run build\` (it compiles lib/assembly/training.ts)`);
+      // As for the analysis kernels (./kernels.ts): optimise the few functions at once, not after a
+      // baseline warm-up, then give V8 its default back.
+      v8.setFlagsFromString('--no-liftoff');
+      try {
+        compiled = new WebAssembly.Module(fs.readFileSync(file));
+      } finally {
+        v8.setFlagsFromString('--liftoff');
+      }
+    }
+    k = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as TrainingKernels;
+    instances.set(memory, k);
+  }
+  return k;
+}
