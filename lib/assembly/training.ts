@@ -3,3 +3,4 @@
 // It must hold no static data, which would be written into tfjs's heap when it is instantiated.
 export { batchInner, convFilterGrad, convForward, convForwardWorkspaceBytes } from "./conv";
 export { matMul, matMulWorkspaceBytes } from "./matmul";
+export { adamUpdate } from "./optimizer";

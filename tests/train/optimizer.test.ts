@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend, Optimizer, type OptimizerConfig, type Param } from 'memgeo';
+import { initBackend, Optimizer, useBackend, type OptimizerConfig, type Param } from 'memgeo';
 
 const target = [1, -2, 0.5];
 const start = [0.3, 0.1, -0.4];
@@ -80,4 +80,42 @@ test('SGD with momentum and weight decay, and Adam, follow the PyTorch update ru
     /does not belong to a trainable parameter/,
   );
   p.variable.dispose();
+});
+
+test("on wasm, Adam's one-pass kernel gives the bits of the op-by-op update (weights, moments), with and without weight decay", async () => {
+  await useBackend('wasm');
+  // 1031 entries: whole SIMD vectors and a scalar tail; gradients include zeros of both signs, huge
+  // and tiny values, infinities and NaN, so the comparison covers the float32 edge cases.
+  const n = 1031;
+  const special = [0, -0, 1e-30, -1e-30, 3e38, -3e38, Infinity, -Infinity, NaN];
+  const gradAt = (step: number) =>
+    Float32Array.from({ length: n }, (_, i) =>
+      i % 97 === 0 ? special[(i / 97 + step) % special.length] : Math.sin(i * 1.3 + step) * 10 ** ((i % 7) - 3),
+    );
+  for (const weightDecay of [0, 5e-4]) {
+    const cfg: OptimizerConfig = { kind: 'adam', lr: 2e-3, momentum: 0, weightDecay, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+    const init = Float32Array.from({ length: n }, (_, i) => Math.cos(i * 0.7));
+    const mk = (): Param => ({ name: 'fc1/kernel', role: 'kernel', trainable: true, variable: tf.variable(tf.tensor1d(init)) });
+    const [p, q] = [mk(), mk()];
+    const fused = new Optimizer(cfg, [p]);
+    const ops = new Optimizer(cfg, [q], { fusedKernels: false });
+    for (let step = 0; step < 4; step++) {
+      const g = tf.tensor1d(gradAt(step));
+      fused.apply({ [p.variable.name]: g }, cfg.lr);
+      ops.apply({ [q.variable.name]: g }, cfg.lr);
+      g.dispose();
+    }
+    const a = await fused.readState();
+    const b = await ops.readState();
+    const bits = (x: ArrayLike<number>) => Array.from(new Uint32Array(Float32Array.from(x).buffer));
+    assert.deepEqual(bits(await p.variable.data()), bits(await q.variable.data()), `weights, weight decay ${weightDecay}`);
+    for (const name of ['fc1/kernel/m', 'fc1/kernel/v'])
+      assert.deepEqual(bits(a.slots.get(name)!.data), bits(b.slots.get(name)!.data), `${name}, weight decay ${weightDecay}`);
+    // Not vacuous: the weights moved, and most stayed finite.
+    const w = await p.variable.data();
+    assert.ok(w.some((x, i) => x !== init[i] && Number.isFinite(x)));
+    for (const o of [fused, ops]) o.dispose();
+    p.variable.dispose();
+    q.variable.dispose();
+  }
 });

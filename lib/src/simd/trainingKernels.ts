@@ -69,6 +69,26 @@ export interface TrainingKernels {
     c: number,
   ): void;
   matMulWorkspaceBytes(M: number, K: number, N: number): number;
+  // One Adam step of a parameter (lib/assembly/optimizer.ts).
+  adamUpdate(
+    n: number,
+    w: number,
+    g: number,
+    m: number,
+    v: number,
+    decay: number,
+    wd: number,
+    b1: number,
+    c1: number,
+    b2: number,
+    c2: number,
+    bc2: number,
+    eps: number,
+    step: number,
+    wOut: number,
+    mOut: number,
+    vOut: number,
+  ): void;
 }
 
 let compiled: WasmModule | undefined;

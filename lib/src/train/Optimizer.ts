@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { ADAM_UPDATE_KERNEL, type AdamUpdateAttrs } from '../backend';
 import type { Param } from '../models';
 import type { OptimizerConfig } from './runConfig';
 
@@ -19,9 +20,14 @@ export class Optimizer {
   step = 0;
   private slots = new Map<string, tf.Variable>();
 
+  /**
+   * `fusedKernels: false` keeps Adam on tensor ops even where the backend has the one-pass kernel (the
+   * reference the kernel is tested against).
+   */
   constructor(
     readonly config: OptimizerConfig,
     private readonly params: Param[],
+    private readonly options: { fusedKernels?: boolean } = {},
   ) {
     this.params = params.filter((p) => p.trainable);
   }
@@ -31,30 +37,51 @@ export class Optimizer {
     this.step++;
     const t = this.step;
     const { kind, momentum, weightDecay, beta1, beta2, epsilon } = this.config;
+    // The backend's one-pass Adam step where it has one (wasm): the same float32 operations in the
+    // same order as the tensor ops below, so the same bits, in one kernel call per parameter.
+    const fused = kind === 'adam' && this.options.fusedKernels !== false && tf.getKernel(ADAM_UPDATE_KERNEL, tf.getBackend()) !== undefined;
+    const adam: AdamUpdateAttrs = {
+      decay: weightDecay > 0,
+      weightDecay,
+      beta1,
+      oneMinusBeta1: 1 - beta1,
+      beta2,
+      oneMinusBeta2: 1 - beta2,
+      biasCorrection2: 1 - Math.pow(beta2, t),
+      epsilon,
+      stepSize: lr / (1 - Math.pow(beta1, t)),
+    };
     for (const p of this.params) {
       const grad = grads[p.variable.name];
       if (!grad) throw new Error(`Optimizer: no gradient for ${p.name}`);
       tf.tidy(() => {
         const w = p.variable;
-        const g = weightDecay > 0 ? tf.add(grad, tf.mul(w, weightDecay)) : grad;
-        if (kind === 'sgd') {
-          if (momentum === 0) {
-            w.assign(tf.sub(w, tf.mul(g, lr)));
-            return;
-          }
-          const buf = this.slot(`${p.name}/momentum`, w.shape);
-          // Zero-initialized, so the first step gives buf = g as in PyTorch.
-          buf.assign(tf.add(tf.mul(buf, momentum), g));
-          w.assign(tf.sub(w, tf.mul(buf, lr)));
-        } else {
+        if (kind === 'adam') {
           const m = this.slot(`${p.name}/m`, w.shape);
           const v = this.slot(`${p.name}/v`, w.shape);
-          m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-          v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
-          const stepSize = lr / (1 - Math.pow(beta1, t));
-          const denom = tf.add(tf.sqrt(tf.div(v, 1 - Math.pow(beta2, t))), epsilon);
-          w.assign(tf.sub(w, tf.mul(tf.div(m, denom), stepSize)));
+          if (fused) {
+            const [w2, m2, v2] = tf.engine().runKernel(ADAM_UPDATE_KERNEL, { w, g: grad, m, v }, adam as never) as tf.Tensor[];
+            w.assign(w2);
+            m.assign(m2);
+            v.assign(v2);
+            return;
+          }
+          const g = weightDecay > 0 ? tf.add(grad, tf.mul(w, weightDecay)) : grad;
+          m.assign(tf.add(tf.mul(m, adam.beta1), tf.mul(g, adam.oneMinusBeta1)));
+          v.assign(tf.add(tf.mul(v, adam.beta2), tf.mul(tf.square(g), adam.oneMinusBeta2)));
+          const denom = tf.add(tf.sqrt(tf.div(v, adam.biasCorrection2)), adam.epsilon);
+          w.assign(tf.sub(w, tf.mul(tf.div(m, denom), adam.stepSize)));
+          return;
         }
+        const g = weightDecay > 0 ? tf.add(grad, tf.mul(w, weightDecay)) : grad;
+        if (momentum === 0) {
+          w.assign(tf.sub(w, tf.mul(g, lr)));
+          return;
+        }
+        const buf = this.slot(`${p.name}/momentum`, w.shape);
+        // Zero-initialized, so the first step gives buf = g as in PyTorch.
+        buf.assign(tf.add(tf.mul(buf, momentum), g));
+        w.assign(tf.sub(w, tf.mul(buf, lr)));
       });
     }
   }

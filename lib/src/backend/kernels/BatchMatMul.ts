@@ -37,7 +37,7 @@ export function batchMatMul(args: KernelArgs): Info {
  * `BatchMatMul` for wasm that always lands on the fast XNNPACK path (≈30 GFLOP/s) instead of the stock
  * scalar loop (1.6–2.6 GFLOP/s), which the stock kernel takes for any transpose or batch > 1
  * (docs/stack.md §2); what memgeo ran before the SIMD kernel, kept for the batched products it does
- * not take and as the reference of tests/backend/simdMatMul.test.ts and `memgeo bench matmul`:
+ * not take and as the reference of tests/backend/simdMatMul.test.ts and `memgeo bench conv`:
  * - transposeA/B become an explicit Transpose (O(size) copies against an O(M·K·N) product);
  * - a batched A against a single B is folded into one [batch·M, K] × [K, N] product;
  * - other batched products run one fast product per batch item (correct broadcasting, which the

@@ -1,7 +1,8 @@
 /**
- * `bench conv`: the stride-1 convolutions of training on memgeo's SIMD kernels against the XNNPACK
- * paths they replaced, per layer shape of the default CNN (widths 1/2 and 1) and cnn4: median
- * milliseconds, GFLOP/s, and whether the two give the same bits. Nothing is asserted.
+ * `bench conv`: the stride-1 convolutions and the dense layers' matrix products of training on
+ * memgeo's SIMD kernels against the XNNPACK paths they replaced, per layer shape of the default CNN
+ * (widths 1/2 and 1), cnn4 and the benchmark MLP: median milliseconds, GFLOP/s, and whether the two
+ * give the same bits. Nothing is asserted.
  *
  *   npx memgeo bench conv [--batch 128] [--repeats 10] [--json]
  */
@@ -10,6 +11,7 @@ import { useBackend } from '../../backend';
 import type { WasmBackend } from '../../backend/kernels/wasmKernel';
 import { xnnpackConv2D, xnnpackFilterGradDilated, xnnpackFilterGradIm2col, xnnpackInputGrad } from '../../backend/kernels/xnnpackConv';
 import { IM2COL_MAX_IN_CHANNELS } from '../../backend/kernels/simdConv';
+import { xnnpackBatchMatMul } from '../../backend/kernels/BatchMatMul';
 import { parseFlags, parseNumber } from '../options';
 import type { BenchTarget } from './target';
 
@@ -27,6 +29,14 @@ const LAYERS: { model: string; shape: [number, number, number, number] }[] = [
   { model: 'cnn4', shape: [28, 28, 32, 32] },
   { model: 'cnn4', shape: [14, 14, 32, 64] },
   { model: 'cnn4', shape: [14, 14, 64, 64] },
+];
+
+/** [inputs, outputs] of a dense layer, and the model it belongs to. */
+const DENSE: { model: string; shape: [number, number] }[] = [
+  { model: 'cnn 1/2', shape: [1568, 128] },
+  { model: 'cnn 1', shape: [3136, 256] },
+  { model: 'mlp', shape: [784, 512] },
+  { model: 'mlp', shape: [512, 512] },
 ];
 
 function medianMs(run: () => tf.TensorInfo, backend: WasmBackend, repeats: number): { ms: number; out: Float32Array } {
@@ -54,12 +64,14 @@ const usage = `usage: memgeo bench conv [--batch 128] [--repeats 10] [--json]
 
 Times the stride-1 convolutions of training (forward, dx, dW) on memgeo's SIMD kernels and on the
 XNNPACK paths they replaced, for each layer of the default CNN at widths 1/2 and 1 and of cnn4 (3 × 3
-'same', random data), one thread; prints median ms, GFLOP/s and whether the bits are the same.
+'same', random data), then the matrix products of the dense layers (forward x·W, dx = dy·Wᵀ,
+dW = xᵀ·dy) of those CNNs and the benchmark MLP; one thread; prints median ms, GFLOP/s and whether
+the bits are the same.
 Record 'uptime' load with the numbers: the machine is shared.`;
 
 export const target: BenchTarget = {
   name: 'conv',
-  summary: "training's stride-1 convolutions: memgeo's SIMD kernels vs the XNNPACK paths, per layer",
+  summary: "training's stride-1 convolutions and dense products: memgeo's SIMD kernels vs the XNNPACK paths, per layer",
   usage,
   async run(argv) {
     const { values } = parseFlags(argv, {
@@ -125,6 +137,37 @@ export const target: BenchTarget = {
           xnnpack_gflop_s: Math.round((gflop / b.ms) * 1e4) / 10,
           speedup: Math.round((b.ms / a.ms) * 100) / 100,
           same_bits: sameBits(a.out, b.out),
+        });
+      }
+      tf.dispose([x, w, dy]);
+    }
+    for (const { model, shape } of DENSE) {
+      const [K, O] = shape;
+      const x = tf.randomNormal([N, K], 0, 1, 'float32', 1) as tf.Tensor2D;
+      const w = tf.randomNormal([K, O], 0, 1, 'float32', 2) as tf.Tensor2D;
+      const dy = tf.randomNormal([N, O], 0, 1, 'float32', 3) as tf.Tensor2D;
+      // The three products of a dense layer's training step, as the gradient of tf.matMul calls them.
+      const products: [string, tf.Tensor2D, tf.Tensor2D, boolean, boolean][] = [
+        ['forward', x, w, false, false],
+        ['dx', dy, w, false, true],
+        ['dW', x, dy, true, false],
+      ];
+      const gflop = (2 * N * K * O) / 1e9;
+      for (const [op, a, b, transposeA, transposeB] of products) {
+        const attrs = { transposeA, transposeB };
+        const ours = medianMs(() => tf.engine().runKernel('BatchMatMul', { a, b }, attrs) as tf.Tensor, backend, repeats);
+        const xnn = medianMs(() => xnnpackBatchMatMul({ inputs: { a, b }, backend, attrs }), backend, repeats);
+        rows.push({
+          model,
+          layer: `dense ${K}->${O}`,
+          op,
+          batch: N,
+          simd_ms: Math.round(ours.ms * 100) / 100,
+          xnnpack_ms: Math.round(xnn.ms * 100) / 100,
+          simd_gflop_s: Math.round((gflop / ours.ms) * 1e4) / 10,
+          xnnpack_gflop_s: Math.round((gflop / xnn.ms) * 1e4) / 10,
+          speedup: Math.round((xnn.ms / ours.ms) * 100) / 100,
+          same_bits: sameBits(ours.out, xnn.out),
         });
       }
       tf.dispose([x, w, dy]);
