@@ -237,6 +237,14 @@ test('the default worker count gives each shard enough work: small models train 
     );
     assert.equal(defaultTrainWorkers({ batchSize: 64 }, tiny), 1, 'the smoke preset: 0.3 M per image');
     assert.equal(defaultTrainWorkers({ batchSize: 16 }, cnn), 1, 'at least 16 examples per shard');
+    // 0.67 M multiply-adds per image would make 2 shards of 64, but a dense model does one per
+    // parameter: its per-step costs (gradient out, sum in, the replicated update) do not pay.
+    assert.equal(defaultTrainWorkers({ batchSize: 128 }, mlp), 1, 'a dense model at batch 128');
+    assert.equal(
+      defaultTrainWorkers({ batchSize: 512 }, mlp),
+      Math.min(availableCores(), 3),
+      'a dense model at batch 512: 4 shards would do 125 per parameter',
+    );
   } finally {
     for (const m of [mlp, cnn, tiny]) m.dispose();
   }

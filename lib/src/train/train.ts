@@ -458,11 +458,20 @@ function prepareRunDir(
  * than one process for cnn4 (18 M multiply-adds per image), 16–19% for mlp and cnn2 (0.7–1 M), and
  * 45% for the smoke preset's CNN (width 0.25, 0.3 M) with shards of 32. So each shard gets at least
  * 32 M multiply-adds (`multiplyAddsPerExample`) and 16 examples.
+ *
+ * The fixed costs grow with the parameter count, so each shard must also do at least 128
+ * multiply-adds per parameter. A dense layer does one per parameter and example: since the SIMD
+ * matrix products, the 784-512-512-10 MLP at batch 128 (64 per parameter on 2 shards) trains 10%
+ * slower on 2 workers than on 1 (`npx memgeo bench train`), while the default preset's CNN (5.5
+ * multiply-adds per parameter and image: 352 per shard) is 1.2× faster.
  */
 export function defaultTrainWorkers(config: Pick<RunConfig, 'batchSize'>, model: Model): number {
   const perShard = 32e6;
-  const byWork = Math.floor((config.batchSize * multiplyAddsPerExample(model)) / perShard);
-  return Math.max(1, Math.min(availableCores(), byWork, Math.floor(config.batchSize / 16)));
+  const perParameter = 128;
+  const work = config.batchSize * multiplyAddsPerExample(model);
+  const byWork = Math.floor(work / perShard);
+  const byParameters = Math.floor(work / (perParameter * Math.max(1, model.numTrainable)));
+  return Math.max(1, Math.min(availableCores(), byWork, byParameters, Math.floor(config.batchSize / 16)));
 }
 
 /**
