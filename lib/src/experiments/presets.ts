@@ -7,7 +7,7 @@ import type { EpochSelection } from '../train/selectEpochs';
 
 /**
  * Everything one `reproduce` run does, per paper finding. `smoke` and `cifar-smoke` are for tests
- * (minutes), `default` shows the findings on a 2-core machine in about a quarter of an hour (MNIST, a
+ * (minutes), `default` shows the findings on a 2-core machine in 5 to 10 minutes (MNIST, a
  * small CNN), `cifar` puts the paper's architecture family on natural images (VGG-16 on CIFAR-10) in
  * about an hour, `cifar100` is the same design on the paper's dataset, `paper` follows the paper's
  * setting as far as it is known (docs/paper.md §3) for machines with more compute.
@@ -178,7 +178,7 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
   default: {
     name: 'default',
     description:
-      'About a quarter of an hour on 2 cores: the small CNN (width 0.5) on 2000 MNIST images with ε = 0.5 permuted labels, Adam 2e-3, 40 epochs, which memorizes (docs/small-scale.md, environment.md); a width sweep of the same CNN on 1000 images with 20% noise for double descent.',
+      'About 5 to 10 minutes on 2 cores: the small CNN (width 0.5) on 2000 MNIST images with ε = 0.5 permuted labels, Adam 2e-3, 40 epochs, which memorizes (docs/small-scale.md, environment.md); a width sweep of the same CNN on 1000 images with 20% noise for double descent.',
     train: {
       dataset: 'mnist',
       trainSize: 2000,
