@@ -72,8 +72,9 @@ test(
     const images = d.train.images.slice(0, B * shape[0] * shape[1] * shape[2]);
     const labels = d.noisy.trainLabel.slice(0, B);
     const config = resolveRunConfig(SMALL_RUN.config).optimizer;
-    // Width 2: at width 1 on 8x8 images the single-process wasm gradient of this batch is itself off
-    // (a Conv2DBackpropFilter problem, see environment.md), while the 2-shard one agrees with cpu.
+    // Width 2: at width 1 on 8x8 images this batch's gradient is ill-conditioned (a batch-norm channel
+    // with near-zero variance): a 1e-6 change of the images moves it by its own size, on any backend
+    // (environment.md, "Training on every core").
     const spec = { family: 'resnet18' as const, width: 2 };
     const single = createModel(spec, shape, d.numClasses, 0);
     const x = tf.tensor4d(images, [B, ...shape]);
