@@ -4,3 +4,4 @@
 export { batchInner, convFilterGrad, convForward, convForwardWorkspaceBytes } from "./conv";
 export { matMul, matMulWorkspaceBytes } from "./matmul";
 export { adamUpdate } from "./optimizer";
+export { addBias } from "./elementwise";

@@ -69,6 +69,8 @@ export interface TrainingKernels {
     c: number,
   ): void;
   matMulWorkspaceBytes(M: number, K: number, N: number): number;
+  // A bias added along the last axis (lib/assembly/elementwise.ts).
+  addBias(x: number, rows: number, C: number, b: number, pattern: number, out: number): void;
   // One Adam step of a parameter (lib/assembly/optimizer.ts).
   adamUpdate(
     n: number,

@@ -12,6 +12,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { ADAM_UPDATE_KERNEL, adamUpdate } from './AdamUpdate';
+import { add } from './Add';
 import { batchMatMul } from './BatchMatMul';
 import { cast } from './Cast';
 import { conv2D } from './Conv2D';
@@ -51,6 +52,7 @@ const KERNELS: Record<string, { fn: WasmKernelFunc; add?: boolean }> = {
   Unpack: { fn: unpack as unknown as WasmKernelFunc },
   StridedSlice: { fn: stridedSlice },
   Transpose: { fn: transpose },
+  Add: { fn: add },
   // Not a tfjs kernel: Optimizer.apply's Adam step in one pass, used when the backend has it.
   [ADAM_UPDATE_KERNEL]: { fn: adamUpdate as unknown as WasmKernelFunc, add: true },
 };
