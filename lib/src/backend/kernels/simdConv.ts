@@ -54,32 +54,55 @@ export function simdCorrelation(backend: WasmBackend, x: Info, filter: Info, g: 
   const { N, H, W, C, kH, kW, top, left, oH, oW, O } = g;
   const out = backend.makeOutput([N, oH, oW, O], 'float32');
   const k = trainingKernels(backend.wasm.asm.memory);
+  // Output channels beyond a multiple of 4 would run one scalar sum each: the filter gets zero
+  // columns up to a multiple of 4 and the output is computed padded, then copied. Each real entry is
+  // the same sequential sum, so the bits do not change.
+  const Op = O % 4 === 0 ? O : O + 4 - (O % 4);
+  const padded = Op !== O;
   const wsBytes = align16(k.convForwardWorkspaceBytes(N, C, kH, kW, oH, oW));
-  const nw = kH * kW * C * O;
-  withHeapWorkspace(backend, wsBytes + (flipSwap ? 4 * nw : 0), (ws) => {
+  const nw = kH * kW * C * Op;
+  const no = N * oH * oW * Op;
+  const filterBytes = flipSwap || padded ? align16(4 * nw) : 0;
+  withHeapWorkspace(backend, wsBytes + filterBytes + (padded ? 4 * no : 0), (ws) => {
     let w = heapOffset(backend, filter);
-    if (flipSwap) {
-      // Views only after the allocation (it may grow the heap).
-      const fs = backend.typedArrayFromHeap(filter) as Float32Array;
-      flipAndSwap(fs, kH, kW, O, C, new Float32Array(fs.buffer, ws + wsBytes, nw));
-      w = ws + wsBytes;
+    const wp = ws + wsBytes;
+    // Views only after the allocation (it may grow the heap).
+    const fs = backend.typedArrayFromHeap(filter) as Float32Array;
+    if (flipSwap) flipAndSwap(fs, kH, kW, O, C, new Float32Array(fs.buffer, wp, nw), Op);
+    else if (padded) padColumns(fs, kH * kW * C, O, new Float32Array(fs.buffer, wp, nw), Op);
+    if (flipSwap || padded) w = wp;
+    const dst = padded ? wp + filterBytes : heapOffset(backend, out);
+    k.convForward(heapOffset(backend, x), N, H, W, C, w, kH, kW, top, left, oH, oW, Op, ws, dst);
+    if (padded) {
+      const all = new Float32Array(fs.buffer, dst, no);
+      const o = backend.typedArrayFromHeap(out) as Float32Array;
+      for (let r = 0, rows = N * oH * oW; r < rows; r++) for (let c = 0; c < O; c++) o[r * O + c] = all[r * Op + c];
     }
-    k.convForward(heapOffset(backend, x), N, H, W, C, w, kH, kW, top, left, oH, oW, O, ws, heapOffset(backend, out));
   });
   return out;
+}
+
+/** dst [rows, Op] = src [rows, O] with zero columns O..Op−1. */
+function padColumns(src: Float32Array, rows: number, O: number, dst: Float32Array, Op: number): void {
+  dst.fill(0);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < O; c++) dst[r * Op + c] = src[r * O + c];
 }
 
 function align16(bytes: number): number {
   return Math.ceil(bytes / 16) * 16;
 }
 
-/** dst[i, j, c, o] = w[kH − 1 − i, kW − 1 − j, o, c] for w [kH, kW, O, C]. */
-function flipAndSwap(w: Float32Array, kH: number, kW: number, O: number, C: number, dst: Float32Array): void {
+/**
+ * dst[i, j, c, o] = w[kH − 1 − i, kW − 1 − j, o, c] for w [kH, kW, O, C], into dst [kH, kW, C, Op]
+ * (columns o ≥ O zero).
+ */
+function flipAndSwap(w: Float32Array, kH: number, kW: number, O: number, C: number, dst: Float32Array, Op = O): void {
+  if (Op !== O) dst.fill(0);
   for (let i = 0; i < kH; i++) {
     for (let j = 0; j < kW; j++) {
       const from = ((kH - 1 - i) * kW + (kW - 1 - j)) * O * C;
-      const to = (i * kW + j) * C * O;
-      for (let c = 0; c < C; c++) for (let o = 0; o < O; o++) dst[to + c * O + o] = w[from + o * C + c];
+      const to = (i * kW + j) * C * Op;
+      for (let c = 0; c < C; c++) for (let o = 0; o < O; o++) dst[to + c * Op + o] = w[from + o * C + c];
     }
   }
 }
@@ -97,18 +120,59 @@ export function simdFilterGrad(backend: WasmBackend, x: Info, dy: Info, info: tf
   const { top, left } = info.padInfo;
   const out = backend.makeOutput([kH, kW, C, O], 'float32');
   const k = trainingKernels(backend.wasm.asm.memory);
-  const xp = heapOffset(backend, x);
-  const dp = heapOffset(backend, dy);
-  const dw = heapOffset(backend, out);
-  if (!batchLast) {
-    k.convFilterGrad(xp, N, H, W, 1, C, dp, oH, oW, O, kH, kW, top, left, dw);
+  // As in simdCorrelation: output channels padded to a multiple of 4 (dy gets zero channels), so that
+  // no column runs scalar sums; the real entries keep their bits.
+  const Op = O % 4 === 0 ? O : O + 4 - (O % 4);
+  const padded = Op !== O;
+  const nx = align16(4 * N * H * W * C);
+  const nd = align16(4 * N * oH * oW * Op);
+  const nw = kH * kW * C * Op;
+  const bytes = (batchLast ? nx + nd : 0) + (padded ? nd + 4 * nw : 0);
+  if (bytes === 0) {
+    k.convFilterGrad(
+      heapOffset(backend, x),
+      N,
+      H,
+      W,
+      1,
+      C,
+      heapOffset(backend, dy),
+      oH,
+      oW,
+      O,
+      kH,
+      kW,
+      top,
+      left,
+      heapOffset(backend, out),
+    );
     return out;
   }
-  const nx = align16(4 * N * H * W * C);
-  withHeapWorkspace(backend, nx + 4 * N * oH * oW * O, (ws) => {
-    k.batchInner(xp, N, H, W, C, ws);
-    k.batchInner(dp, N, oH, oW, O, ws + nx);
-    k.convFilterGrad(ws, 1, H, W, N, C, ws + nx, oH, oW, O, kH, kW, top, left, dw);
+  withHeapWorkspace(backend, bytes, (ws) => {
+    let dp = heapOffset(backend, dy);
+    let dw = heapOffset(backend, out);
+    let at = ws;
+    if (padded) {
+      // Views only after the allocation (it may grow the heap).
+      const d = backend.typedArrayFromHeap(dy) as Float32Array;
+      padColumns(d, N * oH * oW, O, new Float32Array(d.buffer, at, N * oH * oW * Op), Op);
+      dp = at;
+      dw = at + nd;
+      at += nd + align16(4 * nw);
+    }
+    const xp = heapOffset(backend, x);
+    if (batchLast) {
+      k.batchInner(xp, N, H, W, C, at);
+      k.batchInner(dp, N, oH, oW, Op, at + nx);
+      k.convFilterGrad(at, 1, H, W, N, C, at + nx, oH, oW, Op, kH, kW, top, left, dw);
+    } else {
+      k.convFilterGrad(xp, N, H, W, 1, C, dp, oH, oW, Op, kH, kW, top, left, dw);
+    }
+    if (padded) {
+      const all = new Float32Array((backend.typedArrayFromHeap(out) as Float32Array).buffer, dw, nw);
+      const o = backend.typedArrayFromHeap(out) as Float32Array;
+      for (let r = 0, rows = kH * kW * C; r < rows; r++) for (let c = 0; c < O; c++) o[r * O + c] = all[r * Op + c];
+    }
   });
   return out;
 }
