@@ -80,3 +80,13 @@ export function assertClose(actual: ArrayLike<number>[], expected: ArrayLike<num
     assert.ok(worst <= rtol * scale, `${label}[${k}]: max |diff| ${worst} at ${at} (${a[at]} vs ${e[at]}) exceeds ${rtol} × ${scale}`);
   }
 }
+
+/** `actual` and `expected` (tensors of the active backend) hold the same float bits, entry for entry. */
+export function assertSameBits(actual: tf.TensorInfo, expected: tf.TensorInfo, label: string): void {
+  assert.deepEqual(actual.shape, expected.shape, `${label}: shape`);
+  const a = tf.engine().makeTensorFromTensorInfo(actual).dataSync();
+  const e = tf.engine().makeTensorFromTensorInfo(expected).dataSync();
+  let differ = 0;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], e[i])) differ++;
+  assert.equal(differ, 0, `${label}: ${differ} of ${a.length} entries differ`);
+}

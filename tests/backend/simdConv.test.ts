@@ -2,7 +2,6 @@
 // XNNPACK paths they replaced, so a training run is the same run as before, bit for bit. Their values
 // against the cpu backend are checked in conv.parity.test.ts.
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
 import { useBackend } from 'memgeo';
 // Internal modules: the XNNPACK paths are not part of the public API.
@@ -13,7 +12,7 @@ import {
   xnnpackFilterGradIm2col,
   xnnpackInputGrad,
 } from 'memgeo/dist/backend/kernels/xnnpackConv';
-import { randt } from './helpers';
+import { assertSameBits, randt } from './helpers';
 
 type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 interface Case {
@@ -45,15 +44,6 @@ const cases: Case[] = [
 
 const name = (c: Case) => `x ${c.x.join('×')}, ${c.k.join('×')} → ${c.O}, pad ${JSON.stringify(c.pad)}`;
 
-function sameBits(actual: tf.TensorInfo, expected: tf.TensorInfo, label: string): void {
-  const a = tf.engine().makeTensorFromTensorInfo(actual).dataSync();
-  const e = tf.engine().makeTensorFromTensorInfo(expected).dataSync();
-  assert.equal(a.length, e.length, `${label}: length`);
-  let differ = 0;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], e[i])) differ++;
-  assert.equal(differ, 0, `${label}: ${differ} of ${a.length} entries differ`);
-}
-
 test('stride-1 conv2d, dx and dW give the bits of the XNNPACK paths they replaced', async () => {
   await useBackend('wasm');
   const backend = tf.backend() as unknown as WasmBackend;
@@ -64,7 +54,7 @@ test('stride-1 conv2d, dx and dW give the bits of the XNNPACK paths they replace
       const w = randt([...c.k, C, c.O], 2) as tf.Tensor4D;
       const convAttrs = { strides: [1, 1], pad: c.pad, dataFormat: 'NHWC', dilations: [1, 1] };
       const y = tf.engine().runKernel('Conv2D', { x, filter: w }, convAttrs as never) as tf.Tensor4D;
-      sameBits(y, xnnpackConv2D(x, w, convAttrs as never, backend), `conv2d, ${name(c)}`);
+      assertSameBits(y, xnnpackConv2D(x, w, convAttrs as never, backend), `conv2d, ${name(c)}`);
 
       const dy = randt(y.shape, 3) as tf.Tensor4D;
       const info = tf.backend_util.computeConv2DInfo(c.x, [...c.k, C, c.O], 1, 1, c.pad, undefined, false, 'channelsLast');
@@ -81,7 +71,7 @@ test('stride-1 conv2d, dx and dW give the bits of the XNNPACK paths they replace
       const pb = info.inHeight - info.outHeight - pt + kh - 1;
       const pr = info.inWidth - info.outWidth - pl + kw - 1;
       const dxBefore = xnnpackInputGrad(dy, w, [pt, pb, pl, pr], backend);
-      sameBits(dx, dxBefore, `dx, ${name(c)}`);
+      assertSameBits(dx, dxBefore, `dx, ${name(c)}`);
 
       // Before: dW = im2col and one product (≤ 4 input channels) or the dilated convolution (above).
       const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
@@ -91,7 +81,7 @@ test('stride-1 conv2d, dx and dW give the bits of the XNNPACK paths they replace
         filterShape: [...c.k, C, c.O],
       } as never) as tf.Tensor;
       const dWBefore = C <= 4 ? xnnpackFilterGradIm2col(x, dy, info, backend) : xnnpackFilterGradDilated(x, dy, info, backend);
-      sameBits(dW, dWBefore, `dW, ${name(c)}`);
+      assertSameBits(dW, dWBefore, `dW, ${name(c)}`);
     });
   }
 });

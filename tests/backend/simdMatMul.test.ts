@@ -8,7 +8,7 @@ import { useBackend } from 'memgeo';
 // Internal modules: the XNNPACK path is not part of the public API.
 import type { WasmBackend } from 'memgeo/dist/backend/kernels/wasmKernel';
 import { xnnpackBatchMatMul } from 'memgeo/dist/backend/kernels/BatchMatMul';
-import { randt } from './helpers';
+import { assertSameBits, randt } from './helpers';
 
 // [M, K, N]: sizes on both sides of the 4-row and 8-column blocks and of the 256-deep passes over k,
 // a single row, an inner size of 1, and the dense layers of the benchmark MLP and the default CNN.
@@ -25,15 +25,6 @@ const shapes: [number, number, number][] = [
   [64, 1568, 128],
 ];
 
-function sameBits(actual: tf.TensorInfo, expected: tf.TensorInfo, label: string): void {
-  assert.deepEqual(actual.shape, expected.shape, `${label}: shape`);
-  const a = tf.engine().makeTensorFromTensorInfo(actual).dataSync();
-  const e = tf.engine().makeTensorFromTensorInfo(expected).dataSync();
-  let differ = 0;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], e[i])) differ++;
-  assert.equal(differ, 0, `${label}: ${differ} of ${a.length} entries differ`);
-}
-
 test('matMul with either operand transposed, and a batched A against one B, gives the bits of the XNNPACK path', async () => {
   await useBackend('wasm');
   const backend = tf.backend() as unknown as WasmBackend;
@@ -46,7 +37,7 @@ test('matMul with either operand transposed, and a batched A against one B, give
           const b = randt(transposeB ? [N, K] : [K, N], seed++);
           const label = `${M}×${K}×${N}, transposeA ${transposeA}, transposeB ${transposeB}`;
           const ours = tf.matMul(a, b, transposeA, transposeB);
-          sameBits(ours, xnnpackBatchMatMul({ inputs: { a, b }, backend, attrs: { transposeA, transposeB } }), label);
+          assertSameBits(ours, xnnpackBatchMatMul({ inputs: { a, b }, backend, attrs: { transposeA, transposeB } }), label);
           // Not a vacuous comparison: the product is not all zeros.
           assert.ok(ours.abs().sum().dataSync()[0] > 0, `${label}: nonzero`);
         });
@@ -57,7 +48,7 @@ test('matMul with either operand transposed, and a batched A against one B, give
       tf.tidy(() => {
         const a = randt([2, M, K], seed++);
         const b = randt([K, N], seed++);
-        sameBits(tf.matMul(a, b), xnnpackBatchMatMul({ inputs: { a, b }, backend, attrs: {} }), `batched A, ${M}×${K}×${N}`);
+        assertSameBits(tf.matMul(a, b), xnnpackBatchMatMul({ inputs: { a, b }, backend, attrs: {} }), `batched A, ${M}×${K}×${N}`);
       });
   }
 });
@@ -74,7 +65,7 @@ test('a matMul whose operands contain zeros of both signs, infinities and NaN gi
     const bv = new Float32Array(K * N).map((_, i) => special[(i * 3) % special.length]);
     const a = tf.tensor2d(av, [M, K]);
     const b = tf.tensor2d(bv, [K, N]);
-    sameBits(tf.matMul(a, b), xnnpackBatchMatMul({ inputs: { a, b }, backend, attrs: {} }), 'special values');
+    assertSameBits(tf.matMul(a, b), xnnpackBatchMatMul({ inputs: { a, b }, backend, attrs: {} }), 'special values');
     // -0 times a positive number summed from +0 is +0, as in XNNPACK (a sum started from the first product would be -0).
     const z = tf.matMul(tf.tensor2d([-0], [1, 1]), tf.tensor2d([1], [1, 1])).dataSync()[0];
     assert.ok(Object.is(z, 0), `(-0)·1 = ${Object.is(z, -0) ? '-0' : z}`);

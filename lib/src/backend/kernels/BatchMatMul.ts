@@ -10,7 +10,7 @@ import {
   type KernelArgs,
   type WasmBackend,
 } from './wasmKernel';
-import { trySimdMatMul } from './simdMatMul';
+import { matMulDims, trySimdMatMul } from './simdMatMul';
 import { isStaleOperand } from './staleOperand';
 
 /**
@@ -51,15 +51,7 @@ export function xnnpackBatchMatMul({ inputs, backend, attrs }: KernelArgs): Info
   if (a.dtype !== 'float32' || b.dtype !== 'float32') return callStock('BatchMatMul', inputs, backend, attrs);
   const ra = a.shape.length;
   const rb = b.shape.length;
-  const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
-  const K = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
-  const Kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
-  const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
-  if (K !== Kb) {
-    throw new Error(
-      `Error in matMul: inner shapes (${K}) and (${Kb}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
-    );
-  }
+  const { M, K, N } = matMulDims(a, b, transposeA, transposeB);
   const aOuter = a.shape.slice(0, -2);
   const bOuter = b.shape.slice(0, -2);
   const outOuter = tf.broadcast_util.assertAndGetBroadcastShape(aOuter, bOuter);

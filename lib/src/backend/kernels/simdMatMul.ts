@@ -13,17 +13,7 @@ import { heapOffset, withHeapWorkspace, type Info, type WasmBackend } from './wa
  * folds into one product).
  */
 export function trySimdMatMul(backend: WasmBackend, a: Info, b: Info, transposeA: boolean, transposeB: boolean): Info | null {
-  const ra = a.shape.length;
-  const rb = b.shape.length;
-  const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
-  const K = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
-  const Kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
-  const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
-  if (K !== Kb) {
-    throw new Error(
-      `Error in matMul: inner shapes (${K}) and (${Kb}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
-    );
-  }
+  const { M, K, N } = matMulDims(a, b, transposeA, transposeB);
   const aOuter = a.shape.slice(0, -2);
   const bOuter = b.shape.slice(0, -2);
   const aBatch = tf.util.sizeFromShape(aOuter);
@@ -40,4 +30,20 @@ export function trySimdMatMul(backend: WasmBackend, a: Info, b: Info, transposeA
     k.matMul(heapOffset(backend, a), rows, K, aRow, aCol, heapOffset(backend, b), N, bRow, bCol, ws, heapOffset(backend, out));
   });
   return out;
+}
+
+/** [M, K] · [K, N] of a product of the last two axes (either transposed); tfjs's message when the inner sizes differ. */
+export function matMulDims(a: Info, b: Info, transposeA: boolean, transposeB: boolean): { M: number; K: number; N: number } {
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const M = transposeA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const K = transposeA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const Kb = transposeB ? b.shape[rb - 1] : b.shape[rb - 2];
+  const N = transposeB ? b.shape[rb - 2] : b.shape[rb - 1];
+  if (K !== Kb) {
+    throw new Error(
+      `Error in matMul: inner shapes (${K}) and (${Kb}) of Tensors with shapes ${a.shape} and ${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
+    );
+  }
+  return { M, K, N };
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { callKernel, callStock, scratch, view, type Info, type Scratch, type WasmBackend } from './wasmKernel';
+import { xnnpackBatchMatMul } from './BatchMatMul';
+import { callStock, scratch, view, type Info, type Scratch, type WasmBackend } from './wasmKernel';
 
 /*
  * The convolution paths on XNNPACK that memgeo's wasm backend ran before the SIMD kernels of
@@ -55,28 +56,36 @@ export function xnnpackFilterGradIm2col(x: Info, dy: Info, info: tf.backend_util
   }
 }
 
-function im2colDW(s: Scratch, backend: WasmBackend, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo): Info {
+/** x with the convolution's zero border (x itself when there is none). */
+function padSpatial(s: Scratch, x: Info, info: tf.backend_util.Conv2DInfo): Info {
   const { top, bottom, left, right } = info.padInfo;
+  if (!(top || bottom || left || right)) return x;
+  return s.run(
+    'PadV2',
+    { x },
+    {
+      paddings: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
+}
+
+function im2colDW(s: Scratch, backend: WasmBackend, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo): Info {
   const { batchSize: N, inChannels: C, outHeight: oH, outWidth: oW, outChannels: O, filterHeight: kH, filterWidth: kW } = info;
-  const xp =
-    top || bottom || left || right
-      ? s.run(
-          'PadV2',
-          { x },
-          {
-            paddings: [
-              [0, 0],
-              [top, bottom],
-              [left, right],
-              [0, 0],
-            ],
-            constantValue: 0,
-          },
-        )
-      : x;
+  const xp = padSpatial(s, x, info);
   const P = N * oH * oW;
   const patchesT = im2colRows(s, backend, xp, kH, kW, oH, oW);
-  const out = callKernel('BatchMatMul', { a: patchesT, b: view(dy, [P, O]) }, backend, { transposeA: false, transposeB: false });
+  // The XNNPACK product (memgeo's SIMD GEMM, now the registered kernel, gives the same bits).
+  const out = xnnpackBatchMatMul({
+    inputs: { a: patchesT, b: view(dy, [P, O]) },
+    backend,
+    attrs: { transposeA: false, transposeB: false },
+  });
   out.shape = [kH, kW, C, O];
   return out;
 }
@@ -131,23 +140,7 @@ export function xnnpackFilterGradDilated(x: Info, dy: Info, info: tf.backend_uti
 
 /** The dilated convolution, as [C, kH', kW', O]. */
 function dilatedConvDW(s: Scratch, x: Info, dy: Info, info: tf.backend_util.Conv2DInfo): Info {
-  const { top, bottom, left, right } = info.padInfo;
-  const xp =
-    top || bottom || left || right
-      ? s.run(
-          'PadV2',
-          { x },
-          {
-            paddings: [
-              [0, 0],
-              [top, bottom],
-              [left, right],
-              [0, 0],
-            ],
-            constantValue: 0,
-          },
-        )
-      : x;
+  const xp = padSpatial(s, x, info);
   const xt = s.run('Transpose', { x: xp }, { perm: [3, 1, 2, 0] });
   const dyt = s.run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
   return s.run(

@@ -54,6 +54,30 @@ function medianMs(run: () => tf.TensorInfo, backend: WasmBackend, repeats: numbe
   return { ms: t[Math.floor(t.length / 2)], out };
 }
 
+/** One row of the table: the SIMD kernel's and the XNNPACK path's median times of one product. */
+function compare(
+  model: string,
+  layer: string,
+  op: string,
+  batch: number,
+  gflop: number,
+  a: { ms: number; out: Float32Array },
+  b: { ms: number; out: Float32Array },
+): Record<string, string | number | boolean> {
+  return {
+    model,
+    layer,
+    op,
+    batch,
+    simd_ms: Math.round(a.ms * 100) / 100,
+    xnnpack_ms: Math.round(b.ms * 100) / 100,
+    simd_gflop_s: Math.round((gflop / a.ms) * 1e4) / 10,
+    xnnpack_gflop_s: Math.round((gflop / b.ms) * 1e4) / 10,
+    speedup: Math.round((b.ms / a.ms) * 100) / 100,
+    same_bits: sameBits(a.out, b.out),
+  };
+}
+
 function sameBits(a: Float32Array, b: Float32Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
@@ -124,20 +148,7 @@ export const target: BenchTarget = {
       ];
       const gflop = (2 * N * H * W * 9 * C * O) / 1e9;
       for (const [op, simd, xnn] of ops) {
-        const a = medianMs(simd, backend, repeats);
-        const b = medianMs(xnn, backend, repeats);
-        rows.push({
-          model,
-          layer: `${H}x${W}x${C}->${O}`,
-          op,
-          batch: N,
-          simd_ms: Math.round(a.ms * 100) / 100,
-          xnnpack_ms: Math.round(b.ms * 100) / 100,
-          simd_gflop_s: Math.round((gflop / a.ms) * 1e4) / 10,
-          xnnpack_gflop_s: Math.round((gflop / b.ms) * 1e4) / 10,
-          speedup: Math.round((b.ms / a.ms) * 100) / 100,
-          same_bits: sameBits(a.out, b.out),
-        });
+        rows.push(compare(model, `${H}x${W}x${C}->${O}`, op, N, gflop, medianMs(simd, backend, repeats), medianMs(xnn, backend, repeats)));
       }
       tf.dispose([x, w, dy]);
     }
@@ -157,18 +168,7 @@ export const target: BenchTarget = {
         const attrs = { transposeA, transposeB };
         const ours = medianMs(() => tf.engine().runKernel('BatchMatMul', { a, b }, attrs) as tf.Tensor, backend, repeats);
         const xnn = medianMs(() => xnnpackBatchMatMul({ inputs: { a, b }, backend, attrs }), backend, repeats);
-        rows.push({
-          model,
-          layer: `dense ${K}->${O}`,
-          op,
-          batch: N,
-          simd_ms: Math.round(ours.ms * 100) / 100,
-          xnnpack_ms: Math.round(xnn.ms * 100) / 100,
-          simd_gflop_s: Math.round((gflop / ours.ms) * 1e4) / 10,
-          xnnpack_gflop_s: Math.round((gflop / xnn.ms) * 1e4) / 10,
-          speedup: Math.round((xnn.ms / ours.ms) * 100) / 100,
-          same_bits: sameBits(ours.out, xnn.out),
-        });
+        rows.push(compare(model, `dense ${K}->${O}`, op, N, gflop, ours, xnn));
       }
       tf.dispose([x, w, dy]);
     }
