@@ -5,3 +5,4 @@ export { batchInner, convFilterGrad, convForward, convForwardWorkspaceBytes } fr
 export { matMul, matMulWorkspaceBytes } from "./matmul";
 export { adamUpdate } from "./optimizer";
 export { addBias } from "./elementwise";
+export { maxPool2x2Grad } from "./pool";

@@ -91,6 +91,8 @@ interface PoolCase {
 }
 const pools: PoolCase[] = [
   { name: '2x2 stride 2 valid', x: [2, 6, 6, 3], size: 2, strides: 2, pad: 'valid' },
+  // Four-channel vectors and a tail, an odd height and width (the last row and column are in no window).
+  { name: '2x2 stride 2 valid, 9 channels, odd size', x: [2, 7, 5, 9], size: 2, strides: 2, pad: 'valid' },
   { name: '3x3 stride 1 same (overlapping windows)', x: [2, 5, 5, 2], size: 3, strides: 1, pad: 'same' },
   { name: '3x3 stride 2 same, odd size', x: [1, 7, 5, 3], size: 3, strides: 2, pad: 'same' },
   { name: '2x3 window, strides [1, 2], valid', x: [2, 5, 7, 2], size: [2, 3], strides: [1, 2], pad: 'valid' },

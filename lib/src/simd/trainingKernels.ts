@@ -71,6 +71,8 @@ export interface TrainingKernels {
   matMulWorkspaceBytes(M: number, K: number, N: number): number;
   // A bias added along the last axis (lib/assembly/elementwise.ts).
   addBias(x: number, rows: number, C: number, b: number, pattern: number, out: number): void;
+  // The gradient of 2 × 2 / stride 2 max pooling (lib/assembly/pool.ts).
+  maxPool2x2Grad(x: number, dy: number, N: number, H: number, W: number, C: number, oH: number, oW: number, dx: number): void;
   // One Adam step of a parameter (lib/assembly/optimizer.ts).
   adamUpdate(
     n: number,
