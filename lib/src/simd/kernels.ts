@@ -70,22 +70,27 @@ export interface SimdKernels {
 let compiled: WasmModule | undefined;
 
 function kernelModule(): WasmModule {
-  if (!compiled) {
-    const file = path.join(__dirname, 'kernels.wasm');
-    if (!fs.existsSync(file)) throw new Error(`memgeo: ${file} is missing; run \`npm run build\` (it compiles lib/assembly/kernels.ts)`);
-    const bytes = fs.readFileSync(file);
-    // V8 first compiles WebAssembly with its baseline compiler (Liftoff) and moves hot functions to the
-    // optimising one (TurboFan) only after they have run a while, so a short-lived process (the CLI, a
-    // worker) spends much of the analysis in baseline code. The kernels are 18 KB: optimise them all
-    // at once, then give the flag back so that other modules (tfjs's wasm backend) keep V8's default.
-    v8.setFlagsFromString('--no-liftoff');
-    try {
-      compiled = new WebAssembly.Module(bytes);
-    } finally {
-      v8.setFlagsFromString('--liftoff');
-    }
-  }
+  compiled ??= compileKernelModule('kernels.wasm', 'lib/assembly/kernels.ts');
   return compiled;
+}
+
+/**
+ * Compile one of the modules built next to this file (`npm run build` makes them from `source`).
+ * V8 first compiles WebAssembly with its baseline compiler (Liftoff) and moves hot functions to the
+ * optimising one (TurboFan) only after they have run a while, so a short-lived process (the CLI, a
+ * worker) spends much of its work in baseline code. The modules are small (6–24 KB): optimise them
+ * all at once, then give the flag back so that other modules (tfjs's wasm backend) keep V8's default.
+ */
+export function compileKernelModule(fileName: string, source: string): WasmModule {
+  const file = path.join(__dirname, fileName);
+  if (!fs.existsSync(file)) throw new Error(`memgeo: ${file} is missing; run \`npm run build\` (it compiles ${source})`);
+  const bytes = fs.readFileSync(file);
+  v8.setFlagsFromString('--no-liftoff');
+  try {
+    return new WebAssembly.Module(bytes);
+  } finally {
+    v8.setFlagsFromString('--liftoff');
+  }
 }
 
 /** A typed view into a heap together with its byte offset, the pointer the kernels take. */

@@ -1,12 +1,9 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import * as v8 from 'v8';
+import { compileKernelModule } from './kernels';
 
 // The compiler's lib here has no WebAssembly declarations (ES2022 without DOM); what is used of it:
 type WasmMemory = object;
 type WasmModule = object;
 declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => WasmModule;
   Instance: new (module: WasmModule, imports: object) => { readonly exports: Record<string, unknown> };
 };
 
@@ -102,18 +99,7 @@ const instances = new WeakMap<WasmMemory, TrainingKernels>();
 export function trainingKernels(memory: WasmMemory): TrainingKernels {
   let k = instances.get(memory);
   if (!k) {
-    if (!compiled) {
-      const file = path.join(__dirname, 'training.wasm');
-      if (!fs.existsSync(file)) throw new Error(`memgeo: ${file} is missing; run \`npm run build\` (it compiles lib/assembly/training.ts)`);
-      // As for the analysis kernels (./kernels.ts): optimise the few functions at once, not after a
-      // baseline warm-up, then give V8 its default back.
-      v8.setFlagsFromString('--no-liftoff');
-      try {
-        compiled = new WebAssembly.Module(fs.readFileSync(file));
-      } finally {
-        v8.setFlagsFromString('--liftoff');
-      }
-    }
+    compiled ??= compileKernelModule('training.wasm', 'lib/assembly/training.ts');
     k = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as TrainingKernels;
     instances.set(memory, k);
   }

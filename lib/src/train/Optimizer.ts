@@ -56,6 +56,7 @@ export class Optimizer {
       if (!grad) throw new Error(`Optimizer: no gradient for ${p.name}`);
       tf.tidy(() => {
         const w = p.variable;
+        const decayed = () => (weightDecay > 0 ? tf.add(grad, tf.mul(w, weightDecay)) : grad);
         if (kind === 'adam') {
           const m = this.slot(`${p.name}/m`, w.shape);
           const v = this.slot(`${p.name}/v`, w.shape);
@@ -66,14 +67,14 @@ export class Optimizer {
             v.assign(v2);
             return;
           }
-          const g = weightDecay > 0 ? tf.add(grad, tf.mul(w, weightDecay)) : grad;
+          const g = decayed();
           m.assign(tf.add(tf.mul(m, adam.beta1), tf.mul(g, adam.oneMinusBeta1)));
           v.assign(tf.add(tf.mul(v, adam.beta2), tf.mul(tf.square(g), adam.oneMinusBeta2)));
           const denom = tf.add(tf.sqrt(tf.div(v, adam.biasCorrection2)), adam.epsilon);
           w.assign(tf.sub(w, tf.mul(tf.div(m, denom), adam.stepSize)));
           return;
         }
-        const g = weightDecay > 0 ? tf.add(grad, tf.mul(w, weightDecay)) : grad;
+        const g = decayed();
         if (momentum === 0) {
           w.assign(tf.sub(w, tf.mul(g, lr)));
           return;

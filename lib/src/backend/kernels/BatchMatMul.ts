@@ -21,8 +21,8 @@ const LOOP_MIN_WORK = 32 * 32 * 32;
 
 /**
  * `BatchMatMul` for wasm. A single product, or a batched A against one B (folded into one product),
- * runs on memgeo's float32 SIMD kernel (./simdMatMul.ts: transposes by strides, no copies, about
- * 60 GFLOP/s), which gives the bits of the XNNPACK path below. Other batched products take that path.
+ * runs on memgeo's float32 SIMD kernel (./simdMatMul.ts: transposes by strides, no copies; 48–54
+ * GFLOP/s on the dense layers here, `memgeo bench conv`), which gives the bits of the XNNPACK path below. Other batched products take that path.
  */
 export function batchMatMul(args: KernelArgs): Info {
   const { a, b } = args.inputs;

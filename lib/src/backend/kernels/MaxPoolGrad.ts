@@ -5,9 +5,9 @@ import { callStock, heapOffset, type Info, type KernelArgs } from './wasmKernel'
 /**
  * Gradient of 2-D max pooling for wasm: the 2×2 / stride 2 case in SIMD, the others in JS over the
  * wasm heap. The stock C++ kernel recomputes window maxima in a generic 3-D pooling loop (≈75 ms for
- * a 128×28×28×32 input; the JS loop runs ~10x faster, the SIMD case 3–3.6x faster again), and it breaks
- * ties toward the *last* maximum and drops the gradient of windows whose
- * values are all ≤ FLT_MIN. This follows the cpu backend (and PyTorch) exactly: each window sends its
+ * a 128×28×28×32 input; the JS loop runs ~10x faster, the SIMD case 3–3.6x faster again), and it
+ * breaks ties toward the *last* maximum and drops the gradient of windows whose values are all
+ * ≤ FLT_MIN. This follows the cpu backend (and PyTorch) exactly: each window sends its
  * dy to the *first* position holding the strict maximum (row-major in the window, padding skipped);
  * a window with no value above −∞ (all −∞ or NaN) sends nothing.
  */

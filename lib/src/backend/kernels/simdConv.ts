@@ -57,7 +57,7 @@ export function simdCorrelation(backend: WasmBackend, x: Info, filter: Info, g: 
   // Output channels beyond a multiple of 4 would run one scalar sum each: the filter gets zero
   // columns up to a multiple of 4 and the output is computed padded, then copied. Each real entry is
   // the same sequential sum, so the bits do not change.
-  const Op = O % 4 === 0 ? O : O + 4 - (O % 4);
+  const Op = paddedChannels(O);
   const padded = Op !== O;
   const wsBytes = align16(k.convForwardWorkspaceBytes(N, C, kH, kW, oH, oW));
   const nw = kH * kW * C * Op;
@@ -73,19 +73,25 @@ export function simdCorrelation(backend: WasmBackend, x: Info, filter: Info, g: 
     if (flipSwap || padded) w = wp;
     const dst = padded ? wp + filterBytes : heapOffset(backend, out);
     k.convForward(heapOffset(backend, x), N, H, W, C, w, kH, kW, top, left, oH, oW, Op, ws, dst);
-    if (padded) {
-      const all = new Float32Array(fs.buffer, dst, no);
-      const o = backend.typedArrayFromHeap(out) as Float32Array;
-      for (let r = 0, rows = N * oH * oW; r < rows; r++) for (let c = 0; c < O; c++) o[r * O + c] = all[r * Op + c];
-    }
+    if (padded) unpadColumns(new Float32Array(fs.buffer, dst, no), N * oH * oW, Op, backend.typedArrayFromHeap(out) as Float32Array, O);
   });
   return out;
+}
+
+/** O rounded up to a multiple of 4: the channel count the kernels run without scalar tails. */
+function paddedChannels(O: number): number {
+  return O % 4 === 0 ? O : O + 4 - (O % 4);
 }
 
 /** dst [rows, Op] = src [rows, O] with zero columns O..Op−1. */
 function padColumns(src: Float32Array, rows: number, O: number, dst: Float32Array, Op: number): void {
   dst.fill(0);
   for (let r = 0; r < rows; r++) for (let c = 0; c < O; c++) dst[r * Op + c] = src[r * O + c];
+}
+
+/** dst [rows, O] = the first O columns of src [rows, Op] (the inverse of padColumns). */
+function unpadColumns(src: Float32Array, rows: number, Op: number, dst: Float32Array, O: number): void {
+  for (let r = 0; r < rows; r++) for (let c = 0; c < O; c++) dst[r * O + c] = src[r * Op + c];
 }
 
 function align16(bytes: number): number {
@@ -122,7 +128,7 @@ export function simdFilterGrad(backend: WasmBackend, x: Info, dy: Info, info: tf
   const k = trainingKernels(backend.wasm.asm.memory);
   // As in simdCorrelation: output channels padded to a multiple of 4 (dy gets zero channels), so that
   // no column runs scalar sums; the real entries keep their bits.
-  const Op = O % 4 === 0 ? O : O + 4 - (O % 4);
+  const Op = paddedChannels(O);
   const padded = Op !== O;
   const nx = align16(4 * N * H * W * C);
   const nd = align16(4 * N * oH * oW * Op);
@@ -169,9 +175,8 @@ export function simdFilterGrad(backend: WasmBackend, x: Info, dy: Info, info: tf
       k.convFilterGrad(xp, N, H, W, 1, C, dp, oH, oW, Op, kH, kW, top, left, dw);
     }
     if (padded) {
-      const all = new Float32Array((backend.typedArrayFromHeap(out) as Float32Array).buffer, dw, nw);
       const o = backend.typedArrayFromHeap(out) as Float32Array;
-      for (let r = 0, rows = kH * kW * C; r < rows; r++) for (let c = 0; c < O; c++) o[r * O + c] = all[r * Op + c];
+      unpadColumns(new Float32Array(o.buffer, dw, nw), kH * kW * C, Op, o, O);
     }
   });
   return out;
